@@ -1,0 +1,46 @@
+# The LACOE Annual Report 2023-24 book. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_BASE ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Re-install only when the pins or the package metadata change.
+INSTALLED := $(VENV)/.installed
+SYSTEM := $(VENV)/.system-deps
+BOOK_INPUTS := $(shell find chapters data src -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null) _config.yml _toc.yml requirements.txt
+
+.PHONY: help book pdf test verify bench ledger data-meta lab clean
+
+help: ## List every target with one line on what it does
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(INSTALLED): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
+	@echo "installing the pinned environment into $(VENV) ..."
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+$(SYSTEM): scripts/system-deps.sh | $(INSTALLED)
+	@bash scripts/system-deps.sh
+	@touch $@
+
+book: $(INSTALLED) _build/html/index.html ## Build the HTML book into _build/html (executes only chapters whose inputs changed)
+	@:
+
+_build/html/index.html: $(INSTALLED) $(BOOK_INPUTS)
+	@$(PY) -m lacoe_report.build html
+
+test: $(INSTALLED) $(SYSTEM) ## Run every test: data, package, notebooks (nbval), book, PDF and browser checks
+	@$(PY) -m pytest -n 2 --dist loadfile -q
+
+lab: $(INSTALLED) ## Open the chapters in JupyterLab with the project's environment
+	@$(VENV)/bin/jupyter lab chapters/
+
+data-meta: $(INSTALLED) ## Record the current sha256 and row counts of the data files in their metadata
+	@$(PY) -m lacoe_report.metadata --write
+
+clean: ## Remove every build output and cache (keeps .venv)
+	@rm -rf _build .pytest_cache .hypothesis
+	@find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +

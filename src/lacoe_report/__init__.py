@@ -1,0 +1,1 @@
+"""Los Angeles County Office of Education Annual Report 2023-24 as verifiable data."""

@@ -1,0 +1,106 @@
+"""The command line behind ``make``: check the data, execute stale chapters, build the book.
+
+Run ``python -m lacoe_report.build --help``. Every failure prints a short
+message naming what to fix and exits non-zero; no traceback reaches the
+terminal on the ``make`` path.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import chapters
+from .paths import BUILD_DIR, PROJ_ROOT
+
+
+def check_data() -> None:
+    """Load and validate every data file, or exit with the plain message."""
+    from . import data
+    from .validation import DataError
+
+    try:
+        data.figures()
+        data.excluded()
+    except DataError as err:
+        sys.exit(f"Bad data, nothing was built: {err}")
+
+
+def execute(all_chapters: bool = False, out_dir: Path | None = None, quiet: bool = False) -> list[chapters.Executed]:
+    """Execute the chapters whose inputs changed (or all), in parallel."""
+    listed = chapters.toc_chapters()
+    todo = listed if all_chapters else chapters.stale_chapters(listed)
+    if not todo:
+        if not quiet:
+            print(f"all {len(listed)} chapters are up to date; none executed")
+        return []
+    names = ", ".join(p.stem for p in todo)
+    print(f"executing {len(todo)} of {len(listed)} chapters: {names}", flush=True)
+    started = time.perf_counter()
+    executed, errors = chapters.execute_many(todo, out_dir=out_dir)
+    if errors:
+        sys.exit("A chapter failed, nothing was published:\n  " + "\n  ".join(errors))
+    print(f"executed {len(executed)} chapters in {time.perf_counter() - started:.1f} s", flush=True)
+    return executed
+
+
+def build_html(builder: str = "html") -> Path:
+    """Build the book into a staging folder and swap it in only on success.
+
+    The published ``_build/<builder>`` is replaced in one rename after a
+    clean, warning-free build, so a failed build leaves the previous book
+    exactly as it was.
+    """
+    staging = BUILD_DIR / ".staging" / builder
+    command = [sys.executable, "-m", "jupyter_book.cli.main", "build", str(PROJ_ROOT),
+               "--path-output", str(staging), "-n", "-W", "--keep-going", "-q"]
+    if builder != "html":
+        command += ["--builder", "custom", "--custom-builder", builder]
+    result = subprocess.run(command, cwd=PROJ_ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        shown = "\n".join(line for line in (result.stdout + result.stderr).splitlines()
+                          if "WARNING" in line or "ERROR" in line or "Error" in line)
+        sys.exit(f"The book did not build; the published book is unchanged.\n{shown or result.stderr[-2000:]}")
+    built = staging / "_build" / builder
+    published = BUILD_DIR / builder
+    fresh = BUILD_DIR / f".{builder}.new"
+    old = BUILD_DIR / f".{builder}.old"
+    for leftover in (fresh, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.copytree(built, fresh)
+    if published.exists():
+        published.rename(old)
+    fresh.rename(published)
+    shutil.rmtree(old, ignore_errors=True)
+    (published / "index.html").touch()  # make compares its time with the inputs'
+    return published
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m lacoe_report.build", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check-data", help="validate data/ and exit")
+    run = sub.add_parser("execute", help="execute chapters whose inputs changed")
+    run.add_argument("--all", action="store_true", help="execute every chapter, fresh or not")
+    run.add_argument("--out", type=Path, help="write executed notebooks here instead of in place")
+    html = sub.add_parser("html", help="check data, execute stale chapters, build the HTML book")
+    html.add_argument("--builder", default="html", help="Sphinx builder (html or singlehtml)")
+    args = parser.parse_args(argv)
+
+    if args.command == "check-data":
+        check_data()
+    elif args.command == "execute":
+        check_data()
+        execute(all_chapters=args.all, out_dir=args.out)
+    elif args.command == "html":
+        check_data()
+        execute()
+        published = build_html(args.builder)
+        print(f"book written to {published.relative_to(PROJ_ROOT)}/index.html")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,231 @@
+"""Find, fingerprint, execute and clean the book's chapter notebooks.
+
+A chapter's outputs are fresh when they were computed from the inputs that
+exist now: its own code cells, every data file, the ``lacoe_report`` package
+and the pinned requirements. Each executed notebook records the SHA-256 of
+those inputs in its metadata (``lacoe.inputs_sha256``), so a build re-executes
+exactly the chapters whose inputs changed, and none when nothing did. (Jupyter
+Book's own cache keys on code cells only, and would publish stale numbers
+after a data edit.)
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from .paths import CHAPTERS_DIR, DATA_DIR, PROJ_ROOT, TOC_FILE
+
+#: Notebook metadata key holding the fingerprint of the inputs last executed.
+META_KEY = "lacoe"
+#: Seconds one cell may run before the chapter counts as failed.
+CELL_TIMEOUT = 300
+_PACKAGE_DIR = Path(__file__).resolve().parent
+# Cell metadata that changes on every run and means nothing to a reader.
+_VOLATILE_CELL_METADATA = ("execution", "collapsed", "scrolled", "ExecuteTime")
+
+
+def toc_chapters(toc_file: Path = TOC_FILE) -> list[Path]:
+    """Return the notebooks the table of contents lists, in book order."""
+    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
+    files: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    files.append(toc["root"])
+    walk({k: v for k, v in toc.items() if k != "root"})
+    base = toc_file.parent
+    return [base / f"{name}.ipynb" for name in files if (base / f"{name}.ipynb").exists()]
+
+
+def _shared_inputs() -> list[Path]:
+    """Files every chapter depends on, besides its own code."""
+    files = [p for p in DATA_DIR.rglob("*") if p.is_file()]
+    files += [p for p in _PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in {".py", ".mplstyle"}]
+    files.append(PROJ_ROOT / "requirements.txt")
+    return sorted(files)
+
+
+def shared_fingerprint() -> str:
+    """SHA-256 over the data, the package and the pins (paths and bytes)."""
+    digest = hashlib.sha256()
+    for path in _shared_inputs():
+        digest.update(path.relative_to(PROJ_ROOT).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def code_fingerprint(notebook: nbformat.NotebookNode) -> str:
+    """SHA-256 over a notebook's code cells (source and metadata tags)."""
+    digest = hashlib.sha256()
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            digest.update(cell.source.encode())
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def fingerprint(notebook: nbformat.NotebookNode, shared: str | None = None) -> str:
+    """The fingerprint a notebook must carry for its outputs to be fresh."""
+    shared = shared_fingerprint() if shared is None else shared
+    return hashlib.sha256(f"{code_fingerprint(notebook)}:{shared}".encode()).hexdigest()
+
+
+def recorded_fingerprint(notebook: nbformat.NotebookNode) -> str | None:
+    """The fingerprint stored when the notebook was last executed, if any."""
+    return notebook.metadata.get(META_KEY, {}).get("inputs_sha256")
+
+
+def stale_chapters(paths: Iterable[Path]) -> list[Path]:
+    """Return the chapters whose committed outputs do not match today's inputs."""
+    shared = shared_fingerprint()
+    stale = []
+    for path in paths:
+        notebook = nbformat.read(path, as_version=4)
+        if recorded_fingerprint(notebook) != fingerprint(notebook, shared):
+            stale.append(path)
+    return stale
+
+
+def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop volatile metadata so that re-running a chapter changes only what changed."""
+    for cell in notebook.cells:
+        for key in _VOLATILE_CELL_METADATA:
+            cell.metadata.pop(key, None)
+    notebook.metadata.pop("widgets", None)
+    notebook.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                       "name": "python3"}
+    language = notebook.metadata.get("language_info", {})
+    notebook.metadata["language_info"] = {"name": language.get("name", "python")}
+    return notebook
+
+
+class ChapterError(RuntimeError):
+    """A chapter failed to execute; ``str(error)`` is a short, plain message."""
+
+
+@dataclass(frozen=True)
+class Executed:
+    """What executing one chapter produced."""
+
+    source: Path
+    target: Path
+    seconds: float
+
+
+def execute(source: Path, target: Path | None = None, shared: str | None = None) -> Executed:
+    """Execute ``source`` in a fresh kernel and write it, cleaned, to ``target``.
+
+    Parameters
+    ----------
+    source : pathlib.Path
+        The chapter notebook.
+    target : pathlib.Path, optional
+        Where to write the executed notebook; the source itself when omitted.
+    shared : str, optional
+        :func:`shared_fingerprint`, when the caller already computed it.
+
+    Raises
+    ------
+    ChapterError
+        When a cell raises; the message names the chapter, the cell and the
+        error, without the traceback.
+    """
+    import time
+
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    target = source if target is None else target
+    notebook = nbformat.read(source, as_version=4)
+    client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
+                            resources={"metadata": {"path": str(source.parent)}},
+                            record_timing=False)
+    started = time.perf_counter()
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        raise ChapterError(_short_error(source, notebook, err)) from None
+    seconds = time.perf_counter() - started
+    clean(notebook)
+    notebook.metadata[META_KEY] = {"inputs_sha256": fingerprint(notebook, shared)}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_suffix(".ipynb.tmp")
+    nbformat.write(notebook, temporary)
+    os.replace(temporary, target)  # never leave a half-written chapter behind
+    return Executed(source, target, seconds)
+
+
+def _short_error(source: Path, notebook: nbformat.NotebookNode, err) -> str:
+    where = _display(source)
+    for number, cell in enumerate(notebook.cells, start=1):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                if output.get("ename") == "DataError":
+                    return output.get("evalue", "")
+                return f"{where}, cell {number}: {output.get('ename')}: {output.get('evalue')}"
+    return f"{where}: {str(err).strip().splitlines()[-1]}"
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(PROJ_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _run(job: tuple[Path, Path | None, str]) -> Executed | str:
+    source, target, shared = job
+    try:
+        return execute(source, target, shared)
+    except ChapterError as err:
+        return str(err)
+
+
+def execute_many(sources: list[Path], out_dir: Path | None = None, jobs: int | None = None
+                 ) -> tuple[list[Executed], list[str]]:
+    """Execute chapters in parallel, one kernel per core.
+
+    Returns
+    -------
+    executed : list of Executed
+        The chapters that ran, in the order given.
+    errors : list of str
+        One short message per chapter that failed.
+    """
+    if not sources:
+        return [], []
+    shared = shared_fingerprint()
+    jobs = min(len(sources), jobs or os.cpu_count() or 1)
+    work = [(s, (out_dir / s.name) if out_dir else None, shared) for s in sources]
+    if jobs == 1:
+        results = [_run(job) for job in work]
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(_run, work))
+    executed = [r for r in results if isinstance(r, Executed)]
+    errors = [r for r in results if isinstance(r, str)]
+    return executed, errors
+
+
+def chapter_outputs_missing(path: Path) -> list[int]:
+    """Return the numbers of code cells that have source but no outputs and no count."""
+    notebook = nbformat.read(path, as_version=4)
+    return [n for n, cell in enumerate(notebook.cells, start=1)
+            if cell.cell_type == "code" and cell.source.strip() and cell.execution_count is None]

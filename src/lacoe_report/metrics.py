@@ -1,0 +1,167 @@
+"""Derived metrics: shares, growth, implied baselines, per-unit rates, rounding.
+
+Each function takes plain numbers and returns plain Python numbers, so results
+can be glued into prose directly. Undefined cases (a share of a zero total,
+growth from zero) raise :class:`ValueError` with a plain message rather than
+returning ``inf`` or ``nan`` that would slip into the book.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# Floating-point slack when comparing to a rounding boundary: 0.1 + 0.2 must
+# still count as 0.3.
+_EPS = 1e-9
+
+
+def share(part: float, total: float) -> float:
+    """Return ``part`` as a percentage of ``total``.
+
+    Examples
+    --------
+    >>> share(303, 627)
+    48.32535885167464
+    >>> share(0, 10)
+    0.0
+    """
+    if total == 0:
+        raise ValueError("a share of a zero total is undefined")
+    return float(part) / float(total) * 100.0
+
+
+def shares(parts: Sequence[float]) -> list[float]:
+    """Return each part as a percentage of the parts' sum.
+
+    Examples
+    --------
+    >>> shares([1, 1, 2])
+    [25.0, 25.0, 50.0]
+    """
+    total = math.fsum(parts)
+    return [share(p, total) for p in parts]
+
+
+def growth_rate(before: float, after: float) -> float:
+    """Return the percentage change from ``before`` to ``after``.
+
+    Examples
+    --------
+    >>> round(growth_rate(8318, 10603), 2)
+    27.47
+    >>> growth_rate(200, 150)
+    -25.0
+    """
+    if before == 0:
+        raise ValueError("growth from a zero base is undefined")
+    return (float(after) - float(before)) / abs(float(before)) * 100.0
+
+
+def implied_baseline(after: float, growth_pct: float) -> float:
+    """Return the starting value that ``growth_pct`` growth turned into ``after``.
+
+    Examples
+    --------
+    >>> implied_baseline(65000, 28.9)  # Facebook reach before a 28.9% rise
+    50426.68735453841
+    >>> implied_baseline(75, -25)
+    100.0
+    """
+    factor = 1.0 + float(growth_pct) / 100.0
+    if factor <= 0:
+        raise ValueError(f"a change of {growth_pct}% leaves no positive baseline")
+    return float(after) / factor
+
+
+def per_unit(amount: float, units: float) -> float:
+    """Return ``amount`` per one of ``units`` (downloads per episode, dollars per grant).
+
+    Examples
+    --------
+    >>> per_unit(1662, 12)
+    138.5
+    """
+    if units == 0:
+        raise ValueError("a rate per zero units is undefined")
+    return float(amount) / float(units)
+
+
+@dataclass(frozen=True)
+class RoundingCheck:
+    """Whether a stated, rounded figure agrees with the exact value behind it.
+
+    Attributes
+    ----------
+    stated : float
+        The figure as the report states it.
+    exact : float
+        The value computed from exact inputs.
+    step : float
+        The precision the statement shows (1 for "48%", 0.1 for "6.3%",
+        1_000_000 for "$303 million").
+    difference : float
+        ``stated - exact``.
+    consistent : bool
+        True when rounding ``exact`` to ``step`` can give ``stated``; a value
+        exactly half a step away counts, since reports round half up or half
+        to even.
+    """
+
+    stated: float
+    exact: float
+    step: float
+    difference: float
+    consistent: bool
+
+    @property
+    def rounded(self) -> float:
+        """``exact`` rounded half-up to the stated precision."""
+        return math.floor(self.exact / self.step + 0.5) * self.step
+
+
+def rounding_check(stated: float, exact: float, step: float) -> RoundingCheck:
+    """Say whether ``stated`` is ``exact`` rounded to a multiple of ``step``.
+
+    Examples
+    --------
+    >>> rounding_check(48, 48.33, 1).consistent
+    True
+    >>> rounding_check(6.3, 6.27, 0.1).consistent
+    True
+    >>> rounding_check(19, 18.82, 1).consistent
+    True
+    >>> rounding_check(10, 9.41, 1).consistent
+    False
+    """
+    if step <= 0:
+        raise ValueError("the rounding step must be positive")
+    difference = float(stated) - float(exact)
+    consistent = abs(difference) <= step / 2 * (1 + _EPS) + _EPS
+    return RoundingCheck(float(stated), float(exact), float(step), difference, consistent)
+
+
+def step_of(as_written: str) -> float:
+    """Return the rounding step a figure's printed form shows.
+
+    Examples
+    --------
+    >>> step_of("28.9%")
+    0.1
+    >>> step_of("$303 Million")
+    1000000.0
+    >>> step_of("1.25 million")
+    10000.0
+    >>> step_of("65,000")
+    1.0
+    """
+
+    lowered = as_written.lower()
+    number = re.search(r"\d[\d,]*(?:\.(\d+))?", lowered)
+    if number is None:
+        return 1.0
+    decimals = len(number.group(1) or "")
+    scale = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+    factor = next((f for word, f in scale.items() if word in lowered), 1.0)
+    return round(factor * 10.0 ** -decimals, 12)

@@ -1,0 +1,25 @@
+"""Every path the project uses, resolved from one place.
+
+Chapters and tests import these names instead of writing ``../data``, so a
+notebook runs the same from JupyterLab, from ``make`` and from pytest.
+"""
+from pathlib import Path
+
+#: The repository root (the folder holding ``_config.yml``).
+PROJ_ROOT = Path(__file__).resolve().parents[2]
+#: Tidy, validated data the book computes from.
+DATA_DIR = PROJ_ROOT / "data"
+#: Immutable inputs: the report text as extracted from the published PDF.
+RAW_DIR = DATA_DIR / "raw"
+#: One notebook per part of the report.
+CHAPTERS_DIR = PROJ_ROOT / "chapters"
+#: Everything the build writes; never committed.
+BUILD_DIR = PROJ_ROOT / "_build"
+
+REPORT_TEXT = RAW_DIR / "lacoe-annual-report-2023-24.txt"
+FIGURES_CSV = DATA_DIR / "report_figures.csv"
+FIGURES_META = DATA_DIR / "report_figures.meta.yml"
+EXCLUDED_CSV = RAW_DIR / "excluded_numbers.csv"
+#: Every number the book publishes, rebuilt from the executed chapters.
+LEDGER_CSV = PROJ_ROOT / "ledger" / "ledger.csv"
+TOC_FILE = PROJ_ROOT / "_toc.yml"

@@ -1,0 +1,834 @@
+"""House-styled charts for the report, drawn without pyplot.
+
+Every chart helper returns a :class:`Chart`. In a notebook the reader sees its
+PNG, while ``nbval`` compares its plain-text ``repr``, which lists every
+plotted label and value. A changed number therefore fails the notebook test
+even though nobody diffs images.
+
+The helpers follow one house style (``lacoe.mplstyle``, next to this module):
+values are labelled directly on the marks, there are no titles (captions
+live in notebook cell metadata) and no legends (series are named by text next
+to the data). The style is applied only inside :func:`house_style`, so
+importing this module never changes the caller's ``rcParams``.
+
+Examples
+--------
+>>> chart = ordered_bars(["Facebook reach", "Instagram reach"], [65_000, 186_000])
+>>> print(repr(chart))
+Chart (ordered bars)
+Instagram reach: 186,000
+Facebook reach: 65,000
+"""
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from itertools import cycle
+from pathlib import Path
+from typing import Any
+
+import matplotlib.style as mstyle
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.ticker import FuncFormatter
+
+__all__ = [
+    "STYLE_PATH",
+    "PALETTE",
+    "HIGHLIGHT",
+    "MUTED",
+    "house_style",
+    "Chart",
+    "fmt_count",
+    "fmt_usd_millions",
+    "fmt_percent",
+    "ordered_bars",
+    "share_bar",
+    "dumbbell",
+    "stated_vs_computed",
+    "paired_bars",
+]
+
+#: The house style file, shipped as package data.
+STYLE_PATH = Path(__file__).with_name("lacoe.mplstyle")
+
+#: Okabe-Ito colours by name: distinguishable with the common colour-vision deficiencies.
+PALETTE: dict[str, str] = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "sky": "#56B4E9",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+#: Colour of the bars the text is about.
+HIGHLIGHT = PALETTE["blue"]
+#: Colour of context bars: light enough to recede, dark enough to see on white.
+MUTED = "#BDBDBD"
+
+# Text and line greys. "Before" marks use a grey that still passes WCAG AA
+# (4.5:1) as text, because the series name is printed in the same colour.
+_TEXT = "#222222"
+_BEFORE = "#767676"
+_RULE = "#595959"
+_CONNECTOR = "#C8C8C8"
+
+_LABEL_SIZE = 10.5  # direct labels: >= 10 pt at print size
+_WRAP = 28  # characters per line for row labels
+
+ValueFormat = str | Callable[[float], str]
+
+
+# --------------------------------------------------------------------------
+# Style
+# --------------------------------------------------------------------------
+@contextmanager
+def house_style() -> Iterator[None]:
+    """Apply the house style for the duration of a ``with`` block.
+
+    Starts from matplotlib's defaults, so a chart looks the same whatever
+    the caller (or Jupyter's inline backend) did to ``rcParams``; everything
+    is restored on exit.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> with house_style():
+    ...     mpl.rcParams["axes.spines.top"], mpl.rcParams["figure.dpi"]
+    (False, 150.0)
+    """
+    with mstyle.context(["default", str(STYLE_PATH)]):
+        yield
+
+
+# --------------------------------------------------------------------------
+# Number formats
+# --------------------------------------------------------------------------
+def _no_negative_zero(x: float) -> float:
+    # A value that rounds to zero should print as "0", never "-0".
+    return 0.0 if x == 0 else x
+
+
+def fmt_count(value: float) -> str:
+    """Format a count with thousands separators.
+
+    Examples
+    --------
+    >>> fmt_count(186000)
+    '186,000'
+    >>> fmt_count(1234.6)
+    '1,235'
+    """
+    return f"{_no_negative_zero(round(float(value))):,.0f}"
+
+
+def fmt_usd_millions(value: float) -> str:
+    """Format a dollar amount (in dollars) as millions: ``$303M``.
+
+    Ten million and above print without decimals; smaller amounts keep
+    enough digits to stay distinguishable, without trailing zeros.
+
+    Examples
+    --------
+    >>> fmt_usd_millions(303_400_000)
+    '$303M'
+    >>> fmt_usd_millions(2_540_000)
+    '$2.5M'
+    >>> fmt_usd_millions(450_000)
+    '$0.45M'
+    >>> fmt_usd_millions(-12_000_000)
+    '-$12M'
+    """
+    m = float(value) / 1e6
+    digits = 0 if abs(m) >= 10 else 1 if abs(m) >= 1 else 2
+    text = f"{abs(m):,.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    sign = "-" if m < 0 and text.strip("0.") else ""
+    return f"{sign}${text}M"
+
+
+def fmt_percent(fraction: float, digits: int = 0) -> str:
+    """Format a fraction as a percentage: ``0.48`` -> ``48%``.
+
+    The input is a fraction of one. For numbers already in percentage
+    points (``48``) use the format string ``"{:.0f}%"`` instead.
+    Non-zero values that would round to zero print as ``<1%`` so a
+    small share never reads as nothing.
+
+    Examples
+    --------
+    >>> fmt_percent(0.4849)
+    '48%'
+    >>> fmt_percent(0.4849, digits=1)
+    '48.5%'
+    >>> fmt_percent(0.001)
+    '<1%'
+    """
+    pct = float(fraction) * 100
+    smallest = 10.0**-digits
+    if 0 < abs(pct) < smallest / 2:
+        return f"{'>-' if pct < 0 else '<'}{smallest:.{digits}f}%"
+    return f"{_no_negative_zero(round(pct, digits)):.{digits}f}%"
+
+
+def _formatter(value_format: ValueFormat | None) -> Callable[[float], str]:
+    """Turn a format string or callable into a one-argument formatter."""
+    if callable(value_format):
+        return value_format
+    if isinstance(value_format, str):
+        # Accept both "{:,.0f}" and the bare spec ",.0f".
+        fmt = value_format.format if "{" in value_format else (lambda v: format(v, value_format))
+        try:
+            fmt(1234.5)
+        except (ValueError, IndexError, KeyError) as err:
+            raise ValueError(
+                f"value_format {value_format!r} is not a format like '{{:,.0f}}': {err}"
+            ) from None
+        return fmt
+    raise ValueError("value_format must be a format string like '{:,.0f}' or a function")
+
+
+# --------------------------------------------------------------------------
+# Input checks
+# --------------------------------------------------------------------------
+def _as_list(items: Any, what: str) -> list:
+    if items is None:
+        raise ValueError(f"{what} is missing")
+    if isinstance(items, (str, bytes)):
+        # A bare string would silently become one bar per character.
+        raise ValueError(f"{what} must be a sequence, not a single string")
+    try:
+        return list(items)  # a pandas Series yields its values
+    except TypeError:
+        raise ValueError(f"{what} must be a sequence") from None
+
+
+def _as_numbers(items: Any, what: str) -> list[float]:
+    out = []
+    for item in _as_list(items, what):
+        try:
+            x = float(item)
+        except (TypeError, ValueError):
+            raise ValueError(f"{what} must be numbers; got {item!r}") from None
+        if not math.isfinite(x):
+            raise ValueError(f"{what} must be finite numbers; got {item!r}")
+        out.append(x)
+    return out
+
+
+def _check(labels: Any, **series: Any) -> tuple[list[str], list[list[float]]]:
+    """Validate labels and equally long numeric series; return plain lists."""
+    names = [str(label) for label in _as_list(labels, "labels")]
+    if not names:
+        raise ValueError("nothing to plot: labels is empty")
+    columns = []
+    for what, values in series.items():
+        numbers = _as_numbers(values, what)
+        if len(numbers) != len(names):
+            raise ValueError(
+                f"labels has {len(names)} items but {what} has {len(numbers)}; "
+                "they must be the same length"
+            )
+        columns.append(numbers)
+    return names, columns
+
+
+# --------------------------------------------------------------------------
+# Chart
+# --------------------------------------------------------------------------
+class Chart:
+    """A house-styled figure plus a plain-text record of what it shows.
+
+    The figure is built with :class:`matplotlib.figure.Figure` and an Agg
+    canvas, never through pyplot, so Jupyter's inline backend does not
+    display a second copy and no pyplot figure is left open.
+
+    Parameters
+    ----------
+    kind : str
+        Chart kind for the ``repr`` header, e.g. ``"ordered bars"``.
+    figsize : tuple of float, optional
+        Figure size in inches; the style's 7.2 x 3.6 when omitted.
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+    ax : matplotlib.axes.Axes
+    kind : str
+    data : list of (str, str)
+        The ``(label, value text)`` pairs the chart plotted, in reading order.
+
+    Examples
+    --------
+    >>> chart = Chart("sketch")
+    >>> chart.data.append(("Schools served", "80"))
+    >>> chart
+    Chart (sketch)
+    Schools served: 80
+    >>> chart.figure.get_size_inches().tolist()
+    [7.2, 3.6]
+    """
+
+    def __init__(self, kind: str, *, figsize: tuple[float, float] | None = None) -> None:
+        with house_style():
+            self.figure = Figure(figsize=figsize)
+            FigureCanvasAgg(self.figure)  # attaches itself as figure.canvas
+            self.ax = self.figure.add_subplot()
+        self.kind = kind
+        self.data: list[tuple[str, str]] = []
+
+    def __repr__(self) -> str:
+        # One line per datum: this is the text/plain output nbval compares.
+        lines = [f"Chart ({self.kind})"]
+        lines += [f"{' '.join(label.split())}: {value}" for label, value in self.data]
+        return "\n".join(lines)
+
+    def _render(self, fmt: str) -> bytes:
+        # Drop the metadata that varies between machines and runs (software
+        # version, dates), so the same chart always gives the same bytes.
+        metadata = {"png": {"Software": None}, "svg": {"Date": None},
+                    "pdf": {"CreationDate": None, "Producer": None}}[fmt]
+        buf = io.BytesIO()
+        with house_style():  # savefig.* settings are read at save time
+            self.figure.savefig(buf, format=fmt, metadata=metadata)
+        return buf.getvalue()
+
+    def _repr_png_(self) -> bytes:
+        """PNG bytes for Jupyter; identical on every run for the same chart."""
+        return self._render("png")
+
+    def save(self, path: str | Path) -> Path:
+        """Write the chart to ``path`` and return the path.
+
+        PNG unless the suffix is ``.svg`` or ``.pdf``; every format is
+        written reproducibly (no timestamps or version strings).
+        """
+        path = Path(path)
+        fmt = path.suffix.lower().lstrip(".")
+        path.write_bytes(self._render(fmt if fmt in ("svg", "pdf") else "png"))
+        return path
+
+
+# --------------------------------------------------------------------------
+# Drawing helpers
+# --------------------------------------------------------------------------
+def _wrap(label: str, width: int = _WRAP) -> str:
+    return textwrap.fill(label, width, break_long_words=False) or label
+
+
+def _line_count(labels: Iterable[str], width: int = _WRAP) -> int:
+    return sum(max(1, _wrap(label, width).count("\n") + 1) for label in labels)
+
+
+def _row_figure_height(labels: Sequence[str], per_line: float = 0.24,
+                       per_row: float = 0.2, extra: float = 0.55) -> float:
+    # Grow with the number of rows (and wrapped label lines) so bars keep a
+    # constant thickness, rather than stretching two bars over 3.6 inches.
+    return min(10.0, extra + per_row * len(labels) + per_line * _line_count(labels))
+
+
+def _text_on(colour: str) -> str:
+    """Black or white, whichever contrasts more with ``colour`` (WCAG)."""
+    def lum(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (lum(c) for c in to_rgb(colour))
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "white" if (1.05 / (y + 0.05)) > ((y + 0.05) / 0.05) else "black"
+
+
+def _quiet_axes(ax, *, keep_x: bool = False) -> None:
+    """Hide what direct labels make redundant: value axis, left spine, tick marks."""
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(axis="y", length=0, pad=6)
+    if not keep_x:
+        ax.spines["bottom"].set_visible(False)
+        ax.tick_params(axis="x", bottom=False, labelbottom=False)
+
+
+def _value_label(ax, text: str, x: float, y: float, *, right: bool = True,
+                 gap: float = 4, **kw) -> Text:
+    """A value printed just beyond a mark, right of it or left of it."""
+    kw.setdefault("color", _TEXT)
+    kw.setdefault("fontsize", _LABEL_SIZE)
+    return ax.annotate(text, (x, y), xytext=(gap if right else -gap, 0),
+                       textcoords="offset points", ha="left" if right else "right",
+                       va="center", **kw)
+
+
+def _fit_to_texts(ax, texts: Sequence[Text], *, x: bool = True, y: bool = False,
+                  pad_pt: float = 3.0) -> None:
+    """Widen the axes limits until every text sits inside the axes.
+
+    Direct labels are placed in data coordinates plus an offset in points,
+    so how much room they need depends on the limits; a few rounds settle it.
+    """
+    fig = ax.figure
+    pad = pad_pt * fig.dpi / 72
+    for _ in range(12):
+        fig.draw_without_rendering()  # runs constrained layout too
+        renderer = fig.canvas.get_renderer()
+        box = ax.get_window_extent(renderer)
+        extents = [t.get_window_extent(renderer) for t in texts if t.get_visible()]
+        if not extents:
+            return
+        moved = False
+        for axis, on in (("x", x), ("y", y)):
+            if not on:
+                continue
+            lo_px, hi_px = (box.x0, box.x1) if axis == "x" else (box.y0, box.y1)
+            t_lo = min(e.x0 if axis == "x" else e.y0 for e in extents)
+            t_hi = max(e.x1 if axis == "x" else e.y1 for e in extents)
+            over_lo = max(0.0, lo_px + pad - t_lo)
+            over_hi = max(0.0, t_hi - (hi_px - pad))
+            if over_lo < 0.5 and over_hi < 0.5:
+                continue
+            get, set_ = (ax.get_xlim, ax.set_xlim) if axis == "x" else (ax.get_ylim, ax.set_ylim)
+            v0, v1 = get()
+            per_px = (v1 - v0) / (hi_px - lo_px)
+            # Overshoot slightly: widening the range shrinks the scale, which
+            # would otherwise leave a sliver of overflow for the next round.
+            set_(v0 - 1.15 * over_lo * per_px, v1 + 1.15 * over_hi * per_px)
+            moved = True
+        if not moved:
+            return
+
+
+def _extent(ax, artist: Text):
+    fig = ax.figure
+    return artist.get_window_extent(fig.canvas.get_renderer())
+
+
+def _name_two_series(ax, y: float, first: tuple[float, str, str],
+                     second: tuple[float, str, str], others: Sequence[Text]) -> list[Text]:
+    """Name two series by text just above their marks in one row (no legend).
+
+    Each ``(x, name, colour)`` is centred over its mark when there is room;
+    if the names would collide they are pushed outwards from the marks.
+    """
+    left, right = (first, second) if first[0] <= second[0] else (second, first)
+    kw = dict(textcoords="offset points", va="bottom", fontsize=_LABEL_SIZE,
+              fontweight="bold")
+    names = [ax.annotate(name, (x, y), xytext=(0, 9), ha="center", color=colour, **kw)
+             for x, name, colour in (left, right)]
+    _fit_to_texts(ax, [*others, *names], y=True)
+    a, b = (_extent(ax, t) for t in names)
+    gap = 6 * ax.figure.dpi / 72
+    if a.x1 + gap > b.x0:
+        names[0].set_ha("right")
+        names[0].xyann = (-3, 9)
+        names[1].set_ha("left")
+        names[1].xyann = (3, 9)
+        _fit_to_texts(ax, [*others, *names], y=True)
+    return names
+
+
+# --------------------------------------------------------------------------
+# Chart helpers
+# --------------------------------------------------------------------------
+def ordered_bars(labels: Sequence[str], values: Sequence[float], *,
+                 value_format: ValueFormat = fmt_count,
+                 highlight: str | Iterable[str] | None = None,
+                 xlabel: str | None = None) -> Chart:
+    """Horizontal bars sorted largest first, each labelled with its value.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        One label per bar; long labels wrap at about 28 characters.
+    values : sequence of float
+        Bar lengths (may be negative).
+    value_format : str or callable, default :func:`fmt_count`
+        Format string such as ``"{:,.0f}"`` or a function of one number.
+    highlight : str or iterable of str, optional
+        Labels to draw in :data:`HIGHLIGHT`; the rest become :data:`MUTED`.
+        Without it every bar is drawn in :data:`HIGHLIGHT`.
+    xlabel : str, optional
+        What the values measure, when the labels do not say it already.
+
+    Returns
+    -------
+    Chart
+        ``data`` lists the bars top to bottom.
+
+    Examples
+    --------
+    >>> chart = ordered_bars(["A", "B", "C"], [1, 3, 2], highlight="C")
+    >>> [label for label, _ in chart.data]
+    ['B', 'C', 'A']
+    """
+    names, (vals,) = _check(labels, values=values)
+    fmt = _formatter(value_format)
+    if highlight is None:
+        marked = set(names)
+    else:
+        marked = {highlight} if isinstance(highlight, str) else set(highlight)
+        unknown = sorted(marked - set(names))
+        if unknown:
+            raise ValueError(f"highlight names labels that are not plotted: {unknown}")
+
+    # Stable sort: ties keep the caller's order.
+    order = sorted(range(len(vals)), key=lambda i: -vals[i])
+    n = len(order)
+    chart = Chart("ordered bars",
+                  figsize=(7.2, _row_figure_height(names, extra=0.55 + 0.3 * bool(xlabel))))
+    with house_style():
+        ax = chart.ax
+        ys = [n - 1 - rank for rank in range(n)]  # largest on top
+        colours = [HIGHLIGHT if names[i] in marked else MUTED for i in order]
+        ax.barh(ys, [vals[i] for i in order], height=0.68, color=colours, linewidth=0)
+        ax.set_yticks(ys, [_wrap(names[i]) for i in order])
+        emphasise = highlight is not None
+        for tick, i in zip(ax.get_yticklabels(), order):
+            if emphasise and names[i] in marked:
+                tick.set_fontweight("bold")
+        texts = []
+        for y, i in zip(ys, order):
+            text = fmt(vals[i])
+            weight = "bold" if emphasise and names[i] in marked else "normal"
+            texts.append(_value_label(ax, text, vals[i], y, right=vals[i] >= 0,
+                                      fontweight=weight))
+            chart.data.append((names[i], text))
+        _quiet_axes(ax)
+        ax.axvline(0, color=_RULE, linewidth=0.8)  # the baseline bars grow from
+        if xlabel:
+            ax.set_xlabel(xlabel)
+        ax.set_ylim(-0.6, n - 0.4)
+        lo, hi = min(0.0, *vals), max(0.0, *vals)
+        ax.set_xlim(lo, hi if hi > lo else 1.0)
+        _fit_to_texts(ax, texts)
+    return chart
+
+
+def share_bar(labels: Sequence[str], values: Sequence[float], *,
+              value_format: ValueFormat | None = None,
+              total_label: str | None = None) -> Chart:
+    """One 100%-stacked horizontal bar showing the shares of a whole.
+
+    Each segment carries its label and share. A label that fits goes inside
+    its segment; the others go above and below the bar in turn, joined to
+    their segment by a leader line.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        One label per part, drawn left to right in the order given.
+    values : sequence of float
+        Non-negative amounts; shares are ``value / sum(values)``.
+    value_format : str or callable, optional
+        When given, each segment also shows its amount, e.g. with
+        :func:`fmt_usd_millions`: ``$303M (48%)``. Shares are always printed
+        with :func:`fmt_percent`.
+    total_label : str, optional
+        Text naming the whole, printed left of the bar (e.g. ``"$630M total"``).
+
+    Returns
+    -------
+    Chart
+        Segment widths (``chart.ax.patches``) are the shares and sum to 1.
+
+    Examples
+    --------
+    >>> share_bar(["Grants", "State aid"], [25, 75])
+    Chart (share bar)
+    Grants: 25%
+    State aid: 75%
+    """
+    names, (vals,) = _check(labels, values=values)
+    if any(v < 0 for v in vals):
+        raise ValueError("share_bar needs non-negative values: a share of a whole cannot be negative")
+    total = math.fsum(vals)
+    if total <= 0:
+        raise ValueError("share_bar needs a positive total: all values are zero")
+    fmt = _formatter(value_format) if value_format is not None else None
+    shares = [v / total for v in vals]
+    texts = [f"{fmt(v)} ({fmt_percent(s)})" if fmt else fmt_percent(s)
+             for v, s in zip(vals, shares)]
+
+    chart = Chart("share bar", figsize=(7.2, 1.3))
+    half = 0.3  # half the bar's thickness, in data units (about 0.3 in)
+    with house_style():
+        ax = chart.ax
+        colours = [c for c, _ in zip(cycle(PALETTE.values()), names)]
+        lefts = [math.fsum(shares[:i]) for i in range(len(shares))]
+        ax.barh([0] * len(shares), shares, left=lefts, height=2 * half, color=colours,
+                edgecolor="white", linewidth=1.2)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(-half - 0.08, half + 0.08)
+        for side in ("left", "bottom"):
+            ax.spines[side].set_visible(False)
+        ax.tick_params(axis="x", bottom=False, labelbottom=False)
+        ax.tick_params(axis="y", length=0, pad=8)
+        ax.set_yticks([0], [_wrap(total_label, 16)] if total_label else [""])
+        for name, text in zip(names, texts):
+            chart.data.append((name, text))
+
+        # First try every label inside its segment, then keep those that fit.
+        inside = [ax.text(left + s / 2, 0, f"{_wrap(name, 16)}\n{text}", ha="center",
+                          va="center", fontsize=_LABEL_SIZE, color=_text_on(colour),
+                          linespacing=1.15)
+                  for name, text, left, s, colour in zip(names, texts, lefts, shares, colours)]
+        chart.figure.draw_without_rendering()
+        box = ax.get_window_extent(chart.figure.canvas.get_renderer())
+        pad = 4 * chart.figure.dpi / 72
+        outside = []
+        for i, t in enumerate(inside):
+            e = _extent(ax, t)
+            if e.width + 2 * pad > shares[i] * box.width or e.height + pad > 2 * half / (
+                    ax.get_ylim()[1] - ax.get_ylim()[0]) * box.height:
+                t.remove()
+                outside.append(i)
+
+        # Callouts alternate above / below so neighbours do not collide.
+        sides = {i: (1 if k % 2 == 0 else -1) for k, i in enumerate(outside)}
+        above = any(s > 0 for s in sides.values())
+        below = any(s < 0 for s in sides.values())
+        chart.figure.set_size_inches(7.2, 1.3 + 0.6 * above + 0.6 * below)
+        ax.set_ylim(-half - (0.75 if below else 0.08), half + (0.75 if above else 0.08))
+        callouts = {}
+        for i, side in sides.items():
+            cx = lefts[i] + shares[i] / 2
+            callouts[i] = ax.annotate(
+                f"{_wrap(names[i], 20)}\n{texts[i]}", xy=(cx, side * half), xytext=(cx, side * (half + 0.22)),
+                ha="center", va="bottom" if side > 0 else "top", fontsize=_LABEL_SIZE,
+                color=_TEXT, linespacing=1.15, annotation_clip=False,
+                arrowprops=dict(arrowstyle="-", color=_RULE, linewidth=0.8, shrinkA=1, shrinkB=0,
+                                relpos=(0.5, 0.0 if side > 0 else 1.0)))
+        if callouts:
+            _spread_callouts(ax, callouts, sides)
+            _fit_to_texts(ax, list(callouts.values()), x=False, y=True)
+    return chart
+
+
+def _spread_callouts(ax, callouts: dict[int, Any], sides: dict[int, int]) -> None:
+    """Slide callouts sideways so those on the same side of the bar never overlap."""
+    ax.figure.draw_without_rendering()
+    box = ax.get_window_extent(ax.figure.canvas.get_renderer())
+    x0, x1 = ax.get_xlim()
+    per_px = (x1 - x0) / box.width
+    gap = 8 * ax.figure.dpi / 72 * per_px
+    for side in (1, -1):
+        items = sorted((callouts[i].xyann[0], _extent(ax, callouts[i]).width * per_px, i)
+                       for i in callouts if sides[i] == side)
+        if not items:
+            continue
+        xs = [min(max(x, x0 + w / 2), x1 - w / 2) for x, w, _ in items]  # stay on the page
+        for k in range(1, len(xs)):  # push right past the left neighbour
+            xs[k] = max(xs[k], xs[k - 1] + (items[k - 1][1] + items[k][1]) / 2 + gap)
+        xs[-1] = min(xs[-1], x1 - items[-1][1] / 2)
+        for k in range(len(xs) - 2, -1, -1):  # then back left from the right edge
+            xs[k] = min(xs[k], xs[k + 1] - (items[k][1] + items[k + 1][1]) / 2 - gap)
+        for x, (_, _, i) in zip(xs, items):
+            callouts[i].xyann = (x, callouts[i].xyann[1])
+
+
+def dumbbell(labels: Sequence[str], before: Sequence[float], after: Sequence[float], *,
+             before_label: str, after_label: str,
+             value_format: ValueFormat = fmt_count) -> Chart:
+    """Before/after per row: two dots joined by a line, values at the ends.
+
+    The two series are named once, in their own colours, above the first
+    row, instead of in a legend. Rows keep the order given, top to bottom.
+
+    Parameters
+    ----------
+    labels : sequence of str
+    before, after : sequence of float
+    before_label, after_label : str
+        Names of the two series, e.g. ``"2022-23"`` and ``"2023-24"``.
+    value_format : str or callable, default :func:`fmt_count`
+
+    Returns
+    -------
+    Chart
+        ``data`` holds ``("<label>, <before_label>", value)`` then
+        ``("<label>, <after_label>", value)`` for each row.
+
+    Examples
+    --------
+    >>> dumbbell(["Followers"], [900], [1500], before_label="2022", after_label="2023")
+    Chart (dumbbell)
+    Followers, 2022: 900
+    Followers, 2023: 1,500
+    """
+    names, (b, a) = _check(labels, before=before, after=after)
+    fmt = _formatter(value_format)
+    n = len(names)
+    chart = Chart("dumbbell", figsize=(7.2, _row_figure_height(names, extra=0.85)))
+    with house_style():
+        ax = chart.ax
+        ys = [n - 1 - i for i in range(n)]
+        texts = []
+        for y, name, vb, va in zip(ys, names, b, a):
+            ax.plot([vb, va], [y, y], color=_CONNECTOR, linewidth=3, solid_capstyle="butt",
+                    zorder=1)
+            ax.plot([vb], [y], "o", color=_BEFORE, markersize=9, zorder=2)
+            ax.plot([va], [y], "o", color=HIGHLIGHT, markersize=9, zorder=3)
+            tb, ta = fmt(vb), fmt(va)
+            # Values go on the outer side of each dot so they never sit on the line.
+            texts.append(_value_label(ax, tb, vb, y, right=vb > va, gap=7, color=_BEFORE))
+            texts.append(_value_label(ax, ta, va, y, right=va >= vb, gap=7, color=HIGHLIGHT,
+                                      fontweight="bold"))
+            chart.data += [(f"{name}, {before_label}", tb), (f"{name}, {after_label}", ta)]
+        ax.set_yticks(ys, [_wrap(name) for name in names])
+        _quiet_axes(ax)
+        ax.set_ylim(-0.5, n - 0.5)
+        lo, hi = min(*b, *a), max(*b, *a)
+        span = (hi - lo) or abs(hi) or 1.0
+        ax.set_xlim(lo - 0.05 * span, hi + 0.05 * span)
+        _fit_to_texts(ax, texts)
+        _name_two_series(ax, ys[0], (b[0], before_label, _BEFORE),
+                         (a[0], after_label, HIGHLIGHT), texts)
+    return chart
+
+
+def stated_vs_computed(labels: Sequence[str], stated: Sequence[float],
+                       computed: Sequence[float], *,
+                       value_format: ValueFormat = "{:,.1f}",
+                       stated_label: str = "Stated",
+                       computed_label: str = "Computed",
+                       xlabel: str | None = None) -> Chart:
+    """Dot plot checking stated figures against figures computed from the data.
+
+    A hollow ring marks the stated value and a filled dot the computed one;
+    when they agree the dot sits inside the ring and one value is printed.
+    The x axis and a light vertical grid stay, because here the gap between
+    marks is the point.
+
+    Parameters
+    ----------
+    labels : sequence of str
+    stated, computed : sequence of float
+        E.g. budget percentages as printed, and as computed from the dollar
+        amounts. Both in the same unit.
+    value_format : str or callable, default ``"{:,.1f}"``
+        One decimal by default, so a small discrepancy stays visible.
+    stated_label, computed_label : str
+        Names printed above the first row.
+    xlabel : str, optional
+
+    Returns
+    -------
+    Chart
+        ``data`` holds ``("<label>, stated", value)`` and
+        ``("<label>, computed", value)`` per row.
+
+    Examples
+    --------
+    >>> stated_vs_computed(["Instruction"], [48], [48.2], value_format="{:.1f}%")
+    Chart (stated vs computed)
+    Instruction, stated: 48.0%
+    Instruction, computed: 48.2%
+    """
+    names, (s, c) = _check(labels, stated=stated, computed=computed)
+    fmt = _formatter(value_format)
+    n = len(names)
+    chart = Chart("stated vs computed",
+                  figsize=(7.2, _row_figure_height(names, extra=1.2 + 0.25 * bool(xlabel))))
+    with house_style():
+        ax = chart.ax
+        ys = [n - 1 - i for i in range(n)]
+        texts = []
+        for y, name, vs, vc in zip(ys, names, s, c):
+            ax.plot([vs, vc], [y, y], color=_CONNECTOR, linewidth=2, zorder=1)
+            # Ring larger than the dot, so agreement reads as a dot in a ring.
+            ax.plot([vs], [y], "o", markersize=12, markerfacecolor="white",
+                    markeredgecolor=_TEXT, markeredgewidth=1.6, zorder=2)
+            ax.plot([vc], [y], "o", markersize=6.5, color=HIGHLIGHT, zorder=3)
+            ts, tc = fmt(vs), fmt(vc)
+            if ts == tc:
+                texts.append(_value_label(ax, ts, max(vs, vc), y, gap=9))
+            else:
+                texts.append(_value_label(ax, ts, vs, y, right=vs > vc, gap=9))
+                texts.append(_value_label(ax, tc, vc, y, right=vc >= vs, gap=9,
+                                          color=HIGHLIGHT, fontweight="bold"))
+            chart.data += [(f"{name}, stated", ts), (f"{name}, computed", tc)]
+        ax.set_yticks(ys, [_wrap(name) for name in names])
+        _quiet_axes(ax, keep_x=True)
+        ax.grid(axis="x")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(v)))
+        if xlabel:
+            ax.set_xlabel(xlabel)
+        ax.set_ylim(-0.5, n - 0.5)
+        lo, hi = min(*s, *c), max(*s, *c)
+        lo = min(lo, 0.0) if lo >= 0 else lo  # positive data: show it from zero
+        span = (hi - lo) or abs(hi) or 1.0
+        ax.set_xlim(lo, hi + 0.05 * span)
+        _fit_to_texts(ax, texts)
+        _name_two_series(ax, ys[0], (s[0], stated_label, _TEXT),
+                         (c[0], computed_label, HIGHLIGHT), texts)
+    return chart
+
+
+def paired_bars(labels: Sequence[str], values_a: Sequence[float], values_b: Sequence[float], *,
+                name_a: str, name_b: str,
+                value_format: ValueFormat = fmt_count) -> Chart:
+    """Grouped horizontal bars for two series, e.g. participants and sessions.
+
+    Rows keep the order given. The series are named once, in their colours,
+    after the values of the first row, instead of in a legend.
+
+    Parameters
+    ----------
+    labels : sequence of str
+    values_a, values_b : sequence of float
+    name_a, name_b : str
+        Series names, e.g. ``"participants"`` and ``"sessions"``.
+    value_format : str or callable, default :func:`fmt_count`
+
+    Returns
+    -------
+    Chart
+        ``data`` holds ``("<label>, <name_a>", value)`` then
+        ``("<label>, <name_b>", value)`` for each row.
+
+    Examples
+    --------
+    >>> paired_bars(["Workshops"], [1200], [85], name_a="participants", name_b="sessions")
+    Chart (paired bars)
+    Workshops, participants: 1,200
+    Workshops, sessions: 85
+    """
+    names, (va, vb) = _check(labels, values_a=values_a, values_b=values_b)
+    fmt = _formatter(value_format)
+    n = len(names)
+    colour_a, colour_b = PALETTE["blue"], PALETTE["vermillion"]
+    chart = Chart("paired bars",
+                  figsize=(7.2, _row_figure_height(names, per_row=0.5, extra=0.5)))
+    with house_style():
+        ax = chart.ax
+        ys = [n - 1 - i for i in range(n)]
+        h = 0.36
+        ax.barh([y + h / 2 for y in ys], va, height=h, color=colour_a, linewidth=0)
+        ax.barh([y - h / 2 for y in ys], vb, height=h, color=colour_b, linewidth=0)
+        texts = []
+        for row, (y, name, xa, xb) in enumerate(zip(ys, names, va, vb)):
+            ta, tb = fmt(xa), fmt(xb)
+            for x, t, yy, colour, series in ((xa, ta, y + h / 2, colour_a, name_a),
+                                             (xb, tb, y - h / 2, colour_b, name_b)):
+                label = _value_label(ax, t, x, yy, right=x >= 0)
+                texts.append(label)
+                if row == 0:
+                    # Series name right after the first row's value, in its colour.
+                    texts.append(ax.annotate(
+                        series, (1.0 if x >= 0 else 0.0, 0.5), xycoords=label,
+                        xytext=(5 if x >= 0 else -5, 0), textcoords="offset points",
+                        ha="left" if x >= 0 else "right", va="center", color=colour,
+                        fontsize=_LABEL_SIZE, fontweight="bold"))
+            chart.data += [(f"{name}, {name_a}", ta), (f"{name}, {name_b}", tb)]
+        ax.set_yticks(ys, [_wrap(name) for name in names])
+        _quiet_axes(ax)
+        ax.axvline(0, color=_RULE, linewidth=0.8)
+        ax.set_ylim(-0.6, n - 0.4)
+        lo, hi = min(0.0, *va, *vb), max(0.0, *va, *vb)
+        ax.set_xlim(lo, hi if hi > lo else 1.0)
+        _fit_to_texts(ax, texts)
+    return chart

@@ -1,0 +1,265 @@
+"""Read the data files strictly and stop bad data with one plain paragraph.
+
+Every rule lives in a pandera schema. When a file breaks one, :class:`DataError`
+names the file, the line, the column, the bad value and what was expected, so
+the ``make`` path can print it without a traceback.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .paths import PROJ_ROOT
+from .source_text import locate, normalize
+
+SECTIONS = (
+    "letter", "at_a_glance", "achievements", "strategic_plan",
+    "pillar_student_outcomes", "pillar_wellbeing", "pillar_community",
+    "pillar_communication", "pillar_excellence", "schools",
+    "future_direction", "financial_overview", "closing",
+)
+UNITS = ("count", "usd", "percent", "percent_change", "rank", "rating", "years", "months", "square_miles")
+QUALIFIERS = ("exact", "over", "more_than", "nearly", "approximately", "up_to", "at_least")
+PRESENTATIONS = ("callout", "prose")
+EXCLUSION_REASONS = (
+    "school_year", "plan_period", "date", "page_number", "street_address",
+    "postal_code", "bill_number", "grade_span", "proper_name", "label",
+)
+SNAKE_CASE = r"^[a-z][a-z0-9_]*$"
+PERIOD = r"^\d{4}(-\d{2})?( to \d{4}(-\d{2})?)?$"
+#: How many problems one message lists before summarising the rest.
+MAX_LISTED = 3
+
+
+class DataError(ValueError):
+    """A data file broke a rule; ``str(error)`` is the plain message.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The file.
+    problems : list of str
+        One line per problem, each naming the line, the column and the value.
+    """
+
+    def __init__(self, path: Path, problems: list[str]):
+        self.path = Path(path)
+        self.problems = problems
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        shown = "; ".join(self.problems[:MAX_LISTED])
+        more = len(self.problems) - MAX_LISTED
+        tail = f"; and {more} more problem{'s' if more > 1 else ''}" if more > 0 else ""
+        return f"{_display(self.path)}: {shown}{tail}. Fix the file and run again."
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(PROJ_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def read_table(path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """Read a CSV file as text, keeping each row's line number in the file.
+
+    A UTF-8 byte-order mark and CRLF line ends are accepted; anything that is
+    not UTF-8, a row with the wrong number of fields, an unterminated quote or
+    a header without rows raises :class:`DataError`.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        Every cell as ``str``.
+    lines : list of int
+        The file line on which each row starts, for messages.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataError(path, ["the file is missing (expected it beside the other data files)"])
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise DataError(path, [f"line {line}: byte {raw[err.start]:#04x} is not UTF-8 (save the file as UTF-8)"]) from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows, lines = [], []
+    try:
+        header = next(reader, None)
+        if not header:
+            raise DataError(path, ["the file is empty (expected a header row and data rows)"])
+        start = reader.line_num + 1
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                start = reader.line_num + 1
+                continue
+            if len(row) != len(header):
+                raise DataError(path, [
+                    f"line {start}: {len(row)} fields where the header has {len(header)} "
+                    "(a truncated line or a stray comma?)"])
+            rows.append(row)
+            lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as err:
+        raise DataError(path, [f"line {reader.line_num}: {err} (an unterminated quote?)"]) from None
+    if not rows:
+        raise DataError(path, ["the header has no rows under it (expected one row per figure)"])
+    return pd.DataFrame(rows, columns=header, dtype=str), lines
+
+
+def _finite(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: isinstance(v, float) and math.isfinite(v))
+
+
+def _whole(value: float) -> bool:
+    return math.isfinite(value) and float(value).is_integer()
+
+
+def _in_report(quote: str) -> bool:
+    return len(locate(quote)) == 1
+
+
+def _row_check(column: str, error: str, rule) -> pa.Check:
+    """A rule across columns, reported against ``column`` (name prefix ``column:``)."""
+    return pa.Check(lambda frame: frame.apply(rule, axis=1), name=f"{column}:{error}", error=error)
+
+
+def _text(*checks, unique=False, nullable=False) -> pa.Column:
+    return pa.Column(str, checks=[pa.Check.str_length(min_value=1, error="a non-empty text"), *checks],
+                     unique=unique, nullable=nullable)
+
+
+FIGURES_SCHEMA = pa.DataFrameSchema(
+    {
+        "id": _text(pa.Check.str_matches(SNAKE_CASE, error="snake_case"), unique=True),
+        "section": pa.Column(str, pa.Check.isin(SECTIONS, error=f"one of {', '.join(SECTIONS)}")),
+        "topic": _text(pa.Check.str_matches(SNAKE_CASE, error="snake_case")),
+        "metric": _text(pa.Check.str_matches(SNAKE_CASE, error="snake_case")),
+        "label": _text(),
+        "value": pa.Column(float, coerce=True, checks=pa.Check(_finite, error="a finite number in base units")),
+        "unit": pa.Column(str, pa.Check.isin(UNITS, error=f"one of {', '.join(UNITS)}")),
+        "scale_max": pa.Column(str),
+        "qualifier": pa.Column(str, pa.Check.isin(QUALIFIERS, error=f"one of {', '.join(QUALIFIERS)}")),
+        "period": pa.Column(str, pa.Check.str_matches(PERIOD, error="a school year like 2023-24, a year, or 'A to B'")),
+        "presentation": pa.Column(str, pa.Check.isin(PRESENTATIONS, error="callout or prose")),
+        "as_written": _text(),
+        "quote": _text(pa.Check(lambda s: s.map(_in_report),
+                                error="a phrase found exactly once in the report text")),
+        "note": pa.Column(str),
+    },
+    strict=True,
+    ordered=False,
+)
+
+#: Rules that read several columns; run once every column has its type.
+FIGURE_ROW_RULES = pa.DataFrameSchema(checks=[
+    _row_check("value", "a whole count, 0 or more",
+               lambda r: r["unit"] != "count" or (r["value"] >= 0 and _whole(r["value"]))),
+    _row_check("value", "a percentage from 0 to 100",
+               lambda r: r["unit"] != "percent" or 0 <= r["value"] <= 100),
+    _row_check("value", "a change of -100% or more",
+               lambda r: r["unit"] != "percent_change" or r["value"] >= -100),
+    _row_check("value", "a dollar amount, 0 or more",
+               lambda r: r["unit"] != "usd" or r["value"] >= 0),
+    _row_check("value", "a whole rank of 1 or more",
+               lambda r: r["unit"] != "rank" or (r["value"] >= 1 and _whole(r["value"]))),
+    _row_check("value", "a rating from 0 to its scale_max",
+               lambda r: r["unit"] != "rating" or (_number(r["scale_max"]) is not None
+                                                   and 0 <= r["value"] <= _number(r["scale_max"]))),
+    _row_check("scale_max", "empty unless the unit is rating, then a number",
+               lambda r: (r["unit"] == "rating") == (r["scale_max"].strip() != "")
+               and (r["scale_max"].strip() == "" or _number(r["scale_max"]) is not None)),
+    _row_check("as_written", "a phrase inside the row's quote",
+               lambda r: r["as_written"] in normalize(r["quote"])),
+])
+
+EXCLUDED_SCHEMA = pa.DataFrameSchema(
+    {
+        "id": _text(pa.Check.str_matches(SNAKE_CASE, error="snake_case"), unique=True),
+        "as_written": _text(),
+        "quote": _text(pa.Check(lambda s: s.map(_in_report),
+                                error="a phrase found exactly once in the report text")),
+        "reason": pa.Column(str, pa.Check.isin(EXCLUSION_REASONS,
+                                               error=f"one of {', '.join(EXCLUSION_REASONS)}")),
+    },
+    strict=True,
+)
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _problems(err: pa.errors.SchemaErrors, frame: pd.DataFrame, lines: list[int]) -> list[str]:
+    """Turn pandera's failure cases into one plain line per bad cell."""
+    cases = err.failure_cases
+    problems, seen = [], set()
+    structural = cases[cases["check"].isin(["column_in_dataframe", "column_in_schema"])]
+    for check, case in zip(structural["check"], structural["failure_case"]):
+        if check == "column_in_dataframe":
+            problems.append(f"line 1: column '{case}' is missing from the header")
+        else:
+            problems.append(f"line 1: column '{case}' is not one this file may have")
+    if problems:
+        return problems
+    for case in cases.itertuples(index=False):
+        if case.index is None or pd.isna(case.index):
+            continue  # a follow-on failure of a rule that could not run
+        row = int(case.index)
+        if case.schema_context == "DataFrameSchema":
+            column = str(case.check).split(":", 1)[0]  # rules name their column
+        else:
+            column = case.column
+        if (row, column, case.check) in seen:
+            continue
+        seen.add((row, column, case.check))
+        value = frame.iloc[row][column] if column in frame.columns else case.failure_case
+        problems.append(f"line {lines[row]}, column '{column}': {str(value)!r} is not "
+                        f"{_expected(case.check)}")
+    return problems
+
+
+def _expected(check: str) -> str:
+    check = str(check)
+    if check.startswith("coerce_dtype") or check.startswith("dtype"):
+        return "a number"
+    if check == "field_uniqueness":
+        return "unique (another row has the same id)"
+    return check.split(":", 1)[-1]
+
+
+def validate(path: Path, schema: pa.DataFrameSchema, rules: pa.DataFrameSchema | None = None) -> pd.DataFrame:
+    """Read ``path`` and validate it against ``schema`` (then ``rules``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The typed frame, in file order.
+
+    Raises
+    ------
+    DataError
+        On the first stage that finds problems, with all that stage found.
+    """
+    frame, lines = read_table(path)
+    for stage in (schema, rules):
+        if stage is None:
+            continue
+        try:
+            typed = stage.validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as err:
+            problems = _problems(err, frame, lines) or [str(err).splitlines()[0]]
+            raise DataError(path, problems) from None
+        frame = typed
+    return frame

@@ -29,9 +29,15 @@ def check_data() -> None:
         sys.exit(f"Bad data, nothing was built: {err}")
 
 
-def execute(all_chapters: bool = False, out_dir: Path | None = None, quiet: bool = False) -> list[chapters.Executed]:
-    """Execute the chapters whose inputs changed (or all), in parallel."""
+def execute(all_chapters: bool = False, out_dir: Path | None = None, quiet: bool = False,
+            names: list[str] | None = None) -> list[chapters.Executed]:
+    """Execute the chapters whose inputs changed (or all, or those named), in parallel."""
     listed = chapters.toc_chapters()
+    if names:
+        unknown = set(names) - {p.stem for p in listed}
+        if unknown:
+            sys.exit(f"no chapter named {', '.join(sorted(unknown))} in _toc.yml")
+        listed = [p for p in listed if p.stem in names]
     todo = listed if all_chapters else chapters.stale_chapters(listed)
     if not todo:
         if not quiet:
@@ -55,7 +61,7 @@ def build_html(builder: str = "html") -> Path:
     exactly as it was.
     """
     staging = BUILD_DIR / ".staging" / builder
-    command = [sys.executable, "-m", "jupyter_book.cli.main", "build", str(PROJ_ROOT),
+    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(PROJ_ROOT),
                "--path-output", str(staging), "-n", "-W", "--keep-going", "-q"]
     if builder != "html":
         command += ["--builder", "custom", "--custom-builder", builder]
@@ -86,6 +92,7 @@ def main(argv: list[str] | None = None) -> None:
     run = sub.add_parser("execute", help="execute chapters whose inputs changed")
     run.add_argument("--all", action="store_true", help="execute every chapter, fresh or not")
     run.add_argument("--out", type=Path, help="write executed notebooks here instead of in place")
+    run.add_argument("names", nargs="*", help="only these chapters (file stems, e.g. finance)")
     html = sub.add_parser("html", help="check data, execute stale chapters, build the HTML book")
     html.add_argument("--builder", default="html", help="Sphinx builder (html or singlehtml)")
     args = parser.parse_args(argv)
@@ -94,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
         check_data()
     elif args.command == "execute":
         check_data()
-        execute(all_chapters=args.all, out_dir=args.out)
+        execute(all_chapters=args.all or bool(args.names), out_dir=args.out, names=args.names)
     elif args.command == "html":
         check_data()
         execute()

@@ -11,6 +11,7 @@ after a data edit.)
 from __future__ import annotations
 
 import hashlib
+import subprocess
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -159,7 +160,7 @@ def execute(source: Path, target: Path | None = None, shared: str | None = None)
                             record_timing=False)
     started = time.perf_counter()
     try:
-        client.execute()
+        client.execute(stderr=subprocess.DEVNULL)  # the kernel's own start-up chatter
     except CellExecutionError as err:
         raise ChapterError(_short_error(source, notebook, err)) from None
     seconds = time.perf_counter() - started

@@ -85,3 +85,120 @@ def reload() -> None:
     """Forget the cached data so the next call reads the files again."""
     _figures.cache_clear()
     _excluded.cache_clear()
+
+
+def statements(frame: pd.DataFrame) -> pd.DataFrame:
+    """Keep one row per metric: the prose statement when there is one, else the callout.
+
+    Callouts repeat prose figures without their qualifier; the prose carries
+    the report's own hedge ("over", "nearly"), so it is the statement to compute with.
+    """
+    prose_first = frame.assign(_callout=frame["presentation"].eq("callout")).sort_values("_callout", kind="stable")
+    keep = set(prose_first.drop_duplicates("metric").index)
+    return frame[frame.index.isin(keep)]
+
+
+def budget_breakdown() -> pd.DataFrame:
+    """The four budget lines: amount, stated share and the share the amounts imply.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by budget line label, columns ``amount_usd``,
+        ``stated_share_pct``, ``computed_share_pct``, ``amount_id``,
+        ``share_id``; the largest line first.
+    """
+    from .metrics import share
+
+    budget = figures(topic="budget")
+    total = budget[budget["metric"] == "lacoe_budget_total"]
+    amounts = budget[budget["metric"].str.endswith("_budget")]
+    rows = []
+    for amount_id, amount in amounts.iterrows():
+        stem = amount["metric"].removesuffix("_budget")
+        stated = budget[budget["metric"] == f"{stem}_share"].iloc[0]
+        rows.append({
+            "line": amount["label"].removesuffix(" budget"),
+            "amount_usd": float(amount["value"]),
+            "stated_share_pct": float(stated["value"]),
+            "computed_share_pct": share(amount["value"], total["value"].iloc[0]),
+            "amount_id": amount_id,
+            "share_id": stated["id"],
+        })
+    return pd.DataFrame(rows).set_index("line").sort_values("amount_usd", ascending=False)
+
+
+#: The programmes whose enrollments the report adds up to its schools' total.
+SCHOOL_PROGRAMMES = {
+    "schools_ipoly_students": "International Polytechnic High School (IPoly)",
+    "schools_lachsa_students": "L.A. County High School for the Arts (LACHSA)",
+    "schools_community_schools_students": "County Community Schools",
+    "schools_court_schools_students": "Court Schools",
+}
+
+
+def school_enrollments() -> pd.DataFrame:
+    """Students at each LACOE school programme with the programme's share of the stated total.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by programme label: ``students``, ``share_pct`` (of the stated
+        total), ``id``; the largest first.
+    """
+    from .metrics import share
+
+    total = value("schools_students_total")
+    parts = figures(topic="enrollment").loc[list(SCHOOL_PROGRAMMES)]
+    frame = pd.DataFrame({
+        "students": parts["value"].to_numpy(dtype=float),
+        "share_pct": [share(v, total) for v in parts["value"]],
+        "id": parts.index.to_numpy(),
+    }, index=[SCHOOL_PROGRAMMES[i] for i in parts.index])
+    frame.index.name = "programme"
+    return frame.sort_values("students", ascending=False)
+
+
+def social_media() -> pd.DataFrame:
+    """Each platform's headline reach figure and, where stated, its growth.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by platform: ``measure`` (reach, impressions, views),
+        ``value``, ``growth_pct`` (NaN where the report gives none),
+        ``value_id``, ``growth_id``.
+    """
+    rows = []
+    for platform, metric_name, measure in (
+        ("Facebook", "facebook_reach", "reach"),
+        ("Instagram", "instagram_reach", "reach"),
+        ("LinkedIn", "linkedin_impressions", "impressions"),
+        ("YouTube", "youtube_views", "views"),
+    ):
+        stated = statements(metric(metric_name)).iloc[0]
+        growth = figures(metric=f"{metric_name}_growth")
+        rows.append({
+            "platform": platform, "measure": measure, "value": float(stated["value"]),
+            "growth_pct": float(growth["value"].iloc[0]) if len(growth) else float("nan"),
+            "value_id": stated["id"], "growth_id": growth.index[0] if len(growth) else "",
+        })
+    return pd.DataFrame(rows).set_index("platform")
+
+
+def by_topic(topic: str) -> pd.DataFrame:
+    """One statement per metric of a topic (``trainings``, ``grants`` ...), in report order."""
+    frame = figures(topic=topic)
+    if frame.empty:
+        raise KeyError(f"no figure has the topic {topic!r}")
+    return statements(frame)
+
+
+def trainings() -> pd.DataFrame:
+    """Training and professional-learning figures, one statement per metric."""
+    return by_topic("trainings")
+
+
+def grants() -> pd.DataFrame:
+    """Grant figures, one statement per metric."""
+    return by_topic("grants")

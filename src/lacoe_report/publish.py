@@ -23,16 +23,6 @@ UNITS = ("count", "usd", "percent", "percent_points", "percent_change", "rank", 
          "ratio", "years", "months", "square_miles", "per_unit", "text")
 
 
-class Published:
-    """A formatted number whose plain-text form is exactly what the page shows."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def __repr__(self) -> str:
-        return self.text
-
-
 def _plain(value: int | float | str) -> int | float | str:
     """Return a plain Python number (numpy scalars break glue formatting)."""
     if isinstance(value, str):
@@ -57,7 +47,7 @@ def format_value(value: int | float | str, fmt: str | Callable) -> str:
 
 
 def publish(key: str, value, fmt: str | Callable = "{:,}", *, unit: str,
-            inputs: Sequence[str] = (), formula: str = "") -> str:
+            inputs: Sequence[str] = (), formula: str = "") -> None:
     """Glue ``value`` under ``key`` for the prose and record it for the ledger.
 
     Parameters
@@ -77,10 +67,8 @@ def publish(key: str, value, fmt: str | Callable = "{:,}", *, unit: str,
     formula : str
         How it is computed from ``inputs``, in plain notation.
 
-    Returns
-    -------
-    str
-        The formatted text, as the page will show it.
+    Nothing is returned, so a ``publish`` call ending a cell prints nothing;
+    use :func:`format_value` for the text itself.
     """
     if unit not in UNITS:
         raise ValueError(f"unit {unit!r} is not one of {', '.join(UNITS)}")
@@ -98,11 +86,10 @@ def publish(key: str, value, fmt: str | Callable = "{:,}", *, unit: str,
         raw=True,
         metadata={"scrapbook": {"name": key, "mime_prefix": _SCRAPBOOK_PREFIX}, LEDGER_KEY: record},
     )
-    return text
 
 
-def publish_figure(key: str, figure_id: str, fmt: str | Callable = "{:,}", *, unit: str | None = None) -> str:
+def publish_figure(key: str, figure_id: str, fmt: str | Callable = "{:,}", *, unit: str | None = None) -> None:
     """Publish one report figure as stated, with the figure as its only input."""
     row = data.figure(figure_id)
     unit = unit or row["unit"]
-    return publish(key, data.value(figure_id), fmt, unit=unit, inputs=[figure_id], formula=figure_id)
+    publish(key, data.value(figure_id), fmt, unit=unit, inputs=[figure_id], formula=figure_id)

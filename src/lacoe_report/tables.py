@@ -1,0 +1,56 @@
+"""Readable tables of the report's figures, for chapters to display.
+
+Tables are plain pandas DataFrames (no Styler): their HTML is deterministic,
+so nbval can compare it, and pandas escapes any markup in a label or quote.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+#: How each qualifier reads in a table.
+QUALIFIER_WORDS = {
+    "exact": "as stated", "over": "over", "more_than": "more than", "nearly": "nearly",
+    "approximately": "approximately", "up_to": "up to", "at_least": "at least",
+}
+
+
+def trace_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Show figures the way a reader checks them against the report.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Rows of :func:`lacoe_report.data.figures`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by figure id, with the label, the value as printed, the
+        qualifier in words, the period, where it is printed and the quote.
+    """
+    table = pd.DataFrame({
+        "Figure": frame["label"],
+        "As printed": frame["as_written"],
+        "Qualifier": frame["qualifier"].map(QUALIFIER_WORDS),
+        "Period": frame["period"],
+        "Printed in": frame["presentation"],
+        "Quote from the report": "“" + frame["quote"] + "”",
+    })
+    table.index.name = "id"
+    return table
+
+
+def number_table(frame: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
+    """Format numeric columns as text for display (``{"amount_usd": "${:,.0f}"}``).
+
+    Columns not named keep their values; the frame's index is kept.
+
+    Examples
+    --------
+    >>> number_table(pd.DataFrame({"a": [1234.5]}), {"a": "{:,.1f}"})["a"].tolist()
+    ['1,234.5']
+    """
+    shown = frame.copy()
+    for column, pattern in formats.items():
+        shown[column] = [("—" if pd.isna(v) else pattern.format(v)) for v in frame[column]]
+    return shown

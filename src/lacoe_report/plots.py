@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -377,7 +378,7 @@ def _fit_to_texts(ax, texts: Sequence[Text], *, x: bool = True, y: bool = False,
         fig.draw_without_rendering()  # runs constrained layout too
         renderer = fig.canvas.get_renderer()
         box = ax.get_window_extent(renderer)
-        extents = [t.get_window_extent(renderer) for t in texts if t.get_visible()]
+        extents = [_text_box(t, renderer) for t in texts if t.get_visible()]
         if not extents:
             return
         moved = False
@@ -402,9 +403,15 @@ def _fit_to_texts(ax, texts: Sequence[Text], *, x: bool = True, y: bool = False,
             return
 
 
-def _extent(ax, artist: Text):
-    fig = ax.figure
-    return artist.get_window_extent(fig.canvas.get_renderer())
+def _text_box(text: Text, renderer):
+    """Pixel box of a text alone: an annotation's own extent includes its leader line."""
+    if hasattr(text, "update_positions"):
+        text.update_positions(renderer)  # annotations place themselves lazily
+    return Text.get_window_extent(text, renderer)
+
+
+def _extent(ax, text: Text):
+    return _text_box(text, ax.figure.canvas.get_renderer())
 
 
 def _name_two_series(ax, y: float, first: tuple[float, str, str],
@@ -571,19 +578,23 @@ def share_bar(labels: Sequence[str], values: Sequence[float], *,
         for name, text in zip(names, texts):
             chart.data.append((name, text))
 
-        # First try every label inside its segment, then keep those that fit.
-        inside = [ax.text(left + s / 2, 0, f"{_wrap(name, 16)}\n{text}", ha="center",
-                          va="center", fontsize=_LABEL_SIZE, color=_text_on(colour),
-                          linespacing=1.15)
-                  for name, text, left, s, colour in zip(names, texts, lefts, shares, colours)]
+        # Try each label inside its segment, wrapped ever narrower; a label
+        # that fits no wrapping becomes a callout.
         chart.figure.draw_without_rendering()
         box = ax.get_window_extent(chart.figure.canvas.get_renderer())
+        room_h = 2 * half / (ax.get_ylim()[1] - ax.get_ylim()[0]) * box.height
         pad = 4 * chart.figure.dpi / 72
         outside = []
-        for i, t in enumerate(inside):
-            e = _extent(ax, t)
-            if e.width + 2 * pad > shares[i] * box.width or e.height + pad > 2 * half / (
-                    ax.get_ylim()[1] - ax.get_ylim()[0]) * box.height:
+        for i, (name, text, left, s, colour) in enumerate(
+                zip(names, texts, lefts, shares, colours)):
+            t = ax.text(left + s / 2, 0, "", ha="center", va="center", fontsize=_LABEL_SIZE,
+                        color=_text_on(colour), linespacing=1.1)
+            for width in (18, 12, 8):
+                t.set_text(f"{_wrap(name, width)}\n{text}")
+                e = _extent(ax, t)
+                if e.width + 2 * pad <= s * box.width and e.height + pad <= room_h:
+                    break
+            else:
                 t.remove()
                 outside.append(i)
 
@@ -591,8 +602,10 @@ def share_bar(labels: Sequence[str], values: Sequence[float], *,
         sides = {i: (1 if k % 2 == 0 else -1) for k, i in enumerate(outside)}
         above = any(s > 0 for s in sides.values())
         below = any(s < 0 for s in sides.values())
-        chart.figure.set_size_inches(7.2, 1.3 + 0.6 * above + 0.6 * below)
-        ax.set_ylim(-half - (0.75 if below else 0.08), half + (0.75 if above else 0.08))
+        # Room for two text lines per side with callouts (one data unit is
+        # about one inch); _fit_to_texts below widens it if a label wraps more.
+        chart.figure.set_size_inches(7.2, 1.15 + 0.5 * above + 0.5 * below)
+        ax.set_ylim(-half - (0.6 if below else 0.08), half + (0.6 if above else 0.08))
         callouts = {}
         for i, side in sides.items():
             cx = lefts[i] + shares[i] / 2
@@ -662,7 +675,7 @@ def dumbbell(labels: Sequence[str], before: Sequence[float], after: Sequence[flo
     names, (b, a) = _check(labels, before=before, after=after)
     fmt = _formatter(value_format)
     n = len(names)
-    chart = Chart("dumbbell", figsize=(7.2, _row_figure_height(names, extra=0.85)))
+    chart = Chart("dumbbell", figsize=(7.2, _row_figure_height(names, extra=0.6)))
     with house_style():
         ax = chart.ax
         ys = [n - 1 - i for i in range(n)]
@@ -680,7 +693,7 @@ def dumbbell(labels: Sequence[str], before: Sequence[float], after: Sequence[flo
             chart.data += [(f"{name}, {before_label}", tb), (f"{name}, {after_label}", ta)]
         ax.set_yticks(ys, [_wrap(name) for name in names])
         _quiet_axes(ax)
-        ax.set_ylim(-0.5, n - 0.5)
+        ax.set_ylim(-0.45, n - 0.55)
         lo, hi = min(*b, *a), max(*b, *a)
         span = (hi - lo) or abs(hi) or 1.0
         ax.set_xlim(lo - 0.05 * span, hi + 0.05 * span)
@@ -754,7 +767,9 @@ def stated_vs_computed(labels: Sequence[str], stated: Sequence[float],
         ax.set_yticks(ys, [_wrap(name) for name in names])
         _quiet_axes(ax, keep_x=True)
         ax.grid(axis="x")
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(v)))
+        # Ticks in the labels' format, minus all-zero decimals ("10%", not "10.0%").
+        ax.xaxis.set_major_formatter(
+            FuncFormatter(lambda v, _pos: re.sub(r"\.0+(?=\D*$)", "", fmt(v))))
         if xlabel:
             ax.set_xlabel(xlabel)
         ax.set_ylim(-0.5, n - 0.5)

@@ -31,20 +31,37 @@ def check_data() -> None:
 
 def execute(all_chapters: bool = False, out_dir: Path | None = None, quiet: bool = False,
             names: list[str] | None = None) -> list[chapters.Executed]:
-    """Execute the chapters whose inputs changed (or all, or those named), in parallel."""
+    """Execute the chapters whose inputs changed (or all, or those named), in parallel.
+
+    Chapters that read the ledger run after the others, once the ledger has
+    been rebuilt from their outputs. With ``out_dir`` the executed copies go
+    there and the committed chapters and ledger are left untouched.
+    """
+    import nbformat
+
+    from . import ledger
+
     listed = chapters.toc_chapters()
     if names:
         unknown = set(names) - {p.stem for p in listed}
         if unknown:
             sys.exit(f"no chapter named {', '.join(sorted(unknown))} in _toc.yml")
         listed = [p for p in listed if p.stem in names]
-    todo = listed if all_chapters else chapters.stale_chapters(listed)
-    if not todo:
-        if not quiet:
-            print(f"all {len(listed)} chapters are up to date; none executed")
-        return []
-    names = ", ".join(p.stem for p in todo)
-    print(f"executing {len(todo)} of {len(listed)} chapters: {names}", flush=True)
+    reads_ledger = {p for p in listed if chapters.depends_on(nbformat.read(p, as_version=4))}
+    executed: list[chapters.Executed] = []
+    for phase in ([p for p in listed if p not in reads_ledger], [p for p in listed if p in reads_ledger]):
+        todo = phase if all_chapters else chapters.stale_chapters(phase)
+        if todo:
+            executed += _execute_batch(todo, len(listed), out_dir)
+        if out_dir is None and phase and phase[0] not in reads_ledger:
+            ledger.write(ledger.collect(chapters.toc_chapters()))
+    if not executed and not quiet:
+        print(f"all {len(listed)} chapters are up to date; none executed")
+    return executed
+
+
+def _execute_batch(todo: list[Path], listed: int, out_dir: Path | None) -> list[chapters.Executed]:
+    print(f"executing {len(todo)} of {listed} chapters: {', '.join(p.stem for p in todo)}", flush=True)
     started = time.perf_counter()
     executed, errors = chapters.execute_many(todo, out_dir=out_dir)
     if errors:

@@ -82,10 +82,23 @@ def code_fingerprint(notebook: nbformat.NotebookNode) -> str:
     return digest.hexdigest()
 
 
+def depends_on(notebook: nbformat.NotebookNode) -> list[str]:
+    """Extra files a chapter reads besides the shared inputs (``lacoe.depends_on``).
+
+    The ledger appendix reads ``ledger/ledger.csv``, which the other chapters'
+    outputs produce, so it runs after them.
+    """
+    return list(notebook.metadata.get(META_KEY, {}).get("depends_on", []))
+
+
 def fingerprint(notebook: nbformat.NotebookNode, shared: str | None = None) -> str:
     """The fingerprint a notebook must carry for its outputs to be fresh."""
     shared = shared_fingerprint() if shared is None else shared
-    return hashlib.sha256(f"{code_fingerprint(notebook)}:{shared}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{code_fingerprint(notebook)}:{shared}".encode())
+    for name in depends_on(notebook):
+        extra = PROJ_ROOT / name
+        digest.update(extra.read_bytes() if extra.exists() else b"(missing)")
+    return digest.hexdigest()
 
 
 def recorded_fingerprint(notebook: nbformat.NotebookNode) -> str | None:
@@ -165,7 +178,7 @@ def execute(source: Path, target: Path | None = None, shared: str | None = None)
         raise ChapterError(_short_error(source, notebook, err)) from None
     seconds = time.perf_counter() - started
     clean(notebook)
-    notebook.metadata[META_KEY] = {"inputs_sha256": fingerprint(notebook, shared)}
+    notebook.metadata.setdefault(META_KEY, {})["inputs_sha256"] = fingerprint(notebook, shared)
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(".ipynb.tmp")
     nbformat.write(notebook, temporary)

@@ -128,7 +128,8 @@ def _in_report(quote: str) -> bool:
 
 def _row_check(column: str, error: str, rule) -> pa.Check:
     """A rule across columns, reported against ``column`` (name prefix ``column:``)."""
-    return pa.Check(lambda frame: frame.apply(rule, axis=1), name=f"{column}:{error}", error=error)
+    # pandera reports a frame-wide check by its error text: prefix the column.
+    return pa.Check(lambda frame: frame.apply(rule, axis=1), error=f"{column}:{error}")
 
 
 def _text(*checks, unique=False, nullable=False) -> pa.Column:
@@ -236,6 +237,8 @@ def _expected(check: str) -> str:
         return "a number"
     if check == "field_uniqueness":
         return "unique (another row has the same id)"
+    if check == "not_nullable":
+        return "a finite number (NaN is not a value)"
     return check.split(":", 1)[-1]
 
 
@@ -252,14 +255,16 @@ def validate(path: Path, schema: pa.DataFrameSchema, rules: pa.DataFrameSchema |
     DataError
         On the first stage that finds problems, with all that stage found.
     """
-    frame, lines = read_table(path)
+    raw, lines = read_table(path)
+    frame = raw
     for stage in (schema, rules):
         if stage is None:
             continue
         try:
             typed = stage.validate(frame, lazy=True)
         except pa.errors.SchemaErrors as err:
-            problems = _problems(err, frame, lines) or [str(err).splitlines()[0]]
+            # Quote cells as the file has them, not as pandera coerced them.
+            problems = _problems(err, raw, lines) or [str(err).splitlines()[0]]
             raise DataError(path, problems) from None
         frame = typed
     return frame

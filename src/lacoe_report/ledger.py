@@ -1,0 +1,131 @@
+"""The ledger: every number the book publishes, where it appears and what it comes from.
+
+:func:`lacoe_report.publish.publish` stores a record in the metadata of each
+glued output. This module collects those records from executed chapter
+notebooks into ``ledger/ledger.csv`` (committed), and compares two ledgers
+number by number, which is how ``make verify`` names exactly what changed.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+
+from .paths import LEDGER_CSV, PROJ_ROOT
+from .publish import LEDGER_KEY
+
+COLUMNS = ["chapter", "key", "text", "value", "unit", "format", "inputs", "formula"]
+#: Chapters that render the ledger itself; their own numbers are not entries.
+SELF_REFERENCING = {"ledger"}
+
+
+def records(path: Path) -> list[dict]:
+    """Return the ledger records of one executed notebook, in cell order."""
+    notebook = nbformat.read(path, as_version=4)
+    found = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            record = output.get("metadata", {}).get(LEDGER_KEY)
+            if record:
+                found.append({**record, "chapter": path.stem, "inputs": ";".join(record.get("inputs", []))})
+    return found
+
+
+def collect(paths: list[Path]) -> pd.DataFrame:
+    """Build the ledger from executed notebooks (book order, then cell order).
+
+    Raises
+    ------
+    ValueError
+        When a chapter publishes the same key twice: the page would paste
+        only one of them.
+    """
+    rows = [r for p in paths if p.stem not in SELF_REFERENCING for r in records(p)]
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    duplicated = frame[frame.duplicated(["chapter", "key"], keep=False)]
+    if not duplicated.empty:
+        pairs = ", ".join(sorted(set(duplicated["chapter"] + ":" + duplicated["key"])))
+        raise ValueError(f"published twice in one chapter: {pairs}")
+    return frame
+
+
+def write(frame: pd.DataFrame, path: Path = LEDGER_CSV) -> bool:
+    """Write the ledger as CSV; return True when its content changed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = frame.to_csv(index=False, lineterminator="\n")
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+def read(path: Path = LEDGER_CSV) -> pd.DataFrame:
+    """Read a ledger written by :func:`write`, every column as text."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def differences(committed: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per published number that differs between two ledgers.
+
+    A number differs when its text, value, unit, format, inputs or formula
+    changed, or when it is only in one ledger.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``key``, ``chapter``, ``committed``, ``new`` (the texts as
+        the page shows them; "(absent)" when missing) and ``change``.
+    """
+    def as_text(frame):
+        return frame[COLUMNS].astype(str).set_index(["chapter", "key"])
+
+    old, new = as_text(committed), as_text(fresh)
+    rows = []
+    for chapter, key in old.index.union(new.index, sort=False):
+        before = old.loc[(chapter, key)] if (chapter, key) in old.index else None
+        after = new.loc[(chapter, key)] if (chapter, key) in new.index else None
+        if before is not None and after is not None and before.equals(after):
+            continue
+        if before is None:
+            change = "added"
+        elif after is None:
+            change = "removed"
+        else:
+            change = ", ".join(c for c in before.index if before[c] != after[c]) + " changed"
+        rows.append({
+            "key": key, "chapter": chapter,
+            "committed": "(absent)" if before is None else before["text"],
+            "new": "(absent)" if after is None else after["text"],
+            "change": change,
+        })
+    return pd.DataFrame(rows, columns=["key", "chapter", "committed", "new", "change"])
+
+
+def format_differences(diff: pd.DataFrame) -> str:
+    """Render differences as a plain-text table, one row per changed number."""
+    return diff.to_string(index=False)
+
+
+def main(argv: list[str] | None = None) -> None:
+    from .chapters import toc_chapters
+
+    parser = argparse.ArgumentParser(prog="python -m lacoe_report.ledger", description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true",
+                        help="compare the committed ledger with the chapters' outputs; exit 1 on a difference")
+    args = parser.parse_args(argv)
+    fresh = collect(toc_chapters())
+    if args.check:
+        diff = differences(read(), fresh)
+        if not diff.empty:
+            sys.exit(f"{LEDGER_CSV.relative_to(PROJ_ROOT)} is out of date:\n{format_differences(diff)}")
+        print(f"ledger up to date: {len(fresh)} published numbers")
+    else:
+        changed = write(fresh)
+        print(f"ledger {'updated' if changed else 'unchanged'}: {len(fresh)} published numbers")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""The data: sourced, complete, and documented by its metadata."""
+import csv
+
+import pytest
+
+from lacoe_report import coverage, data, metadata
+from lacoe_report.paths import EXCLUDED_CSV, FIGURES_CSV, PROJ_ROOT, REPORT_TEXT
+from lacoe_report.source_text import normalize, numeric_tokens, report_text
+
+META = metadata.load()
+
+
+def header(path):
+    with path.open(encoding="utf-8", newline="") as handle:
+        return next(csv.reader(handle))
+
+
+def test_raw_report_text_is_unchanged():
+    recorded = {f["path"]: f["sha256"] for f in META["files"]}
+    assert metadata.sha256(REPORT_TEXT) == recorded["data/raw/lacoe-annual-report-2023-24.txt"]
+
+
+def test_every_data_file_matches_its_recorded_checksum_and_rows():
+    # An intended edit is recorded with `make data-meta`; an unrecorded one fails here.
+    assert metadata.current_records(META) == META["files"]
+
+
+def test_metadata_documents_exactly_the_columns_of_each_file():
+    assert [c["name"] for c in META["figures_columns"]] == header(FIGURES_CSV)
+    assert [c["name"] for c in META["excluded_columns"]] == header(EXCLUDED_CSV)
+    for column in META["figures_columns"] + META["excluded_columns"]:
+        assert column["description"].strip(), column["name"]
+
+
+def test_metadata_allowed_values_are_the_enforced_ones():
+    assert metadata.synced(metadata.load()) == META, "run `make data-meta`"
+
+
+def test_metadata_names_its_source():
+    assert META["publisher"] == "Los Angeles County Office of Education"
+    assert "lacoe.edu" in META["source_url"]
+    assert META["licence"].strip()
+
+
+def test_every_quote_is_in_the_report_once_and_holds_its_value():
+    figures, excluded = data.figures(), data.excluded()
+    assert coverage.unlocatable_rows(figures, "id") == []
+    assert coverage.unlocatable_rows(excluded, "id") == []
+
+
+def test_every_value_is_what_its_printed_form_says():
+    assert coverage.misread_values(data.figures()) == []
+
+
+def test_every_numeric_token_of_the_report_is_accounted_for():
+    missing = coverage.unaccounted_tokens(data.figures(), data.excluded())
+    assert missing == [], f"{len(missing)} numbers of the report are neither figures nor excluded"
+
+
+def test_no_token_is_both_a_figure_and_excluded():
+    assert coverage.doubly_accounted_tokens(data.figures(), data.excluded()) == []
+
+
+def test_coverage_notices_a_dropped_figure():
+    figures = data.figures()
+    dropped = figures[figures.index != "fin_educational_amount"]
+    missing = coverage.unaccounted_tokens(dropped, data.excluded())
+    assert len(missing) == 1 and "'59'" in missing[0]
+
+
+def test_a_metric_keeps_one_unit_everywhere_it_is_stated():
+    units = data.figures().groupby("metric")["unit"].nunique()
+    assert units.max() == 1, units[units > 1].index.tolist()
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("$84 million", 84_000_000), ("28.9%", 28.9), ("7th", 7), ("4.7/5", 4.7), ("nine", 9),
+    ("two million", 2_000_000), ("$2.5 Million", 2_500_000), ("50+", 50), ("$24 Billion", 24e9),
+    ("90.9 percent", 90.9), ("$250,000,000", 250_000_000), ("20-year", 20),
+])
+def test_parse_as_written(written, expected):
+    assert coverage.parse_as_written(written) == pytest.approx(expected)
+
+
+def test_parse_as_written_refuses_text_without_a_number():
+    with pytest.raises(ValueError):
+        coverage.parse_as_written("several")
+
+
+def test_normalize_joins_line_end_hyphens_and_folds_whitespace():
+    assert normalize("the 2023-\n24 legislative\n  session") == "the 2023-24 legislative session"
+    assert normalize(REPORT_TEXT.read_text(encoding="utf-8")) == report_text()
+
+
+def test_numeric_tokens_keep_grouping_commas_and_decimals():
+    assert [t.text for t in numeric_tokens("from 8,318 to 10,603, rated 4.7/5.")] == ["8,318", "10,603", "4.7", "5"]
+
+
+def test_budget_breakdown_computes_shares_from_dollars():
+    budget = data.budget_breakdown()
+    assert len(budget) == 4
+    educational = budget.loc["Educational programs"]
+    assert educational["computed_share_pct"] == pytest.approx(59 / 627 * 100)  # $59M of $627M
+    assert educational["stated_share_pct"] == 10
+    assert budget["amount_usd"].is_monotonic_decreasing
+
+
+def test_school_enrollments_shares_are_of_the_stated_total():
+    schools = data.school_enrollments()
+    assert schools.loc["Court Schools", "share_pct"] == pytest.approx(1574 / 2977 * 100)
+    assert set(schools["id"]) <= set(data.figures().index)
+
+
+def test_social_media_prefers_the_prose_statement_with_its_hedge():
+    social = data.social_media()
+    instagram = data.figure(social.loc["Instagram", "value_id"])
+    assert instagram["presentation"] == "prose" and instagram["qualifier"] == "over"
+    assert social.loc["Facebook", "growth_pct"] == 28.9
+
+
+def test_filters_and_lookups_fail_loudly():
+    with pytest.raises(KeyError):
+        data.figure("no_such_figure")
+    with pytest.raises(KeyError):
+        data.figures(colour="red")
+    with pytest.raises(KeyError):
+        data.metric("no_such_metric")
+
+
+def test_value_is_a_plain_python_number():
+    assert type(data.value("schools_diplomas")) is int
+    assert type(data.value("p2_ease_utilization")) is float
+
+
+def test_the_book_reads_nothing_outside_the_repository():
+    assert REPORT_TEXT.is_relative_to(PROJ_ROOT)

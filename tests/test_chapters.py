@@ -1,0 +1,115 @@
+"""Every chapter is committed executed, fresh, clean and written to the house rules."""
+import re
+
+import nbformat
+import pytest
+
+from lacoe_report import chapters, ledger
+from lacoe_report.paths import LEDGER_CSV, TOC_FILE
+
+NOTEBOOKS = chapters.toc_chapters()
+PILLARS = [p for p in NOTEBOOKS if p.stem.startswith("pillar")]
+# A role or a cross-reference carries its own text; a digit left after removing them was typed.
+ROLES = re.compile(r"\{(glue(:text)?|numref|ref|download|doc)\}`[^`]*`|`[^`]*`|\[[^\]]*\]\([^)]*\)|\(.*?\)=")
+
+
+def read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def figure_cells(notebook):
+    return [c for c in notebook.cells if c.cell_type == "code" and any(
+        "image/png" in o.get("data", {}) for o in c.get("outputs", []))]
+
+
+def test_the_toc_lists_every_part_of_the_report():
+    stems = {p.stem for p in NOTEBOOKS}
+    assert {"glance", "achievements", "schools", "finance", "future", "audit", "data_dictionary"} <= stems
+    assert len(PILLARS) == 5
+    assert "intro" in TOC_FILE.read_text()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_chapter_is_committed_with_outputs(path):
+    assert chapters.chapter_outputs_missing(path) == [], \
+        f"{path.name} has code cells that were never executed: run `make book` and commit it"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_chapter_outputs_are_fresh(path):
+    notebook = read(path)
+    assert chapters.recorded_fingerprint(notebook) == chapters.fingerprint(notebook), \
+        f"{path.name} was executed with other data, code or pins: run `make book` and commit it"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_chapter_metadata_is_clean(path):
+    notebook = read(path)
+    assert notebook.metadata["kernelspec"]["name"] == "python3"
+    for cell in notebook.cells:
+        assert "execution" not in cell.metadata and "ExecuteTime" not in cell.metadata
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_chapter_has_one_title(path):
+    notebook = read(path)
+    titles = [line for c in notebook.cells if c.cell_type == "markdown"
+              for line in c.source.splitlines() if line.startswith("# ")]
+    assert len(titles) == 1
+    assert notebook.cells[0].cell_type == "markdown" and notebook.cells[0].source.startswith("# ")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_number_in_the_prose_is_typed_by_hand(path):
+    typed = []
+    for cell in read(path).cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            if line.lstrip().startswith((">", "#", "|")):
+                continue  # report quotes, headings, table rules
+            if re.search(r"\d", ROLES.sub("", line)):
+                typed.append(line.strip()[:90])
+    assert typed == [], f"numbers typed by hand in {path.name}: {typed[:3]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_chapters_read_data_only_through_the_package(path):
+    for cell in read(path).cells:
+        if cell.cell_type == "code":
+            assert "../data" not in cell.source and "read_csv(" not in cell.source
+            assert "pyplot" not in cell.source and "set_title" not in cell.source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_figure_is_named_captioned_and_described(path):
+    for cell in figure_cells(read(path)):
+        meta = cell.metadata.get("mystnb", {})
+        figure, image = meta.get("figure", {}), meta.get("image", {})
+        assert figure.get("name", "").startswith("fig-"), cell.source[:60]
+        assert len(figure.get("caption", "")) > 20, figure.get("name")
+        assert len(image.get("alt", "")) > 20, figure.get("name")
+
+
+def test_figure_names_are_unique_across_the_book():
+    names = [c.metadata["mystnb"]["figure"]["name"] for p in NOTEBOOKS for c in figure_cells(read(p))]
+    assert len(names) == len(set(names))
+
+
+def test_the_book_has_enough_figures():
+    counts = {p.stem: len(figure_cells(read(p))) for p in NOTEBOOKS}
+    assert sum(counts.values()) >= 14, counts
+    assert all(counts[p.stem] >= 2 for p in PILLARS), counts
+
+
+def test_committed_ledger_matches_the_chapters():
+    diff = ledger.differences(ledger.read(LEDGER_CSV), ledger.collect(NOTEBOOKS))
+    assert diff.empty, f"ledger out of date (run `make book`):\n{ledger.format_differences(diff)}"
+
+
+def test_every_ledger_input_is_a_figure_of_the_data():
+    from lacoe_report import data
+    ids = set(data.figures().index)
+    entries = ledger.read(LEDGER_CSV)
+    used = {i for cell in entries["inputs"] for i in cell.split(";") if i}
+    assert used <= ids, used - ids

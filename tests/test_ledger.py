@@ -1,0 +1,120 @@
+"""The ledger: records travel with glued outputs and differences are named one by one."""
+import nbformat
+import pandas as pd
+import pytest
+from nbclient import NotebookClient
+
+from lacoe_report import ledger
+from lacoe_report.publish import LEDGER_KEY, format_value
+
+
+def entry(chapter, key, text, value, **extra):
+    row = {"chapter": chapter, "key": key, "text": text, "value": value, "unit": "count",
+           "format": "{:,}", "inputs": "a;b", "formula": "a + b"}
+    row.update(extra)
+    return row
+
+
+def frame(*rows):
+    return pd.DataFrame(list(rows), columns=ledger.COLUMNS)
+
+
+def test_identical_ledgers_have_no_differences():
+    one = frame(entry("finance", "total", "627", 627), entry("schools", "sum", "2,977", 2977))
+    assert ledger.differences(one, one.copy()).empty
+
+
+def test_a_changed_number_is_named_with_both_texts():
+    before = frame(entry("finance", "total", "627", 627), entry("schools", "sum", "2,977", 2977))
+    after = frame(entry("finance", "total", "628", 628), entry("schools", "sum", "2,977", 2977))
+    diff = ledger.differences(before, after)
+    assert diff.to_dict("records") == [
+        {"key": "total", "chapter": "finance", "committed": "627", "new": "628", "change": "text, value changed"}]
+
+
+def test_a_changed_formula_counts_even_when_the_text_is_the_same():
+    before = frame(entry("finance", "total", "627", 627))
+    after = frame(entry("finance", "total", "627", 627, formula="a + b + c"))
+    assert ledger.differences(before, after)["change"].tolist() == ["formula changed"]
+
+
+def test_added_and_removed_numbers():
+    before = frame(entry("finance", "old", "1", 1))
+    after = frame(entry("finance", "new", "2", 2))
+    diff = ledger.differences(before, after).set_index("key")
+    assert diff.loc["old", "new"] == "(absent)" and diff.loc["old", "change"] == "removed"
+    assert diff.loc["new", "committed"] == "(absent)" and diff.loc["new", "change"] == "added"
+
+
+def test_same_key_in_two_chapters_is_two_numbers():
+    before = frame(entry("finance", "total", "1", 1), entry("schools", "total", "2", 2))
+    after = frame(entry("finance", "total", "1", 1), entry("schools", "total", "3", 3))
+    assert ledger.differences(before, after)["chapter"].tolist() == ["schools"]
+
+
+def test_write_reports_whether_the_file_changed(tmp_path):
+    path = tmp_path / "ledger.csv"
+    one = frame(entry("finance", "total", "627", 627))
+    assert ledger.write(one, path) is True
+    assert ledger.write(one, path) is False
+    assert ledger.read(path)["text"].tolist() == ["627"]
+
+
+def test_format_value_with_pattern_and_callable():
+    assert format_value(1234.5, "{:,.1f}") == "1,234.5"
+    assert format_value(0.25, lambda v: f"{v:.0%}") == "25%"
+
+
+@pytest.fixture(scope="module")
+def executed_notebook(tmp_path_factory):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(
+        "import numpy as np\n"
+        "from lacoe_report.publish import publish\n"
+        "publish('per_grant', np.float64(84_000_000) / 54, '${:,.0f}', unit='usd',\n"
+        "        inputs=['ach_grant_funding', 'ach_competitive_grants'], formula='funding / grants')\n"
+        "publish('grants', np.int64(54), unit='count', inputs=['ach_competitive_grants'])")]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    NotebookClient(notebook, kernel_name="python3").execute()
+    path = tmp_path_factory.mktemp("nb") / "demo.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_publish_glues_text_for_myst_and_records_it(executed_notebook):
+    outputs = nbformat.read(executed_notebook, as_version=4).cells[0].outputs
+    glued = outputs[0]
+    assert glued["metadata"]["scrapbook"]["name"] == "per_grant"
+    # 84,000,000 / 54 = 1,555,555.56 -> "$1,555,556"; the text MyST pastes
+    assert glued["data"]["application/papermill.record/text/plain"] == "$1,555,556"
+    record = glued["metadata"][LEDGER_KEY]
+    assert record["unit"] == "usd" and record["inputs"] == ["ach_grant_funding", "ach_competitive_grants"]
+    assert type(record["value"]) is float  # a numpy scalar was turned into plain Python
+
+
+def test_collect_reads_records_in_cell_order(executed_notebook):
+    collected = ledger.collect([executed_notebook])
+    assert collected["key"].tolist() == ["per_grant", "grants"]
+    assert collected["chapter"].unique().tolist() == ["demo"]
+    assert collected.loc[1, "value"] == 54 and collected.loc[1, "inputs"] == "ach_competitive_grants"
+
+
+def test_collect_refuses_a_key_published_twice(executed_notebook, tmp_path):
+    notebook = nbformat.read(executed_notebook, as_version=4)
+    again = nbformat.v4.new_code_cell(notebook.cells[0].source)
+    again.outputs = notebook.cells[0].outputs
+    notebook.cells.append(again)
+    twice = tmp_path / "twice.ipynb"
+    nbformat.write(notebook, twice)
+    with pytest.raises(ValueError, match="published twice in one chapter: twice:grants, twice:per_grant"):
+        ledger.collect([twice])
+
+
+def test_publish_refuses_unknown_inputs_units_and_non_finite_values():
+    from lacoe_report.publish import publish
+    with pytest.raises(KeyError):
+        publish("x", 1, unit="count", inputs=["not_a_figure"])
+    with pytest.raises(ValueError):
+        publish("x", 1, unit="furlongs")
+    with pytest.raises(ValueError):
+        publish("x", float("nan"), unit="count")

@@ -10,7 +10,10 @@ INSTALLED := $(VENV)/.installed
 SYSTEM := $(VENV)/.system-deps
 BOOK_INPUTS := $(shell find chapters data src -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null) _config.yml _toc.yml requirements.txt
 
-.PHONY: help book pdf test verify bench ledger data-meta lab clean
+CHAPTER_NOTEBOOKS := $(wildcard chapters/*.ipynb)
+NBVAL := --nbval --sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300
+
+.PHONY: help book pdf test verify bench data-meta lab clean
 
 help: ## List every target with one line on what it does
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,8 +35,14 @@ book: $(INSTALLED) _build/html/index.html ## Build the HTML book into _build/htm
 _build/html/index.html: $(INSTALLED) $(BOOK_INPUTS)
 	@$(PY) -m lacoe_report.build html
 
-test: $(INSTALLED) $(SYSTEM) ## Run every test: data, package, notebooks (nbval), book, PDF and browser checks
-	@$(PY) -m pytest -n 2 --dist loadfile -q
+test: $(INSTALLED) $(SYSTEM) ## Run every test: data, package, chapters (nbval), build, PDF and browser checks
+	@$(PY) -m pytest -n 2 --dist loadfile -q $(NBVAL) tests src $(CHAPTER_NOTEBOOKS)
+
+verify: $(INSTALLED) ## Re-execute every chapter in clean kernels; name every published number that changed
+	@$(PY) -m lacoe_report.verify
+
+bench: $(INSTALLED) $(SYSTEM) ## Time builds, tests and verify against the stock template; writes benchmarks/results.md
+	@$(PY) benchmarks/bench.py
 
 lab: $(INSTALLED) ## Open the chapters in JupyterLab with the project's environment
 	@$(VENV)/bin/jupyter lab chapters/

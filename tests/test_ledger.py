@@ -2,6 +2,7 @@
 import nbformat
 import pandas as pd
 import pytest
+from myst_nb.core.variables import format_plain_text
 from nbclient import NotebookClient
 
 from lacoe_report import ledger
@@ -60,6 +61,12 @@ def test_write_reports_whether_the_file_changed(tmp_path):
     assert ledger.read(path)["text"].tolist() == ["627"]
 
 
+@pytest.mark.parametrize("text", ["65,000", "1,250,000", "2.90", "2023-24", "$601", "is"])
+def test_pasted_text_survives_myst_formatting(text):
+    # MyST-NB literal_evals glued text: "65,000" must not turn into (65, 0)
+    assert format_plain_text(repr(text), "") == text
+
+
 def test_format_value_with_pattern_and_callable():
     assert format_value(1234.5, "{:,.1f}") == "1,234.5"
     assert format_value(0.25, lambda v: f"{v:.0%}") == "25%"
@@ -86,7 +93,8 @@ def test_publish_glues_text_for_myst_and_records_it(executed_notebook):
     glued = outputs[0]
     assert glued["metadata"]["scrapbook"]["name"] == "per_grant"
     # 84,000,000 / 54 = 1,555,555.56 -> "$1,555,556"; the text MyST pastes
-    assert glued["data"]["application/papermill.record/text/plain"] == "$1,555,556"
+    pasted = glued["data"]["application/papermill.record/text/plain"]
+    assert format_plain_text(pasted, "") == "$1,555,556"
     record = glued["metadata"][LEDGER_KEY]
     assert record["unit"] == "usd" and record["inputs"] == ["ach_grant_funding", "ach_competitive_grants"]
     assert type(record["value"]) is float  # a numpy scalar was turned into plain Python

@@ -82,7 +82,9 @@ def publish(key: str, value, fmt: str | Callable = "{:,}", *, unit: str,
         "inputs": list(inputs), "formula": formula,
     }
     display(
-        {_SCRAPBOOK_PREFIX + "text/plain": text},
+        # MyST-NB literal_evals the pasted text: "65,000" would become a tuple,
+        # so paste the string's repr, which evaluates back to the text itself.
+        {_SCRAPBOOK_PREFIX + "text/plain": repr(text)},
         raw=True,
         metadata={"scrapbook": {"name": key, "mime_prefix": _SCRAPBOOK_PREFIX}, LEDGER_KEY: record},
     )

@@ -53,19 +53,20 @@ def toc_chapters(toc_file: Path = TOC_FILE) -> list[Path]:
     return [base / f"{name}.ipynb" for name in files if (base / f"{name}.ipynb").exists()]
 
 
-def _shared_inputs() -> list[Path]:
-    """Files every chapter depends on, besides its own code."""
-    files = [p for p in DATA_DIR.rglob("*") if p.is_file()]
-    files += [p for p in _PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in {".py", ".mplstyle"}]
-    files.append(PROJ_ROOT / "requirements.txt")
-    return sorted(files)
+def _shared_inputs() -> list[tuple[str, Path]]:
+    """Files every chapter depends on besides its own code, each with a stable name."""
+    named = [(p.relative_to(PROJ_ROOT).as_posix(), p) for p in DATA_DIR.rglob("*") if p.is_file()]
+    named += [(f"lacoe_report/{p.relative_to(_PACKAGE_DIR).as_posix()}", p)
+              for p in _PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in {".py", ".mplstyle", ".css"}]
+    named.append(("requirements.txt", PROJ_ROOT / "requirements.txt"))
+    return sorted(named)
 
 
 def shared_fingerprint() -> str:
-    """SHA-256 over the data, the package and the pins (paths and bytes)."""
+    """SHA-256 over the data, the package and the pins (names and bytes)."""
     digest = hashlib.sha256()
-    for path in _shared_inputs():
-        digest.update(path.relative_to(PROJ_ROOT).as_posix().encode())
+    for name, path in _shared_inputs():
+        digest.update(name.encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")

@@ -1,0 +1,172 @@
+"""The ``make`` path end to end, on a scratch copy of the repository.
+
+Bad data never publishes (the previous book stays exactly as it was), an edited
+figure re-executes the chapters that read it and reaches the HTML, and a
+rebuild with nothing changed executes nothing.
+"""
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lacoe_report import chapters, ledger
+from lacoe_report.paths import PROJ_ROOT
+
+# The smallest book that still exercises execution, the ledger and Sphinx.
+SCRATCH_TOC = """format: jb-book
+root: chapters/intro
+chapters:
+  - file: chapters/finance
+"""
+
+
+# What a fresh clone does not have, or must not share with the scratch copy.
+NOT_COPIED = shutil.ignore_patterns(".git", ".venv", "_build", ".cache", "node_modules", "__pycache__",
+                                    ".pytest_cache", ".hypothesis", ".ipynb_checkpoints", "*.egg-info")
+
+
+def environment(root: Path) -> dict:
+    env = dict(os.environ, LACOE_PROJ_ROOT=str(root))
+    env.pop("PYTEST_XDIST_WORKER", None)
+    return env
+
+
+def make(root: Path, target: str = "book") -> subprocess.CompletedProcess:
+    return subprocess.run(["make", "--no-print-directory", target], cwd=root, env=environment(root),
+                          capture_output=True, text=True, timeout=600)
+
+
+def tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory) -> Path:
+    """A copy of the repository (same installed package) with a two-page book, built once."""
+    root = tmp_path_factory.mktemp("scratch") / "repo"
+    # copy2 keeps file times: make must see the shared venv as newer than the pins
+    shutil.copytree(PROJ_ROOT, root, ignore=NOT_COPIED, copy_function=shutil.copy2)
+    # The scratch venv borrows the real one's interpreter and packages, with a stamp
+    # of its own, so make never installs into the shared environment from here.
+    venv = root / ".venv"
+    venv.mkdir()
+    for part in (PROJ_ROOT / ".venv").iterdir():
+        if not part.name.startswith("."):
+            (venv / part.name).symlink_to(part)
+    (venv / ".installed").touch()
+    (root / "_toc.yml").write_text(SCRATCH_TOC, encoding="utf-8")
+    first = make(root)
+    assert first.returncode == 0, first.stdout + first.stderr
+    return root
+
+
+def set_value(root: Path, figure_id: str, value: str) -> None:
+    path = root / "data" / "report_figures.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for number, line in enumerate(lines):
+        if line.startswith(figure_id + ","):
+            cells = line.split(",")
+            cells[5] = value  # id,section,topic,metric,label,value,...
+            lines[number] = ",".join(cells)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def test_bad_data_stops_the_build_and_keeps_the_published_book(scratch):
+    published = scratch / "_build" / "html"
+    before = tree_digest(published)
+    original = (scratch / "data" / "report_figures.csv").read_text(encoding="utf-8")
+    try:
+        set_value(scratch, "fin_admin_share", "140")
+        result = make(scratch)
+    finally:
+        (scratch / "data" / "report_figures.csv").write_text(original, encoding="utf-8")
+    output = (result.stdout + result.stderr).strip()
+    assert result.returncode != 0
+    assert "Traceback" not in output
+    assert re.search(r"data/report_figures\.csv: line \d+, column 'value': '140' is not a percentage", output)
+    assert len([line for line in output.splitlines() if not line.startswith("make")]) <= 3, output
+    assert tree_digest(published) == before
+
+
+def test_an_edited_figure_reaches_the_html_and_only_stale_chapters_run(scratch):
+    old_ledger = ledger.read(scratch / "ledger" / "ledger.csv")
+    set_value(scratch, "fin_educational_amount", "61000000")
+    result = make(scratch)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "executing 1 of 1 chapters: finance" in result.stdout
+    new_ledger = ledger.read(scratch / "ledger" / "ledger.csv")
+    moved = ledger.differences(old_ledger, new_ledger)
+    assert not moved.empty and set(moved["chapter"]) == {"finance"}
+    page = (scratch / "_build" / "html" / "chapters" / "finance.html").read_text(encoding="utf-8")
+    for text in moved["new"]:
+        assert text in page or text.replace("&", "&amp;") in page, text
+
+
+def test_a_rebuild_with_nothing_changed_executes_nothing(scratch):
+    index = scratch / "_build" / "html" / "index.html"
+    stamp = index.stat().st_mtime_ns
+    result = make(scratch)
+    assert result.returncode == 0
+    assert "executing" not in result.stdout
+    newer = [str(p.relative_to(scratch)) for p in scratch.rglob("*")
+             if p.is_file() and p.stat().st_mtime_ns > stamp and "_build" not in p.parts]
+    assert index.stat().st_mtime_ns == stamp, f"rebuilt; newer than the book: {newer}"
+
+
+def test_the_build_step_itself_executes_nothing_when_fresh(scratch):
+    result = subprocess.run([sys.executable, "-m", "lacoe_report.build", "execute"], cwd=scratch,
+                            env=environment(scratch), capture_output=True, text=True)
+    assert result.returncode == 0 and "none executed" in result.stdout
+
+
+def test_a_change_to_the_package_makes_chapters_stale(tmp_path, monkeypatch):
+    package = tmp_path / "lacoe_report"
+    shutil.copytree(chapters._PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(chapters, "_PACKAGE_DIR", package)
+    before = chapters.shared_fingerprint()
+    with (package / "metrics.py").open("a", encoding="utf-8") as handle:
+        handle.write("\n# an edit\n")
+    assert chapters.shared_fingerprint() != before
+
+
+@pytest.mark.parametrize("figure_id, column_index, bad, expected", [
+    ("schools_diplomas", 5, "four hundred", "column 'value': 'four hundred' is not a number"),
+    ("fin_admin_share", 5, "140", "column 'value': '140' is not a percentage from 0 to 100"),
+    ("fin_admin_share", 0, "fin_budget_total", "column 'id': 'fin_budget_total' is not unique"),
+])
+def test_check_data_prints_one_short_paragraph(tmp_path, figure_id, column_index, bad, expected):
+    shutil.copytree(PROJ_ROOT / "data", tmp_path / "data")
+    path = tmp_path / "data" / "report_figures.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    line_number = next(n for n, line in enumerate(lines, start=1) if line.startswith(figure_id + ","))
+    cells = lines[line_number - 1].split(",")
+    cells[column_index] = bad
+    lines[line_number - 1] = ",".join(cells)
+    path.write_text("".join(lines), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "lacoe_report.build", "check-data"], cwd=tmp_path,
+                            env=environment(tmp_path), capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "data/report_figures.csv: line " in result.stderr
+    assert f"line {line_number}, {expected}" in result.stderr
+
+
+def test_check_data_names_a_missing_column(tmp_path):
+    shutil.copytree(PROJ_ROOT / "data", tmp_path / "data")
+    path = tmp_path / "data" / "report_figures.csv"
+    text = path.read_text(encoding="utf-8").replace(",qualifier,", ",hedge,", 1)
+    path.write_text(text, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "lacoe_report.build", "check-data"], cwd=tmp_path,
+                            env=environment(tmp_path), capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "line 1: column 'qualifier' is missing from the header" in result.stderr

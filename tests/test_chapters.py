@@ -82,6 +82,18 @@ def test_chapters_read_data_only_through_the_package(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_chapters_import_no_tooling_module(path):
+    # Tooling modules are left out of the freshness fingerprint: a chapter must not depend on them.
+    tooling = {name.removesuffix(".py") for name in chapters.TOOLING_MODULES}
+    for cell in read(path).cells:
+        if cell.cell_type == "code":
+            imported = set(re.findall(r"lacoe_report\.(\w+)", cell.source))
+            for names in re.findall(r"from lacoe_report import ([\w, ]+)", cell.source):
+                imported |= {n.strip() for n in names.split(",")}
+            assert not imported & tooling, (path.name, imported & tooling)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_figure_is_named_captioned_and_described(path):
     for cell in figure_cells(read(path)):
         meta = cell.metadata.get("mystnb", {})

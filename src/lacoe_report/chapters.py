@@ -53,11 +53,17 @@ def toc_chapters(toc_file: Path = TOC_FILE) -> list[Path]:
     return [base / f"{name}.ipynb" for name in files if (base / f"{name}.ipynb").exists()]
 
 
+#: Modules that build, test or print the book and are never imported by a
+#: chapter (a test checks this): editing them does not make outputs stale.
+TOOLING_MODULES = frozenset({"build.py", "verify.py", "pdf.py", "nbval_ledger.py", "sphinx_a11y.py"})
+
+
 def _shared_inputs() -> list[tuple[str, Path]]:
     """Files every chapter depends on besides its own code, each with a stable name."""
     named = [(p.relative_to(PROJ_ROOT).as_posix(), p) for p in DATA_DIR.rglob("*") if p.is_file()]
     named += [(f"lacoe_report/{p.relative_to(_PACKAGE_DIR).as_posix()}", p)
-              for p in _PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in {".py", ".mplstyle", ".css"}]
+              for p in _PACKAGE_DIR.rglob("*")
+              if p.is_file() and p.suffix in {".py", ".mplstyle"} and p.name not in TOOLING_MODULES]
     named.append(("requirements.txt", PROJ_ROOT / "requirements.txt"))
     return sorted(named)
 

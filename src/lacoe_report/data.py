@@ -13,6 +13,10 @@ import pandas as pd
 from . import validation
 from .paths import EXCLUDED_CSV, FIGURES_CSV
 
+# Chapters show quotes, labels and explanations in tables: never cut them at
+# pandas' default fifty characters. Every chapter loads this module.
+pd.set_option("display.max_colwidth", None)
+
 #: Columns a reader needs to trace a figure, in the order tables show them.
 TRACE_COLUMNS = ["label", "value", "unit", "qualifier", "period", "quote"]
 

@@ -27,6 +27,7 @@ import re
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import cycle
 from pathlib import Path
 from typing import Any
@@ -172,12 +173,16 @@ def fmt_percent(fraction: float, digits: int = 0) -> str:
     '48.5%'
     >>> fmt_percent(0.001)
     '<1%'
+    >>> fmt_percent(0.625)  # halves round up, as readers expect (62.5% is 63%)
+    '63%'
     """
     pct = float(fraction) * 100
     smallest = 10.0**-digits
     if 0 < abs(pct) < smallest / 2:
         return f"{'>-' if pct < 0 else '<'}{smallest:.{digits}f}%"
-    return f"{_no_negative_zero(round(pct, digits)):.{digits}f}%"
+    # Python's round() goes half to even (62.5 -> 62); readers expect half up.
+    rounded = float(Decimal(repr(pct)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+    return f"{_no_negative_zero(rounded):.{digits}f}%"
 
 
 def _formatter(value_format: ValueFormat | None) -> Callable[[float], str]:

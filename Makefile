@@ -8,7 +8,8 @@ PY := $(VENV)/bin/python
 # Re-install only when the pins or the package metadata change.
 INSTALLED := $(VENV)/.installed
 SYSTEM := $(VENV)/.system-deps
-BOOK_INPUTS := $(shell find chapters data src -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null) _config.yml _toc.yml requirements.txt
+AXE := .cache/axe-core/axe.min.js
+BOOK_INPUTS := $(shell find chapters data src _static _templates -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null) _config.yml _toc.yml requirements.txt
 
 CHAPTER_NOTEBOOKS := $(wildcard chapters/*.ipynb)
 NBVAL := --nbval --sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300
@@ -21,13 +22,17 @@ help: ## List every target with one line on what it does
 $(INSTALLED): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
 	@echo "installing the pinned environment into $(VENV) ..."
-	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@$(PY) -m pip install -qq --disable-pip-version-check -r requirements.txt
+	@$(PY) -m pip install -qq --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
 $(SYSTEM): scripts/system-deps.sh | $(INSTALLED)
 	@bash scripts/system-deps.sh
 	@touch $@
+
+# axe-core for the accessibility tests, vendored from npm at install, never fetched at run time.
+$(AXE): scripts/vendor-axe.sh | $(SYSTEM)
+	@bash scripts/vendor-axe.sh && touch $@
 
 book: $(INSTALLED) _build/html/index.html ## Build the HTML book into _build/html (executes only chapters whose inputs changed)
 	@:
@@ -35,13 +40,16 @@ book: $(INSTALLED) _build/html/index.html ## Build the HTML book into _build/htm
 _build/html/index.html: $(INSTALLED) $(BOOK_INPUTS)
 	@$(PY) -m lacoe_report.build html
 
-test: $(INSTALLED) $(SYSTEM) ## Run every test: data, package, chapters (nbval), build, PDF and browser checks
+pdf: $(INSTALLED) $(SYSTEM) ## Print the book to _build/pdf/ as one PDF (Debian Chromium, offline; executes only stale chapters)
+	@$(PY) -m lacoe_report.pdf
+
+test: $(INSTALLED) $(SYSTEM) $(AXE) ## Run every test: data, package, chapters (nbval), build, PDF and browser checks
 	@$(PY) -m pytest -n 2 --dist loadfile -q $(NBVAL) tests src $(CHAPTER_NOTEBOOKS)
 
 verify: $(INSTALLED) ## Re-execute every chapter in clean kernels; name every published number that changed
 	@$(PY) -m lacoe_report.verify
 
-bench: $(INSTALLED) $(SYSTEM) ## Time builds, tests and verify against the stock template; writes benchmarks/results.md
+bench: $(INSTALLED) $(SYSTEM) $(AXE) ## Time builds, tests and verify against the stock template; writes benchmarks/results.md
 	@$(PY) benchmarks/bench.py
 
 lab: $(INSTALLED) ## Open the chapters in JupyterLab with the project's environment

@@ -46,3 +46,8 @@ class FiguresFile:
 @pytest.fixture
 def figures_file(tmp_path) -> FiguresFile:
     return FiguresFile(tmp_path / "report_figures.csv")
+
+
+# The browser suite's figures (pages, requests, violations), printed once at the
+# end of the run even under xdist, where tests/browser/conftest.py is not loaded.
+from browser.browser_support import print_figures as pytest_terminal_summary  # noqa: E402,F401

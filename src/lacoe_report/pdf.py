@@ -1,0 +1,697 @@
+"""Print the book to one PDF: ``python -m lacoe_report.pdf``.
+
+The PDF is the single-page HTML edition of the book (Sphinx's
+``singlehtml`` builder, built by :func:`lacoe_report.build.build_html`)
+printed by Chromium through Playwright:
+
+1. Build ``_build/singlehtml`` (after checking the data and executing stale
+   chapters, as ``python -m lacoe_report.build html`` does).
+2. Serve it from a local HTTP server on 127.0.0.1. Opening it as ``file://``
+   does not work: the builder writes the page to ``chapters/intro.html`` (the
+   root document's path) but writes its links to ``_static/`` and
+   ``_images/`` relative to the build folder, so the server also answers
+   ``/book.html`` with that page, where the relative links resolve.
+3. In the page, move the article out of the theme's layout, add a title page
+   and a contents list, mark every chapter of ``_toc.yml`` so that it starts a
+   page, drop hidden code cells, and inject ``print.css``.
+4. Print once, read on which page each chapter starts (the PDF's named
+   destinations), write those page numbers into the contents, print again.
+5. Remove the creation and modification dates (and renumber the tagged
+   PDF's node ids), so the same book gives the same bytes.
+
+Chromium runs without network: every request to a host other than the local
+server is aborted and counted.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import html
+import http.server
+import io
+import os
+import re
+import shutil
+import sys
+import threading
+import time
+import unicodedata
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from .paths import BUILD_DIR, PROJ_ROOT, TOC_FILE
+
+#: Where the PDF is written.
+PDF_PATH = BUILD_DIR / "pdf" / "lacoe-annual-report-2023-24-book.pdf"
+#: The print styles injected into the page before printing.
+PRINT_CSS = Path(__file__).with_name("print.css")
+#: The Chromium Playwright drives (Debian's; ``LACOE_CHROMIUM`` overrides it).
+CHROMIUM = os.environ.get("LACOE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+#: The title page's lines under the book's title.
+SUBTITLE = "The report's figures as sourced data, and every number in this book computed from them"
+SOURCE_LINE = "Figures from the LACOE Annual Report 2023-24"
+#: The path the local server answers with the root page (see the module docstring).
+BOOK_URL_PATH = "/book.html"
+#: Paper and margins. The bottom margin holds the footer.
+PAPER = "A4"
+PAPER_WIDTH_MM = {"A4": 210.0, "Letter": 215.9}
+MARGINS = {"top": "16mm", "bottom": "18mm", "left": "18mm", "right": "18mm"}
+#: Printing stops after this many passes if the contents' page numbers still move.
+MAX_PASSES = 4
+# The dates Chromium writes into the document information.
+_DATES = re.compile(rb"/(?:CreationDate|ModDate)\s*\([^)]*\)")
+# A structure element's /ID in Chromium's tagged PDF.
+_NODE_ID = re.compile(rb"\(node(\d{8})\)")
+# Wide enough for any page number, so that filling the contents in does not
+# change its layout between the passes.
+_PAGE_PLACEHOLDER = "888"
+
+FOOTER_TEMPLATE = """
+<div style="width: 100%; margin: 0 {right} 0 {left}; font-family: 'DejaVu Sans', sans-serif; font-size: 7.5pt;
+            color: #5a6270; display: flex; justify-content: space-between;">
+  <span>{title}</span>
+  <span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span>
+</div>
+"""
+# An empty header: Chromium's default one prints the date, which would make
+# every build differ.
+HEADER_TEMPLATE = "<div></div>"
+
+# Runs in the page: builds the printed book out of the singlehtml page and
+# returns the chapters it found, as {docname, id, title}.
+_PREPARE_JS = r"""
+async (meta) => {
+  const el = (tag, cls, text) => {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+  const headingText = (h) => {
+    if (!h) return '';
+    const copy = h.cloneNode(true);
+    copy.querySelectorAll('.headerlink').forEach((a) => a.remove());
+    return copy.textContent.replace(/\s+/g, ' ').trim();
+  };
+  const article = document.querySelector('article.bd-article') || document.querySelector('main');
+  if (!article) throw new Error('no article in the singlehtml page');
+
+  // Chapters: the root document's section, then each document the toc lists
+  // at the top level (sub-sections of a chapter stay in its flow).
+  const chapters = [];
+  const topLevel = new Set(meta.parts.flatMap((part) => part.docnames));
+  const root = article.querySelector('section');
+  root.classList.add('pdf-chapter', 'pdf-root');
+  chapters.push({docname: meta.root, id: root.id, title: headingText(root.querySelector('h1, h2'))});
+  for (const span of article.querySelectorAll('span[id^="document-"]')) {
+    const docname = span.id.slice('document-'.length);
+    const section = span.nextElementSibling;
+    if (!topLevel.has(docname) || !section || section.tagName !== 'SECTION') continue;
+    section.classList.add('pdf-chapter');
+    chapters.push({docname, id: section.id, title: headingText(section.querySelector('h1, h2, h3'))});
+  }
+  const byDoc = Object.fromEntries(chapters.map((c) => [c.docname, c]));
+
+  // Title page.
+  const titlePage = el('div', 'pdf-title-page');
+  // A school year ("2023-24") never breaks at its hyphen.
+  const unbroken = (cls, text) => {
+    const node = el('p', cls);
+    for (const piece of text.split(/(\d{4}-\d{2,4})/)) {
+      node.append(/^\d{4}-\d{2,4}$/.test(piece) ? el('span', 'pdf-nowrap', piece) : piece);
+    }
+    return node;
+  };
+  titlePage.append(el('p', 'pdf-kicker', 'PDF edition'), unbroken('pdf-title', meta.title),
+                   unbroken('pdf-subtitle', meta.subtitle));
+  if (meta.author) titlePage.append(el('p', 'pdf-author', meta.author));
+  titlePage.append(el('p', 'pdf-source', meta.source));
+
+  // Contents, grouped by the toc's parts; page numbers are filled in later.
+  const contents = el('nav', 'pdf-contents');
+  contents.setAttribute('aria-label', 'Contents');
+  contents.append(el('h2', 'pdf-contents-title', 'Contents'));
+  const entry = (chapter) => {
+    const li = el('li');
+    const link = el('a', 'pdf-toc-title', chapter.title);
+    link.href = '#' + chapter.id;
+    const page = el('span', 'pdf-toc-page', meta.placeholder);
+    page.dataset.target = chapter.id;
+    li.append(link, el('span', 'pdf-toc-leader'), page);
+    return li;
+  };
+  const first = el('ol');
+  first.append(entry(chapters[0]));
+  contents.append(first);
+  for (const part of meta.parts) {
+    const found = part.docnames.filter((d) => byDoc[d]);
+    if (!found.length) continue;
+    if (part.caption) contents.append(el('p', 'pdf-toc-part', part.caption));
+    const list = el('ol');
+    for (const docname of found) {
+      list.append(entry(byDoc[docname]));
+      // Say which part a chapter belongs to above its title.
+      if (part.caption) {
+        const section = document.getElementById(byDoc[docname].id);
+        section.prepend(el('p', 'pdf-part-label', part.caption));
+      }
+    }
+    contents.append(list);
+  }
+
+  // Hidden cells stay hidden; other toggles (dropdowns) print open.
+  article.querySelectorAll('details.hide').forEach((d) => d.remove());
+  article.querySelectorAll('details').forEach((d) => { d.open = true; });
+  // A cell whose input is hidden and whose only output is glued prints
+  // nothing; left in, it is a break point that can strand a heading.
+  article.querySelectorAll('div.cell').forEach((cell) => {
+    if (!cell.textContent.trim() && !cell.querySelector('img, svg, table, canvas, iframe, object, video')) {
+      cell.remove();
+    }
+  });
+  article.querySelectorAll('.headerlink, button, .copybtn').forEach((n) => n.remove());
+
+  // Links into the local server (downloads, other pages) would print as
+  // http://127.0.0.1:<port>/ URLs that lead nowhere: keep their text only,
+  // and name a download's file.
+  for (const a of article.querySelectorAll('a[href]')) {
+    const href = a.getAttribute('href');
+    if (href.startsWith('#')) continue;
+    const url = new URL(href, location.href);
+    if (url.origin !== location.origin) continue;
+    const parts = [...a.childNodes];
+    if (a.classList.contains('download')) {
+      parts.push(document.createTextNode(' (' + decodeURIComponent(url.pathname.split('/').pop()) + ')'));
+    }
+    a.replaceWith(...parts);
+  }
+
+  // Tables on a page 17 cm wide: keep short values on one line, and let long
+  // identifiers ("p1_literacy_grant", "a;b;c") break after "_" or ";"
+  // instead of squeezing the columns next to them.
+  for (const cell of article.querySelectorAll('tbody td')) {
+    if (cell.textContent.trim().length <= 12) cell.classList.add('pdf-nowrap');
+  }
+  for (const cell of article.querySelectorAll('td, th')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    const texts = [];
+    while (walker.nextNode()) texts.push(walker.currentNode);
+    for (const node of texts) {
+      if (!/[^\s_;]{2,}[_;][^\s]/.test(node.data) || !/\S{16,}/.test(node.data)) continue;
+      const pieces = node.data.split(/(?<=[_;])/);
+      const fragment = document.createDocumentFragment();
+      pieces.forEach((piece, i) => {
+        fragment.append(piece);
+        if (i < pieces.length - 1) fragment.append(document.createElement('wbr'));
+      });
+      node.replaceWith(fragment);
+    }
+  }
+
+  // Replace the theme's layout (header, sidebars, buttons) with the book alone.
+  const book = el('div', 'pdf-book');
+  book.append(titlePage, contents, article);
+  document.body.replaceChildren(book);
+  document.body.className = 'pdf-body';
+  document.documentElement.dataset.theme = 'light';
+  document.documentElement.dataset.mode = 'light';
+  document.title = meta.title;
+
+  for (const img of document.images) img.loading = 'eager';
+  await Promise.all([...document.images].map((img) => img.complete ? null
+    : new Promise((done) => { img.onload = img.onerror = done; })));
+  await document.fonts.ready;
+  const broken = [...document.images].filter((img) => !img.naturalWidth).map((img) => img.src);
+  const math = document.querySelectorAll('.math, mjx-container').length;
+  return {chapters, broken, math};
+}
+"""
+
+# Lists the innermost elements that reach past the printable width: Chromium
+# shrinks every page of a document that is wider than the paper, so the text
+# would come out smaller than print.css says.
+_OVERFLOW_JS = r"""
+() => {
+  const limit = document.documentElement.clientWidth + 1;
+  if (document.documentElement.scrollWidth <= limit) return [];
+  const wide = [...document.querySelectorAll('.pdf-book *')].filter((node) => {
+    const box = node.getBoundingClientRect();
+    return box.width > 0 && box.left + Math.max(box.width, node.scrollWidth) > limit;
+  });
+  const innermost = wide.filter((node) => !wide.some((other) => other !== node && node.contains(other)));
+  return innermost.slice(0, 10).map((node) => {
+    const section = node.closest('section.pdf-chapter');
+    const heading = section && section.querySelector('h1, h2, h3');
+    const where = heading ? heading.textContent.replace('#', '').trim() : '';
+    const text = node.textContent.replace(/\s+/g, ' ').trim().slice(0, 60);
+    return `<${node.tagName.toLowerCase()}> in "${where}": ${text}`;
+  });
+}
+"""
+
+_FILL_PAGES_JS = r"""
+(pages) => {
+  for (const span of document.querySelectorAll('.pdf-toc-page')) {
+    span.textContent = pages[span.dataset.target] ?? '';
+  }
+}
+"""
+
+
+@dataclass
+class Chapter:
+    """One chapter of the printed book."""
+
+    docname: str
+    id: str
+    title: str
+    page: int | None = None
+
+
+@dataclass
+class PrintResult:
+    """What printing the book produced: the summary line `main` prints."""
+
+    path: Path
+    pages: int
+    chapters: list[Chapter]
+    passes: int
+    blocked: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def book_meta(config_file: Path = PROJ_ROOT / "_config.yml") -> dict[str, str]:
+    """Return the title and author of the book from ``_config.yml``."""
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    return {"title": str(config.get("title", "")).strip(), "author": str(config.get("author", "") or "").strip()}
+
+
+def toc_parts(toc_file: Path = TOC_FILE) -> tuple[str, list[dict]]:
+    """Read the book's structure from ``_toc.yml``.
+
+    Parameters
+    ----------
+    toc_file : pathlib.Path
+        The table of contents.
+
+    Returns
+    -------
+    root : str
+        The root document's name (``chapters/intro``).
+    parts : list of dict
+        One ``{"caption": str or None, "docnames": [str, ...]}`` per part, in
+        book order. Only top-level chapters are listed: they are the ones
+        that start a page. A toc without parts is one part without a caption.
+    """
+    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
+
+    def docname(entry: dict) -> str:
+        return re.sub(r"\.(ipynb|md|rst)$", "", entry["file"])
+
+    parts = toc.get("parts") or [{"chapters": toc.get("chapters", [])}]
+    listed = [{"caption": part.get("caption"),
+               "docnames": [docname(c) for c in part.get("chapters", []) if "file" in c]} for part in parts]
+    return docname({"file": toc["root"]}), listed
+
+
+def root_page(site: Path, root: str) -> Path:
+    """Return the HTML file the singlehtml builder wrote the whole book to.
+
+    Parameters
+    ----------
+    site : pathlib.Path
+        The ``singlehtml`` build folder.
+    root : str
+        The root document's name, as in ``_toc.yml``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``<site>/<root>.html``, or where ``index.html`` redirects to.
+    """
+    page = site / f"{root}.html"
+    if page.exists():
+        return page
+    # Otherwise follow the redirect Jupyter Book writes into index.html.
+    redirect = re.search(r'url=([^"\s>]+)', (site / "index.html").read_text(encoding="utf-8"))
+    if redirect and (site / redirect.group(1)).exists():
+        return site / redirect.group(1)
+    sys.exit(f"No book page in {site}: neither {root}.html nor an index.html redirect.")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve the build folder, and the root page at :data:`BOOK_URL_PATH`."""
+
+    book_page: Path
+
+    def translate_path(self, path: str) -> str:
+        if urlsplit(path).path == BOOK_URL_PATH:
+            return str(self.book_page)
+        return super().translate_path(path)
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+@contextmanager
+def serve(site: Path, page: Path) -> Iterator[str]:
+    """Serve ``site`` on a free port of 127.0.0.1 while the block runs.
+
+    Parameters
+    ----------
+    site : pathlib.Path
+        The folder to serve.
+    page : pathlib.Path
+        The file to answer :data:`BOOK_URL_PATH` with.
+
+    Yields
+    ------
+    str
+        The URL of the book page, ``http://127.0.0.1:<port>/book.html``.
+    """
+    handler = type("Handler", (_QuietHandler,), {"book_page": page})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{BOOK_URL_PATH}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def find_chromium() -> str:
+    """Return the Chromium executable, or exit naming how to install it."""
+    for candidate in (CHROMIUM, shutil.which("chromium"), shutil.which("chromium-browser")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    sys.exit(f"Chromium is not installed ({CHROMIUM} is missing): run `bash scripts/system-deps.sh` "
+             "or set LACOE_CHROMIUM to a Chromium executable.")
+
+
+def _normalize(text: str) -> str:
+    """Fold ligatures and whitespace so that titles compare with extracted text."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def chapter_pages(pdf: bytes, chapters: list[Chapter]) -> dict[str, int]:
+    """Find the page on which each chapter starts.
+
+    Chromium writes a named destination for every element a link points to,
+    and the contents link to every chapter, so the destinations give the
+    pages exactly. A chapter without one is found by its title at the top of
+    a page instead.
+
+    Parameters
+    ----------
+    pdf : bytes
+        A printed PDF.
+    chapters : list of Chapter
+        The chapters, with the ids of their sections.
+
+    Returns
+    -------
+    dict
+        1-based page number by chapter id; chapters not found are left out.
+    """
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    named = reader.named_destinations
+    pages: dict[str, int] = {}
+    for chapter in chapters:
+        dest = named.get(chapter.id) or named.get("/" + chapter.id)
+        if dest is not None:
+            pages[chapter.id] = reader.get_destination_page_number(dest) + 1
+    missing = [c for c in chapters if c.id not in pages]
+    if missing:
+        tops = [_normalize(page.extract_text() or "")[:300] for page in reader.pages]
+        start = 2  # after the title page and the contents
+        for chapter in missing:
+            title = _normalize(chapter.title)
+            for number in range(start, len(tops)):
+                if title in tops[number]:
+                    pages[chapter.id] = number + 1
+                    break
+    return pages
+
+
+def reproducible(pdf: bytes, title: str, author: str, chapter_titles: Sequence[str] = ()) -> bytes:
+    """Return ``pdf`` without dates or run-specific ids, with the book's metadata.
+
+    Rewriting the whole file with pypdf takes seconds (a tagged PDF holds an
+    object for every table cell), so the file is edited in place and the
+    rest is appended as an incremental update: edits keep every byte offset,
+    and the update redefines only the few objects that change.
+
+    Parameters
+    ----------
+    pdf : bytes
+        The PDF as Chromium printed it.
+    title, author : str
+        The document's metadata.
+    chapter_titles : sequence of str
+        Chromium joins the lines of a wrapped heading without a space in the
+        PDF's bookmarks ("computed andchecked"); bookmarks that match one of
+        these titles but for spaces get the title back.
+
+    Returns
+    -------
+    bytes
+        The same document; equal books give equal bytes.
+    """
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject, NameObject, NumberObject, TextStringObject
+
+    # Blank the dates where Chromium wrote them: spaces of the same length.
+    data = _DATES.sub(lambda m: b" " * len(m.group(0)), pdf)
+    # A tagged PDF names each structure element after Blink's DOM node id
+    # ("node00000222"), which shifts from run to run. Renumber them by rank:
+    # same length (no offset moves), same order (the /IDTree stays sorted).
+    ids = sorted(set(_NODE_ID.findall(data)))
+    rank = {number: b"%08d" % i for i, number in enumerate(ids, 1)}
+    data = _NODE_ID.sub(lambda m: b"(node" + rank[m.group(1)] + b")", data)
+
+    reader = PdfReader(io.BytesIO(data))
+    changed: dict[tuple[int, int], DictionaryObject] = {}
+    info_ref = reader.trailer.raw_get("/Info")
+    changed[(info_ref.idnum, info_ref.generation)] = DictionaryObject({
+        NameObject(key): TextStringObject(value) for key, value in (
+            ("/Title", title), ("/Author", author), ("/Subject", SOURCE_LINE),
+            ("/Creator", "lacoe_report.pdf (Chromium via Playwright)"))})
+    root_ref = reader.trailer.raw_get("/Root")
+    root = reader.trailer["/Root"]
+    if "/Outlines" in root:
+        root[NameObject("/PageMode")] = NameObject("/UseOutlines")  # open with the bookmarks shown
+        changed[(root_ref.idnum, root_ref.generation)] = root
+        spaced = {re.sub(r"\s+", "", t): t for t in chapter_titles}
+        pending = [root["/Outlines"].get_object().raw_get("/First")]
+        while pending:
+            ref = pending.pop()
+            if ref is None:
+                continue
+            item = ref.get_object()
+            fixed = spaced.get(re.sub(r"\s+", "", str(item.get("/Title", ""))))
+            if fixed and fixed != item.get("/Title"):
+                item[NameObject("/Title")] = TextStringObject(fixed)
+                changed[(ref.idnum, ref.generation)] = item
+            pending += [item.raw_get("/First") if "/First" in item else None,
+                        item.raw_get("/Next") if "/Next" in item else None]
+
+    # The incremental update: the changed objects, their xref entries, a
+    # trailer pointing back to the original cross-reference table.
+    previous = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+    out = bytearray(data if data.endswith(b"\n") else data + b"\n")
+    offsets = {}
+    for (number, generation), obj in sorted(changed.items()):
+        offsets[(number, generation)] = len(out)
+        body = io.BytesIO()
+        obj.write_to_stream(body)
+        out += b"%d %d obj\n" % (number, generation) + body.getvalue() + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 1\n0000000000 65535 f \n"  # the free-list head, as readers expect first
+    for (number, generation), offset in sorted(offsets.items()):
+        out += b"%d 1\n%010d %05d n \n" % (number, offset, generation)
+    trailer = DictionaryObject({NameObject("/Size"): NumberObject(reader.trailer["/Size"]),
+                                NameObject("/Root"): root_ref, NameObject("/Info"): info_ref,
+                                NameObject("/Prev"): NumberObject(previous)})
+    body = io.BytesIO()
+    trailer.write_to_stream(body)
+    out += b"trailer\n" + body.getvalue() + b"\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def _prepare(page, meta: dict[str, str], root: str, parts: list[dict], printable_px: int) -> list[Chapter]:
+    """Turn the loaded singlehtml page into the printed book; return its chapters.
+
+    Exits with a message when an image did not load or a chapter of
+    ``_toc.yml`` is missing from the page; warns about math (MathJax cannot
+    load offline) and about anything wider than the paper.
+    """
+    page.add_style_tag(content=PRINT_CSS.read_text(encoding="utf-8"))
+    found = page.evaluate(_PREPARE_JS, {
+        "title": meta["title"], "author": meta["author"], "subtitle": SUBTITLE, "source": SOURCE_LINE,
+        "root": root, "parts": parts, "placeholder": _PAGE_PLACEHOLDER})
+    if found["broken"]:
+        sys.exit("Images did not load, nothing was printed:\n  " + "\n  ".join(found["broken"]))
+    if found["math"]:
+        print(f"warning: {found['math']} math elements, and MathJax cannot load offline", file=sys.stderr)
+    # Lay the page out at the printable width to find what would not fit.
+    page.set_viewport_size({"width": printable_px, "height": 1000})
+    page.emulate_media(media="print")
+    for wide in page.evaluate(_OVERFLOW_JS):
+        print(f"warning: wider than the paper, so Chromium shrinks every page: {wide}", file=sys.stderr)
+    chapters = [Chapter(**c) for c in found["chapters"]]
+    listed = [root] + [d for part in parts for d in part["docnames"]]
+    lost = [d for d in listed if d not in {c.docname for c in chapters}]
+    if lost:
+        sys.exit(f"Chapters of _toc.yml missing from the singlehtml book: {', '.join(lost)}")
+    return chapters
+
+
+def _print_numbered(page, chapters: list[Chapter], options: dict) -> tuple[bytes, int]:
+    """Print until the contents' page numbers match the pages the chapters start on.
+
+    Returns the last PDF and the number of passes; sets each chapter's
+    ``page``. Two passes suffice unless the numbers change the layout.
+    """
+    pages: dict[str, int] = {}
+    for passes in range(1, MAX_PASSES + 1):
+        pdf = page.pdf(**options)
+        now = chapter_pages(pdf, chapters)
+        if now == pages:
+            break
+        pages = now
+        page.evaluate(_FILL_PAGES_JS, pages)
+    else:
+        sys.exit(f"The contents' page numbers did not settle in {MAX_PASSES} passes.")
+    unplaced = [c.title for c in chapters if c.id not in pages]
+    if unplaced:
+        sys.exit(f"Could not find the page of: {'; '.join(unplaced)}")
+    for chapter in chapters:
+        chapter.page = pages[chapter.id]
+    return pdf, passes
+
+
+def print_book(site: Path, output: Path = PDF_PATH) -> PrintResult:
+    """Print the singlehtml book in ``site`` to ``output``.
+
+    Parameters
+    ----------
+    site : pathlib.Path
+        A ``singlehtml`` build folder (``_build/singlehtml``).
+    output : pathlib.Path
+        The PDF to write; replaced only once the new one is complete.
+
+    Returns
+    -------
+    PrintResult
+        The page count, each chapter's first page, the number of print
+        passes, the requests that were blocked and the time each step took.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+    from pypdf import PdfReader
+
+    meta = book_meta()
+    root, parts = toc_parts()
+    page_file = root_page(site, root)
+    chromium = find_chromium()
+    blocked: list[str] = []
+    seconds: dict[str, float] = {}
+    mm = {name: float(value.removesuffix("mm")) for name, value in MARGINS.items()}
+    printable_px = int((PAPER_WIDTH_MM[PAPER] - mm["left"] - mm["right"]) * 96 / 25.4)
+    footer = FOOTER_TEMPLATE.format(title=html.escape(meta["title"]), left=MARGINS["left"], right=MARGINS["right"])
+    options = dict(format=PAPER, margin=MARGINS, print_background=True, display_header_footer=True,
+                   header_template=HEADER_TEMPLATE, footer_template=footer, outline=True, tagged=True)
+
+    with serve(site, page_file) as url:
+        origin = url[: -len(BOOK_URL_PATH)] + "/"
+
+        def only_local(route) -> None:
+            # Offline by construction: anything but the local server is refused.
+            if route.request.url.startswith(origin):
+                route.continue_()
+            else:
+                blocked.append(route.request.url)
+                route.abort()
+
+        try:
+            with sync_playwright() as playwright:
+                started = time.perf_counter()
+                browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+                try:
+                    page = browser.new_page()
+                    page.route("**/*", only_local)
+                    page.goto(url, wait_until="load", timeout=120_000)
+                    chapters = _prepare(page, meta, root, parts, printable_px)
+                    seconds["load"] = time.perf_counter() - started
+                    started = time.perf_counter()
+                    pdf, passes = _print_numbered(page, chapters, options)
+                    seconds["print"] = time.perf_counter() - started
+                finally:
+                    browser.close()
+        except PlaywrightError as err:
+            sys.exit(f"Chromium could not print the book: {err}")
+
+    started = time.perf_counter()
+    pdf = reproducible(pdf, meta["title"], meta["author"], [c.title for c in chapters])
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_suffix(".pdf.partial")
+    partial.write_bytes(pdf)
+    partial.replace(output)  # never leave a half-written PDF behind
+    seconds["finish"] = time.perf_counter() - started
+    return PrintResult(path=output, pages=len(PdfReader(io.BytesIO(pdf)).pages), chapters=chapters,
+                       passes=passes, blocked=blocked, seconds=seconds)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Build the singlehtml book and print it; see ``python -m lacoe_report.pdf --help``."""
+    parser = argparse.ArgumentParser(prog="python -m lacoe_report.pdf", description=__doc__.splitlines()[0])
+    parser.add_argument("--no-execute", action="store_true",
+                        help="render the chapters' committed outputs as they are (execute none)")
+    parser.add_argument("--no-build", action="store_true",
+                        help="print the existing _build/singlehtml instead of building it")
+    parser.add_argument("--output", type=Path, default=PDF_PATH, help=f"default: {PDF_PATH.relative_to(PROJ_ROOT)}")
+    args = parser.parse_args(argv)
+
+    from . import build
+
+    started = time.perf_counter()
+    find_chromium()  # fail before a long build, not after it
+    timings: dict[str, float] = {}
+    if args.no_build:
+        site = BUILD_DIR / "singlehtml"
+        if not site.exists():
+            sys.exit(f"{site} does not exist: run without --no-build.")
+    else:
+        if not args.no_execute:
+            build.check_data()
+            build.execute(quiet=True)
+        step = time.perf_counter()
+        site = build.build_html("singlehtml")
+        timings["html"] = time.perf_counter() - step
+    result = print_book(site, args.output.resolve())
+    timings |= result.seconds
+    timings["total"] = time.perf_counter() - started
+
+    try:
+        shown = result.path.relative_to(PROJ_ROOT)
+    except ValueError:
+        shown = result.path
+    print(f"PDF written to {shown}: {result.pages} pages, {len(result.chapters)} chapters, "
+          f"{result.passes} print passes")
+    hosts = sorted({urlsplit(u).netloc for u in result.blocked})
+    print(f"blocked {len(result.blocked)} request(s) to other hosts" + (f": {', '.join(hosts)}" if hosts else ""))
+    print("timings: " + ", ".join(f"{name} {value:.1f} s" for name, value in timings.items()))
+
+
+if __name__ == "__main__":
+    main()

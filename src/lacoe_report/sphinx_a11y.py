@@ -1,0 +1,39 @@
+"""A Sphinx extension fixing accessibility faults in the HTML of the book's tools.
+
+MyST-NB marks the toggle of a hidden code cell ``<summary aria-label="Toggle
+hidden content">`` while it shows "Show code cell source": a screen reader
+announces a name that differs from the visible text, which fails WCAG 2.5.3
+(label in name; axe rule ``label-content-name-mismatch``, impact serious).
+This extension renders the same toggle without the ``aria-label``, so its
+accessible name is the visible text. The theme's own buttons with the same
+fault are fixed by the templates in ``_templates/``.
+
+``_config.yml`` lists it under ``sphinx.config.extensions``; the browser
+tests (``tests/browser``) run axe-core on every page to keep the book clean.
+It is tooling (``chapters.TOOLING_MODULES``): editing it re-executes no chapter.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from myst_nb.sphinx_ import HideCodeCellNode
+
+
+def visit_hide_cell_input(self, node: HideCodeCellNode) -> None:
+    """Open the ``<details>`` of a hidden cell; its name is the visible prompt."""
+    classes = " ".join(node["classes"])
+    self.body.append(f'<details class="admonition hide {classes}">\n')
+    self.body.append("<summary>\n")
+    self.body.append(f'<p class="collapsed admonition-title">{escape(node["prompt_show"])}</p>\n')
+    self.body.append(f'<p class="expanded admonition-title">{escape(node["prompt_hide"])}</p>\n')
+    self.body.append("</summary>\n")
+
+
+def depart_hide_cell_input(self, node: HideCodeCellNode) -> None:
+    self.body.append("</details>\n")
+
+
+def setup(app):
+    app.setup_extension("myst_nb")
+    app.add_node(HideCodeCellNode, override=True, html=(visit_hide_cell_input, depart_hide_cell_input))
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

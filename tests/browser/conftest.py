@@ -1,0 +1,95 @@
+"""Fixtures for the real-browser tests: the built book, a local server, one Chromium.
+
+The book is served from ``127.0.0.1`` on a free port and opened in the system's
+Chromium (``/usr/bin/chromium``, installed by ``scripts/system-deps.sh``) with
+axe-core vendored by ``scripts/vendor-axe.sh``. Nothing is fetched at run time:
+every request to another host is recorded and aborted.
+
+Set ``LACOE_BROWSER_BOOK=/path/to/_build/html`` to test an already built book
+instead of building ``_build/html``.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from lacoe_report.paths import BUILD_DIR, PROJ_ROOT
+
+from .browser_support import AXE_JS, CHROMIUM, CHROMIUM_ARGS, SETUP_HINT, print_figures, serve
+
+#: What the book's HTML depends on; a built book newer than all of them is reused.
+BOOK_INPUT_DIRS = ("chapters", "data", "src", "_static", "_templates")
+BOOK_INPUT_FILES = ("_config.yml", "_toc.yml", "requirements.txt")
+
+
+# --------------------------------------------------------------------------- the book
+
+def _newest_input() -> float:
+    newest = max((PROJ_ROOT / name).stat().st_mtime for name in BOOK_INPUT_FILES)
+    for name in BOOK_INPUT_DIRS:
+        for path in (PROJ_ROOT / name).rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                newest = max(newest, path.stat().st_mtime)
+    return newest
+
+
+@pytest.fixture(scope="session")
+def book_dir() -> Path:
+    """The built HTML book: ``_build/html``, rebuilt first unless newer than every input."""
+    given = os.environ.get("LACOE_BROWSER_BOOK")
+    if given:
+        path = Path(given).resolve()
+        assert (path / "index.html").is_file(), f"LACOE_BROWSER_BOOK={given} holds no index.html"
+        return path
+    html = BUILD_DIR / "html"
+    index = html / "index.html"
+    if not index.is_file() or index.stat().st_mtime < _newest_input():
+        from lacoe_report import build
+
+        try:
+            build.check_data()
+            build.execute()
+            build.build_html("html")
+        except SystemExit as stop:  # the build's plain message, not a traceback
+            pytest.fail(f"the book did not build:\n{stop.code}", pytrace=False)
+    return html
+
+
+@pytest.fixture(scope="session")
+def book_url(book_dir):
+    with serve(book_dir) as base:
+        yield base
+
+
+# --------------------------------------------------------------------------- the browser
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session."""
+    assert CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK), (
+        f"Chromium is missing at {CHROMIUM}: the browser tests need it; {SETUP_HINT}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """The vendored axe-core script."""
+    assert AXE_JS.is_file() and AXE_JS.stat().st_size > 100_000, (
+        f"axe-core is not vendored at {AXE_JS.relative_to(PROJ_ROOT)}; {SETUP_HINT}")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- the summary
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the browser figures at the end of the run."""
+    print_figures(terminalreporter)

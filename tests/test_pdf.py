@@ -1,0 +1,241 @@
+"""The PDF edition: built once per session with ``python -m lacoe_report.pdf``, then read back.
+
+The checks read the PDF's text with pypdf: the title page, a chapter per page
+start for every chapter of ``_toc.yml``, page numbers in every footer, the
+contents' page numbers, and a sample of the numbers the chapters glue into
+their prose. Chromium is required: without it these tests fail, they do not
+skip.
+"""
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from lacoe_report import pdf
+from lacoe_report.paths import PROJ_ROOT
+
+GLUE_MIME = "application/papermill.record/text/plain"
+# {glue:text}`key` or {glue}`key`, with no format spec: the page shows the
+# recorded text exactly.
+GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([A-Za-z0-9_\-]+)`")
+MIN_GLUED = 10
+# Sphinx's smartquotes curl the quotes of the source text.
+STRAIGHT_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def normalize(text: str) -> str:
+    """Fold ligatures, Sphinx's curly quotes and line breaks (also after a hyphen) so phrases compare."""
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "").translate(STRAIGHT_QUOTES)
+    text = re.sub(r"\s+", " ", text)
+    return re.sub(r"([-\u2010\u2011])\s", r"\1", text).strip()
+
+
+def toc_files() -> list[Path]:
+    """The root document and every top-level chapter of ``_toc.yml``, in book order."""
+    root, parts = pdf.toc_parts()
+    files = []
+    for name in [root] + [docname for part in parts for docname in part["docnames"]]:
+        found = [p for p in (PROJ_ROOT / f"{name}.ipynb", PROJ_ROOT / f"{name}.md") if p.exists()]
+        assert found, f"_toc.yml lists {name}, which is neither a notebook nor a .md file"
+        files.append(found[0])
+    return files
+
+
+def first_heading(path: Path) -> str:
+    """The first ``# `` heading of a notebook's markdown cells or of a .md file."""
+    if path.suffix == ".ipynb":
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    else:
+        text = path.read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    raise AssertionError(f"{path.name} has no '# ' heading")
+
+
+def glued_texts(path: Path) -> list[tuple[str, str]]:
+    """The (key, text) of every glued value a notebook's prose pastes as is."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    prose = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
+    pasted = set(GLUE_ROLE.findall(prose))
+    found = []
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            raw = output.get("data", {}).get(GLUE_MIME)
+            if name in pasted and raw is not None:
+                raw = "".join(raw) if isinstance(raw, list) else raw
+                # publish() records the text's repr; older outputs hold the text itself.
+                try:
+                    value = ast.literal_eval(raw)
+                except (ValueError, SyntaxError):
+                    value = raw
+                found.append((name, value if isinstance(value, str) else raw))
+    return found
+
+
+def distinctive(text: str) -> bool:
+    """A number that would not be in the PDF by chance: digits, and more than a couple."""
+    return bool(re.search(r"\d", text)) and len(text) >= 3 and not re.fullmatch(r"\d{4}(-\d{2,4})?", text)
+
+
+# --------------------------------------------------------------------------- the PDF, once
+
+@pytest.fixture(scope="session")
+def built_pdf() -> Path:
+    """Build the singlehtml book and print it; committed outputs only (nothing executes)."""
+    result = subprocess.run([sys.executable, "-m", "lacoe_report.pdf", "--no-execute"], cwd=PROJ_ROOT,
+                            capture_output=True, text=True, timeout=900)
+    if result.returncode != 0:
+        pytest.fail(f"python -m lacoe_report.pdf failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
+    assert pdf.PDF_PATH.is_file()
+    return pdf.PDF_PATH
+
+
+@pytest.fixture(scope="session")
+def reader(built_pdf) -> PdfReader:
+    return PdfReader(built_pdf)
+
+
+@pytest.fixture(scope="session")
+def pages(reader) -> list[str]:
+    """The raw text of every page, in order."""
+    return [page.extract_text() or "" for page in reader.pages]
+
+
+@pytest.fixture(scope="session")
+def whole_text(pages) -> str:
+    return normalize("\n".join(pages))
+
+
+def page_top(text: str, lines: int = 5) -> str:
+    """The first lines of a page (a part label, a title that wraps)."""
+    return normalize(" ".join(text.splitlines()[:lines]))
+
+
+# --------------------------------------------------------------------------- tests
+
+def test_chromium_is_installed():
+    """The PDF needs Debian's Chromium; its absence is a failure, not a skip."""
+    assert Path(pdf.CHROMIUM).exists() or shutil.which("chromium"), (
+        f"{pdf.CHROMIUM} is missing: run `bash scripts/system-deps.sh`")
+
+
+def test_title_page(pages):
+    config = yaml.safe_load((PROJ_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    first = normalize(pages[0])
+    assert normalize(config["title"]) in first
+    assert normalize(pdf.SUBTITLE) in first
+    assert "Figures from the LACOE Annual Report 2023-24" in first
+    # No build date: the same book must print to the same bytes.
+    today = dt.date.today()
+    for stamp in (today.isoformat(), today.strftime("%B %d, %Y"), today.strftime("%d %B %Y"),
+                  f"{today.month}/{today.day}/{today.year}"):
+        assert stamp not in first
+
+
+def test_no_dates_in_metadata(reader, built_pdf):
+    info = reader.metadata or {}
+    assert "/CreationDate" not in info and "/ModDate" not in info
+    assert info.get("/Title")
+    data = built_pdf.read_bytes()
+    assert b"/CreationDate" not in data and b"/ModDate" not in data
+
+
+def test_every_chapter_title_appears_and_starts_a_page(pages, whole_text):
+    titles = [first_heading(path) for path in toc_files()]
+    assert len(titles) == len(set(titles)), "two chapters share a title"
+    for title in titles:
+        assert normalize(title) in whole_text, f"chapter {title!r} is not in the PDF"
+        # Pages 1 and 2 are the title page and the contents.
+        starts = [n for n, text in enumerate(pages[2:], start=3) if normalize(title) in page_top(text)]
+        assert starts, f"no page starts with the chapter {title!r}"
+
+
+def test_chapters_start_in_book_order(pages):
+    starts = []
+    for title in (first_heading(path) for path in toc_files()):
+        starts.append(next(n for n, text in enumerate(pages[2:], start=3) if normalize(title) in page_top(text)))
+    assert starts == sorted(starts) and len(set(starts)) == len(starts), starts
+
+
+def test_contents_give_the_right_pages(pages):
+    contents = normalize(pages[1])
+    assert contents.startswith("Contents")
+    for title in (first_heading(path) for path in toc_files()):
+        match = re.search(re.escape(normalize(title)) + r" (\d+)\b", contents)
+        assert match, f"the contents do not list {title!r} with a page number"
+        number = int(match.group(1))
+        assert normalize(title) in page_top(pages[number - 1]), (
+            f"the contents say {title!r} starts on page {number}, but it does not")
+
+
+def test_every_page_has_its_number_in_the_footer(pages):
+    total = len(pages)
+    assert total > 2
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {total}" in normalize(text), f"page {number} has no page number"
+
+
+def test_glued_numbers_are_printed(whole_text):
+    sample: list[tuple[str, str, str]] = []
+    for path in toc_files():
+        if path.suffix != ".ipynb":
+            continue
+        picked = [(key, text) for key, text in glued_texts(path) if distinctive(text)]
+        # The most distinctive first (thousands separators, money, decimals), three a chapter.
+        picked.sort(key=lambda kt: -sum(ch in kt[1] for ch in ",.$%"))
+        sample += [(path.stem, key, text) for key, text in picked[:3]]
+    chapters = {stem for stem, _, _ in sample}
+    assert len(sample) >= MIN_GLUED and len(chapters) >= 3, (
+        f"only {len(sample)} glued numbers in {len(chapters)} chapters to check")
+    missing = [f"{stem}:{key} = {text!r}" for stem, key, text in sample if normalize(text) not in whole_text]
+    assert not missing, "glued numbers missing from the PDF:\n  " + "\n  ".join(missing)
+
+
+def test_figures_keep_their_numbers(whole_text):
+    """Figure numbering (numfig) survives the single-page build."""
+    site = pdf.BUILD_DIR / "singlehtml"
+    root, _ = pdf.toc_parts()
+    html = pdf.root_page(site, root).read_text(encoding="utf-8")
+    numbers = re.findall(r'<span class="caption-number">(Figure [\d.]+) </span>', html)
+    for number in numbers:
+        assert number in whole_text, f"{number} is not in the PDF"
+
+
+def test_hidden_code_and_theme_chrome_are_not_printed(whole_text, built_pdf):
+    for words in ("Show code cell source", "Hide code cell source", "Search the book", "Ctrl+K",
+                  "Toggle navigation", "Color mode"):
+        assert words not in whole_text
+    for path in toc_files():
+        if path.suffix != ".ipynb":
+            continue
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "code" and "hide-input" in cell.get("metadata", {}).get("tags", []):
+                lines = [line.strip() for line in "".join(cell["source"]).splitlines()]
+                code = next((line for line in lines if len(line) > 24 and not line.startswith("#")), None)
+                if code:
+                    assert normalize(code) not in whole_text, f"hidden code of {path.name} is printed"
+    # Links to the print server's port would lead nowhere and change on every build.
+    assert b"127.0.0.1" not in built_pdf.read_bytes()
+
+
+def test_printing_again_gives_the_same_bytes(built_pdf, tmp_path):
+    again = tmp_path / "again.pdf"
+    result = subprocess.run([sys.executable, "-m", "lacoe_report.pdf", "--no-build", "--output", str(again)],
+                            cwd=PROJ_ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert hashlib.sha256(again.read_bytes()).hexdigest() == hashlib.sha256(built_pdf.read_bytes()).hexdigest()

@@ -12,7 +12,7 @@ AXE := .cache/axe-core/axe.min.js
 BOOK_INPUTS := $(shell find chapters data src _static _templates -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null) _config.yml _toc.yml requirements.txt
 
 CHAPTER_NOTEBOOKS := $(wildcard chapters/*.ipynb)
-NBVAL := --nbval --sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300
+NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300
 
 .PHONY: help book pdf test verify bench data-meta lab clean
 

@@ -103,6 +103,12 @@ def test_every_figure_is_named_captioned_and_described(path):
         assert len(image.get("alt", "")) > 20, figure.get("name")
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_chapter_offers_its_data_for_download(path):
+    text = "\n".join(c.source for c in read(path).cells if c.cell_type == "markdown")
+    assert re.search(r"\{download\}`[^`]*<\.\./(data/report_figures\.csv|ledger/ledger\.csv)>`", text), path.name
+
+
 def test_figure_names_are_unique_across_the_book():
     names = [c.metadata["mystnb"]["figure"]["name"] for p in NOTEBOOKS for c in figure_cells(read(p))]
     assert len(names) == len(set(names))

@@ -54,7 +54,10 @@ def execute(all_chapters: bool = False, out_dir: Path | None = None, quiet: bool
         if todo:
             executed += _execute_batch(todo, len(listed), out_dir)
         if out_dir is None and phase and phase[0] not in reads_ledger:
-            ledger.write(ledger.collect(chapters.toc_chapters()))
+            try:
+                ledger.write(ledger.collect(chapters.toc_chapters()))
+            except ValueError as err:  # a key published twice: the page would show only one
+                sys.exit(f"The ledger could not be built: {err}")
     if not executed and not quiet:
         print(f"all {len(listed)} chapters are up to date; none executed")
     return executed

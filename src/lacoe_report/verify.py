@@ -29,7 +29,7 @@ SANITIZE_FILE = PROJ_ROOT / "tests" / "nbval_sanitize.cfg"
 def nbval_command(notebooks: list[Path], ledger_out: Path | None = None, workers: int = 2) -> list[str]:
     """The pytest command line that re-executes and compares ``notebooks``."""
     command = [sys.executable, "-m", "pytest", "--nbval", "-q", "--color=no", "-p", "no:cacheprovider",
-               "--sanitize-with", str(SANITIZE_FILE), "--nbval-cell-timeout", "300",
+               "--nbval-sanitize-with", str(SANITIZE_FILE), "--nbval-cell-timeout", "300",
                "-o", "addopts=", "-n", str(workers), "--dist", "loadfile"]
     if ledger_out is not None:
         command += ["-p", "lacoe_report.nbval_ledger", "--ledger-out", str(ledger_out)]

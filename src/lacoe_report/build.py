@@ -7,6 +7,7 @@ terminal on the ``make`` path.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import shutil
 import subprocess
 import sys
@@ -80,20 +81,33 @@ def build_html(builder: str = "html") -> Path:
     clean, warning-free build, so a failed build leaves the previous book
     exactly as it was.
     """
-    staging = BUILD_DIR / ".staging" / builder
+    # One staging folder for every builder: the HTML and the single-page (PDF)
+    # builds share the parsed doctrees, so the second one does not read the
+    # chapters again.
+    staging = BUILD_DIR / ".staging"
     command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(PROJ_ROOT),
                "--path-output", str(staging), "-n", "-W", "--keep-going", "-q"]
     if builder != "html":
         command += ["--builder", "custom", "--custom-builder", builder]
-    result = subprocess.run(command, cwd=PROJ_ROOT, capture_output=True, text=True)
+    BUILD_DIR.mkdir(parents=True, exist_ok=True)
+    # Two builds at once (the PDF and the browser tests run in parallel) would
+    # write the same doctrees: take turns.
+    with (BUILD_DIR / ".staging.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = subprocess.run(command, cwd=PROJ_ROOT, capture_output=True, text=True)
+        if result.returncode == 0:
+            published = _swap_in(staging / "_build" / builder, BUILD_DIR / builder)
     if result.returncode != 0:
         shown = "\n".join(line for line in (result.stdout + result.stderr).splitlines()
                           if "WARNING" in line or "ERROR" in line or "Error" in line)
         sys.exit(f"The book did not build; the published book is unchanged.\n{shown or result.stderr[-2000:]}")
-    built = staging / "_build" / builder
-    published = BUILD_DIR / builder
-    fresh = BUILD_DIR / f".{builder}.new"
-    old = BUILD_DIR / f".{builder}.old"
+    return published
+
+
+def _swap_in(built: Path, published: Path) -> Path:
+    """Replace ``published`` by a copy of ``built`` with one rename."""
+    fresh = published.with_name(f".{published.name}.new")
+    old = published.with_name(f".{published.name}.old")
     for leftover in (fresh, old):
         shutil.rmtree(leftover, ignore_errors=True)
     shutil.copytree(built, fresh)

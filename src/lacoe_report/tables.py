@@ -26,15 +26,16 @@ def trace_table(frame: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Indexed by figure id, with the label, the value as printed, the
-        qualifier in words, the period, where it is printed and the quote.
+        quote, the qualifier in words, the period and where it is printed.
     """
+    # The quote comes right after the value, so it is in view without scrolling.
     table = pd.DataFrame({
         "Figure": frame["label"],
         "As printed": frame["as_written"],
+        "Quote from the report": "“" + frame["quote"] + "”",
         "Qualifier": frame["qualifier"].map(QUALIFIER_WORDS),
         "Period": frame["period"],
         "Printed in": frame["presentation"],
-        "Quote from the report": "“" + frame["quote"] + "”",
     })
     table.index.name = "id"
     return table

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
+import time
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -21,7 +22,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from .paths import CHAPTERS_DIR, DATA_DIR, PROJ_ROOT, TOC_FILE
+from .paths import DATA_DIR, PROJ_ROOT, TOC_FILE, shown
 
 #: Notebook metadata key holding the fingerprint of the inputs last executed.
 META_KEY = "lacoe"
@@ -168,9 +169,7 @@ def execute(source: Path, target: Path | None = None, shared: str | None = None)
         When a cell raises; the message names the chapter, the cell and the
         error, without the traceback.
     """
-    import time
-
-    from nbclient import NotebookClient
+    from nbclient import NotebookClient  # heavy: only when a chapter runs
     from nbclient.exceptions import CellExecutionError
 
     target = source if target is None else target
@@ -194,7 +193,7 @@ def execute(source: Path, target: Path | None = None, shared: str | None = None)
 
 
 def _short_error(source: Path, notebook: nbformat.NotebookNode, err) -> str:
-    where = _display(source)
+    where = shown(source)
     for number, cell in enumerate(notebook.cells, start=1):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
@@ -202,13 +201,6 @@ def _short_error(source: Path, notebook: nbformat.NotebookNode, err) -> str:
                     return output.get("evalue", "")
                 return f"{where}, cell {number}: {output.get('ename')}: {output.get('evalue')}"
     return f"{where}: {str(err).strip().splitlines()[-1]}"
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(PROJ_ROOT))
-    except ValueError:
-        return str(path)
 
 
 def _run(job: tuple[Path, Path | None, str]) -> Executed | str:

@@ -81,15 +81,10 @@ def unaccounted_tokens(figures: pd.DataFrame, excluded: pd.DataFrame) -> list[st
         One line per uncovered token: the token and the text around it.
     """
     text = report_text()
-    spans = []
-    for frame in (figures, excluded):
-        for as_written, quote in zip(frame["as_written"], frame["quote"]):
-            span = span_of(as_written, quote)
-            if span is not None:
-                spans.append(span)
+    spans = _spans(figures) + _spans(excluded)
     missing = []
     for token in numeric_tokens(text):
-        if not any(start <= token.start and token.end <= end for start, end in spans):
+        if not _covered(token, spans):
             context = text[max(0, token.start - 40): token.end + 40]
             missing.append(f"{token.text!r} in '...{context}...'")
     return missing
@@ -97,17 +92,19 @@ def unaccounted_tokens(figures: pd.DataFrame, excluded: pd.DataFrame) -> list[st
 
 def doubly_accounted_tokens(figures: pd.DataFrame, excluded: pd.DataFrame) -> list[str]:
     """List tokens that a figure claims and an exclusion also dismisses."""
-    def spans(frame):
-        return [s for s in (span_of(a, q) for a, q in zip(frame["as_written"], frame["quote"])) if s]
+    figure_spans, excluded_spans = _spans(figures), _spans(excluded)
+    return [f"{token.text!r} at offset {token.start}" for token in numeric_tokens(report_text())
+            if _covered(token, figure_spans) and _covered(token, excluded_spans)]
 
-    figure_spans, excluded_spans = spans(figures), spans(excluded)
-    text = report_text()
-    clashes = []
-    for token in numeric_tokens(text):
-        inside = lambda pool: any(s <= token.start and token.end <= e for s, e in pool)  # noqa: E731
-        if inside(figure_spans) and inside(excluded_spans):
-            clashes.append(f"{token.text!r} at offset {token.start}")
-    return clashes
+
+def _spans(frame: pd.DataFrame) -> list[tuple[int, int]]:
+    """Where each row's value stands in the report text (rows not found are left out)."""
+    found = (span_of(a, q) for a, q in zip(frame["as_written"], frame["quote"]))
+    return [span for span in found if span is not None]
+
+
+def _covered(token, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= token.start and token.end <= end for start, end in spans)
 
 
 def unlocatable_rows(frame: pd.DataFrame, id_column: str) -> list[str]:

@@ -26,3 +26,11 @@ EXCLUDED_CSV = RAW_DIR / "excluded_numbers.csv"
 #: Every number the book publishes, rebuilt from the executed chapters.
 LEDGER_CSV = PROJ_ROOT / "ledger" / "ledger.csv"
 TOC_FILE = PROJ_ROOT / "_toc.yml"
+
+
+def shown(path: Path) -> str:
+    """``path`` relative to the repository when it is inside it, for messages."""
+    try:
+        return Path(path).resolve().relative_to(PROJ_ROOT).as_posix()
+    except ValueError:
+        return str(path)

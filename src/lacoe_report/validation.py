@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from .paths import PROJ_ROOT
+from .paths import shown
 from .source_text import locate, normalize
 
 SECTIONS = (
@@ -53,17 +53,10 @@ class DataError(ValueError):
         super().__init__(self._message())
 
     def _message(self) -> str:
-        shown = "; ".join(self.problems[:MAX_LISTED])
+        listed = "; ".join(self.problems[:MAX_LISTED])
         more = len(self.problems) - MAX_LISTED
         tail = f"; and {more} more problem{'s' if more > 1 else ''}" if more > 0 else ""
-        return f"{_display(self.path)}: {shown}{tail}. Fix the file and run again."
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(PROJ_ROOT))
-    except ValueError:
-        return str(path)
+        return f"{shown(self.path)}: {listed}{tail}. Fix the file and run again."
 
 
 def read_table(path: Path) -> tuple[pd.DataFrame, list[int]]:

@@ -33,25 +33,29 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 _VOLATILE_CELL_METADATA = ("execution", "collapsed", "scrolled", "ExecuteTime")
 
 
+def toc_documents(toc_file: Path = TOC_FILE) -> list[str]:
+    """Return every document the table of contents lists (root first), in book order.
+
+    Names are as ``_toc.yml`` writes them, without suffix: ``chapters/finance``.
+    """
+    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
+
+    def walk(node) -> list[str]:
+        if isinstance(node, list):
+            return [name for item in node for name in walk(item)]
+        if isinstance(node, dict):
+            own = [node["file"]] if "file" in node else []
+            return own + [name for key, value in node.items() if key not in ("root", "file")
+                          for name in walk(value)]
+        return []
+
+    return [toc["root"]] + walk(toc)
+
+
 def toc_chapters(toc_file: Path = TOC_FILE) -> list[Path]:
     """Return the notebooks the table of contents lists, in book order."""
-    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
-    files: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    files.append(toc["root"])
-    walk({k: v for k, v in toc.items() if k != "root"})
     base = toc_file.parent
-    return [base / f"{name}.ipynb" for name in files if (base / f"{name}.ipynb").exists()]
+    return [base / f"{name}.ipynb" for name in toc_documents(toc_file) if (base / f"{name}.ipynb").exists()]
 
 
 #: Modules that build, test or print the book and are never imported by a

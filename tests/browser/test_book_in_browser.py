@@ -18,9 +18,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-import yaml
 
-from lacoe_report.paths import TOC_FILE
+from lacoe_report.chapters import toc_documents
 
 from .browser_support import AXE_JS, REPORT_JSON, local_only
 
@@ -320,18 +319,8 @@ def _listing(lines: list[str], limit: int = 30) -> str:
 
 # --------------------------------------------------------------------------- tests
 
-def _toc_files(node) -> list[str]:
-    """Every ``file:`` (and the ``root:``) of ``_toc.yml``, in order."""
-    if isinstance(node, list):
-        return [name for item in node for name in _toc_files(item)]
-    if isinstance(node, dict):
-        own = [node[key] for key in ("root", "file") if key in node]
-        return own + [name for key, value in node.items() if key not in ("root", "file") for name in _toc_files(value)]
-    return []
-
-
 def test_every_chapter_is_a_page(crawl):
-    listed = _toc_files(yaml.safe_load(TOC_FILE.read_text(encoding="utf-8")))
+    listed = toc_documents()
     assert len(listed) > 1
     missing = [name for name in listed if f"{name}.html" not in crawl.pages]
     assert not missing, f"chapters in _toc.yml without a page: {missing}"

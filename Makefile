@@ -9,21 +9,25 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 SYSTEM := $(VENV)/.system-deps
 AXE := .cache/axe-core/axe.min.js
-BOOK_INPUTS := $(shell find chapters data src _static _templates -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null) _config.yml _toc.yml requirements.txt
 
 CHAPTER_NOTEBOOKS := $(wildcard chapters/*.ipynb)
 NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300
 
-.PHONY: help book pdf test verify bench data-meta lab clean
+.PHONY: help book pdf test check verify bench data-meta lab lock clean
 
 help: ## List every target with one line on what it does
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(INSTALLED): requirements.txt pyproject.toml
+UV := $(VENV)/bin/uv
+# uv installs the 160 pins in seconds where pip takes minutes; it is itself
+# bootstrapped from PyPI into the venv with pip, once.
+$(UV):
 	@test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
+	@$(PY) -m pip install -qq --disable-pip-version-check uv==0.13.9
+
+$(INSTALLED): requirements.txt pyproject.toml | $(UV)
 	@echo "installing the pinned environment into $(VENV) ..."
-	@$(PY) -m pip install -qq --disable-pip-version-check -r requirements.txt
-	@$(PY) -m pip install -qq --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@$(UV) pip install -q --python $(PY) -r requirements.txt -e '.[book,pdf,test]'
 	@touch $@
 
 $(SYSTEM): scripts/system-deps.sh | $(INSTALLED)
@@ -34,29 +38,31 @@ $(SYSTEM): scripts/system-deps.sh | $(INSTALLED)
 $(AXE): scripts/vendor-axe.sh | $(SYSTEM)
 	@bash scripts/vendor-axe.sh && touch $@
 
-book: $(INSTALLED) _build/html/index.html ## Build the HTML book into _build/html (executes only chapters whose inputs changed)
-	@:
-
-_build/html/index.html: $(INSTALLED) $(BOOK_INPUTS)
-	@$(PY) -m lacoe_report.build html
+# Always ask the builder: it decides from content fingerprints (a deleted or
+# renamed input counts), never from file times, and is a no-op when nothing changed.
+book: $(INSTALLED) ## Build the HTML book into _build/html (executes only chapters whose inputs changed)
+	@$(PY) -m lacoe_report.book.build html
 
 pdf: $(INSTALLED) $(SYSTEM) ## Print the book to _build/pdf/ as one PDF (Debian Chromium, offline; executes only stale chapters)
-	@$(PY) -m lacoe_report.pdf
+	@$(PY) -m lacoe_report.book.pdf
 
 test: $(INSTALLED) $(SYSTEM) $(AXE) ## Run every test: data, package, chapters (nbval), build, PDF and browser checks
 	@$(PY) -m pytest -n 2 --dist loadfile -q $(NBVAL) tests src $(CHAPTER_NOTEBOOKS)
 
 verify: $(INSTALLED) ## Re-execute every chapter in clean kernels; name every published number that changed
-	@$(PY) -m lacoe_report.verify
+	@$(PY) -m lacoe_report.book.verify
 
 bench: $(INSTALLED) $(SYSTEM) $(AXE) ## Time builds, tests and verify against the stock template; writes benchmarks/results.md
 	@$(PY) benchmarks/bench.py
+
+lock: $(UV) ## Re-compile requirements.txt (every pin) from the direct dependencies in requirements.in
+	@$(UV) pip compile -q requirements.in -o requirements.txt --python-version 3.11 --custom-compile-command "make lock"
 
 lab: $(INSTALLED) ## Open the chapters in JupyterLab with the project's environment
 	@$(VENV)/bin/jupyter lab chapters/
 
 data-meta: $(INSTALLED) ## Record the current sha256 and row counts of the data files in their metadata
-	@$(PY) -m lacoe_report.metadata --write
+	@$(PY) -m lacoe_report.core.metadata --write
 
 clean: ## Remove every build output and cache (keeps .venv)
 	@rm -rf _build .pytest_cache .hypothesis

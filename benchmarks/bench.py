@@ -83,7 +83,8 @@ def edit_one_chapter(path: Path):
 
 def chapter_times() -> list[tuple[str, float]]:
     sys.path.insert(0, str(ROOT / "src"))
-    from lacoe_report.chapters import execute, toc_chapters
+    from lacoe_report.book.chapters import execute
+    from lacoe_report.book.toc import toc_chapters
 
     out = Path(tempfile.mkdtemp(prefix="bench-chapters-"))
     try:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lacoe_report.paths import FIGURES_CSV
+from lacoe_report.core.paths import FIGURES_CSV
 
 
 class FiguresFile:

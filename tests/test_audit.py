@@ -1,4 +1,4 @@
-"""Tests for ``lacoe_report.audit``: each check's logic on hand-made numbers, then the real audit.
+"""Tests for ``lacoe_report.core.audit``: each check's logic on hand-made numbers, then the real audit.
 
 Expected values are worked out by hand in the comments, never copied from
 running the code.
@@ -8,8 +8,8 @@ import math
 import pandas as pd
 import pytest
 
-from lacoe_report import audit, data
-from lacoe_report.audit import (
+from lacoe_report.core import audit, data
+from lacoe_report.core.audit import (
     BOUND,
     CONSISTENT,
     INCONSISTENT,

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from lacoe_report import chapters, ledger
-from lacoe_report.paths import PROJ_ROOT
+from lacoe_report.book import chapters, ledger
+from lacoe_report.core.paths import PROJ_ROOT
 
 # The smallest book that still exercises execution, the ledger and Sphinx.
 SCRATCH_TOC = """format: jb-book
@@ -124,7 +124,7 @@ def test_a_rebuild_with_nothing_changed_executes_nothing(scratch):
 
 
 def test_the_build_step_itself_executes_nothing_when_fresh(scratch):
-    result = subprocess.run([sys.executable, "-m", "lacoe_report.build", "execute"], cwd=scratch,
+    result = subprocess.run([sys.executable, "-m", "lacoe_report.book.build", "execute"], cwd=scratch,
                             env=environment(scratch), capture_output=True, text=True)
     assert result.returncode == 0 and "none executed" in result.stdout
 
@@ -134,9 +134,16 @@ def test_a_change_to_the_package_makes_chapters_stale(tmp_path, monkeypatch):
     shutil.copytree(chapters._PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(chapters, "_PACKAGE_DIR", package)
     before = chapters.shared_fingerprint()
-    with (package / "metrics.py").open("a", encoding="utf-8") as handle:
+    # The book machinery is not a chapter input: editing it leaves outputs fresh.
+    with (package / "book" / "build.py").open("a", encoding="utf-8") as handle:
         handle.write("\n# an edit\n")
-    assert chapters.shared_fingerprint() != before
+    assert chapters.shared_fingerprint() == before
+    # The layers chapters compute with are, file by file, including new files.
+    for layer_file in ("core/metrics.py", "present/lacoe.mplstyle", "present/new_helper.py"):
+        with (package / layer_file).open("a", encoding="utf-8") as handle:
+            handle.write("\n# an edit\n")
+        assert chapters.shared_fingerprint() != before, layer_file
+        before = chapters.shared_fingerprint()
 
 
 @pytest.mark.parametrize("figure_id, column_index, bad, expected", [
@@ -153,7 +160,7 @@ def test_check_data_prints_one_short_paragraph(tmp_path, figure_id, column_index
     cells[column_index] = bad
     lines[line_number - 1] = ",".join(cells)
     path.write_text("".join(lines), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "lacoe_report.build", "check-data"], cwd=tmp_path,
+    result = subprocess.run([sys.executable, "-m", "lacoe_report.book.build", "check-data"], cwd=tmp_path,
                             env=environment(tmp_path), capture_output=True, text=True)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
@@ -166,7 +173,7 @@ def test_check_data_names_a_missing_column(tmp_path):
     path = tmp_path / "data" / "report_figures.csv"
     text = path.read_text(encoding="utf-8").replace(",qualifier,", ",hedge,", 1)
     path.write_text(text, encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "lacoe_report.build", "check-data"], cwd=tmp_path,
+    result = subprocess.run([sys.executable, "-m", "lacoe_report.book.build", "check-data"], cwd=tmp_path,
                             env=environment(tmp_path), capture_output=True, text=True)
     assert result.returncode != 0
     assert "line 1: column 'qualifier' is missing from the header" in result.stderr

@@ -4,10 +4,11 @@ import re
 import nbformat
 import pytest
 
-from lacoe_report import chapters, ledger
-from lacoe_report.paths import LEDGER_CSV, TOC_FILE
+from lacoe_report.book import chapters, ledger
+from lacoe_report.book.toc import toc_chapters
+from lacoe_report.core.paths import LEDGER_CSV, TOC_FILE
 
-NOTEBOOKS = chapters.toc_chapters()
+NOTEBOOKS = toc_chapters()
 PILLARS = [p for p in NOTEBOOKS if p.stem.startswith("pillar")]
 # A role or a cross-reference carries its own text; a digit left after removing them was typed.
 ROLES = re.compile(r"\{(glue(:text)?|numref|ref|download|doc)\}`[^`]*`|`[^`]*`|\[[^\]]*\]\([^)]*\)|\(.*?\)=")
@@ -82,15 +83,13 @@ def test_chapters_read_data_only_through_the_package(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_chapters_import_no_tooling_module(path):
-    # Tooling modules are left out of the freshness fingerprint: a chapter must not depend on them.
-    tooling = {name.removesuffix(".py") for name in chapters.TOOLING_MODULES}
+def test_chapters_import_only_the_analysis_layers(path):
+    # The freshness fingerprint covers core/ and present/ only: a chapter must not import book/.
     for cell in read(path).cells:
         if cell.cell_type == "code":
             imported = set(re.findall(r"lacoe_report\.(\w+)", cell.source))
-            for names in re.findall(r"from lacoe_report import ([\w, ]+)", cell.source):
-                imported |= {n.strip() for n in names.split(",")}
-            assert not imported & tooling, (path.name, imported & tooling)
+            imported |= {"(top level)" for _ in re.findall(r"from lacoe_report import", cell.source)}
+            assert imported <= set(chapters.CHAPTER_LAYERS), (path.name, imported)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -126,7 +125,7 @@ def test_committed_ledger_matches_the_chapters():
 
 
 def test_every_ledger_input_is_a_figure_of_the_data():
-    from lacoe_report import data
+    from lacoe_report.core import data
     ids = set(data.figures().index)
     entries = ledger.read(LEDGER_CSV)
     used = {i for cell in entries["inputs"] for i in cell.split(";") if i}

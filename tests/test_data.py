@@ -3,9 +3,9 @@ import csv
 
 import pytest
 
-from lacoe_report import coverage, data, metadata
-from lacoe_report.paths import EXCLUDED_CSV, FIGURES_CSV, PROJ_ROOT, REPORT_TEXT
-from lacoe_report.source_text import normalize, numeric_tokens, report_text
+from lacoe_report.core import coverage, data, metadata
+from lacoe_report.core.paths import EXCLUDED_CSV, FIGURES_CSV, PROJ_ROOT, REPORT_TEXT
+from lacoe_report.core.source_text import normalize, numeric_tokens, report_text
 
 META = metadata.load()
 

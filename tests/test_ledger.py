@@ -5,8 +5,8 @@ import pytest
 from myst_nb.core.variables import format_plain_text
 from nbclient import NotebookClient
 
-from lacoe_report import ledger
-from lacoe_report.publish import LEDGER_KEY, format_value
+from lacoe_report.book import ledger
+from lacoe_report.present.publish import LEDGER_KEY, format_value
 
 
 def entry(chapter, key, text, value, **extra):
@@ -77,7 +77,7 @@ def executed_notebook(tmp_path_factory):
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(
         "import numpy as np\n"
-        "from lacoe_report.publish import publish\n"
+        "from lacoe_report.present.publish import publish\n"
         "publish('per_grant', np.float64(84_000_000) / 54, '${:,.0f}', unit='usd',\n"
         "        inputs=['ach_grant_funding', 'ach_competitive_grants'], formula='funding / grants')\n"
         "publish('grants', np.int64(54), unit='count', inputs=['ach_competitive_grants'])")]
@@ -119,7 +119,7 @@ def test_collect_refuses_a_key_published_twice(executed_notebook, tmp_path):
 
 
 def test_publish_refuses_unknown_inputs_units_and_non_finite_values():
-    from lacoe_report.publish import publish
+    from lacoe_report.present.publish import publish
     with pytest.raises(KeyError):
         publish("x", 1, unit="count", inputs=["not_a_figure"])
     with pytest.raises(ValueError):

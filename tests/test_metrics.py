@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lacoe_report import metrics
+from lacoe_report.core import metrics
 
 finite = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
 positive = st.floats(min_value=1e-3, max_value=1e9, allow_nan=False, allow_infinity=False)

@@ -1,4 +1,4 @@
-"""The PDF edition: built once per session with ``python -m lacoe_report.pdf``, then read back.
+"""The PDF edition: built once per session with ``python -m lacoe_report.book.pdf``, then read back.
 
 The checks read the PDF's text with pypdf: the title page, a chapter per page
 start for every chapter of ``_toc.yml``, page numbers in every footer, the
@@ -23,8 +23,8 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from lacoe_report import pdf
-from lacoe_report.paths import PROJ_ROOT
+from lacoe_report.book import pdf
+from lacoe_report.core.paths import PROJ_ROOT
 
 GLUE_MIME = "application/papermill.record/text/plain"
 # {glue:text}`key` or {glue}`key`, with no format spec: the page shows the
@@ -97,10 +97,10 @@ def distinctive(text: str) -> bool:
 @pytest.fixture(scope="session")
 def built_pdf() -> Path:
     """Build the singlehtml book and print it; committed outputs only (nothing executes)."""
-    result = subprocess.run([sys.executable, "-m", "lacoe_report.pdf", "--no-execute"], cwd=PROJ_ROOT,
+    result = subprocess.run([sys.executable, "-m", "lacoe_report.book.pdf", "--no-execute"], cwd=PROJ_ROOT,
                             capture_output=True, text=True, timeout=900)
     if result.returncode != 0:
-        pytest.fail(f"python -m lacoe_report.pdf failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
+        pytest.fail(f"python -m lacoe_report.book.pdf failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
     assert pdf.PDF_PATH.is_file()
     return pdf.PDF_PATH
 
@@ -235,7 +235,7 @@ def test_hidden_code_and_theme_chrome_are_not_printed(whole_text, built_pdf):
 
 def test_printing_again_gives_the_same_bytes(built_pdf, tmp_path):
     again = tmp_path / "again.pdf"
-    result = subprocess.run([sys.executable, "-m", "lacoe_report.pdf", "--no-build", "--output", str(again)],
+    result = subprocess.run([sys.executable, "-m", "lacoe_report.book.pdf", "--no-build", "--output", str(again)],
                             cwd=PROJ_ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     assert hashlib.sha256(again.read_bytes()).hexdigest() == hashlib.sha256(built_pdf.read_bytes()).hexdigest()

@@ -1,4 +1,4 @@
-"""Tests for the house-styled chart helpers in ``lacoe_report.plots``."""
+"""Tests for the house-styled chart helpers in ``lacoe_report.present.plots``."""
 import math
 import subprocess
 import sys
@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from lacoe_report.plots import (
+from lacoe_report.present.plots import (
     HIGHLIGHT,
     MUTED,
     PALETTE,
@@ -341,5 +341,5 @@ def test_bare_string_labels_raise():
 def test_module_import_does_not_touch_rcparams():
     # A fresh interpreter, so the import really runs.
     code = ("import matplotlib as mpl; before = dict(mpl.rcParams); "
-            "import lacoe_report.plots; assert dict(mpl.rcParams) == before")
+            "import lacoe_report.present.plots; assert dict(mpl.rcParams) == before")
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -5,8 +5,8 @@ say what was expected. Harmless variations (a byte-order mark, CRLF) load.
 """
 import pytest
 
-from lacoe_report import validation
-from lacoe_report.validation import DataError
+from lacoe_report.core import validation
+from lacoe_report.core.validation import DataError
 
 
 def load(path):
@@ -23,7 +23,7 @@ def problem(path) -> str:
 
 
 def test_the_real_data_passes_every_rule():
-    from lacoe_report.paths import FIGURES_CSV
+    from lacoe_report.core.paths import FIGURES_CSV
     frame = load(FIGURES_CSV)
     assert frame["id"].is_unique and len(frame) > 0
 
@@ -140,7 +140,7 @@ def test_many_problems_are_summarised_not_listed(figures_file):
 
 
 def test_byte_order_mark_and_crlf_are_harmless(figures_file):
-    from lacoe_report.paths import FIGURES_CSV
+    from lacoe_report.core.paths import FIGURES_CSV
     reference = load(FIGURES_CSV)
     text = figures_file.path.read_text(encoding="utf-8")
     figures_file.path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
@@ -150,7 +150,7 @@ def test_byte_order_mark_and_crlf_are_harmless(figures_file):
 
 
 def test_excluded_numbers_file_has_its_own_rules(tmp_path):
-    from lacoe_report.paths import EXCLUDED_CSV
+    from lacoe_report.core.paths import EXCLUDED_CSV
     bad = tmp_path / "excluded_numbers.csv"
     import csv
     rows = list(csv.DictReader(EXCLUDED_CSV.open(encoding="utf-8", newline="")))

@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from lacoe_report.paths import BUILD_DIR, PROJ_ROOT
+from lacoe_report.core.paths import BUILD_DIR, PROJ_ROOT
 
 CHROMIUM = Path(os.environ.get("LACOE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from lacoe_report.paths import BUILD_DIR, PROJ_ROOT
+from lacoe_report.core.paths import BUILD_DIR, PROJ_ROOT
 
 from .browser_support import AXE_JS, CHROMIUM, CHROMIUM_ARGS, SETUP_HINT, print_figures, serve
 

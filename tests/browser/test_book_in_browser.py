@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from lacoe_report.chapters import toc_documents
+from lacoe_report.book.toc import toc_documents
 
 from .browser_support import AXE_JS, REPORT_JSON, local_only
 

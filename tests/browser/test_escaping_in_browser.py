@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from lacoe_report.paths import PROJ_ROOT
+from lacoe_report.core.paths import PROJ_ROOT
 
 from .browser_support import local_only, serve
 
@@ -27,8 +27,8 @@ GLUED = "<b>bold</b>"
 
 SETUP = f"""\
 import pandas as pd
-from lacoe_report.publish import publish
-from lacoe_report.tables import trace_table
+from lacoe_report.present.publish import publish
+from lacoe_report.present.tables import trace_table
 
 frame = pd.DataFrame({{
     "label": [{LABEL!r}], "as_written": ["<i>7</i>"], "qualifier": ["exact"],

@@ -1,7 +1,7 @@
 """``make verify``: re-execute every chapter from scratch and check every published number.
 
 nbval re-executes each chapter in a clean kernel (no cache) and compares every
-output with the committed one; the :mod:`lacoe_report.nbval_ledger` plugin
+output with the committed one; the :mod:`lacoe_report.book.nbval_ledger` plugin
 rebuilds the ledger from that same execution, and this command compares it
 with the committed ``ledger/ledger.csv``. A difference prints one row per
 changed number (key, chapter, committed text, new text) and exits 1.
@@ -19,8 +19,8 @@ import pandas as pd
 
 from . import ledger
 from .build import check_data
-from .chapters import toc_chapters
-from .paths import LEDGER_CSV, PROJ_ROOT
+from .toc import toc_chapters
+from ..core.paths import LEDGER_CSV, PROJ_ROOT
 
 #: nbval's replacements for text that changes on every run (memory addresses).
 SANITIZE_FILE = PROJ_ROOT / "tests" / "nbval_sanitize.cfg"
@@ -32,7 +32,7 @@ def nbval_command(notebooks: list[Path], ledger_out: Path | None = None, workers
                "--nbval-sanitize-with", str(SANITIZE_FILE), "--nbval-cell-timeout", "300",
                "-o", "addopts=", "-n", str(workers), "--dist", "loadfile"]
     if ledger_out is not None:
-        command += ["-p", "lacoe_report.nbval_ledger", "--ledger-out", str(ledger_out)]
+        command += ["-p", "lacoe_report.book.nbval_ledger", "--ledger-out", str(ledger_out)]
     return command + [str(p) for p in notebooks]
 
 

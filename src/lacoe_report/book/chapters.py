@@ -20,55 +20,30 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-import yaml
-
-from .paths import DATA_DIR, PROJ_ROOT, TOC_FILE, shown
+from ..core.paths import DATA_DIR, PROJ_ROOT, shown
 
 #: Notebook metadata key holding the fingerprint of the inputs last executed.
 META_KEY = "lacoe"
 #: Seconds one cell may run before the chapter counts as failed.
 CELL_TIMEOUT = 300
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]
 # Cell metadata that changes on every run and means nothing to a reader.
 _VOLATILE_CELL_METADATA = ("execution", "collapsed", "scrolled", "ExecuteTime")
 
 
-def toc_documents(toc_file: Path = TOC_FILE) -> list[str]:
-    """Return every document the table of contents lists (root first), in book order.
-
-    Names are as ``_toc.yml`` writes them, without suffix: ``chapters/finance``.
-    """
-    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
-
-    def walk(node) -> list[str]:
-        if isinstance(node, list):
-            return [name for item in node for name in walk(item)]
-        if isinstance(node, dict):
-            own = [node["file"]] if "file" in node else []
-            return own + [name for key, value in node.items() if key not in ("root", "file")
-                          for name in walk(value)]
-        return []
-
-    return [toc["root"]] + walk(toc)
-
-
-def toc_chapters(toc_file: Path = TOC_FILE) -> list[Path]:
-    """Return the notebooks the table of contents lists, in book order."""
-    base = toc_file.parent
-    return [base / f"{name}.ipynb" for name in toc_documents(toc_file) if (base / f"{name}.ipynb").exists()]
-
-
-#: Modules that build, test or print the book and are never imported by a
-#: chapter (a test checks this): editing them does not make outputs stale.
-TOOLING_MODULES = frozenset({"build.py", "verify.py", "pdf.py", "nbval_ledger.py", "sphinx_a11y.py"})
+#: The layers chapters compute with. ``book/`` builds, tests and prints the
+#: book and is never imported by a chapter (a test checks this), so editing it
+#: does not make outputs stale.
+CHAPTER_LAYERS = ("core", "present")
 
 
 def _shared_inputs() -> list[tuple[str, Path]]:
     """Files every chapter depends on besides its own code, each with a stable name."""
     named = [(p.relative_to(PROJ_ROOT).as_posix(), p) for p in DATA_DIR.rglob("*") if p.is_file()]
     named += [(f"lacoe_report/{p.relative_to(_PACKAGE_DIR).as_posix()}", p)
-              for p in _PACKAGE_DIR.rglob("*")
-              if p.is_file() and p.suffix in {".py", ".mplstyle"} and p.name not in TOOLING_MODULES]
+              for layer in CHAPTER_LAYERS for p in (_PACKAGE_DIR / layer).rglob("*")
+              if p.is_file() and "__pycache__" not in p.parts]
+    named.append(("lacoe_report/__init__.py", _PACKAGE_DIR / "__init__.py"))
     named.append(("requirements.txt", PROJ_ROOT / "requirements.txt"))
     return sorted(named)
 

@@ -20,7 +20,7 @@ def trace_table(frame: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     frame : pandas.DataFrame
-        Rows of :func:`lacoe_report.data.figures`.
+        Rows of :func:`lacoe_report.core.data.figures`.
 
     Returns
     -------

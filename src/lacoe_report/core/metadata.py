@@ -1,9 +1,9 @@
 """The data files' sidecar metadata (``data/report_figures.meta.yml``).
 
 The metadata documents every column and records each file's SHA-256 and row
-count. Allowed values are copied from :mod:`lacoe_report.validation`, so the
+count. Allowed values are copied from :mod:`lacoe_report.core.validation`, so the
 documentation cannot drift from the rules that are enforced. Run
-``python -m lacoe_report.metadata --write`` (``make data-meta``) after an
+``python -m lacoe_report.core.metadata --write`` (``make data-meta``) after an
 intended edit of a data file; the tests fail until you do.
 """
 from __future__ import annotations
@@ -64,7 +64,7 @@ def synced(meta: dict) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m lacoe_report.metadata", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m lacoe_report.core.metadata", description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="rewrite the metadata file in place")
     args = parser.parse_args(argv)
     meta = synced(load())

@@ -1,6 +1,6 @@
 """The ledger: every number the book publishes, where it appears and what it comes from.
 
-:func:`lacoe_report.publish.publish` stores a record in the metadata of each
+:func:`lacoe_report.present.publish.publish` stores a record in the metadata of each
 glued output. This module collects those records from executed chapter
 notebooks into ``ledger/ledger.csv`` (committed), and compares two ledgers
 number by number, which is how ``make verify`` names exactly what changed.
@@ -14,8 +14,9 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from .paths import LEDGER_CSV, PROJ_ROOT
-from .publish import LEDGER_KEY
+from ..core import data
+from ..core.paths import LEDGER_CSV, PROJ_ROOT
+from ..present.publish import LEDGER_KEY
 
 COLUMNS = ["chapter", "key", "text", "value", "unit", "format", "inputs", "formula"]
 #: Chapters that render the ledger itself; their own numbers are not entries.
@@ -64,7 +65,7 @@ def write(frame: pd.DataFrame, path: Path = LEDGER_CSV) -> bool:
 
 def read(path: Path = LEDGER_CSV) -> pd.DataFrame:
     """Read a ledger written by :func:`write`, every column as text."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return data.ledger(path)
 
 
 def differences(committed: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
@@ -110,9 +111,9 @@ def format_differences(diff: pd.DataFrame) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from .chapters import toc_chapters
+    from .toc import toc_chapters
 
-    parser = argparse.ArgumentParser(prog="python -m lacoe_report.ledger", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m lacoe_report.book.ledger", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
                         help="compare the committed ledger with the chapters' outputs; exit 1 on a difference")
     args = parser.parse_args(argv)

@@ -2,11 +2,11 @@
 
 nbval re-executes every chapter in a clean kernel and compares each cell's
 outputs with the committed ones. The outputs it receives carry the ledger
-records of :func:`lacoe_report.publish.publish` in their metadata, so this
+records of :func:`lacoe_report.present.publish.publish` in their metadata, so this
 plugin collects them on the way: ``make verify`` executes each chapter once
 and gets both nbval's verdict and a fresh ledger.
 
-Enable with ``-p lacoe_report.nbval_ledger --ledger-out DIR``; each pytest
+Enable with ``-p lacoe_report.book.nbval_ledger --ledger-out DIR``; each pytest
 process (xdist worker) writes ``DIR/<worker>.json``.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import json
 import os
 from pathlib import Path
 
-from .publish import LEDGER_KEY
+from ..present.publish import LEDGER_KEY
 
 
 def pytest_addoption(parser):

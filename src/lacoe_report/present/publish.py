@@ -3,7 +3,7 @@
 A chapter calls :func:`publish` for every number its text states; the text
 then pastes it with ``{glue:text}`key```. The formatted text, the exact value,
 its unit, the format and the figures it comes from travel in the notebook
-output's metadata, where :mod:`lacoe_report.ledger` collects them: every
+output's metadata, where :mod:`lacoe_report.book.ledger` collects them: every
 number the book publishes can be traced back to the report's own figures.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from IPython.display import display
 
-from . import data
+from ..core import data
 
 #: Metadata key under which each glued output carries its ledger record.
 LEDGER_KEY = "lacoe_ledger"

@@ -1,11 +1,11 @@
-"""Print the book to one PDF: ``python -m lacoe_report.pdf``.
+"""Print the book to one PDF: ``python -m lacoe_report.book.pdf``.
 
 The PDF is the single-page HTML edition of the book (Sphinx's
-``singlehtml`` builder, built by :func:`lacoe_report.build.build_html`)
+``singlehtml`` builder, built by :func:`lacoe_report.book.build.build_html`)
 printed by Chromium through Playwright:
 
 1. Build ``_build/singlehtml`` (after checking the data and executing stale
-   chapters, as ``python -m lacoe_report.build html`` does).
+   chapters, as ``python -m lacoe_report.book.build html`` does).
 2. Serve it from a local HTTP server on 127.0.0.1. Opening it as ``file://``
    does not work: the builder writes the page to ``chapters/intro.html`` (the
    root document's path) but writes its links to ``_static/`` and
@@ -44,7 +44,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .paths import BUILD_DIR, PROJ_ROOT, TOC_FILE
+from ...core.paths import BUILD_DIR, PROJ_ROOT
+from ..toc import read_toc
 
 #: Where the PDF is written.
 PDF_PATH = BUILD_DIR / "pdf" / "lacoe-annual-report-2023-24-book.pdf"
@@ -86,183 +87,14 @@ HEADER_TEMPLATE = "<div></div>"
 
 # Runs in the page: builds the printed book out of the singlehtml page and
 # returns the chapters it found, as {docname, id, title}.
-_PREPARE_JS = r"""
-async (meta) => {
-  const el = (tag, cls, text) => {
-    const node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  };
-  const headingText = (h) => {
-    if (!h) return '';
-    const copy = h.cloneNode(true);
-    copy.querySelectorAll('.headerlink').forEach((a) => a.remove());
-    return copy.textContent.replace(/\s+/g, ' ').trim();
-  };
-  const article = document.querySelector('article.bd-article') || document.querySelector('main');
-  if (!article) throw new Error('no article in the singlehtml page');
-
-  // Chapters: the root document's section, then each document the toc lists
-  // at the top level (sub-sections of a chapter stay in its flow).
-  const chapters = [];
-  const topLevel = new Set(meta.parts.flatMap((part) => part.docnames));
-  const root = article.querySelector('section');
-  root.classList.add('pdf-chapter', 'pdf-root');
-  chapters.push({docname: meta.root, id: root.id, title: headingText(root.querySelector('h1, h2'))});
-  for (const span of article.querySelectorAll('span[id^="document-"]')) {
-    const docname = span.id.slice('document-'.length);
-    const section = span.nextElementSibling;
-    if (!topLevel.has(docname) || !section || section.tagName !== 'SECTION') continue;
-    section.classList.add('pdf-chapter');
-    chapters.push({docname, id: section.id, title: headingText(section.querySelector('h1, h2, h3'))});
-  }
-  const byDoc = Object.fromEntries(chapters.map((c) => [c.docname, c]));
-
-  // Title page.
-  const titlePage = el('div', 'pdf-title-page');
-  // A school year ("2023-24") never breaks at its hyphen.
-  const unbroken = (cls, text) => {
-    const node = el('p', cls);
-    for (const piece of text.split(/(\d{4}-\d{2,4})/)) {
-      node.append(/^\d{4}-\d{2,4}$/.test(piece) ? el('span', 'pdf-nowrap', piece) : piece);
-    }
-    return node;
-  };
-  titlePage.append(el('p', 'pdf-kicker', 'PDF edition'), unbroken('pdf-title', meta.title),
-                   unbroken('pdf-subtitle', meta.subtitle));
-  if (meta.author) titlePage.append(el('p', 'pdf-author', meta.author));
-  titlePage.append(el('p', 'pdf-source', meta.source));
-
-  // Contents, grouped by the toc's parts; page numbers are filled in later.
-  const contents = el('nav', 'pdf-contents');
-  contents.setAttribute('aria-label', 'Contents');
-  contents.append(el('h2', 'pdf-contents-title', 'Contents'));
-  const entry = (chapter) => {
-    const li = el('li');
-    const link = el('a', 'pdf-toc-title', chapter.title);
-    link.href = '#' + chapter.id;
-    const page = el('span', 'pdf-toc-page', meta.placeholder);
-    page.dataset.target = chapter.id;
-    li.append(link, el('span', 'pdf-toc-leader'), page);
-    return li;
-  };
-  const first = el('ol');
-  first.append(entry(chapters[0]));
-  contents.append(first);
-  for (const part of meta.parts) {
-    const found = part.docnames.filter((d) => byDoc[d]);
-    if (!found.length) continue;
-    if (part.caption) contents.append(el('p', 'pdf-toc-part', part.caption));
-    const list = el('ol');
-    for (const docname of found) {
-      list.append(entry(byDoc[docname]));
-      // Say which part a chapter belongs to above its title.
-      if (part.caption) {
-        const section = document.getElementById(byDoc[docname].id);
-        section.prepend(el('p', 'pdf-part-label', part.caption));
-      }
-    }
-    contents.append(list);
-  }
-
-  // Hidden cells stay hidden; other toggles (dropdowns) print open.
-  article.querySelectorAll('details.hide').forEach((d) => d.remove());
-  article.querySelectorAll('details').forEach((d) => { d.open = true; });
-  // A cell whose input is hidden and whose only output is glued prints
-  // nothing; left in, it is a break point that can strand a heading.
-  article.querySelectorAll('div.cell').forEach((cell) => {
-    if (!cell.textContent.trim() && !cell.querySelector('img, svg, table, canvas, iframe, object, video')) {
-      cell.remove();
-    }
-  });
-  article.querySelectorAll('.headerlink, button, .copybtn').forEach((n) => n.remove());
-
-  // Links into the local server (downloads, other pages) would print as
-  // http://127.0.0.1:<port>/ URLs that lead nowhere: keep their text only,
-  // and name a download's file.
-  for (const a of article.querySelectorAll('a[href]')) {
-    const href = a.getAttribute('href');
-    if (href.startsWith('#')) continue;
-    const url = new URL(href, location.href);
-    if (url.origin !== location.origin) continue;
-    const parts = [...a.childNodes];
-    if (a.classList.contains('download')) {
-      parts.push(document.createTextNode(' (' + decodeURIComponent(url.pathname.split('/').pop()) + ')'));
-    }
-    a.replaceWith(...parts);
-  }
-
-  // Tables on a page 17 cm wide: keep short values on one line, and let long
-  // identifiers ("p1_literacy_grant", "a;b;c") break after "_" or ";"
-  // instead of squeezing the columns next to them.
-  for (const cell of article.querySelectorAll('tbody td')) {
-    if (cell.textContent.trim().length <= 12) cell.classList.add('pdf-nowrap');
-  }
-  for (const cell of article.querySelectorAll('td, th')) {
-    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
-    const texts = [];
-    while (walker.nextNode()) texts.push(walker.currentNode);
-    for (const node of texts) {
-      if (!/[^\s_;]{2,}[_;][^\s]/.test(node.data) || !/\S{16,}/.test(node.data)) continue;
-      const pieces = node.data.split(/(?<=[_;])/);
-      const fragment = document.createDocumentFragment();
-      pieces.forEach((piece, i) => {
-        fragment.append(piece);
-        if (i < pieces.length - 1) fragment.append(document.createElement('wbr'));
-      });
-      node.replaceWith(fragment);
-    }
-  }
-
-  // Replace the theme's layout (header, sidebars, buttons) with the book alone.
-  const book = el('div', 'pdf-book');
-  book.append(titlePage, contents, article);
-  document.body.replaceChildren(book);
-  document.body.className = 'pdf-body';
-  document.documentElement.dataset.theme = 'light';
-  document.documentElement.dataset.mode = 'light';
-  document.title = meta.title;
-
-  for (const img of document.images) img.loading = 'eager';
-  await Promise.all([...document.images].map((img) => img.complete ? null
-    : new Promise((done) => { img.onload = img.onerror = done; })));
-  await document.fonts.ready;
-  const broken = [...document.images].filter((img) => !img.naturalWidth).map((img) => img.src);
-  const math = document.querySelectorAll('.math, mjx-container').length;
-  return {chapters, broken, math};
-}
-"""
+_PREPARE_JS = (Path(__file__).parent / "prepare.js").read_text(encoding="utf-8")
 
 # Lists the innermost elements that reach past the printable width: Chromium
 # shrinks every page of a document that is wider than the paper, so the text
 # would come out smaller than print.css says.
-_OVERFLOW_JS = r"""
-() => {
-  const limit = document.documentElement.clientWidth + 1;
-  if (document.documentElement.scrollWidth <= limit) return [];
-  const wide = [...document.querySelectorAll('.pdf-book *')].filter((node) => {
-    const box = node.getBoundingClientRect();
-    return box.width > 0 && box.left + Math.max(box.width, node.scrollWidth) > limit;
-  });
-  const innermost = wide.filter((node) => !wide.some((other) => other !== node && node.contains(other)));
-  return innermost.slice(0, 10).map((node) => {
-    const section = node.closest('section.pdf-chapter');
-    const heading = section && section.querySelector('h1, h2, h3');
-    const where = heading ? heading.textContent.replace('#', '').trim() : '';
-    const text = node.textContent.replace(/\s+/g, ' ').trim().slice(0, 60);
-    return `<${node.tagName.toLowerCase()}> in "${where}": ${text}`;
-  });
-}
-"""
+_OVERFLOW_JS = (Path(__file__).parent / "overflow.js").read_text(encoding="utf-8")
 
-_FILL_PAGES_JS = r"""
-(pages) => {
-  for (const span of document.querySelectorAll('.pdf-toc-page')) {
-    span.textContent = pages[span.dataset.target] ?? '';
-  }
-}
-"""
+_FILL_PAGES_JS = (Path(__file__).parent / "fill_pages.js").read_text(encoding="utf-8")
 
 
 @dataclass
@@ -293,32 +125,10 @@ def book_meta(config_file: Path = PROJ_ROOT / "_config.yml") -> dict[str, str]:
     return {"title": str(config.get("title", "")).strip(), "author": str(config.get("author", "") or "").strip()}
 
 
-def toc_parts(toc_file: Path = TOC_FILE) -> tuple[str, list[dict]]:
-    """Read the book's structure from ``_toc.yml``.
-
-    Parameters
-    ----------
-    toc_file : pathlib.Path
-        The table of contents.
-
-    Returns
-    -------
-    root : str
-        The root document's name (``chapters/intro``).
-    parts : list of dict
-        One ``{"caption": str or None, "docnames": [str, ...]}`` per part, in
-        book order. Only top-level chapters are listed: they are the ones
-        that start a page. A toc without parts is one part without a caption.
-    """
-    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
-
-    def docname(entry: dict) -> str:
-        return re.sub(r"\.(ipynb|md|rst)$", "", entry["file"])
-
-    parts = toc.get("parts") or [{"chapters": toc.get("chapters", [])}]
-    listed = [{"caption": part.get("caption"),
-               "docnames": [docname(c) for c in part.get("chapters", []) if "file" in c]} for part in parts]
-    return docname({"file": toc["root"]}), listed
+def toc_parts() -> tuple[str, list[dict]]:
+    """The root document and, per part, its caption and top-level documents, for the page script."""
+    root, parts, _ = read_toc()
+    return root, [{"caption": part.caption, "docnames": part.docnames} for part in parts]
 
 
 def root_page(site: Path, root: str) -> Path:
@@ -485,7 +295,7 @@ def reproducible(pdf: bytes, title: str, author: str, chapter_titles: Sequence[s
     changed[(info_ref.idnum, info_ref.generation)] = DictionaryObject({
         NameObject(key): TextStringObject(value) for key, value in (
             ("/Title", title), ("/Author", author), ("/Subject", SOURCE_LINE),
-            ("/Creator", "lacoe_report.pdf (Chromium via Playwright)"))})
+            ("/Creator", "lacoe_report.book.pdf (Chromium via Playwright)"))})
     root_ref = reader.trailer.raw_get("/Root")
     root = reader.trailer["/Root"]
     if "/Outlines" in root:
@@ -653,8 +463,8 @@ def print_book(site: Path, output: Path = PDF_PATH) -> PrintResult:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Build the singlehtml book and print it; see ``python -m lacoe_report.pdf --help``."""
-    parser = argparse.ArgumentParser(prog="python -m lacoe_report.pdf", description=__doc__.splitlines()[0])
+    """Build the singlehtml book and print it; see ``python -m lacoe_report.book.pdf --help``."""
+    parser = argparse.ArgumentParser(prog="python -m lacoe_report.book.pdf", description=__doc__.splitlines()[0])
     parser.add_argument("--no-execute", action="store_true",
                         help="render the chapters' committed outputs as they are (execute none)")
     parser.add_argument("--no-build", action="store_true",
@@ -662,7 +472,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--output", type=Path, default=PDF_PATH, help=f"default: {PDF_PATH.relative_to(PROJ_ROOT)}")
     args = parser.parse_args(argv)
 
-    from . import build
+    from .. import build
 
     started = time.perf_counter()
     find_chromium()  # fail before a long build, not after it

@@ -9,7 +9,7 @@ from pathlib import Path
 #: The repository root (the folder holding ``_config.yml``). ``LACOE_PROJ_ROOT``
 #: points it at another copy of the repository, which the tests use to build a
 #: scratch copy of the book with the same installed package.
-PROJ_ROOT = Path(os.environ.get("LACOE_PROJ_ROOT") or Path(__file__).resolve().parents[2]).resolve()
+PROJ_ROOT = Path(os.environ.get("LACOE_PROJ_ROOT") or Path(__file__).resolve().parents[3]).resolve()
 #: Tidy, validated data the book computes from.
 DATA_DIR = PROJ_ROOT / "data"
 #: Immutable inputs: the report text as extracted from the published PDF.

@@ -1,6 +1,6 @@
 """The command line behind ``make``: check the data, execute stale chapters, build the book.
 
-Run ``python -m lacoe_report.build --help``. Every failure prints a short
+Run ``python -m lacoe_report.book.build --help``. Every failure prints a short
 message naming what to fix and exits non-zero; no traceback reaches the
 terminal on the ``make`` path.
 """
@@ -14,14 +14,15 @@ import sys
 import time
 from pathlib import Path
 
-from . import chapters
-from .paths import BUILD_DIR, PROJ_ROOT
+from . import freshness
+from .toc import toc_chapters
+from ..core.paths import BUILD_DIR, PROJ_ROOT
 
 
 def check_data() -> None:
     """Load and validate every data file, or exit with the plain message."""
-    from . import data
-    from .validation import DataError
+    from ..core import data
+    from ..core.validation import DataError
 
     try:
         data.figures()
@@ -31,32 +32,32 @@ def check_data() -> None:
 
 
 def execute(all_chapters: bool = False, out_dir: Path | None = None, quiet: bool = False,
-            names: list[str] | None = None) -> list[chapters.Executed]:
+            names: list[str] | None = None) -> list:
     """Execute the chapters whose inputs changed (or all, or those named), in parallel.
 
     Chapters that read the ledger run after the others, once the ledger has
     been rebuilt from their outputs. With ``out_dir`` the executed copies go
     there and the committed chapters and ledger are left untouched.
     """
-    import nbformat
+    import nbformat  # heavy (jsonschema): not on the up-to-date path
 
-    from . import ledger
+    from . import chapters, ledger
 
-    listed = chapters.toc_chapters()
+    listed = toc_chapters()
     if names:
         unknown = set(names) - {p.stem for p in listed}
         if unknown:
             sys.exit(f"no chapter named {', '.join(sorted(unknown))} in _toc.yml")
         listed = [p for p in listed if p.stem in names]
     reads_ledger = {p for p in listed if chapters.depends_on(nbformat.read(p, as_version=4))}
-    executed: list[chapters.Executed] = []
+    executed: list = []
     for phase in ([p for p in listed if p not in reads_ledger], [p for p in listed if p in reads_ledger]):
         todo = phase if all_chapters else chapters.stale_chapters(phase)
         if todo:
             executed += _execute_batch(todo, len(listed), out_dir)
         if out_dir is None and phase and phase[0] not in reads_ledger:
             try:
-                ledger.write(ledger.collect(chapters.toc_chapters()))
+                ledger.write(ledger.collect(toc_chapters()))
             except ValueError as err:  # a key published twice: the page would show only one
                 sys.exit(f"The ledger could not be built: {err}")
     if not executed and not quiet:
@@ -64,7 +65,9 @@ def execute(all_chapters: bool = False, out_dir: Path | None = None, quiet: bool
     return executed
 
 
-def _execute_batch(todo: list[Path], listed: int, out_dir: Path | None) -> list[chapters.Executed]:
+def _execute_batch(todo: list[Path], listed: int, out_dir: Path | None) -> list:
+    from . import chapters
+
     print(f"executing {len(todo)} of {listed} chapters: {', '.join(p.stem for p in todo)}", flush=True)
     started = time.perf_counter()
     executed, errors = chapters.execute_many(todo, out_dir=out_dir)
@@ -115,12 +118,11 @@ def _swap_in(built: Path, published: Path) -> Path:
         published.rename(old)
     fresh.rename(published)
     shutil.rmtree(old, ignore_errors=True)
-    (published / "index.html").touch()  # make compares its time with the inputs'
     return published
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m lacoe_report.build", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m lacoe_report.book.build", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check-data", help="validate data/ and exit")
     run = sub.add_parser("execute", help="execute chapters whose inputs changed")
@@ -137,9 +139,15 @@ def main(argv: list[str] | None = None) -> None:
         check_data()
         execute(all_chapters=args.all or bool(args.names), out_dir=args.out, names=args.names)
     elif args.command == "html":
+        if freshness.is_current(args.builder):
+            print(f"the book in _build/{args.builder} is up to date (its inputs are unchanged)")
+            return
         check_data()
         execute()
+        # The fingerprint of what is about to be built: chapters and ledger as executed.
+        fingerprint = freshness.inputs_fingerprint()
         published = build_html(args.builder)
+        freshness.record(args.builder, fingerprint)
         print(f"book written to {published.relative_to(PROJ_ROOT)}/index.html")
 
 

@@ -27,8 +27,8 @@ Design
 Every check has a pure core, ``assess_*``, that takes plain numbers and
 returns a :class:`Finding` (verdict, computed, stated, explanation); the
 ``check_*`` wrappers look the numbers up by figure id in
-:mod:`lacoe_report.data`, read the printed precision with
-:func:`lacoe_report.metrics.step_of`, and add the relation's id, kind,
+:mod:`lacoe_report.core.data`, read the printed precision with
+:func:`lacoe_report.core.metrics.step_of`, and add the relation's id, kind,
 description and inputs. No figure value is typed in this module:
 :func:`relations` names figure ids only. Every verdict other than
 ``consistent`` carries an explanation generated from the numbers.

@@ -2,16 +2,18 @@
 
 Chapters call these accessors instead of reading files, so every chapter sees
 the same validated data and a bad file stops the book with one plain message
-(:class:`~lacoe_report.validation.DataError`).
+(:class:`~lacoe_report.core.validation.DataError`).
 """
 from __future__ import annotations
 
-from functools import lru_cache
+import os
+from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 
 from . import validation
-from .paths import EXCLUDED_CSV, FIGURES_CSV
+from .paths import EXCLUDED_CSV, FIGURES_CSV, LEDGER_CSV
 
 # Chapters show quotes, labels and explanations in tables: never cut them at
 # pandas' default fifty characters. Every chapter loads this module.
@@ -21,10 +23,37 @@ pd.set_option("display.max_colwidth", None)
 TRACE_COLUMNS = ["label", "value", "unit", "qualifier", "period", "quote"]
 
 
-@lru_cache(maxsize=1)
+# path -> (stamp of the file when read, the validated frame)
+_CACHE: dict[Path, tuple[tuple[int, int, int], pd.DataFrame]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    """What changes when a file is edited, saved or replaced (missing: all zero)."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return (0, 0, 0)
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+
+def _cached(path: Path, load: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """Load ``path`` once, and again whenever the file changed since.
+
+    An analyst who edits the CSV and re-runs a cell in the same kernel gets
+    the new values, not the ones the kernel read first.
+    """
+    stamp = _stamp(path)
+    hit = _CACHE.get(path)
+    if hit is None or hit[0] != stamp:
+        hit = _CACHE[path] = (stamp, load())
+    return hit[1]
+
+
 def _figures() -> pd.DataFrame:
-    frame = validation.validate(FIGURES_CSV, validation.FIGURES_SCHEMA, validation.FIGURE_ROW_RULES)
-    return frame.set_index("id", drop=False)
+    def load() -> pd.DataFrame:
+        frame = validation.validate(FIGURES_CSV, validation.FIGURES_SCHEMA, validation.FIGURE_ROW_RULES)
+        return frame.set_index("id", drop=False)
+    return _cached(FIGURES_CSV, load)
 
 
 def figures(**where: str) -> pd.DataFrame:
@@ -75,9 +104,8 @@ def metric(name: str) -> pd.DataFrame:
     return frame
 
 
-@lru_cache(maxsize=1)
 def _excluded() -> pd.DataFrame:
-    return validation.validate(EXCLUDED_CSV, validation.EXCLUDED_SCHEMA)
+    return _cached(EXCLUDED_CSV, lambda: validation.validate(EXCLUDED_CSV, validation.EXCLUDED_SCHEMA))
 
 
 def excluded() -> pd.DataFrame:
@@ -86,9 +114,19 @@ def excluded() -> pd.DataFrame:
 
 
 def reload() -> None:
-    """Forget the cached data so the next call reads the files again."""
-    _figures.cache_clear()
-    _excluded.cache_clear()
+    """Forget the cached data so the next call reads the files again.
+
+    Rarely needed: a file edited since it was read is read again anyway.
+    """
+    _CACHE.clear()
+
+
+def ledger(path: Path = LEDGER_CSV) -> pd.DataFrame:
+    """Every number the book publishes (``ledger/ledger.csv``), every column as text.
+
+    Rows are in book order, then in the order each chapter publishes them.
+    """
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def statements(frame: pd.DataFrame) -> pd.DataFrame:

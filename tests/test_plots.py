@@ -15,15 +15,13 @@ from lacoe_report.present.plots import (
     STYLE_PATH,
     Chart,
     dumbbell,
-    fmt_count,
-    fmt_percent,
-    fmt_usd_millions,
     house_style,
     ordered_bars,
     paired_bars,
     share_bar,
     stated_vs_computed,
 )
+from lacoe_report.core.formats import percent, usd_short
 from matplotlib.colors import to_hex
 from matplotlib.text import Text
 
@@ -36,12 +34,12 @@ EXAMPLES = {
         highlight="Instagram reach"),
     "share bar": lambda v=303e6: share_bar(
         ["LCFF", "Federal", "Other state", "Local"], [v, 120e6, 180e6, 4e6],
-        value_format=fmt_usd_millions, total_label="Total revenue"),
+        value_format=usd_short, total_label="Total revenue"),
     "dumbbell": lambda v=21_000: dumbbell(
         ["Facebook", "Instagram"], [v, 15_000], [23_500, 24_000],
         before_label="2022-23", after_label="2023-24"),
-    "stated vs computed": lambda v=0.48: stated_vs_computed(
-        ["Instruction", "Support"], [v, 0.52], [0.482, 0.518], value_format=fmt_percent),
+    "stated vs computed": lambda v=48: stated_vs_computed(
+        ["Instruction", "Support"], [v, 52], [48.2, 51.8], value_format=percent),
     "paired bars": lambda v=1_200: paired_bars(
         ["Workshops", "Coaching"], [v, 260], [85, 140],
         name_a="participants", name_b="sessions"),
@@ -54,21 +52,6 @@ def _no_figures_leak():
     plt.close("all")
     yield
     assert plt.get_fignums() == []
-
-
-# --------------------------------------------------------------------------
-# Formatters
-# --------------------------------------------------------------------------
-def test_formatters():
-    assert fmt_count(65000) == "65,000"
-    assert fmt_count(-0.2) == "0"
-    assert fmt_usd_millions(303_400_000) == "$303M"
-    assert fmt_usd_millions(2_500_000) == "$2.5M"
-    assert fmt_usd_millions(5_000_000) == "$5M"
-    assert fmt_percent(0.48) == "48%"
-    assert fmt_percent(0.4849, 1) == "48.5%"
-    assert fmt_percent(0.001) == "<1%"
-    assert fmt_percent(0) == "0%"
 
 
 @pytest.mark.parametrize("value_format, expected", [

@@ -43,6 +43,9 @@ from dataclasses import asdict, dataclass, field
 import pandas as pd
 
 from . import data
+from .formats import number as fmt_number
+from .formats import ordinal
+from .vocabulary import HEDGES, LOWER_BOUNDS, QUALIFIER_WORDS, SECTION_WORDS
 from .metrics import growth_rate, implied_baseline, rounding_check, share, step_of
 from .source_text import normalize, report_text
 
@@ -77,32 +80,6 @@ MONTHS_PER_YEAR = 12
 NEAR_TOLERANCE = 0.10
 #: A hedged count that is not a multiple of this looks exact ("over 9,018").
 ROUND_MULTIPLE = 10
-
-#: Qualifiers that make a figure a floor: the true value is at least this.
-LOWER_BOUNDS = ("over", "more_than", "at_least")
-#: Qualifiers that hedge a figure at all.
-HEDGES = ("over", "more_than", "at_least", "nearly", "approximately", "up_to")
-#: How each qualifier reads in a sentence.
-QUALIFIER_WORDS = {
-    "exact": "", "over": "over", "more_than": "more than", "nearly": "nearly",
-    "approximately": "approximately", "up_to": "up to", "at_least": "at least",
-}
-#: How each section of the report is named in explanations.
-SECTION_WORDS = {
-    "letter": "the Superintendent's letter",
-    "at_a_glance": "LACOE at a Glance",
-    "achievements": "the achievements",
-    "strategic_plan": "the Strategic Plan overview",
-    "pillar_student_outcomes": "the student outcomes pillar",
-    "pillar_wellbeing": "the wellbeing pillar",
-    "pillar_community": "the community pillar",
-    "pillar_communication": "the communication pillar",
-    "pillar_excellence": "the organizational excellence pillar",
-    "schools": "the LACOE schools section",
-    "future_direction": "the future direction section",
-    "financial_overview": "the financial overview",
-    "closing": "the closing page",
-}
 
 _REL = 1e-12  # relative slack for "exactly equal" between floats
 
@@ -261,68 +238,6 @@ def bounds(value: float, qualifier: str = "exact", step: float = 0.0) -> Bounds:
 # --------------------------------------------------------------------------
 # Words for numbers
 # --------------------------------------------------------------------------
-def _trim(text: str) -> str:
-    """Drop all-zero decimals: ``'59.0'`` -> ``'59'``."""
-    return re.sub(r"\.0+$", "", text) if "." in text else text
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def fmt_number(value: float | None, unit: str = "count", digits: int | None = None) -> str:
-    """Write a number the way an explanation reads it.
-
-    Parameters
-    ----------
-    value : float or None
-        ``None`` or NaN gives an em dash.
-    unit : str
-        A figure unit: ``usd`` reads as "$59 million", ``percent`` as "9.4%".
-    digits : int, optional
-        Decimals for percentages and non-whole counts (default one).
-
-    Examples
-    --------
-    >>> fmt_number(59e6, "usd"), fmt_number(59.565e6, "usd"), fmt_number(24e9, "usd")
-    ('$59 million', '$59.6 million', '$24 billion')
-    >>> fmt_number(733_700, "usd"), fmt_number(9.4098, "percent"), fmt_number(10, "percent", 0)
-    ('$733,700', '9.4%', '10%')
-    >>> fmt_number(10603), fmt_number(50426.7), fmt_number(7, "rank"), fmt_number(None)
-    ('10,603', '50,427', '7th', '—')
-    >>> fmt_number(2_000_000), fmt_number(1_250_000), fmt_number(100, "percent")
-    ('2 million', '1.25 million', '100%')
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    v = float(value)
-    if unit == "usd":
-        sign = "-" if v < 0 else ""
-        a = abs(v)
-        if a >= 1e9:
-            return f"{sign}${_trim(f'{a / 1e9:,.1f}')} billion"
-        if a >= 1e6:
-            return f"{sign}${_trim(f'{a / 1e6:,.1f}')} million"
-        return f"{sign}${a:,.0f}"
-    if unit in ("percent", "percent_change", "percent_points"):
-        d = (0 if v.is_integer() else 1) if digits is None else digits
-        return f"{v:,.{d}f}%"
-    if unit == "rank":
-        return _ordinal(int(round(v)))
-    if unit == "rating":
-        return f"{v:g}"
-    if unit in ("years", "months"):
-        return f"{v:g} {unit}"
-    if unit == "square_miles":
-        return f"{v:,.0f} square miles"
-    if digits is not None:
-        return f"{v:,.{digits}f}"
-    if abs(v) >= 1e6 and v % 1e4 == 0:
-        return f"{v / 1e6:g} million"
-    return f"{v:,.0f}" if abs(v) >= 1000 or v.is_integer() else f"{v:,.1f}"
-
-
 def _decimals(step: float) -> int:
     """Decimals a rounding step shows: 1 -> 0, 0.1 -> 1."""
     return max(0, -math.floor(math.log10(step) + 1e-9)) if step < 1 else 0

@@ -22,6 +22,8 @@ BUILD_DIR = PROJ_ROOT / "_build"
 REPORT_TEXT = RAW_DIR / "lacoe-annual-report-2023-24.txt"
 FIGURES_CSV = DATA_DIR / "report_figures.csv"
 FIGURES_META = DATA_DIR / "report_figures.meta.yml"
+#: Units, qualifiers, sections and presentations, with their words.
+VOCABULARY_YML = DATA_DIR / "vocabulary.yml"
 EXCLUDED_CSV = RAW_DIR / "excluded_numbers.csv"
 #: Every number the book publishes, rebuilt from the executed chapters.
 LEDGER_CSV = PROJ_ROOT / "ledger" / "ledger.csv"

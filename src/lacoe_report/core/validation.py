@@ -17,15 +17,9 @@ import pandera.pandas as pa
 from .paths import shown
 from .source_text import locate, normalize
 
-SECTIONS = (
-    "letter", "at_a_glance", "achievements", "strategic_plan",
-    "pillar_student_outcomes", "pillar_wellbeing", "pillar_community",
-    "pillar_communication", "pillar_excellence", "schools",
-    "future_direction", "financial_overview", "closing",
-)
-UNITS = ("count", "usd", "percent", "percent_change", "rank", "rating", "years", "months", "square_miles")
-QUALIFIERS = ("exact", "over", "more_than", "nearly", "approximately", "up_to", "at_least")
-PRESENTATIONS = ("callout", "prose")
+from .vocabulary import DATA_UNITS as UNITS
+from .vocabulary import PRESENTATIONS, QUALIFIERS, SECTIONS
+
 EXCLUSION_REASONS = (
     "school_year", "plan_period", "date", "page_number", "street_address",
     "postal_code", "bill_number", "grade_span", "proper_name", "label",

@@ -27,7 +27,6 @@ import re
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from decimal import ROUND_HALF_UP, Decimal
 from itertools import cycle
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,8 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 
+from ..core.formats import count, percent
+
 __all__ = [
     "STYLE_PATH",
     "PALETTE",
@@ -46,9 +47,6 @@ __all__ = [
     "MUTED",
     "house_style",
     "Chart",
-    "fmt_count",
-    "fmt_usd_millions",
-    "fmt_percent",
     "ordered_bars",
     "share_bar",
     "dumbbell",
@@ -108,81 +106,6 @@ def house_style() -> Iterator[None]:
     """
     with mstyle.context(["default", str(STYLE_PATH)]):
         yield
-
-
-# --------------------------------------------------------------------------
-# Number formats
-# --------------------------------------------------------------------------
-def _no_negative_zero(x: float) -> float:
-    # A value that rounds to zero should print as "0", never "-0".
-    return 0.0 if x == 0 else x
-
-
-def fmt_count(value: float) -> str:
-    """Format a count with thousands separators.
-
-    Examples
-    --------
-    >>> fmt_count(186000)
-    '186,000'
-    >>> fmt_count(1234.6)
-    '1,235'
-    """
-    return f"{_no_negative_zero(round(float(value))):,.0f}"
-
-
-def fmt_usd_millions(value: float) -> str:
-    """Format a dollar amount (in dollars) as millions: ``$303M``.
-
-    Ten million and above print without decimals; smaller amounts keep
-    enough digits to stay distinguishable, without trailing zeros.
-
-    Examples
-    --------
-    >>> fmt_usd_millions(303_400_000)
-    '$303M'
-    >>> fmt_usd_millions(2_540_000)
-    '$2.5M'
-    >>> fmt_usd_millions(450_000)
-    '$0.45M'
-    >>> fmt_usd_millions(-12_000_000)
-    '-$12M'
-    """
-    m = float(value) / 1e6
-    digits = 0 if abs(m) >= 10 else 1 if abs(m) >= 1 else 2
-    text = f"{abs(m):,.{digits}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    sign = "-" if m < 0 and text.strip("0.") else ""
-    return f"{sign}${text}M"
-
-
-def fmt_percent(fraction: float, digits: int = 0) -> str:
-    """Format a fraction as a percentage: ``0.48`` -> ``48%``.
-
-    The input is a fraction of one. For numbers already in percentage
-    points (``48``) use the format string ``"{:.0f}%"`` instead.
-    Non-zero values that would round to zero print as ``<1%`` so a
-    small share never reads as nothing.
-
-    Examples
-    --------
-    >>> fmt_percent(0.4849)
-    '48%'
-    >>> fmt_percent(0.4849, digits=1)
-    '48.5%'
-    >>> fmt_percent(0.001)
-    '<1%'
-    >>> fmt_percent(0.625)  # halves round up, as readers expect (62.5% is 63%)
-    '63%'
-    """
-    pct = float(fraction) * 100
-    smallest = 10.0**-digits
-    if 0 < abs(pct) < smallest / 2:
-        return f"{'>-' if pct < 0 else '<'}{smallest:.{digits}f}%"
-    # Python's round() goes half to even (62.5 -> 62); readers expect half up.
-    rounded = float(Decimal(repr(pct)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
-    return f"{_no_negative_zero(rounded):.{digits}f}%"
 
 
 def _formatter(value_format: ValueFormat | None) -> Callable[[float], str]:
@@ -447,7 +370,7 @@ def _name_two_series(ax, y: float, first: tuple[float, str, str],
 # Chart helpers
 # --------------------------------------------------------------------------
 def ordered_bars(labels: Sequence[str], values: Sequence[float], *,
-                 value_format: ValueFormat = fmt_count,
+                 value_format: ValueFormat = count,
                  highlight: str | Iterable[str] | None = None,
                  xlabel: str | None = None) -> Chart:
     """Horizontal bars sorted largest first, each labelled with its value.
@@ -458,7 +381,7 @@ def ordered_bars(labels: Sequence[str], values: Sequence[float], *,
         One label per bar; long labels wrap at about 28 characters.
     values : sequence of float
         Bar lengths (may be negative).
-    value_format : str or callable, default :func:`fmt_count`
+    value_format : str or callable, default :func:`lacoe_report.core.formats.count`
         Format string such as ``"{:,.0f}"`` or a function of one number.
     highlight : str or iterable of str, optional
         Labels to draw in :data:`HIGHLIGHT`; the rest become :data:`MUTED`.
@@ -537,8 +460,8 @@ def share_bar(labels: Sequence[str], values: Sequence[float], *,
         Non-negative amounts; shares are ``value / sum(values)``.
     value_format : str or callable, optional
         When given, each segment also shows its amount, e.g. with
-        :func:`fmt_usd_millions`: ``$303M (48%)``. Shares are always printed
-        with :func:`fmt_percent`.
+        :func:`lacoe_report.core.formats.usd_short`: ``$303M (48%)``. Shares
+        are always printed with :func:`lacoe_report.core.formats.percent`.
     total_label : str, optional
         Text naming the whole, printed left of the bar (e.g. ``"$630M total"``).
 
@@ -562,7 +485,7 @@ def share_bar(labels: Sequence[str], values: Sequence[float], *,
         raise ValueError("share_bar needs a positive total: all values are zero")
     fmt = _formatter(value_format) if value_format is not None else None
     shares = [v / total for v in vals]
-    texts = [f"{fmt(v)} ({fmt_percent(s)})" if fmt else fmt_percent(s)
+    texts = [f"{fmt(v)} ({percent(100 * s)})" if fmt else percent(100 * s)
              for v, s in zip(vals, shares)]
 
     chart = Chart("share bar", figsize=(7.2, 1.3))
@@ -650,7 +573,7 @@ def _spread_callouts(ax, callouts: dict[int, Any], sides: dict[int, int]) -> Non
 
 def dumbbell(labels: Sequence[str], before: Sequence[float], after: Sequence[float], *,
              before_label: str, after_label: str,
-             value_format: ValueFormat = fmt_count) -> Chart:
+             value_format: ValueFormat = count) -> Chart:
     """Before/after per row: two dots joined by a line, values at the ends.
 
     The two series are named once, in their own colours, above the first
@@ -662,7 +585,7 @@ def dumbbell(labels: Sequence[str], before: Sequence[float], after: Sequence[flo
     before, after : sequence of float
     before_label, after_label : str
         Names of the two series, e.g. ``"2022-23"`` and ``"2023-24"``.
-    value_format : str or callable, default :func:`fmt_count`
+    value_format : str or callable, default :func:`lacoe_report.core.formats.count`
 
     Returns
     -------
@@ -790,7 +713,7 @@ def stated_vs_computed(labels: Sequence[str], stated: Sequence[float],
 
 def paired_bars(labels: Sequence[str], values_a: Sequence[float], values_b: Sequence[float], *,
                 name_a: str, name_b: str,
-                value_format: ValueFormat = fmt_count) -> Chart:
+                value_format: ValueFormat = count) -> Chart:
     """Grouped horizontal bars for two series, e.g. participants and sessions.
 
     Rows keep the order given. The series are named once, in their colours,
@@ -802,7 +725,7 @@ def paired_bars(labels: Sequence[str], values_a: Sequence[float], values_b: Sequ
     values_a, values_b : sequence of float
     name_a, name_b : str
         Series names, e.g. ``"participants"`` and ``"sessions"``.
-    value_format : str or callable, default :func:`fmt_count`
+    value_format : str or callable, default :func:`lacoe_report.core.formats.count`
 
     Returns
     -------

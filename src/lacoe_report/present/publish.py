@@ -14,13 +14,12 @@ from collections.abc import Callable, Sequence
 from IPython.display import display
 
 from ..core import data
+from ..core.vocabulary import UNITS
 
 #: Metadata key under which each glued output carries its ledger record.
 LEDGER_KEY = "lacoe_ledger"
 # MyST-NB finds glued outputs by this metadata and hides ones with this prefix.
 _SCRAPBOOK_PREFIX = "application/papermill.record/"
-UNITS = ("count", "usd", "percent", "percent_points", "percent_change", "rank", "rating",
-         "ratio", "years", "months", "square_miles", "per_unit", "text")
 
 
 def _plain(value: int | float | str) -> int | float | str:
@@ -61,7 +60,7 @@ def publish(key: str, value, fmt: str | Callable = "{:,}", *, unit: str,
         How the page shows it: a ``str.format`` pattern such as ``"{:,.1f}%"``
         or a function of the value.
     unit : str
-        One of :data:`UNITS`.
+        One of :data:`lacoe_report.core.vocabulary.UNITS`.
     inputs : sequence of str
         The ids of the report figures it is computed from; each must exist.
     formula : str

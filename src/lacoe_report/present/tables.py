@@ -7,11 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-#: How each qualifier reads in a table.
-QUALIFIER_WORDS = {
-    "exact": "as stated", "over": "over", "more_than": "more than", "nearly": "nearly",
-    "approximately": "approximately", "up_to": "up to", "at_least": "at least",
-}
+from ..core.vocabulary import QUALIFIER_LABELS
 
 
 def trace_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -33,7 +29,7 @@ def trace_table(frame: pd.DataFrame) -> pd.DataFrame:
         "Figure": frame["label"],
         "As printed": frame["as_written"],
         "Quote from the report": "“" + frame["quote"] + "”",
-        "Qualifier": frame["qualifier"].map(QUALIFIER_WORDS),
+        "Qualifier": frame["qualifier"].map(QUALIFIER_LABELS),
         "Period": frame["period"],
         "Printed in": frame["presentation"],
     })

@@ -1,0 +1,278 @@
+"""How the book writes numbers: the one module chapters, tables, charts and the audit format with.
+
+Every formatter is a plain function of the value, named for what it prints,
+so ``publish(key, value, formats.usd_millions, ...)`` records the format's
+name in the ledger. Percentages are always *percentage points*, as the data
+stores them (``45.5`` prints ``45.5%``); a fraction of one is never a
+percentage here. Halves round up (``62.5`` -> ``63%``), as readers expect,
+not to even as Python's ``round`` does.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+
+#: Small counts as prose writes them.
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+                "nineteen", "twenty")
+
+
+def round_half_up(value: float, digits: int = 0) -> float:
+    """Round ``value`` to ``digits`` decimals, halves away from zero.
+
+    Examples
+    --------
+    >>> round_half_up(62.5), round_half_up(0.125, 2), round_half_up(-2.5)
+    (63.0, 0.13, -3.0)
+    """
+    return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
+def _no_negative_zero(x: float) -> float:
+    # A value that rounds to zero prints as "0", never "-0".
+    return 0.0 if x == 0 else x
+
+
+def _trim(text: str) -> str:
+    """Drop all-zero decimals: ``'59.0'`` -> ``'59'``."""
+    return re.sub(r"\.0+$", "", text) if "." in text else text
+
+
+def in_words(n: int) -> str:
+    """A small count as a word, a larger one in digits.
+
+    >>> in_words(6), in_words(12), in_words(21), in_words(1500)
+    ('six', 'twelve', '21', '1,500')
+    """
+    n = int(n)
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else f"{n:,}"
+
+
+def ordinal(n: int) -> str:
+    """``7`` -> ``'7th'``.
+
+    >>> ordinal(1), ordinal(2), ordinal(3), ordinal(11), ordinal(22)
+    ('1st', '2nd', '3rd', '11th', '22nd')
+    """
+    n = int(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def count(value: float) -> str:
+    """A count with thousands separators, rounded half up to a whole number.
+
+    >>> count(186000), count(1234.5), count(-0.2)
+    ('186,000', '1,235', '0')
+    """
+    return f"{_no_negative_zero(round_half_up(value)):,.0f}"
+
+
+def count_or_none(n: int) -> str:
+    """``0`` reads as "none" in prose.
+
+    >>> count_or_none(0), count_or_none(1200)
+    ('none', '1,200')
+    """
+    return "none" if n == 0 else count(n)
+
+
+def counted(noun: str) -> Callable[[float], str]:
+    """A formatter that writes a count with its noun: ``counted("students")(2977)`` -> ``'2,977 students'``.
+
+    The formatter's name (``count_of_students``) is what the ledger records.
+
+    >>> counted("payroll warrants")(175000)
+    '175,000 payroll warrants'
+    """
+    def fmt(value: float) -> str:
+        return f"{count(value)} {noun}"
+    fmt.__name__ = f"count_of_{noun.replace(' ', '_')}"
+    return fmt
+
+
+def plural(noun: str) -> Callable[[float], str]:
+    """Like :func:`counted`, with the noun singular for one: ``'1 relation'``, ``'4 relations'``.
+
+    >>> plural("relation")(1), plural("relation")(4)
+    ('1 relation', '4 relations')
+    """
+    def fmt(value: float) -> str:
+        return f"{count(value)} {noun}" + ("" if value == 1 else "s")
+    fmt.__name__ = f"count_of_{noun.replace(' ', '_')}s"
+    return fmt
+
+
+def usd(value: float) -> str:
+    """Whole dollars: ``'$733,700'``.
+
+    >>> usd(733700), usd(1555555.6)
+    ('$733,700', '$1,555,556')
+    """
+    return f"${count(value)}" if value >= 0 else f"-${count(-value)}"
+
+
+def _scaled(value: float, scale: float, word: str, digits: int, trim: bool, prefix: str = "$") -> str:
+    scaled = float(value) / scale
+    text = f"{abs(round_half_up(scaled, digits)):,.{digits}f}"
+    text = _trim(text) if trim else text
+    sign = "-" if scaled < 0 and text.strip("0.") else ""
+    return f"{sign}{prefix}{text}{word}"
+
+
+def usd_millions(value: float) -> str:
+    """Dollars in whole millions: ``'$627 million'``.
+
+    >>> usd_millions(627e6), usd_millions(59.4e6)
+    ('$627 million', '$59 million')
+    """
+    return _scaled(value, 1e6, " million", 0, False)
+
+
+def usd_millions_1dp(value: float) -> str:
+    """Dollars in millions with one decimal, none when it is zero: ``'$1.6 million'``, ``'$5 million'``.
+
+    >>> usd_millions_1dp(1.5556e6), usd_millions_1dp(5e6)
+    ('$1.6 million', '$5 million')
+    """
+    return _scaled(value, 1e6, " million", 1, True)
+
+
+def usd_millions_2dp(value: float) -> str:
+    """Dollars in millions with two decimals: ``'$1.56 million'``.
+
+    >>> usd_millions_2dp(1.5556e6)
+    '$1.56 million'
+    """
+    return _scaled(value, 1e6, " million", 2, False)
+
+
+def usd_billions(value: float) -> str:
+    """Dollars in whole billions: ``'$24 billion'``.
+
+    >>> usd_billions(24e9)
+    '$24 billion'
+    """
+    return _scaled(value, 1e9, " billion", 0, False)
+
+
+def usd_billions_1dp(value: float) -> str:
+    """Dollars in billions with one decimal: ``'$1.5 billion'``.
+
+    >>> usd_billions_1dp(1.5e9), usd_billions_1dp(2e9)
+    ('$1.5 billion', '$2.0 billion')
+    """
+    return _scaled(value, 1e9, " billion", 1, False)
+
+
+def millions_1dp(value: float) -> str:
+    """A count in millions with one decimal, none when it is zero: ``'2.5 million'``.
+
+    >>> millions_1dp(2.5e6), millions_1dp(3e6)
+    ('2.5 million', '3 million')
+    """
+    return _scaled(value, 1e6, " million", 1, True, prefix="")
+
+
+def usd_short(value: float) -> str:
+    """Dollars as a chart label: ``'$303M'``, ``'$2.5M'``, ``'$0.45M'``.
+
+    Ten million and above print without decimals; smaller amounts keep
+    enough digits to stay distinguishable, without trailing zeros.
+
+    >>> usd_short(303_400_000), usd_short(2_540_000), usd_short(450_000), usd_short(-12e6)
+    ('$303M', '$2.5M', '$0.45M', '-$12M')
+    """
+    m = float(value) / 1e6
+    digits = 0 if abs(m) >= 10 else 1 if abs(m) >= 1 else 2
+    return _scaled(value, 1e6, "M", digits, True)
+
+
+def usd_short_1dp(value: float) -> str:
+    """Dollars in millions with one decimal, as a short label: ``'$59.6M'``.
+
+    >>> usd_short_1dp(59.565e6)
+    '$59.6M'
+    """
+    return _scaled(value, 1e6, "M", 1, False)
+
+
+def percent(points: float, digits: int = 0) -> str:
+    """Percentage points as a percentage, rounded half up: ``48.49`` -> ``'48%'``.
+
+    A non-zero value that would round to zero prints as ``<1%`` (at the
+    precision asked for), so a small share never reads as nothing.
+
+    >>> percent(48.49), percent(48.49, 1), percent(62.5), percent(0.1), percent(0)
+    ('48%', '48.5%', '63%', '<1%', '0%')
+    """
+    pct = float(points)
+    smallest = 10.0**-digits
+    if 0 < abs(pct) < smallest / 2:
+        return f"{'>-' if pct < 0 else '<'}{smallest:.{digits}f}%"
+    return f"{_no_negative_zero(round_half_up(pct, digits)):.{digits}f}%"
+
+
+def percent_1dp(points: float) -> str:
+    """Percentage points with one decimal: ``'9.4%'``.
+
+    >>> percent_1dp(9.40989)
+    '9.4%'
+    """
+    return percent(points, 1)
+
+
+def number(value: float | None, unit: str = "count", digits: int | None = None) -> str:
+    """Write a number the way an explanation reads it, by its unit.
+
+    Parameters
+    ----------
+    value : float or None
+        ``None`` or NaN gives an em dash.
+    unit : str
+        A unit of :mod:`lacoe_report.core.vocabulary`: ``usd`` reads as
+        "$59 million", ``percent`` as "9.4%", ``rank`` as "7th".
+    digits : int, optional
+        Decimals for percentages and non-whole counts (default one).
+
+    Examples
+    --------
+    >>> number(59e6, "usd"), number(59.565e6, "usd"), number(24e9, "usd")
+    ('$59 million', '$59.6 million', '$24 billion')
+    >>> number(733_700, "usd"), number(9.4098, "percent"), number(10, "percent", 0)
+    ('$733,700', '9.4%', '10%')
+    >>> number(10603), number(50426.7), number(7, "rank"), number(None)
+    ('10,603', '50,427', '7th', '—')
+    >>> number(2_000_000), number(1_250_000), number(100, "percent")
+    ('2 million', '1.25 million', '100%')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    v = float(value)
+    if unit == "usd":
+        sign = "-" if v < 0 else ""
+        a = abs(v)
+        if a >= 1e9:
+            return f"{sign}${_trim(f'{a / 1e9:,.1f}')} billion"
+        if a >= 1e6:
+            return f"{sign}${_trim(f'{a / 1e6:,.1f}')} million"
+        return f"{sign}${a:,.0f}"
+    if unit in ("percent", "percent_change", "percent_points"):
+        d = (0 if v.is_integer() else 1) if digits is None else digits
+        return f"{v:,.{d}f}%"
+    if unit == "rank":
+        return ordinal(int(round(v)))
+    if unit == "rating":
+        return f"{v:g}"
+    if unit in ("years", "months"):
+        return f"{v:g} {unit}"
+    if unit == "square_miles":
+        return f"{v:,.0f} square miles"
+    if digits is not None:
+        return f"{v:,.{digits}f}"
+    if abs(v) >= 1e6 and v % 1e4 == 0:
+        return f"{v / 1e6:g} million"
+    return f"{v:,.0f}" if abs(v) >= 1000 or v.is_integer() else f"{v:,.1f}"

@@ -1,0 +1,56 @@
+"""The one vocabulary of units, qualifiers, sections and presentations (``data/vocabulary.yml``).
+
+Validation, tables, the audit and :func:`lacoe_report.present.publish.publish`
+all read their allowed values and their words from here, so "exact" or
+"usd" means one thing everywhere.
+
+Examples
+--------
+>>> "usd" in DATA_UNITS and "ratio" in UNITS and "ratio" not in DATA_UNITS
+True
+>>> QUALIFIER_WORDS["over"], QUALIFIER_LABELS["exact"], LOWER_BOUNDS
+('over', 'as stated', ('over', 'more_than', 'at_least'))
+"""
+from __future__ import annotations
+
+import yaml
+
+from .paths import VOCABULARY_YML, shown
+
+
+def _load() -> dict:
+    vocabulary = yaml.safe_load(VOCABULARY_YML.read_text(encoding="utf-8"))
+    for part, fields in (("units", {"in_data", "means"}), ("qualifiers", {"words", "label", "bound"})):
+        for name, entry in vocabulary[part].items():
+            if set(entry) != fields:
+                raise ValueError(f"{shown(VOCABULARY_YML)}: {part}.{name} needs exactly the fields "
+                                 f"{', '.join(sorted(fields))}")
+    bounds = {entry["bound"] for entry in vocabulary["qualifiers"].values()}
+    if not bounds <= {"lower", "upper", "none"}:
+        raise ValueError(f"{shown(VOCABULARY_YML)}: a qualifier's bound is lower, upper or none")
+    return vocabulary
+
+
+_VOCABULARY = _load()
+
+#: Every unit a published number may carry.
+UNITS = tuple(_VOCABULARY["units"])
+#: The units a figure of the data may carry.
+DATA_UNITS = tuple(u for u, entry in _VOCABULARY["units"].items() if entry["in_data"])
+#: What each unit means, for the data dictionary.
+UNIT_MEANINGS = {u: entry["means"] for u, entry in _VOCABULARY["units"].items()}
+QUALIFIERS = tuple(_VOCABULARY["qualifiers"])
+#: How a qualifier reads before a number in a sentence ("" for exact).
+QUALIFIER_WORDS = {q: entry["words"] for q, entry in _VOCABULARY["qualifiers"].items()}
+#: How a qualifier reads in a table column ("as stated" for exact).
+QUALIFIER_LABELS = {q: entry["label"] for q, entry in _VOCABULARY["qualifiers"].items()}
+#: Qualifiers that make a figure a floor: the true value is at least this.
+LOWER_BOUNDS = tuple(q for q, entry in _VOCABULARY["qualifiers"].items() if entry["bound"] == "lower")
+#: Qualifiers that make a figure a ceiling: the true value is at most this.
+UPPER_BOUNDS = tuple(q for q, entry in _VOCABULARY["qualifiers"].items() if entry["bound"] == "upper")
+#: Qualifiers that hedge a figure at all.
+HEDGES = tuple(q for q in QUALIFIERS if q != "exact")
+SECTIONS = tuple(_VOCABULARY["sections"])
+#: How an explanation names each section of the report.
+SECTION_WORDS = dict(_VOCABULARY["sections"])
+PRESENTATIONS = tuple(_VOCABULARY["presentations"])

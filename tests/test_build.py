@@ -5,6 +5,7 @@ figure re-executes the chapters that read it and reaches the HTML, and a
 rebuild with nothing changed executes nothing.
 """
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -161,3 +162,15 @@ def test_check_data_names_a_missing_column(tmp_path):
                             env=environment(tmp_path), capture_output=True, text=True)
     assert result.returncode != 0
     assert "line 1: column 'qualifier' is missing from the header" in result.stderr
+
+
+def test_the_build_strips_timestamps_an_editor_left_in_a_chapter(scratch):
+    # JupyterLab or `nbconvert --execute --inplace` record execution times per cell.
+    path = scratch / "chapters" / "finance.ipynb"
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    notebook["cells"][1]["metadata"]["execution"] = {"iopub.status.busy": "2026-12-02T01:00:00.000Z"}
+    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+    result = make(scratch)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "executing" not in result.stdout  # metadata is not code: the outputs stay fresh
+    assert "execution" not in json.loads(path.read_text(encoding="utf-8"))["cells"][1]["metadata"]

@@ -162,3 +162,13 @@ def test_a_number_published_without_provenance_stops_the_build(small_book):
     out = refused(small_book)
     assert "chapters/finance.ipynb: a published number with no figures and no formula" in out
     assert "fin_bare" in out
+
+
+def test_the_authoring_guide_documents_every_rule():
+    import nbformat
+
+    from lacoe_report.core.paths import CHAPTERS_DIR
+
+    guide = nbformat.read(CHAPTERS_DIR / "authoring.ipynb", as_version=4)
+    text = "\n".join(c.source for c in guide.cells if c.cell_type == "markdown")
+    assert [rule for rule in rules.RULES if f"**{rule}**" not in text] == []

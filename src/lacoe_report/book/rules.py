@@ -68,7 +68,7 @@ _CARDINALS = ("two three four five six seven eight nine ten eleven twelve thirte
 # hundred", "the nearest million"). After a digit or a cardinal the line is flagged anyway.
 _SCALES = r"(?:hundred|thousand|million|billion|trillion|dozen)"
 _TYPED = re.compile(r"\d|\b(" + "|".join(_CARDINALS) + r")\b|\b(a|one)[\s-]+" + _SCALES + r"\b", re.I)
-_GLUE = re.compile(r"\{glue(?::\w+)?\}`([^`]+)`")
+_GLUE = re.compile(r"\{glue(?::\w+)?\}`([^`\s]+)`")
 _DOWNLOAD = re.compile(r"\{download\}`[^`]*<\.\./(data/report_figures\.csv|ledger/ledger\.csv)>`")
 
 

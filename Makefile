@@ -19,11 +19,13 @@ help: ## List every target with one line on what it does
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 UV := $(VENV)/bin/uv
-# uv installs the 160 pins in seconds where pip takes minutes; it is itself
-# bootstrapped from PyPI into the venv with pip, once.
+# uv installs the pins in seconds where pip takes minutes. It is bootstrapped
+# once into a venv made without pip (ensurepip alone costs ~4 s) by the base
+# Python's own pip; an old pip without --python falls back to ensurepip.
 $(UV):
-	@test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
-	@$(PY) -m pip install -qq --disable-pip-version-check uv==0.13.9
+	@test -x $(PY) || $(PYTHON_BASE) -m venv --without-pip $(VENV)
+	@$(PYTHON_BASE) -m pip --python $(PY) install -qq --disable-pip-version-check uv==0.13.9 2>/dev/null \
+	  || { $(PY) -m ensurepip -q && $(PY) -m pip install -qq --disable-pip-version-check uv==0.13.9; }
 
 $(INSTALLED): requirements.txt pyproject.toml | $(UV)
 	@echo "installing the pinned environment into $(VENV) ..."
@@ -58,8 +60,11 @@ bench: $(INSTALLED) $(SYSTEM) $(AXE) ## Time builds, tests and verify against th
 lock: $(UV) ## Re-compile requirements.txt (every pin) from the direct dependencies in requirements.in
 	@$(UV) pip compile -q requirements.in -o requirements.txt --python-version 3.11 --custom-compile-command "make lock"
 
+# JupyterLab is layered over .venv for this command only: kept out of the
+# pins, it keeps jsonschema's slow format extras out of every build process.
+JUPYTERLAB ?= jupyterlab==4.6.6
 lab: $(INSTALLED) ## Open the chapters in JupyterLab with the project's environment
-	@$(VENV)/bin/jupyter lab chapters/
+	@$(UV) run -q --no-project --python $(PY) --with '$(JUPYTERLAB)' jupyter lab chapters/
 
 data-meta: $(INSTALLED) ## Record the current sha256 and row counts of the data files in their metadata
 	@$(PY) -m lacoe_report.core.metadata --write

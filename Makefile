@@ -11,7 +11,9 @@ SYSTEM := $(VENV)/.system-deps
 AXE := .cache/axe-core/axe.min.js
 
 CHAPTER_NOTEBOOKS := $(wildcard chapters/*.ipynb)
-NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300
+# Warm kernels (book/kernels.py): each chapter in a fresh kernel forked after the heavy imports.
+NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300 \
+         -p lacoe_report.book.kernels --nbval-kernel-name lacoe-warm
 
 .PHONY: help book pdf test check verify bench data-meta lab lock clean
 

@@ -39,9 +39,11 @@ def execute(all_chapters: bool = False, out_dir: Path | None = None, quiet: bool
     been rebuilt from their outputs. With ``out_dir`` the executed copies go
     there and the committed chapters and ledger are left untouched.
     """
-    import nbformat  # heavy (jsonschema): not on the up-to-date path
+    import nbformat  # not needed on the up-to-date path
 
-    from . import chapters, ledger
+    from . import chapters, kernels, ledger
+
+    kernels.prestart()  # its imports overlap the reading and fingerprinting below
 
     listed = toc_chapters()
     if names:

@@ -15,7 +15,7 @@ import subprocess
 import time
 import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,7 +131,10 @@ class Executed:
 
 
 def execute(source: Path, target: Path | None = None, shared: str | None = None) -> Executed:
-    """Execute ``source`` in a fresh kernel and write it, cleaned, to ``target``.
+    """Execute ``source`` in a fresh (warm) kernel and write it, cleaned, to ``target``.
+
+    The kernel is forked from a process that already imported the heavy
+    libraries (:mod:`lacoe_report.book.kernels`); its namespace is empty.
 
     Parameters
     ----------
@@ -151,9 +154,11 @@ def execute(source: Path, target: Path | None = None, shared: str | None = None)
     from nbclient import NotebookClient  # heavy: only when a chapter runs
     from nbclient.exceptions import CellExecutionError
 
+    from .kernels import use_warm_kernels
+
     target = source if target is None else target
     notebook = nbformat.read(source, as_version=4)
-    client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
+    client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name=use_warm_kernels(),
                             resources={"metadata": {"path": str(source.parent)}},
                             record_timing=False)
     started = time.perf_counter()
@@ -194,6 +199,9 @@ def execute_many(sources: list[Path], out_dir: Path | None = None, jobs: int | N
                  ) -> tuple[list[Executed], list[str]]:
     """Execute chapters in parallel, one kernel per core.
 
+    Threads drive the kernels (the work happens in the kernels, not here), so
+    every chapter shares this process's one warm-kernel server.
+
     Returns
     -------
     executed : list of Executed
@@ -209,7 +217,7 @@ def execute_many(sources: list[Path], out_dir: Path | None = None, jobs: int | N
     if jobs == 1:
         results = [_run(job) for job in work]
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(_run, work))
     executed = [r for r in results if isinstance(r, Executed)]
     errors = [r for r in results if isinstance(r, str)]

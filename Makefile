@@ -15,7 +15,7 @@ CHAPTER_NOTEBOOKS := $(wildcard chapters/*.ipynb)
 NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300 \
          -p lacoe_report.book.kernels --nbval-kernel-name lacoe-warm
 
-.PHONY: help book pdf test check verify bench data-meta lab lock clean
+.PHONY: help book preview pdf test check verify bench data-meta lab lock clean
 
 help: ## List every target with one line on what it does
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,6 +46,10 @@ $(AXE): scripts/vendor-axe.sh | $(SYSTEM)
 # renamed input counts), never from file times, and is a no-op when nothing changed.
 book: $(INSTALLED) ## Build the HTML book into _build/html (executes only chapters whose inputs changed)
 	@$(PY) -m lacoe_report.book.build html
+
+PORT ?= 8000
+preview: $(INSTALLED) ## Serve the book on 127.0.0.1:PORT (8000), rebuild on every save, reload the page (never touches _build/html)
+	@$(PY) -m lacoe_report.book.preview --port $(PORT)
 
 pdf: $(INSTALLED) $(SYSTEM) ## Print the book to _build/pdf/ as one PDF (Debian Chromium, offline; executes only stale chapters)
 	@$(PY) -m lacoe_report.book.pdf

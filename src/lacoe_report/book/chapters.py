@@ -11,6 +11,7 @@ after a data edit.)
 from __future__ import annotations
 
 import hashlib
+import logging
 import subprocess
 import time
 import os
@@ -93,12 +94,15 @@ def recorded_fingerprint(notebook: nbformat.NotebookNode) -> str | None:
     return notebook.metadata.get(META_KEY, {}).get("inputs_sha256")
 
 
-def stale_chapters(paths: Iterable[Path]) -> list[Path]:
-    """Return the chapters whose committed outputs do not match today's inputs."""
+def stale_chapters(paths: Iterable[Path], read: dict | None = None) -> list[Path]:
+    """Return the chapters whose committed outputs do not match today's inputs.
+
+    ``read`` maps paths to notebooks the caller already read.
+    """
     shared = shared_fingerprint()
     stale = []
     for path in paths:
-        notebook = nbformat.read(path, as_version=4)
+        notebook = (read or {}).get(path) or nbformat.read(path, as_version=4)
         if recorded_fingerprint(notebook) != fingerprint(notebook, shared):
             stale.append(path)
     return stale
@@ -115,6 +119,11 @@ def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     language = notebook.metadata.get("language_info", {})
     notebook.metadata["language_info"] = {"name": language.get("name", "python")}
     return notebook
+
+
+#: nbclient's logger, without its "Executing notebook with kernel" line per chapter.
+_QUIET = logging.getLogger("lacoe_report.nbclient")
+_QUIET.setLevel(logging.WARNING)
 
 
 class ChapterError(RuntimeError):
@@ -160,7 +169,7 @@ def execute(source: Path, target: Path | None = None, shared: str | None = None)
     notebook = nbformat.read(source, as_version=4)
     client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name=use_warm_kernels(),
                             resources={"metadata": {"path": str(source.parent)}},
-                            record_timing=False)
+                            record_timing=False, log=_QUIET)
     started = time.perf_counter()
     try:
         client.execute(stderr=subprocess.DEVNULL)  # the kernel's own start-up chatter

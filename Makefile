@@ -3,6 +3,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON_BASE ?= python3
+# Every tool here starts Python many times: let it cache bytecode (a shell that
+# sets PYTHONDONTWRITEBYTECODE would make each start compile pandas & co. anew).
+unexport PYTHONDONTWRITEBYTECODE
 VENV := .venv
 PY := $(VENV)/bin/python
 # Re-install only when the pins or the package metadata change.
@@ -56,6 +59,9 @@ pdf: $(INSTALLED) $(SYSTEM) ## Print the book to _build/pdf/ as one PDF (Debian 
 
 test: $(INSTALLED) $(SYSTEM) $(AXE) ## Run every test: data, package, chapters (nbval), build, PDF and browser checks
 	@$(PY) -m pytest -n 2 --dist loadfile -q $(NBVAL) tests src $(CHAPTER_NOTEBOOKS)
+
+check: $(INSTALLED) ## Fast tests for the edit loop: unit tests, doctests, data tests (no kernels, builds or browser)
+	@$(PY) -m pytest -q -m "not slow" -p no:xdist tests src
 
 verify: $(INSTALLED) ## Re-execute every chapter in clean kernels; name every published number that changed
 	@$(PY) -m lacoe_report.book.verify

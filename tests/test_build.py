@@ -81,6 +81,7 @@ def set_value(root: Path, figure_id: str, value: str) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
+@pytest.mark.slow  # builds a scratch book
 def test_bad_data_stops_the_build_and_keeps_the_published_book(scratch):
     published = scratch / "_build" / "html"
     before = tree_digest(published)
@@ -98,6 +99,7 @@ def test_bad_data_stops_the_build_and_keeps_the_published_book(scratch):
     assert tree_digest(published) == before
 
 
+@pytest.mark.slow  # builds a scratch book
 def test_an_edited_figure_reaches_the_html_and_only_stale_chapters_run(scratch):
     old_ledger = ledger.read(scratch / "ledger" / "ledger.csv")
     set_value(scratch, "fin_educational_amount", "61000000")
@@ -112,6 +114,7 @@ def test_an_edited_figure_reaches_the_html_and_only_stale_chapters_run(scratch):
         assert text in page or text.replace("&", "&amp;") in page, text
 
 
+@pytest.mark.slow  # builds a scratch book
 def test_a_rebuild_with_nothing_changed_executes_nothing(scratch):
     index = scratch / "_build" / "html" / "index.html"
     stamp = index.stat().st_mtime_ns
@@ -123,6 +126,7 @@ def test_a_rebuild_with_nothing_changed_executes_nothing(scratch):
     assert index.stat().st_mtime_ns == stamp, f"rebuilt; newer than the book: {newer}"
 
 
+@pytest.mark.slow  # builds a scratch book
 def test_the_build_step_itself_executes_nothing_when_fresh(scratch):
     result = subprocess.run([sys.executable, "-m", "lacoe_report.book.build", "execute"], cwd=scratch,
                             env=environment(scratch), capture_output=True, text=True)
@@ -151,6 +155,7 @@ def test_a_change_to_the_package_makes_chapters_stale(tmp_path, monkeypatch):
     ("fin_admin_share", 5, "140", "column 'value': '140' is not a percentage from 0 to 100"),
     ("fin_admin_share", 0, "fin_budget_total", "column 'id': 'fin_budget_total' is not unique"),
 ])
+@pytest.mark.slow  # a new interpreter per case
 def test_check_data_prints_one_short_paragraph(tmp_path, figure_id, column_index, bad, expected):
     shutil.copytree(PROJ_ROOT / "data", tmp_path / "data")
     path = tmp_path / "data" / "report_figures.csv"
@@ -168,6 +173,7 @@ def test_check_data_prints_one_short_paragraph(tmp_path, figure_id, column_index
     assert f"line {line_number}, {expected}" in result.stderr
 
 
+@pytest.mark.slow  # a new interpreter
 def test_check_data_names_a_missing_column(tmp_path):
     shutil.copytree(PROJ_ROOT / "data", tmp_path / "data")
     path = tmp_path / "data" / "report_figures.csv"

@@ -5,7 +5,7 @@ from nbclient import NotebookClient
 
 from lacoe_report.book import kernels
 
-pytestmark = pytest.mark.kernels
+pytestmark = pytest.mark.slow  # starts kernels: make test, not make check
 
 
 def run(sources: list[str], kernel_name: str) -> list[str]:

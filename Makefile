@@ -3,6 +3,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON_BASE ?= python3
+# Every tool here starts Python many times: let it cache bytecode (a shell that
+# sets PYTHONDONTWRITEBYTECODE would make each start compile pandas & co. anew).
+unexport PYTHONDONTWRITEBYTECODE
 VENV := .venv
 PY := $(VENV)/bin/python
 # Re-install only when the pins or the package metadata change.
@@ -11,19 +14,23 @@ SYSTEM := $(VENV)/.system-deps
 AXE := .cache/axe-core/axe.min.js
 
 CHAPTER_NOTEBOOKS := $(wildcard chapters/*.ipynb)
-NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300
+# Warm kernels (book/kernels.py): each chapter in a fresh kernel forked after the heavy imports.
+NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300 \
+         -p lacoe_report.book.kernels --nbval-kernel-name lacoe-warm
 
-.PHONY: help book pdf test check verify bench data-meta lab lock chapter clean
+.PHONY: help book preview pdf test check verify bench data-meta lab lock chapter clean
 
 help: ## List every target with one line on what it does
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 UV := $(VENV)/bin/uv
-# uv installs the 160 pins in seconds where pip takes minutes; it is itself
-# bootstrapped from PyPI into the venv with pip, once.
+# uv installs the pins in seconds where pip takes minutes. It is bootstrapped
+# once into a venv made without pip (ensurepip alone costs ~4 s) by the base
+# Python's own pip; an old pip without --python falls back to ensurepip.
 $(UV):
-	@test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
-	@$(PY) -m pip install -qq --disable-pip-version-check uv==0.13.9
+	@test -x $(PY) || $(PYTHON_BASE) -m venv --without-pip $(VENV)
+	@$(PYTHON_BASE) -m pip --python $(PY) install -qq --disable-pip-version-check uv==0.13.9 2>/dev/null \
+	  || { $(PY) -m ensurepip -q && $(PY) -m pip install -qq --disable-pip-version-check uv==0.13.9; }
 
 $(INSTALLED): requirements.txt pyproject.toml | $(UV)
 	@echo "installing the pinned environment into $(VENV) ..."
@@ -43,11 +50,18 @@ $(AXE): scripts/vendor-axe.sh | $(SYSTEM)
 book: $(INSTALLED) ## Build the HTML book into _build/html (executes only chapters whose inputs changed)
 	@$(PY) -m lacoe_report.book.build html
 
+PORT ?= 8000
+preview: $(INSTALLED) ## Serve the book on 127.0.0.1:PORT (8000), rebuild on every save, reload the page (never touches _build/html)
+	@$(PY) -m lacoe_report.book.preview --port $(PORT)
+
 pdf: $(INSTALLED) $(SYSTEM) ## Print the book to _build/pdf/ as one PDF (Debian Chromium, offline; executes only stale chapters)
 	@$(PY) -m lacoe_report.book.pdf
 
 test: $(INSTALLED) $(SYSTEM) $(AXE) ## Run every test: data, package, chapters (nbval), build, PDF and browser checks
 	@$(PY) -m pytest -n 2 --dist loadfile -q $(NBVAL) tests src $(CHAPTER_NOTEBOOKS)
+
+check: $(INSTALLED) ## Fast tests for the edit loop: unit tests, doctests, data tests (no kernels, builds or browser)
+	@$(PY) -m pytest -q -m "not slow" -p no:xdist tests src
 
 verify: $(INSTALLED) ## Re-execute every chapter in clean kernels; name every published number that changed
 	@$(PY) -m lacoe_report.book.verify
@@ -61,8 +75,11 @@ lock: $(UV) ## Re-compile requirements.txt (every pin) from the direct dependenc
 chapter: $(INSTALLED) ## Start a chapter from the template and list it in _toc.yml: make chapter NAME=transport TITLE="Getting to school" [SECTION=at_a_glance]
 	@$(PY) -m lacoe_report.book.scaffold "$(NAME)" "$(TITLE)" --section "$(or $(SECTION),at_a_glance)"
 
+# JupyterLab is layered over .venv for this command only: kept out of the
+# pins, it keeps jsonschema's slow format extras out of every build process.
+JUPYTERLAB ?= jupyterlab==4.6.6
 lab: $(INSTALLED) ## Open the chapters in JupyterLab with the project's environment
-	@$(VENV)/bin/jupyter lab chapters/
+	@$(UV) run -q --no-project --python $(PY) --with '$(JUPYTERLAB)' jupyter lab chapters/
 
 data-meta: $(INSTALLED) ## Record the current sha256 and row counts of the data files in their metadata
 	@$(PY) -m lacoe_report.core.metadata --write

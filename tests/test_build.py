@@ -56,6 +56,7 @@ def set_value(root: Path, figure_id: str, value: str) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
+@pytest.mark.slow  # builds a scratch book
 def test_bad_data_stops_the_build_and_keeps_the_published_book(scratch):
     published = scratch / "_build" / "html"
     before = tree_digest(published)
@@ -81,6 +82,7 @@ def correct_the_report(root: Path, old: str, new: str) -> None:
     figures.write_text(figures.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
 
 
+@pytest.mark.slow  # builds a scratch book
 def test_an_edited_figure_reaches_the_html_and_only_stale_chapters_run(scratch):
     old_ledger = ledger.read(scratch / "ledger" / "ledger.csv")
     # A value must agree with its printed form and quote, so the edit is a corrected report.
@@ -97,6 +99,7 @@ def test_an_edited_figure_reaches_the_html_and_only_stale_chapters_run(scratch):
         assert text in page or text.replace("&", "&amp;") in page, text
 
 
+@pytest.mark.slow  # builds a scratch book
 def test_a_rebuild_with_nothing_changed_executes_nothing(scratch):
     index = scratch / "_build" / "html" / "index.html"
     stamp = index.stat().st_mtime_ns
@@ -108,6 +111,7 @@ def test_a_rebuild_with_nothing_changed_executes_nothing(scratch):
     assert index.stat().st_mtime_ns == stamp, f"rebuilt; newer than the book: {newer}"
 
 
+@pytest.mark.slow  # builds a scratch book
 def test_the_build_step_itself_executes_nothing_when_fresh(scratch):
     result = subprocess.run([sys.executable, "-m", "lacoe_report.book.build", "execute"], cwd=scratch,
                             env=environment(scratch), capture_output=True, text=True)
@@ -136,6 +140,7 @@ def test_a_change_to_the_package_makes_chapters_stale(tmp_path, monkeypatch):
     ("fin_admin_share", 5, "140", "column 'value': '140' is not a percentage from 0 to 100"),
     ("fin_admin_share", 0, "fin_budget_total", "column 'id': 'fin_budget_total' is not unique"),
 ])
+@pytest.mark.slow  # a new interpreter per case
 def test_check_data_prints_one_short_paragraph(tmp_path, figure_id, column_index, bad, expected):
     shutil.copytree(PROJ_ROOT / "data", tmp_path / "data")
     path = tmp_path / "data" / "report_figures.csv"
@@ -153,6 +158,7 @@ def test_check_data_prints_one_short_paragraph(tmp_path, figure_id, column_index
     assert f"line {line_number}, {expected}" in result.stderr
 
 
+@pytest.mark.slow  # a new interpreter
 def test_check_data_names_a_missing_column(tmp_path):
     shutil.copytree(PROJ_ROOT / "data", tmp_path / "data")
     path = tmp_path / "data" / "report_figures.csv"

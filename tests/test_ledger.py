@@ -88,6 +88,7 @@ def executed_notebook(tmp_path_factory):
     return path
 
 
+@pytest.mark.slow  # executes a notebook in a kernel
 def test_publish_glues_text_for_myst_and_records_it(executed_notebook):
     outputs = nbformat.read(executed_notebook, as_version=4).cells[0].outputs
     glued = outputs[0]
@@ -100,6 +101,7 @@ def test_publish_glues_text_for_myst_and_records_it(executed_notebook):
     assert type(record["value"]) is float  # a numpy scalar was turned into plain Python
 
 
+@pytest.mark.slow  # executes a notebook in a kernel
 def test_collect_reads_records_in_cell_order(executed_notebook):
     collected = ledger.collect([executed_notebook])
     assert collected["key"].tolist() == ["per_grant", "grants"]
@@ -107,6 +109,7 @@ def test_collect_reads_records_in_cell_order(executed_notebook):
     assert collected.loc[1, "value"] == 54 and collected.loc[1, "inputs"] == "ach_competitive_grants"
 
 
+@pytest.mark.slow  # executes a notebook in a kernel
 def test_collect_refuses_a_key_published_twice(executed_notebook, tmp_path):
     notebook = nbformat.read(executed_notebook, as_version=4)
     again = nbformat.v4.new_code_cell(notebook.cells[0].source)

@@ -26,6 +26,8 @@ from pypdf import PdfReader
 from lacoe_report.book import pdf
 from lacoe_report.core.paths import PROJ_ROOT
 
+pytestmark = pytest.mark.slow  # prints the book with Chromium: make test, not make check
+
 GLUE_MIME = "application/papermill.record/text/plain"
 # {glue:text}`key` or {glue}`key`, with no format spec: the page shows the
 # recorded text exactly.

@@ -23,6 +23,8 @@ from lacoe_report.book.toc import toc_documents
 
 from .browser_support import AXE_JS, REPORT_JSON, local_only
 
+pytestmark = pytest.mark.slow  # the built book in Chromium: make test, not make check
+
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SERIOUS = ("serious", "critical")

@@ -21,6 +21,8 @@ from lacoe_report.core.paths import PROJ_ROOT
 
 from .browser_support import local_only, serve
 
+pytestmark = pytest.mark.slow  # builds and opens pages in Chromium: make test, not make check
+
 LABEL = "<script>alert(1)</script>"
 QUOTE = "a <b>bold</b> claim"
 GLUED = "<b>bold</b>"

@@ -61,16 +61,20 @@ def strip_volatile(paths: list[Path]) -> list[Path]:
 
 
 def execute(all_chapters: bool = False, out_dir: Path | None = None, quiet: bool = False,
-            names: list[str] | None = None) -> list:
+            names: list[str] | None = None, refresh_ledger: bool = True) -> list:
     """Execute the chapters whose inputs changed (or all, or those named), in parallel.
 
     Chapters that read the ledger run after the others, once the ledger has
     been rebuilt from their outputs. With ``out_dir`` the executed copies go
-    there and the committed chapters and ledger are left untouched.
+    there and the committed chapters and ledger are left untouched. With
+    ``refresh_ledger=False`` the ledger is rebuilt only when a chapter ran (the
+    preview's edit loop, which rebuilt it at its start).
     """
-    import nbformat  # heavy (jsonschema): not on the up-to-date path
+    import nbformat  # not needed on the up-to-date path
 
-    from . import chapters, ledger
+    from . import chapters, kernels, ledger
+
+    kernels.prestart()  # its imports overlap the reading and fingerprinting below
 
     listed = toc_chapters()
     if names:
@@ -78,13 +82,14 @@ def execute(all_chapters: bool = False, out_dir: Path | None = None, quiet: bool
         if unknown:
             sys.exit(f"no chapter named {', '.join(sorted(unknown))} in _toc.yml")
         listed = [p for p in listed if p.stem in names]
-    reads_ledger = {p for p in listed if chapters.depends_on(nbformat.read(p, as_version=4))}
+    read = {p: nbformat.read(p, as_version=4) for p in listed}
+    reads_ledger = {p for p in listed if chapters.depends_on(read[p])}
     executed: list = []
     for phase in ([p for p in listed if p not in reads_ledger], [p for p in listed if p in reads_ledger]):
-        todo = phase if all_chapters else chapters.stale_chapters(phase)
+        todo = phase if all_chapters else chapters.stale_chapters(phase, read)
         if todo:
             executed += _execute_batch(todo, len(listed), out_dir)
-        if out_dir is None and phase and phase[0] not in reads_ledger:
+        if out_dir is None and phase and phase[0] not in reads_ledger and (refresh_ledger or executed):
             try:
                 ledger.write(ledger.collect(toc_chapters()))
             except ValueError as err:  # a key published twice: the page would show only one

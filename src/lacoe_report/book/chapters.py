@@ -11,11 +11,12 @@ after a data edit.)
 from __future__ import annotations
 
 import hashlib
+import logging
 import subprocess
 import time
 import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,12 +94,15 @@ def recorded_fingerprint(notebook: nbformat.NotebookNode) -> str | None:
     return notebook.metadata.get(META_KEY, {}).get("inputs_sha256")
 
 
-def stale_chapters(paths: Iterable[Path]) -> list[Path]:
-    """Return the chapters whose committed outputs do not match today's inputs."""
+def stale_chapters(paths: Iterable[Path], read: dict | None = None) -> list[Path]:
+    """Return the chapters whose committed outputs do not match today's inputs.
+
+    ``read`` maps paths to notebooks the caller already read.
+    """
     shared = shared_fingerprint()
     stale = []
     for path in paths:
-        notebook = nbformat.read(path, as_version=4)
+        notebook = (read or {}).get(path) or nbformat.read(path, as_version=4)
         if recorded_fingerprint(notebook) != fingerprint(notebook, shared):
             stale.append(path)
     return stale
@@ -117,6 +121,11 @@ def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
+#: nbclient's logger, without its "Executing notebook with kernel" line per chapter.
+_QUIET = logging.getLogger("lacoe_report.nbclient")
+_QUIET.setLevel(logging.WARNING)
+
+
 class ChapterError(RuntimeError):
     """A chapter failed to execute; ``str(error)`` is a short, plain message."""
 
@@ -131,7 +140,10 @@ class Executed:
 
 
 def execute(source: Path, target: Path | None = None, shared: str | None = None) -> Executed:
-    """Execute ``source`` in a fresh kernel and write it, cleaned, to ``target``.
+    """Execute ``source`` in a fresh (warm) kernel and write it, cleaned, to ``target``.
+
+    The kernel is forked from a process that already imported the heavy
+    libraries (:mod:`lacoe_report.book.kernels`); its namespace is empty.
 
     Parameters
     ----------
@@ -151,11 +163,13 @@ def execute(source: Path, target: Path | None = None, shared: str | None = None)
     from nbclient import NotebookClient  # heavy: only when a chapter runs
     from nbclient.exceptions import CellExecutionError
 
+    from .kernels import use_warm_kernels
+
     target = source if target is None else target
     notebook = nbformat.read(source, as_version=4)
-    client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
+    client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name=use_warm_kernels(),
                             resources={"metadata": {"path": str(source.parent)}},
-                            record_timing=False)
+                            record_timing=False, log=_QUIET)
     started = time.perf_counter()
     try:
         client.execute(stderr=subprocess.DEVNULL)  # the kernel's own start-up chatter
@@ -194,6 +208,9 @@ def execute_many(sources: list[Path], out_dir: Path | None = None, jobs: int | N
                  ) -> tuple[list[Executed], list[str]]:
     """Execute chapters in parallel, one kernel per core.
 
+    Threads drive the kernels (the work happens in the kernels, not here), so
+    every chapter shares this process's one warm-kernel server.
+
     Returns
     -------
     executed : list of Executed
@@ -209,7 +226,7 @@ def execute_many(sources: list[Path], out_dir: Path | None = None, jobs: int | N
     if jobs == 1:
         results = [_run(job) for job in work]
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(_run, work))
     executed = [r for r in results if isinstance(r, Executed)]
     errors = [r for r in results if isinstance(r, str)]

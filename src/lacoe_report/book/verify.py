@@ -30,7 +30,9 @@ def nbval_command(notebooks: list[Path], ledger_out: Path | None = None, workers
     """The pytest command line that re-executes and compares ``notebooks``."""
     command = [sys.executable, "-m", "pytest", "--nbval", "-q", "--color=no", "-p", "no:cacheprovider",
                "--nbval-sanitize-with", str(SANITIZE_FILE), "--nbval-cell-timeout", "300",
-               "-o", "addopts=", "-n", str(workers), "--dist", "loadfile"]
+               "-o", "addopts=", "-n", str(workers), "--dist", "loadfile",
+               # warm kernels: forked after the heavy imports, each chapter still in a fresh process
+               "-p", "lacoe_report.book.kernels", "--nbval-kernel-name", "lacoe-warm"]
     if ledger_out is not None:
         command += ["-p", "lacoe_report.book.nbval_ledger", "--ledger-out", str(ledger_out)]
     return command + [str(p) for p in notebooks]

@@ -1,0 +1,295 @@
+"""Warm kernels: ipykernels forked from a process that has already imported the heavy libraries.
+
+A stock kernel spends most of its start importing pandas, matplotlib, pandera
+and ipykernel itself (about two seconds each time on a small machine) before a
+chapter computes anything. Here one *fork server* per executing process does
+those imports once, then forks a child per kernel; the child becomes an
+ipykernel with the connection file the kernel manager wrote. Every chapter
+still runs in a fresh process with an empty namespace: the server imports
+third-party modules only, never ``lacoe_report`` and never user code, and a
+kernel is never reused.
+
+The kernel spec ``lacoe-warm`` (``kernelspec/kernels/lacoe-warm/kernel.json``)
+names the ``lacoe-fork`` provisioner (an entry point of this package). Any
+kernel command that is not a plain ipykernel launch falls back to the stock
+launch. Use :func:`use_warm_kernels` (nbclient) or ``-p lacoe_report.book.kernels
+--nbval-kernel-name lacoe-warm`` (nbval) to select them.
+"""
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+#: The kernel spec that starts kernels from the fork server.
+KERNEL_NAME = "lacoe-warm"
+#: Folder to put on ``JUPYTER_PATH`` so that Jupyter finds :data:`KERNEL_NAME`.
+SPEC_ROOT = Path(__file__).resolve().parent / "kernelspec"
+#: What a chapter kernel imports anyway; the server imports it once, before forking.
+WARM_MODULES = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "matplotlib_inline.backend_inline",
+                "pandera.pandas", "yaml", "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel",
+                "ipykernel.zmqshell", "ipykernel.debugger")
+_LAUNCHER = ("-m", "ipykernel_launcher")
+
+
+def use_warm_kernels() -> str:
+    """Let Jupyter find the warm kernel spec in this process and its children; return its name.
+
+    >>> use_warm_kernels()
+    'lacoe-warm'
+    >>> str(SPEC_ROOT) in os.environ["JUPYTER_PATH"].split(os.pathsep)
+    True
+    """
+    paths = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    if str(SPEC_ROOT) not in paths:
+        os.environ["JUPYTER_PATH"] = os.pathsep.join([str(SPEC_ROOT), *paths])
+    return KERNEL_NAME
+
+
+# --- the server -------------------------------------------------------------
+
+def serve(address: str) -> None:
+    """Import :data:`WARM_MODULES`, then fork one kernel per request on ``address``.
+
+    A request is one JSON line ``{"argv": [...], "env": {...}, "cwd": "..."}``
+    where ``argv`` are the ipykernel arguments; the reply is the child's pid.
+    The server exits when the process that started it is gone.
+    """
+    parent = os.getppid()
+    # Matplotlib reads its backend from the environment when imported: the one
+    # ipykernel would set, unless the caller chose another.
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # debugpy's import-time warning
+    _import_as_in_a_kernel(WARM_MODULES)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel, not waited for
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(address + ".tmp")
+    listener.listen(16)
+    os.rename(address + ".tmp", address)  # clients connect only once the imports are done
+    listener.settimeout(0.5)
+    while os.getppid() == parent:
+        try:
+            connection, _ = listener.accept()
+        except (TimeoutError, socket.timeout):
+            continue
+        with connection:
+            connection.settimeout(10)
+            request = json.loads(connection.makefile("r", encoding="utf-8").readline())
+            pid = os.fork()
+            if pid == 0:
+                listener.close()
+                _become_kernel(request)  # never returns
+            connection.sendall(f"{pid}\n".encode())
+
+
+class _KernelShell:
+    """What ``get_ipython()`` answers inside a Jupyter kernel, as far as import-time checks look."""
+
+    kernel = object()
+
+
+def _import_as_in_a_kernel(names: tuple[str, ...]) -> None:
+    """Import ``names`` as a kernel would, so their import-time defaults are the kernel's.
+
+    pandas, for one, picks ``display.max_columns`` at import from whether
+    ``get_ipython()`` has a kernel (20) or not (0: fit the terminal), which
+    changes how every table prints and so what nbval compares.
+    """
+    import builtins
+    import importlib
+
+    builtins.get_ipython = _KernelShell
+    try:
+        for name in names:
+            importlib.import_module(name)
+    finally:
+        del builtins.get_ipython
+
+
+def _become_kernel(request: dict[str, Any]) -> None:
+    """In the forked child: the environment of a stock kernel launch, then ipykernel."""
+    code = 1
+    try:
+        os.setsid()  # its own process group, as the stock launcher does: interrupts reach only it
+        for number in (signal.SIGCHLD, signal.SIGTERM, signal.SIGPIPE):
+            signal.signal(number, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        null = os.open(os.devnull, os.O_RDWR)
+        # Its own chatter goes nowhere, as with nbclient's stderr=DEVNULL;
+        # LACOE_KERNEL_LOG names a file to keep it when a kernel will not start.
+        log = os.environ.get("LACOE_KERNEL_LOG")
+        err = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND) if log else null
+        for fd, target in ((0, null), (1, null), (2, err)):
+            os.dup2(target, fd)
+        sys.path[0] = request["cwd"]  # as `python -m ipykernel_launcher` started there would have it
+        sys.argv = [sys.executable, *request["argv"]]
+        from ipykernel.kernelapp import IPKernelApp
+
+        IPKernelApp.launch_instance(argv=request["argv"])
+        code = 0
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else 0
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+# --- the client -------------------------------------------------------------
+
+class ForkServer:
+    """A fork server started by (and dying with) the current process."""
+
+    def __init__(self) -> None:
+        self._folder = tempfile.mkdtemp(prefix="lacoe-kernels-")
+        self.address = os.path.join(self._folder, "socket")
+        self.process = subprocess.Popen([sys.executable, "-m", "lacoe_report.book.kernels", self.address],
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, cwd="/")
+        atexit.register(self.close)
+
+    def spawn(self, argv: list[str], env: dict[str, str], cwd: str, timeout: float = 120) -> int:
+        """Fork a kernel with ``argv`` (ipykernel's arguments); return its pid."""
+        deadline = time.monotonic() + timeout
+        while not os.path.exists(self.address):
+            if self.process.poll() is not None:
+                raise RuntimeError("the warm-kernel server exited before it was ready")
+            if time.monotonic() > deadline:
+                raise TimeoutError("the warm-kernel server did not start")
+            time.sleep(0.02)
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+            client.settimeout(30)
+            client.connect(self.address)
+            client.sendall((json.dumps({"argv": argv, "env": env, "cwd": cwd}) + "\n").encode())
+            return int(client.makefile("r").readline())
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        for name in (self.address, self.address + ".tmp"):
+            if os.path.exists(name):
+                os.unlink(name)
+        if os.path.isdir(self._folder):
+            os.rmdir(self._folder)
+
+
+_server: ForkServer | None = None
+_server_lock = threading.Lock()
+
+
+def server() -> ForkServer:
+    """This process's fork server, started on first use (or by :func:`prestart`)."""
+    global _server
+    with _server_lock:
+        if _server is None or _server.process.poll() is not None:
+            _server = ForkServer()
+        return _server
+
+
+def prestart() -> None:
+    """Start the fork server now, so that its imports overlap other work."""
+    server()
+
+
+class _ForeignProcess:
+    """The ``Popen`` face of a kernel that is the fork server's child, not ours."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = 0
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired([str(self.pid)], timeout)
+            time.sleep(0.02)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        try:
+            os.kill(self.pid, signum)
+        except ProcessLookupError:
+            pass
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+def _provisioner_class():
+    from jupyter_client.provisioning import LocalProvisioner
+
+    class ForkProvisioner(LocalProvisioner):
+        """Launch ipykernels from the fork server; anything else the stock way."""
+
+        async def launch_kernel(self, cmd: list[str], **kwargs: Any):
+            if len(cmd) < 3 or tuple(cmd[1:3]) != _LAUNCHER:
+                return await super().launch_kernel(cmd, **kwargs)
+            env = dict(kwargs.get("env") or os.environ)
+            cwd = os.path.abspath(kwargs.get("cwd") or os.getcwd())  # the server runs elsewhere
+            pid = server().spawn(list(cmd[3:]), env, cwd)
+            self.process = _ForeignProcess(pid)
+            self.pid = self.pgid = pid
+            self.cwd = cwd
+            return self.connection_info
+
+    return ForkProvisioner
+
+
+_provisioner = None
+
+
+def __getattr__(name: str):
+    # The entry point names ForkProvisioner; jupyter_client is imported only when it is asked for.
+    global _provisioner
+    if name == "ForkProvisioner":
+        _provisioner = _provisioner or _provisioner_class()
+        return _provisioner
+    raise AttributeError(name)
+
+
+# --- pytest plugin (nbval) --------------------------------------------------
+
+def pytest_configure(config) -> None:
+    """With ``-p lacoe_report.book.kernels``: find the warm spec, start the server early."""
+    use_warm_kernels()
+    if not getattr(config.option, "nbval", False):
+        return
+    # Under xdist the workers run the notebooks, not the controller.
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        prestart()
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1])

@@ -1,0 +1,323 @@
+"""``make preview``: serve the book, rebuild it on every save, reload the open page.
+
+One long-lived process does what ``make book`` does, but into
+``_build/preview`` (the published ``_build/html`` is never touched) and
+keeping everything warm between edits: the Sphinx application and its parsed
+pages, the imported libraries, and a warm-kernel server
+(:mod:`lacoe_report.book.kernels`). A prose edit re-reads one page; a code edit
+re-executes that chapter (and the ledger appendix, if the ledger changed)
+first. Bad data, a failing cell or a Sphinx warning prints its plain message in
+the terminal and on the open page; the server keeps running and the next save
+tries again.
+
+Run ``python -m lacoe_report.book.preview --port 8000``; it listens on
+127.0.0.1 only.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import sys
+import threading
+import time
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from ..core.paths import BUILD_DIR, PROJ_ROOT
+
+#: Where the preview is built: its own pages and doctrees, never the published book.
+PREVIEW_DIR = BUILD_DIR / "preview"
+#: What a save in which rebuilds the preview, relative to the project root.
+WATCHED = ("chapters", "data", "src", "_toc.yml", "_config.yml", "_static", "_templates")
+ASSETS = Path(__file__).resolve().parent / "preview_assets"
+#: Seconds between two looks at the watched files.
+POLL = 0.1
+_SKIPPED_PARTS = {"__pycache__", ".ipynb_checkpoints"}
+
+
+class PreviewError(Exception):
+    """A rebuild failed; ``str(error)`` is the plain message shown to the analyst."""
+
+
+# --- what changed ------------------------------------------------------------
+
+def snapshot(root: Path = PROJ_ROOT, names: tuple[str, ...] = WATCHED) -> dict[str, tuple[int, int]]:
+    """Size and modification time of every watched file, by path.
+
+    A deleted, added or renamed file changes the snapshot as an edit does.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("one")
+    >>> before = snapshot(folder, ("a.txt", "b.txt"))
+    >>> _ = (folder / "b.txt").write_text("two")
+    >>> sorted(snapshot(folder, ("a.txt", "b.txt"))) == sorted(before) + ["b.txt"]
+    True
+    """
+    found: dict[str, tuple[int, int]] = {}
+    for name in names:
+        top = root / name
+        paths = [top] if top.is_file() else (top.rglob("*") if top.is_dir() else [])
+        for path in paths:
+            if _SKIPPED_PARTS & set(path.parts) or path.name.endswith((".tmp", ".pyc", "~")):
+                continue
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # removed while we looked
+                continue
+            if not path.is_dir():
+                found[path.relative_to(root).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+# --- building ----------------------------------------------------------------
+
+class Builder:
+    """Check the data, execute stale chapters, and rebuild the preview incrementally."""
+
+    def __init__(self, out: Path = PREVIEW_DIR) -> None:
+        self.out = out
+        self.app = None
+        self._built_once = False
+        self._contexts = contextlib.ExitStack()
+        self._warnings = io.StringIO()
+
+    def rebuild(self) -> str:
+        """Bring the preview up to date; return a one-line summary, or raise :class:`PreviewError`."""
+        from . import build
+
+        started = time.perf_counter()
+        executed = _plainly(build.check_data, lambda: build.execute(quiet=True, refresh_ledger=not self._built_once))
+        self._sphinx_build()
+        self._built_once = True
+        ran = f"; executed {', '.join(e.source.stem for e in executed)}" if executed else ""
+        return f"rebuilt in {time.perf_counter() - started:.1f} s{ran}"
+
+    def _sphinx_build(self) -> None:
+        # A new application each time (0.2-0.5 s: the libraries stay imported and
+        # the environment is read back from the doctrees) behaves exactly like an
+        # incremental `jupyter-book build`; a reused one keeps state between
+        # builds (sphinx_multitoc_numbering then numbers every part anew).
+        self._new_app()
+        self._warnings.seek(0)
+        self._warnings.truncate()
+        try:
+            self.app.build(False, [])
+        except Exception as err:  # Sphinx reports its own errors as exceptions
+            raise PreviewError(f"Sphinx stopped: {type(err).__name__}: {err}") from None
+        finally:
+            self._contexts.close()
+        problems = [line for line in self._warnings.getvalue().splitlines() if "WARNING" in line or "ERROR" in line]
+        if problems:
+            raise PreviewError("The page was rebuilt with warnings (make book would refuse them):\n"
+                               + "\n".join(_short_path(p) for p in problems))
+
+    def _new_app(self) -> None:
+        from jupyter_book.config import get_final_config
+        from sphinx.application import Sphinx
+        from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+        # The directives and roles an app registers live as long as these contexts.
+        self._contexts = contextlib.ExitStack()
+        self._contexts.enter_context(patch_docutils(None))
+        self._contexts.enter_context(docutils_namespace())
+        # What `jupyter-book build` passes to Sphinx, from the same _config.yml and _toc.yml.
+        config, _ = get_final_config(
+            user_yaml=PROJ_ROOT / "_config.yml", sourcedir=PROJ_ROOT, use_external_toc=True,
+            cli_config={"external_toc_path": (PROJ_ROOT / "_toc.yml").as_posix(), "latex_individualpages": False,
+                        "nitpicky": True})
+        try:
+            self.app = Sphinx(srcdir=str(PROJ_ROOT), confdir=None, outdir=str(self.out / "html"),
+                              doctreedir=str(self.out / ".doctrees"), buildername="html", confoverrides=config,
+                              status=None, warning=self._warnings, freshenv=False, keep_going=True)
+            # As jupyter_book.sphinx.build_sphinx does: numbering continues across the toc's parts.
+            if self.app.config["use_multitoc_numbering"]:
+                self.app.setup_extension("sphinx_multitoc_numbering")
+        except Exception as err:
+            self.app = None
+            raise PreviewError(f"The book's configuration does not load: {type(err).__name__}: {err}") from None
+
+
+def _plainly(*steps):
+    """Run the build steps; their ``sys.exit(message)`` becomes a :class:`PreviewError`."""
+    result = None
+    for step in steps:
+        try:
+            result = step()
+        except SystemExit as stop:
+            raise PreviewError(str(stop.code)) from None
+    return result or []
+
+
+def _short_path(line: str) -> str:
+    return line.replace(str(PROJ_ROOT) + os.sep, "")
+
+
+# --- state shared with the browser ---------------------------------------------
+
+class State:
+    """The preview's last build: a version that grows on every rebuild, its status and message."""
+
+    def __init__(self) -> None:
+        self.version = 0
+        self.status = "building"
+        self.message = ""
+        self.changed = threading.Condition()
+
+    def set(self, status: str, message: str = "") -> None:
+        with self.changed:
+            if status != "building":
+                self.version += 1
+            self.status, self.message = status, message
+            self.changed.notify_all()
+
+    def as_json(self) -> str:
+        return json.dumps({"version": self.version, "status": self.status, "message": self.message})
+
+
+def watch(builder: Builder, state: State, stop: threading.Event, log=print) -> None:
+    """Rebuild whenever a watched file changes, until ``stop`` is set."""
+    seen: dict | None = None
+    while not stop.is_set():
+        now = snapshot()
+        if now != seen:
+            # An editor may write in several steps: wait until the files are still.
+            time.sleep(POLL / 2)
+            settled = snapshot()
+            if settled != now:
+                continue
+            if seen is not None:
+                log(f"change in {', '.join(_changed(seen, now)[:3])}", flush=True)
+            state.set("building")
+            try:
+                summary = builder.rebuild()
+            except PreviewError as err:
+                log(f"\n{err}\n(the server keeps running; save again to retry)", flush=True)
+                state.set("error", str(err))
+            else:
+                log(summary, flush=True)
+                state.set("ok")
+            # What the build itself wrote (executed chapters) is not a new edit.
+            seen = snapshot()
+        stop.wait(POLL)
+
+
+def _changed(before: dict, after: dict) -> list[str]:
+    return sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+
+
+# --- serving -------------------------------------------------------------------
+
+class Handler(SimpleHTTPRequestHandler):
+    """Serve the preview pages with the reload script, the assets and the event stream."""
+
+    state: State
+    root: Path
+    KEEP_ALIVE = 15.0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, directory=str(self.root), **kwargs)
+
+    def log_message(self, format, *args):  # noqa: A002 - the terminal shows builds, not requests
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        path = self.path.split("?", 1)[0]
+        if path == "/__preview__/events":
+            return self._events()
+        if path.startswith("/__preview__/"):
+            asset = ASSETS / path.rsplit("/", 1)[1]
+            if asset.parent != ASSETS or not asset.is_file():
+                return self.send_error(HTTPStatus.NOT_FOUND)
+            return self._send(asset.read_bytes(), self.guess_type(str(asset)))
+        target = Path(self.translate_path(path))
+        if target.is_dir():
+            target = target / "index.html"
+        if path in ("", "/") and not target.exists():
+            return self._send((ASSETS / "waiting.html").read_bytes(), "text/html; charset=utf-8")
+        if target.suffix == ".html" and target.is_file():
+            return self._send(_with_reload_script(target.read_bytes()), "text/html; charset=utf-8")
+        return super().do_GET()
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _events(self) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        sent = None
+        try:
+            while True:
+                with self.state.changed:
+                    if self.state.as_json() == sent:
+                        self.state.changed.wait(self.KEEP_ALIVE)
+                    current = self.state.as_json()
+                if current == sent:
+                    self.wfile.write(b": keep-alive\n\n")
+                else:
+                    self.wfile.write(f"data: {current}\n\n".encode())
+                    sent = current
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+RELOAD_TAG = b'<script src="/__preview__/reload.js" defer></script>'
+
+
+def _with_reload_script(html: bytes) -> bytes:
+    """The page with the reload script added at the end of its head.
+
+    >>> _with_reload_script(b"<html><head><title>t</title></head></html>")
+    b'<html><head><title>t</title><script src="/__preview__/reload.js" defer></script></head></html>'
+    """
+    head = html.find(b"</head>")
+    return html[:head] + RELOAD_TAG + html[head:] if head >= 0 else html + RELOAD_TAG
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True  # open event streams do not keep the process alive
+
+
+def serve(port: int = 8000, host: str = "127.0.0.1") -> None:
+    """Build, serve on ``host:port`` and rebuild on every save, until interrupted."""
+    state, builder, stop = State(), Builder(), threading.Event()
+    handler = type("PreviewHandler", (Handler,), {"state": state, "root": PREVIEW_DIR / "html"})
+    (PREVIEW_DIR / "html").mkdir(parents=True, exist_ok=True)
+    try:
+        httpd = Server((host, port), handler)
+    except OSError as err:
+        sys.exit(f"cannot listen on {host}:{port} ({err.strerror}); try PORT=<another port> make preview")
+    print(f"preview of the book at http://{host}:{port}/ (watching {', '.join(WATCHED)}; Ctrl-C stops)",
+          flush=True)
+    watcher = threading.Thread(target=watch, args=(builder, state, stop), daemon=True)
+    watcher.start()
+    try:
+        httpd.serve_forever(poll_interval=0.25)
+    except KeyboardInterrupt:
+        print("preview stopped")
+    finally:
+        stop.set()
+        httpd.server_close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m lacoe_report.book.preview", description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
+    args = parser.parse_args(argv)
+    serve(args.port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""``make preview`` on a scratch copy: serves the book with its reload script, rebuilds on a save,
+shows bad data on the page and in the terminal while it keeps serving, and never touches _build/html."""
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks"))
+from preview_latency import Events, free_port  # noqa: E402
+
+from test_build import environment, scratch, set_value, tree_digest  # noqa: E402,F401
+
+pytestmark = pytest.mark.slow  # builds a scratch book and serves it
+
+
+def get(port: int, path: str) -> str:
+    return urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30).read().decode()
+
+
+def test_preview_rebuilds_on_save_and_shows_bad_data_without_stopping(scratch):  # noqa: F811
+    published = tree_digest(scratch / "_build" / "html")
+    figures = scratch / "data" / "report_figures.csv"
+    original = figures.read_text(encoding="utf-8")
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "lacoe_report.book.preview", "--port", str(port)],
+                              cwd=scratch, env=environment(scratch), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    try:
+        events = Events(port)
+        state = events.until_done(0)
+        assert state["status"] == "ok", state["message"]
+        page = get(port, "/chapters/finance.html")
+        assert '<script src="/__preview__/reload.js" defer></script></head>' in page
+        assert "EventSource" in get(port, "/__preview__/reload.js")
+
+        set_value(scratch, "fin_admin_share", "140")
+        state = events.until_done(state["version"])
+        assert state["status"] == "error"
+        assert "report_figures.csv" in state["message"] and "'140' is not a percentage" in state["message"]
+        assert "Traceback" not in state["message"]
+        assert "finance" in get(port, "/chapters/finance.html")  # still serving
+
+        figures.write_text(original, encoding="utf-8")
+        state = events.until_done(state["version"])
+        assert state["status"] == "ok", state["message"]
+    finally:
+        figures.write_text(original, encoding="utf-8")
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert "'140' is not a percentage" in output  # the terminal shows it too
+    assert tree_digest(scratch / "_build" / "html") == published
+    assert (scratch / "_build" / "preview" / "html" / "chapters" / "finance.html").is_file()
+
+
+def test_preview_listens_on_loopback_only(scratch):  # noqa: F811
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "lacoe_report.book.preview", "--port", str(port)],
+                              cwd=scratch, env=environment(scratch), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        Events(port)  # up on 127.0.0.1
+        listening = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True).stdout
+        assert f"127.0.0.1:{port}" in listening and f"0.0.0.0:{port}" not in listening
+    finally:
+        server.terminate()
+        server.wait(30)

@@ -12,6 +12,8 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 SYSTEM := $(VENV)/.system-deps
 AXE := .cache/axe-core/axe.min.js
+VNU := .cache/vnu/vnu.jar
+LIGHTHOUSE := .cache/npm-lighthouse/node_modules/lighthouse/package.json
 
 CHAPTER_NOTEBOOKS := $(wildcard chapters/*.ipynb)
 # Warm kernels (book/kernels.py): each chapter in a fresh kernel forked after the heavy imports.
@@ -45,6 +47,14 @@ $(SYSTEM): scripts/system-deps.sh | $(INSTALLED)
 $(AXE): scripts/vendor-axe.sh | $(SYSTEM)
 	@bash scripts/vendor-axe.sh && touch $@
 
+# The Nu HTML Checker for the HTML validity test, vendored from npm the same way.
+$(VNU): scripts/vendor-vnu.sh | $(SYSTEM)
+	@bash scripts/vendor-vnu.sh && touch $@
+
+# Lighthouse for make bench only.
+$(LIGHTHOUSE): scripts/vendor-lighthouse.sh | $(SYSTEM)
+	@bash scripts/vendor-lighthouse.sh && touch $@
+
 # Always ask the builder: it decides from content fingerprints (a deleted or
 # renamed input counts), never from file times, and is a no-op when nothing changed.
 book: $(INSTALLED) ## Build the HTML book into _build/html (executes only chapters whose inputs changed)
@@ -57,7 +67,7 @@ preview: $(INSTALLED) ## Serve the book on 127.0.0.1:PORT (8000), rebuild on eve
 pdf: $(INSTALLED) $(SYSTEM) ## Print the book to _build/pdf/ as one PDF (Debian Chromium, offline; executes only stale chapters)
 	@$(PY) -m lacoe_report.book.pdf
 
-test: $(INSTALLED) $(SYSTEM) $(AXE) ## Run every test: data, package, chapters (nbval), build, PDF and browser checks
+test: $(INSTALLED) $(SYSTEM) $(AXE) $(VNU) ## Run every test: data, package, chapters (nbval), build, PDF and browser checks
 	@$(PY) -m pytest -n 2 --dist loadfile -q $(NBVAL) tests src $(CHAPTER_NOTEBOOKS)
 
 check: $(INSTALLED) ## Fast tests for the edit loop: unit tests, doctests, data tests (no kernels, builds or browser)
@@ -66,8 +76,9 @@ check: $(INSTALLED) ## Fast tests for the edit loop: unit tests, doctests, data 
 verify: $(INSTALLED) ## Re-execute every chapter in clean kernels; name every published number that changed
 	@$(PY) -m lacoe_report.book.verify
 
-bench: $(INSTALLED) $(SYSTEM) $(AXE) ## Time builds, tests and verify against the stock template; writes benchmarks/results.md
+bench: $(INSTALLED) $(SYSTEM) $(AXE) $(VNU) $(LIGHTHOUSE) ## Time builds, tests and verify against the stock template; Lighthouse and the Nu HTML Checker on the book (benchmarks/*.md)
 	@$(PY) benchmarks/bench.py
+	@$(PY) benchmarks/lighthouse.py
 
 lock: $(UV) ## Re-compile requirements.txt (every pin) from the direct dependencies in requirements.in
 	@$(UV) pip compile -q requirements.in -o requirements.txt --python-version 3.11 --custom-compile-command "make lock"

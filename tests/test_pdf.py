@@ -241,3 +241,46 @@ def test_printing_again_gives_the_same_bytes(built_pdf, tmp_path):
                             cwd=PROJ_ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     assert hashlib.sha256(again.read_bytes()).hexdigest() == hashlib.sha256(built_pdf.read_bytes()).hexdigest()
+
+
+# --------------------------------------------------------------------------- the PDF carries its data
+
+#: The files the book's Downloads page offers, as the repository holds them.
+DOWNLOADS = {path.name: path for path in (
+    PROJ_ROOT / "data" / "datapackage.json", PROJ_ROOT / "data" / "report_figures.csv",
+    PROJ_ROOT / "data" / "raw" / "excluded_numbers.csv", PROJ_ROOT / "ledger" / "ledger.csv",
+    PROJ_ROOT / "ledger" / "ledger_inputs.csv")}
+
+
+def test_the_data_files_are_attached_with_their_bytes(reader):
+    attached = reader.attachments
+    for name, path in DOWNLOADS.items():
+        assert name in attached, f"{name} is not attached to the PDF"
+        assert attached[name] == [path.read_bytes()], f"the attached {name} differs from {path}"
+
+
+def test_poppler_lists_the_attachments(built_pdf):
+    """``pdfdetach -list`` (poppler-utils), a reader no one here wrote, sees the files."""
+    pdfdetach = shutil.which("pdfdetach")
+    assert pdfdetach, "pdfdetach is missing: run `bash scripts/system-deps.sh` (poppler-utils)"
+    listing = subprocess.run([pdfdetach, "-list", str(built_pdf)], capture_output=True, text=True, check=True).stdout
+    names = {line.split(": ", 1)[1].strip() for line in listing.splitlines()[1:] if ": " in line}
+    assert set(DOWNLOADS) <= names, listing
+
+
+def test_the_downloads_page_links_every_attachment(reader, pages):
+    """The Downloads chapter names each file, and an attachment annotation over the name opens it."""
+    linked: dict[str, set[int]] = {}
+    for number, page in enumerate(reader.pages, 1):
+        for ref in page.get("/Annots", None) or []:
+            annot = ref.get_object()
+            if annot.get("/Subtype") == "/FileAttachment":
+                linked.setdefault(str(annot["/FS"].get_object()["/F"]), set()).add(number)
+            uri = str(annot.get("/A", {}).get("/URI", "")) if "/A" in annot else ""
+            assert not uri.startswith(pdf.ATTACHMENT_PREFIX), f"page {number}: a download link was left as {uri}"
+    downloads_page = next(n for n, text in enumerate(pages, 1) if page_top(text).startswith("Downloads")
+                          or "Downloads" in page_top(text, 2))
+    for name in DOWNLOADS:
+        assert downloads_page in linked.get(name, set()), f"{name} has no attachment link on the Downloads page"
+        assert name in pages[downloads_page - 1].replace("\n", " ").replace(" ", "") or \
+            name in normalize(pages[downloads_page - 1]), f"{name} is not named on the Downloads page"

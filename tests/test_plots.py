@@ -326,3 +326,45 @@ def test_module_import_does_not_touch_rcparams():
     code = ("import matplotlib as mpl; before = dict(mpl.rcParams); "
             "import lacoe_report.present.plots; assert dict(mpl.rcParams) == before")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --------------------------------------------------------------------------
+# Phone variants and printed precision
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", EXAMPLES)
+def test_every_chart_has_a_narrower_phone_variant_with_the_same_type(kind):
+    import base64
+
+    chart = EXAMPLES[kind]()
+    narrow = chart.narrow()
+    assert narrow is not None
+    wide_w, _ = chart.figure.get_size_inches()
+    narrow_w, _ = narrow.figure.get_size_inches()
+    assert narrow_w < 0.6 * wide_w
+    # The same type sizes on a figure half as wide: text twice as large on a phone.
+    assert narrow.smallest_text_px() >= chart.smallest_text_px()
+    assert narrow.smallest_text_px() >= 10 * 150 / 72  # at least 10 pt at the style's 150 dpi
+    data, meta = chart._repr_mimebundle_()
+    assert base64.b64decode(data["image/png"]).startswith(PNG_SIGNATURE)
+    assert data["text/plain"] == repr(chart)
+    assert base64.b64decode(meta["lacoe_chart"]["narrow"]["png"]).startswith(PNG_SIGNATURE)
+    assert meta["lacoe_chart"]["narrow"]["text_px"] == narrow.smallest_text_px()
+    # The phone variant shows the same numbers.
+    narrow_texts = {t.get_text() for t in narrow.figure.findobj(Text)}
+    for _, value in chart.data:
+        assert any(value in text for text in narrow_texts), (kind, value)
+
+
+def test_a_narrow_chart_has_no_narrow_variant_of_its_own():
+    assert EXAMPLES["ordered bars"]().narrow().narrow() is None
+
+
+def test_stated_values_print_as_the_report_printed_them():
+    chart = stated_vs_computed(["Programs", "Support"], [48, 6.3], [48.3, 6.27], value_format="{:.1f}%")
+    printed = dict(chart.data)
+    assert printed["Programs, stated"] == "48%"  # not "48.0%"
+    assert printed["Programs, computed"] == "48.3%"  # the book's precision
+    assert printed["Support, stated"] == "6.3%"
+    labels = {t.get_text() for t in chart.figure.findobj(Text)}
+    assert "48%" in labels and "48.0%" not in labels
+    assert "Stated, as printed" in labels  # the series name says which is which

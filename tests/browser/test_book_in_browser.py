@@ -35,6 +35,10 @@ NONSENSE_WORD = "qzxvwplonk"
 # Runs in the page once it has loaded: waits for images, gathers what the
 # tests check and, on the desktop visit, runs axe-core.
 COLLECT_JS = """async (runAxe) => {
+  // Charts below the first screen load lazily: load them all to check them.
+  document.querySelectorAll('img[loading="lazy"]').forEach((img) => { img.loading = 'eager'; });
+  // A resize makes <picture> choose again: let it start the new request first.
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
   await Promise.all([...document.images].map((img) => img.complete ? null :
     new Promise((done) => { img.addEventListener('load', done); img.addEventListener('error', done); })));
   const record = {
@@ -45,6 +49,15 @@ COLLECT_JS = """async (runAxe) => {
     links: [...document.querySelectorAll('a[href]')].map((a) => a.href),
     images: [...document.images].map((img) => ({
       src: img.getAttribute('src'), naturalWidth: img.naturalWidth, alt: img.getAttribute('alt')})),
+    // Charts: the smallest text of the variant the browser chose (its size in
+    // the PNG's pixels, data-text-px) scaled to the width the page shows it at.
+    charts: [...document.querySelectorAll('img[data-text-px]')].map((img) => {
+      const chosen = [...(img.parentElement.tagName === 'PICTURE' ? img.parentElement.querySelectorAll('source') : [])]
+        .find((s) => new URL(s.getAttribute('srcset'), location.href).href === img.currentSrc) || img;
+      return {src: img.currentSrc.split('/').pop(), shownWidth: img.getBoundingClientRect().width,
+              naturalWidth: img.naturalWidth, textPx: parseFloat(chosen.dataset.textPx),
+              renderedTextPx: parseFloat(chosen.dataset.textPx) * img.getBoundingClientRect().width / img.naturalWidth};
+    }),
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: window.innerWidth,
     wide: [],
@@ -285,6 +298,11 @@ def figures(crawl: Crawl) -> dict:
         "broken_links": len(broken_links(crawl)),
         "phone_pages_wider_than_390px": sum(v.phone["scrollWidth"] > v.phone["innerWidth"] + 1
                                             for v in crawl.visits),
+        "charts": sum(len(v.phone["charts"]) for v in crawl.visits),
+        "smallest_chart_text_px_at_390": round(min((c["renderedTextPx"] for v in crawl.visits
+                                                    for c in v.phone["charts"]), default=0), 1),
+        "smallest_chart_text_px_desktop": round(min((c["renderedTextPx"] for v in crawl.visits
+                                                     for c in v.record["charts"]), default=0), 1),
         "axe_serious_critical_violations": sum(len(_serious(v)) for v in crawl.visits),
         "axe_serious_critical_nodes": sum(len(x["nodes"]) for v in crawl.visits for x in _serious(v)),
         "axe_minor_moderate_violations": sum(len(v.record["axe"]) - len(_serious(v)) for v in crawl.visits),
@@ -377,6 +395,31 @@ def test_no_horizontal_scroll_on_a_phone(crawl):
             for v in crawl.visits if v.phone["scrollWidth"] > v.phone["innerWidth"] + 1]
     assert not wide, (f"{len(wide)} pages scroll sideways at {PHONE['width']} px (make the wide element "
                       "scroll in its own box, in _static/custom.css):" + _listing(wide))
+
+
+#: The smallest chart text a phone must show, in CSS px (the issue's floor).
+MIN_CHART_TEXT_PX = 10
+
+
+def small_chart_text(crawl: Crawl) -> list[str]:
+    """Charts whose smallest text renders below :data:`MIN_CHART_TEXT_PX` at the phone width."""
+    return [f"{v.path}: {c['src']} text {c['renderedTextPx']:.1f} px (shown {c['shownWidth']:.0f} px wide)"
+            for v in crawl.visits for c in v.phone["charts"] if c["renderedTextPx"] < MIN_CHART_TEXT_PX]
+
+
+def test_chart_text_is_legible_on_a_phone(crawl):
+    charts = [c for v in crawl.visits for c in v.phone["charts"]]
+    assert len(charts) >= 10, "the chapters' charts were not found (img[data-text-px])"
+    assert all(c["naturalWidth"] > 0 for c in charts)
+    small = small_chart_text(crawl)
+    assert not small, f"{len(small)} charts with text under {MIN_CHART_TEXT_PX} px at {PHONE['width']} px:" + _listing(small)
+
+
+def test_phones_get_the_narrow_charts_and_desktops_the_wide(crawl):
+    phone = [c["src"] for v in crawl.visits for c in v.phone["charts"]]
+    desktop = [c["src"] for v in crawl.visits for c in v.record["charts"]]
+    assert phone and all(src.endswith("-narrow.png") for src in phone), phone[:5]
+    assert desktop and not any(src.endswith("-narrow.png") for src in desktop), desktop[:5]
 
 
 def test_axe_finds_no_serious_or_critical_violations(crawl):

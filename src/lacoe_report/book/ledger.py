@@ -54,8 +54,18 @@ def collect(paths: list[Path]) -> pd.DataFrame:
 
 
 def write(frame: pd.DataFrame, path: Path = LEDGER_CSV) -> bool:
-    """Write the ledger as CSV; return True when its content changed."""
+    """Write the ledger as CSV; return True when its content changed.
+
+    Also writes ``ledger_inputs.csv`` beside it, one row per (number, input
+    figure): the Data Package's foreign key from the ledger to the figures.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    links = [(row.chapter, row.key, figure) for row in frame.itertuples()
+             for figure in str(row.inputs or "").split(";") if figure]
+    inputs_text = pd.DataFrame(links, columns=["chapter", "key", "figure_id"]).to_csv(index=False, lineterminator="\n")
+    inputs_path = path.with_name("ledger_inputs.csv")
+    if not inputs_path.exists() or inputs_path.read_text(encoding="utf-8") != inputs_text:
+        inputs_path.write_text(inputs_text, encoding="utf-8")
     text = frame.to_csv(index=False, lineterminator="\n")
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False

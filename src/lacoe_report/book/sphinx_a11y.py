@@ -5,7 +5,8 @@ hidden content">`` while it shows "Show code cell source": a screen reader
 announces a name that differs from the visible text, which fails WCAG 2.5.3
 (label in name; axe rule ``label-content-name-mismatch``, impact serious).
 This extension renders the same toggle without the ``aria-label``, so its
-accessible name is the visible text. The theme's own buttons with the same
+accessible name is the visible text, and with ``<span>`` prompts where MyST-NB
+writes ``<p>`` (not allowed in ``<summary>``: the Nu HTML Checker's error). The theme's own buttons with the same
 fault are fixed by the templates in ``_templates/``.
 
 ``_config.yml`` lists it under ``sphinx.config.extensions``; the browser
@@ -24,8 +25,10 @@ def visit_hide_cell_input(self, node: HideCodeCellNode) -> None:
     classes = " ".join(node["classes"])
     self.body.append(f'<details class="admonition hide {classes}">\n')
     self.body.append("<summary>\n")
-    self.body.append(f'<p class="collapsed admonition-title">{escape(node["prompt_show"])}</p>\n')
-    self.body.append(f'<p class="expanded admonition-title">{escape(node["prompt_hide"])}</p>\n')
+    # Spans, not MyST-NB's paragraphs: <summary> allows phrasing content only
+    # (the Nu HTML Checker counted 250 errors); _static/custom.css styles them.
+    self.body.append(f'<span class="collapsed admonition-title">{escape(node["prompt_show"])}</span>\n')
+    self.body.append(f'<span class="expanded admonition-title">{escape(node["prompt_hide"])}</span>\n')
     self.body.append("</summary>\n")
 
 

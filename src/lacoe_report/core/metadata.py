@@ -1,21 +1,30 @@
-"""The data files' sidecar metadata (``data/report_figures.meta.yml``).
+"""The data's metadata: ``data/report_figures.meta.yml`` and the Data Package made from it.
 
-The metadata documents every column and records each file's SHA-256 and row
-count. Allowed values are copied from :mod:`lacoe_report.core.validation`, so the
-documentation cannot drift from the rules that are enforced. Run
+The YAML file is the one source people edit: it documents every column of
+every table and records each data file's SHA-256 and row count. Allowed
+values are copied from :mod:`lacoe_report.core.validation`, so the
+documentation cannot drift from the rules that are enforced. From it,
+:func:`datapackage` derives ``data/datapackage.json``, a Frictionless Data
+Package (a Table Schema per file, with types, constraints, primary and
+foreign keys, licence and source) that open-data tools load directly and
+``frictionless validate data/datapackage.json`` checks. Run
 ``python -m lacoe_report.core.metadata --write`` (``make data-meta``) after an
-intended edit of a data file; the tests fail until you do.
+intended edit of a data file or of the YAML; the tests fail until you do.
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 from pathlib import Path
 
 import yaml
 
 from . import validation
-from .paths import FIGURES_META, PROJ_ROOT
+from .paths import DATA_DIR, FIGURES_META, PROJ_ROOT
+
+#: The Data Package, written next to the files it describes.
+DATAPACKAGE = DATA_DIR / "datapackage.json"
 
 _ALLOWED = {
     ("figures_columns", "section"): validation.SECTIONS,
@@ -63,15 +72,127 @@ def synced(meta: dict) -> dict:
     return meta
 
 
+def _constraints(column) -> dict:
+    """Table Schema constraints read off a pandera column of :mod:`validation`."""
+    out: dict = {}
+    for check in column.checks:
+        stats = check.statistics or {}
+        if check.name == "str_matches":
+            out["pattern"] = stats["pattern"].removeprefix("^").removesuffix("$")
+        elif check.name == "isin":
+            out["enum"] = list(stats["allowed_values"])
+        if check.name in ("str_length", "str_matches", "isin"):
+            out["required"] = True
+    if column.unique:
+        out["unique"] = True
+    return out
+
+
+def _fields(columns: list[dict], rules=None) -> list[dict]:
+    """Table Schema fields from the YAML's column entries (and the enforced rules, if any)."""
+    fields = []
+    for column in columns:
+        field = {"name": column["name"], "type": column["type"], "description": " ".join(column["description"].split())}
+        if column.get("unit"):
+            field["unit"] = column["unit"]
+        constraints = _constraints(rules.columns[column["name"]]) if rules is not None else {}
+        if column.get("allowed") and "enum" not in constraints:
+            constraints["enum"] = list(column["allowed"])
+        if column.get("required"):
+            constraints["required"] = True
+        if column["type"] == "number" and rules is not None:
+            constraints["required"] = True  # validation requires a finite number
+        if constraints:
+            field["constraints"] = constraints
+        fields.append(field)
+    return fields
+
+
+def datapackage(meta: dict) -> dict:
+    """The Frictionless Data Package descriptor of the data files, derived from ``meta``.
+
+    Parameters
+    ----------
+    meta : dict
+        The metadata as :func:`synced` returns it.
+
+    Returns
+    -------
+    dict
+        ``data/datapackage.json``: a resource per file with its Table Schema,
+        SHA-256 and size; the ledger's input ids are a foreign key to the figures.
+
+    Examples
+    --------
+    >>> package = datapackage(synced(load()))
+    >>> [r["name"] for r in package["resources"]][:2]
+    ['report-figures', 'excluded-numbers']
+    """
+    records = {f["path"]: f for f in meta["files"]}
+
+    def file_facts(path: str) -> dict:
+        record = records[path]
+        return {"hash": f"sha256:{record['sha256']}", "bytes": (PROJ_ROOT / path).stat().st_size}
+
+    def table(name, path, title, columns, rules=None, primary=None, foreign=()):
+        schema = {"fields": _fields(columns, rules), "missingValues": [""]}
+        if primary:
+            schema["primaryKey"] = primary
+        if foreign:
+            schema["foreignKeys"] = [{"fields": fields, "reference": {"resource": resource, "fields": ref}}
+                                     for fields, resource, ref in foreign]
+        resource = {"name": name, "path": path, "title": title, "profile": "tabular-data-resource",
+                    "format": "csv", "mediatype": "text/csv", "encoding": "utf-8"}
+        if f"data/{path}" in records:
+            resource.update(file_facts(f"data/{path}"))
+        resource["schema"] = schema
+        return resource
+
+    ledger = meta["ledger"]
+    text_path = meta["source_document"]["path"]
+    return {
+        "profile": "data-package",
+        "name": meta["package_name"],
+        "title": meta["title"],
+        "description": " ".join(meta["curation"].split()),
+        "version": meta["package_version"],
+        "licenses": [dict(item) for item in meta["licenses"]],
+        "sources": [{"title": meta["source_citation"], "path": meta["source_url"]}],
+        "contributors": [{"title": meta["publisher"], "role": "publisher"}],
+        "resources": [
+            table("report-figures", "report_figures.csv", "Every figure of the report, as stated",
+                  meta["figures_columns"], validation.FIGURES_SCHEMA, ["id"]),
+            table("excluded-numbers", "raw/excluded_numbers.csv",
+                  "Numbers of the report that are not figures, with the reason",
+                  meta["excluded_columns"], validation.EXCLUDED_SCHEMA, ["id"]),
+            table("ledger", ledger["path"], ledger["title"], ledger["columns"], primary=["chapter", "key"]),
+            table("ledger-inputs", ledger["inputs_path"], ledger["inputs_title"], ledger["inputs_columns"],
+                  primary=["chapter", "key", "figure_id"],
+                  foreign=[(["figure_id"], "report-figures", ["id"]),
+                           (["chapter", "key"], "ledger", ["chapter", "key"])]),
+            {"name": "report-text", "path": text_path.removeprefix("data/"),
+             "title": "The report's text as extracted from the published PDF", "format": "txt",
+             "mediatype": "text/plain", "encoding": "utf-8", **file_facts(text_path)},
+        ],
+    }
+
+
+def datapackage_text(meta: dict) -> str:
+    """``data/datapackage.json`` as written: stable key order, two-space indent, final newline."""
+    return json.dumps(datapackage(meta), indent=2, ensure_ascii=False) + "\n"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m lacoe_report.core.metadata", description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help="rewrite the metadata file in place")
+    parser.add_argument("--write", action="store_true",
+                        help="rewrite the metadata file in place and the Data Package from it")
     args = parser.parse_args(argv)
     meta = synced(load())
     text = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
     if args.write:
         FIGURES_META.write_text(text, encoding="utf-8")
-        print(f"updated {FIGURES_META.relative_to(PROJ_ROOT)}")
+        DATAPACKAGE.write_text(datapackage_text(meta), encoding="utf-8")
+        print(f"updated {FIGURES_META.relative_to(PROJ_ROOT)} and {DATAPACKAGE.relative_to(PROJ_ROOT)}")
     else:
         print(text)
 

@@ -21,16 +21,21 @@ Facebook reach: 65,000
 """
 from __future__ import annotations
 
+import base64
+import functools
 import io
 import math
 import re
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from itertools import cycle
 from pathlib import Path
 from typing import Any
 
+import matplotlib as mpl
 import matplotlib.style as mstyle
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
@@ -81,7 +86,30 @@ _RULE = "#595959"
 _CONNECTOR = "#C8C8C8"
 
 _LABEL_SIZE = 10.5  # direct labels: >= 10 pt at print size
-_WRAP = 28  # characters per line for row labels
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How wide a chart is drawn and how its row labels wrap."""
+
+    name: str
+    width: float  # figure width, inches
+    wrap: int  # characters per line of row labels
+
+
+#: The print and desktop layout: one column of a page (and of the PDF).
+WIDE = Layout("wide", 7.2, 28)
+# Shown about 340 CSS px wide on a 390 px phone: 10.5 pt type on a 3.6 in
+# figure renders near 12 CSS px there, where the wide figure gives 7 px.
+#: The phone layout: narrower and taller, the same type sizes.
+NARROW = Layout("narrow", 3.6, 15)
+_LAYOUT: ContextVar[Layout] = ContextVar("lacoe_chart_layout", default=WIDE)
+
+
+def _wrap_width(wide_chars: int) -> int:
+    """A wrap width given for the wide layout, scaled to the current one."""
+    layout = _LAYOUT.get()
+    return max(8, round(wide_chars * layout.wrap / WIDE.wrap))
 
 ValueFormat = str | Callable[[float], str]
 
@@ -234,6 +262,47 @@ class Chart:
         """PNG bytes for Jupyter; identical on every run for the same chart."""
         return self._render("png")
 
+    def smallest_text_px(self) -> float:
+        """Size of the chart's smallest text, in pixels of its PNG.
+
+        The font size (points) of every visible, non-empty text of the figure
+        at the PNG's resolution; a page that shows the PNG ``w`` CSS px wide
+        renders it at ``smallest_text_px() * w / png_width`` CSS px.
+        """
+        with house_style():
+            dpi = float(mpl.rcParams["savefig.dpi"])
+        sizes = [t.get_fontsize() for t in self.figure.findobj(Text)
+                 if t.get_visible() and t.get_text().strip()]
+        return round(min(sizes) * dpi / 72, 2)
+
+    def narrow(self) -> "Chart | None":
+        """The same chart drawn again in the :data:`NARROW` (phone) layout, if it has one."""
+        recipe = getattr(self, "_recipe", None)
+        if recipe is None:
+            return None
+        helper, args, kwargs = recipe
+        token = _LAYOUT.set(NARROW)
+        try:
+            return helper(*args, **kwargs)
+        finally:
+            _LAYOUT.reset(token)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """PNG and text for Jupyter, and the phone variant in the output's metadata.
+
+        The book shows the narrow PNG to narrow screens (``<picture>``, see
+        :mod:`lacoe_report.book.sphinx_web`); nbval compares neither images
+        nor metadata, only the ``text/plain`` record.
+        """
+        png = self._render("png")
+        data = {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": repr(self)}
+        variants = {"wide": {"text_px": self.smallest_text_px()}}
+        narrow = self.narrow()
+        if narrow is not None:
+            variants["narrow"] = {"png": base64.b64encode(narrow._render("png")).decode("ascii"),
+                                  "text_px": narrow.smallest_text_px()}
+        return data, {"lacoe_chart": variants}
+
     def save(self, path: str | Path) -> Path:
         """Write the chart to ``path`` and return the path.
 
@@ -249,11 +318,12 @@ class Chart:
 # --------------------------------------------------------------------------
 # Drawing helpers
 # --------------------------------------------------------------------------
-def _wrap(label: str, width: int = _WRAP) -> str:
+def _wrap(label: str, width: int | None = None) -> str:
+    width = _LAYOUT.get().wrap if width is None else _wrap_width(width)
     return textwrap.fill(label, width, break_long_words=False) or label
 
 
-def _line_count(labels: Iterable[str], width: int = _WRAP) -> int:
+def _line_count(labels: Iterable[str], width: int | None = None) -> int:
     return sum(max(1, _wrap(label, width).count("\n") + 1) for label in labels)
 
 
@@ -342,6 +412,23 @@ def _extent(ax, text: Text):
     return _text_box(text, ax.figure.canvas.get_renderer())
 
 
+def _key(ax, entries: Sequence[tuple[str, str, dict]]) -> None:
+    """Name the series in a key above the axes, one per line: the phone layout's
+    stand-in for names beside the marks, for which a narrow chart has no room.
+
+    Each entry is ``(name, colour, marker style)``; names print in their colour.
+    """
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], linestyle="none", **style) for _, _, style in entries]
+    key = ax.legend(handles, [name for name, _, _ in entries], loc="lower left",
+                    bbox_to_anchor=(0.0, 1.0), borderaxespad=0.3, handletextpad=0.4,
+                    fontsize=_LABEL_SIZE, alignment="left")
+    for text, (_, colour, _) in zip(key.get_texts(), entries):
+        text.set_color(colour)
+        text.set_fontweight("bold")
+
+
 def _name_two_series(ax, y: float, first: tuple[float, str, str],
                      second: tuple[float, str, str], others: Sequence[Text]) -> list[Text]:
     """Name two series by text just above their marks in one row (no legend).
@@ -369,6 +456,30 @@ def _name_two_series(ax, y: float, first: tuple[float, str, str],
 # --------------------------------------------------------------------------
 # Chart helpers
 # --------------------------------------------------------------------------
+def _responsive(helper: Callable[..., Chart]) -> Callable[..., Chart]:
+    """Let a helper's chart draw itself again in the phone layout (:meth:`Chart.narrow`)."""
+    @functools.wraps(helper)
+    def build(*args, **kwargs) -> Chart:
+        chart = helper(*args, **kwargs)
+        if _LAYOUT.get() is WIDE:
+            chart._recipe = (helper, args, kwargs)
+        return chart
+    return build
+
+
+def _as_printed(text: str) -> str:
+    """Drop all-zero decimals, as the report prints a stated figure: ``48.0%`` -> ``48%``.
+
+    Examples
+    --------
+    >>> _as_printed("48.0%"), _as_printed("6.30%"), _as_printed("$1.25M"), _as_printed("100%")
+    ('48%', '6.3%', '$1.25M', '100%')
+    """
+    return re.sub(r"(\d)\.(\d*?)0+(?=\D*$)",
+                  lambda m: m.group(1) + (f".{m.group(2)}" if m.group(2) else ""), text)
+
+
+@_responsive
 def ordered_bars(labels: Sequence[str], values: Sequence[float], *,
                  value_format: ValueFormat = count,
                  highlight: str | Iterable[str] | None = None,
@@ -414,7 +525,7 @@ def ordered_bars(labels: Sequence[str], values: Sequence[float], *,
     order = sorted(range(len(vals)), key=lambda i: -vals[i])
     n = len(order)
     chart = Chart("ordered bars",
-                  figsize=(7.2, _row_figure_height(names, extra=0.55 + 0.3 * bool(xlabel))))
+                  figsize=(_LAYOUT.get().width, _row_figure_height(names, extra=0.55 + 0.3 * bool(xlabel))))
     with house_style():
         ax = chart.ax
         ys = [n - 1 - rank for rank in range(n)]  # largest on top
@@ -443,6 +554,7 @@ def ordered_bars(labels: Sequence[str], values: Sequence[float], *,
     return chart
 
 
+@_responsive
 def share_bar(labels: Sequence[str], values: Sequence[float], *,
               value_format: ValueFormat | None = None,
               total_label: str | None = None) -> Chart:
@@ -487,8 +599,15 @@ def share_bar(labels: Sequence[str], values: Sequence[float], *,
     shares = [v / total for v in vals]
     texts = [f"{fmt(v)} ({percent(100 * s)})" if fmt else percent(100 * s)
              for v, s in zip(vals, shares)]
+    if _LAYOUT.get() is NARROW:
+        # A phone has no room for labels inside or around one bar: one bar per part instead.
+        text_of = dict(zip(shares, texts))
+        chart = ordered_bars.__wrapped__(names, shares, value_format=text_of.__getitem__,
+                                         xlabel=total_label)
+        chart.kind = "share bar"
+        return chart
 
-    chart = Chart("share bar", figsize=(7.2, 1.3))
+    chart = Chart("share bar", figsize=(_LAYOUT.get().width, 1.3))
     half = 0.3  # half the bar's thickness, in data units (about 0.3 in)
     with house_style():
         ax = chart.ax
@@ -532,7 +651,7 @@ def share_bar(labels: Sequence[str], values: Sequence[float], *,
         below = any(s < 0 for s in sides.values())
         # Room for two text lines per side with callouts (one data unit is
         # about one inch); _fit_to_texts below widens it if a label wraps more.
-        chart.figure.set_size_inches(7.2, 1.15 + 0.5 * above + 0.5 * below)
+        chart.figure.set_size_inches(_LAYOUT.get().width, 1.15 + 0.5 * above + 0.5 * below)
         ax.set_ylim(-half - (0.6 if below else 0.08), half + (0.6 if above else 0.08))
         callouts = {}
         for i, side in sides.items():
@@ -571,6 +690,7 @@ def _spread_callouts(ax, callouts: dict[int, Any], sides: dict[int, int]) -> Non
             callouts[i].xyann = (x, callouts[i].xyann[1])
 
 
+@_responsive
 def dumbbell(labels: Sequence[str], before: Sequence[float], after: Sequence[float], *,
              before_label: str, after_label: str,
              value_format: ValueFormat = count) -> Chart:
@@ -603,7 +723,7 @@ def dumbbell(labels: Sequence[str], before: Sequence[float], after: Sequence[flo
     names, (b, a) = _check(labels, before=before, after=after)
     fmt = _formatter(value_format)
     n = len(names)
-    chart = Chart("dumbbell", figsize=(7.2, _row_figure_height(names, extra=0.6)))
+    chart = Chart("dumbbell", figsize=(_LAYOUT.get().width, _row_figure_height(names, extra=0.6)))
     with house_style():
         ax = chart.ax
         ys = [n - 1 - i for i in range(n)]
@@ -626,15 +746,20 @@ def dumbbell(labels: Sequence[str], before: Sequence[float], after: Sequence[flo
         span = (hi - lo) or abs(hi) or 1.0
         ax.set_xlim(lo - 0.05 * span, hi + 0.05 * span)
         _fit_to_texts(ax, texts)
-        _name_two_series(ax, ys[0], (b[0], before_label, _BEFORE),
-                         (a[0], after_label, HIGHLIGHT), texts)
+        if _LAYOUT.get() is NARROW:
+            _key(ax, [(before_label, _BEFORE, dict(marker="o", markersize=8, color=_BEFORE)),
+                      (after_label, HIGHLIGHT, dict(marker="o", markersize=8, color=HIGHLIGHT))])
+        else:
+            _name_two_series(ax, ys[0], (b[0], before_label, _BEFORE),
+                             (a[0], after_label, HIGHLIGHT), texts)
     return chart
 
 
+@_responsive
 def stated_vs_computed(labels: Sequence[str], stated: Sequence[float],
                        computed: Sequence[float], *,
                        value_format: ValueFormat = "{:,.1f}",
-                       stated_label: str = "Stated",
+                       stated_label: str = "Stated, as printed",
                        computed_label: str = "Computed",
                        xlabel: str | None = None) -> Chart:
     """Dot plot checking stated figures against figures computed from the data.
@@ -651,9 +776,12 @@ def stated_vs_computed(labels: Sequence[str], stated: Sequence[float],
         E.g. budget percentages as printed, and as computed from the dollar
         amounts. Both in the same unit.
     value_format : str or callable, default ``"{:,.1f}"``
-        One decimal by default, so a small discrepancy stays visible.
+        The book's precision for computed values: one decimal by default, so
+        a small discrepancy stays visible. A stated value prints as the
+        report printed it, without all-zero decimals (``48%``, not ``48.0%``).
     stated_label, computed_label : str
-        Names printed above the first row.
+        Names printed above the first row; they say which value is printed
+        as stated and which at the book's precision.
     xlabel : str, optional
 
     Returns
@@ -666,14 +794,14 @@ def stated_vs_computed(labels: Sequence[str], stated: Sequence[float],
     --------
     >>> stated_vs_computed(["Instruction"], [48], [48.2], value_format="{:.1f}%")
     Chart (stated vs computed)
-    Instruction, stated: 48.0%
+    Instruction, stated: 48%
     Instruction, computed: 48.2%
     """
     names, (s, c) = _check(labels, stated=stated, computed=computed)
     fmt = _formatter(value_format)
     n = len(names)
     chart = Chart("stated vs computed",
-                  figsize=(7.2, _row_figure_height(names, extra=1.2 + 0.25 * bool(xlabel))))
+                  figsize=(_LAYOUT.get().width, _row_figure_height(names, extra=1.2 + 0.25 * bool(xlabel))))
     with house_style():
         ax = chart.ax
         ys = [n - 1 - i for i in range(n)]
@@ -684,8 +812,8 @@ def stated_vs_computed(labels: Sequence[str], stated: Sequence[float],
             ax.plot([vs], [y], "o", markersize=12, markerfacecolor="white",
                     markeredgecolor=_TEXT, markeredgewidth=1.6, zorder=2)
             ax.plot([vc], [y], "o", markersize=6.5, color=HIGHLIGHT, zorder=3)
-            ts, tc = fmt(vs), fmt(vc)
-            if ts == tc:
+            ts, tc = _as_printed(fmt(vs)), fmt(vc)
+            if fmt(vs) == tc:  # they agree at the book's precision: one label
                 texts.append(_value_label(ax, ts, max(vs, vc), y, gap=9))
             else:
                 texts.append(_value_label(ax, ts, vs, y, right=vs > vc, gap=9))
@@ -706,11 +834,17 @@ def stated_vs_computed(labels: Sequence[str], stated: Sequence[float],
         span = (hi - lo) or abs(hi) or 1.0
         ax.set_xlim(lo, hi + 0.05 * span)
         _fit_to_texts(ax, texts)
-        _name_two_series(ax, ys[0], (s[0], stated_label, _TEXT),
-                         (c[0], computed_label, HIGHLIGHT), texts)
+        if _LAYOUT.get() is NARROW:
+            _key(ax, [(stated_label, _TEXT, dict(marker="o", markersize=10, markerfacecolor="white",
+                                                 markeredgecolor=_TEXT, markeredgewidth=1.6)),
+                      (computed_label, HIGHLIGHT, dict(marker="o", markersize=6.5, color=HIGHLIGHT))])
+        else:
+            _name_two_series(ax, ys[0], (s[0], stated_label, _TEXT),
+                             (c[0], computed_label, HIGHLIGHT), texts)
     return chart
 
 
+@_responsive
 def paired_bars(labels: Sequence[str], values_a: Sequence[float], values_b: Sequence[float], *,
                 name_a: str, name_b: str,
                 value_format: ValueFormat = count) -> Chart:
@@ -745,7 +879,7 @@ def paired_bars(labels: Sequence[str], values_a: Sequence[float], values_b: Sequ
     n = len(names)
     colour_a, colour_b = PALETTE["blue"], PALETTE["vermillion"]
     chart = Chart("paired bars",
-                  figsize=(7.2, _row_figure_height(names, per_row=0.5, extra=0.5)))
+                  figsize=(_LAYOUT.get().width, _row_figure_height(names, per_row=0.5, extra=0.5)))
     with house_style():
         ax = chart.ax
         ys = [n - 1 - i for i in range(n)]
@@ -759,7 +893,7 @@ def paired_bars(labels: Sequence[str], values_a: Sequence[float], values_b: Sequ
                                              (xb, tb, y - h / 2, colour_b, name_b)):
                 label = _value_label(ax, t, x, yy, right=x >= 0)
                 texts.append(label)
-                if row == 0:
+                if row == 0 and _LAYOUT.get() is WIDE:
                     # Series name right after the first row's value, in its colour.
                     texts.append(ax.annotate(
                         series, (1.0 if x >= 0 else 0.0, 0.5), xycoords=label,
@@ -767,6 +901,9 @@ def paired_bars(labels: Sequence[str], values_a: Sequence[float], values_b: Sequ
                         ha="left" if x >= 0 else "right", va="center", color=colour,
                         fontsize=_LABEL_SIZE, fontweight="bold"))
             chart.data += [(f"{name}, {name_a}", ta), (f"{name}, {name_b}", tb)]
+        if _LAYOUT.get() is NARROW:
+            _key(ax, [(name_a, colour_a, dict(marker="s", markersize=9, color=colour_a)),
+                      (name_b, colour_b, dict(marker="s", markersize=9, color=colour_b))])
         ax.set_yticks(ys, [_wrap(name) for name in names])
         _quiet_axes(ax)
         ax.axvline(0, color=_RULE, linewidth=0.8)

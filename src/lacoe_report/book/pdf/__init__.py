@@ -64,6 +64,9 @@ BOOK_URL_PATH = "/book.html"
 PAPER = "A4"
 PAPER_WIDTH_MM = {"A4": 210.0, "Letter": 215.9}
 MARGINS = {"top": "16mm", "bottom": "18mm", "left": "18mm", "right": "18mm"}
+#: Download links print as links to this address plus the file name; :func:`attach_files`
+#: turns each into a file attachment annotation (the ``.invalid`` domain never resolves).
+ATTACHMENT_PREFIX = "https://attachment.invalid/"
 #: Printing stops after this many passes if the contents' page numbers still move.
 MAX_PASSES = 4
 # The dates Chromium writes into the document information.
@@ -107,6 +110,15 @@ class Chapter:
     page: int | None = None
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file the PDF carries: its name on the Downloads page and its bytes."""
+
+    name: str
+    data: bytes
+    description: str = ""
+
+
 @dataclass
 class PrintResult:
     """What printing the book produced: the summary line `main` prints."""
@@ -117,6 +129,7 @@ class PrintResult:
     passes: int
     blocked: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    attachments: list[str] = field(default_factory=list)
 
 
 def book_meta(config_file: Path = PROJ_ROOT / "_config.yml") -> dict[str, str]:
@@ -253,7 +266,8 @@ def chapter_pages(pdf: bytes, chapters: list[Chapter]) -> dict[str, int]:
     return pages
 
 
-def reproducible(pdf: bytes, title: str, author: str, chapter_titles: Sequence[str] = ()) -> bytes:
+def reproducible(pdf: bytes, title: str, author: str, chapter_titles: Sequence[str] = (),
+                 attachments: Sequence[Attachment] = ()) -> bytes:
     """Return ``pdf`` without dates or run-specific ids, with the book's metadata.
 
     Rewriting the whole file with pypdf takes seconds (a tagged PDF holds an
@@ -271,6 +285,8 @@ def reproducible(pdf: bytes, title: str, author: str, chapter_titles: Sequence[s
         Chromium joins the lines of a wrapped heading without a space in the
         PDF's bookmarks ("computed andchecked"); bookmarks that match one of
         these titles but for spaces get the title back.
+    attachments : sequence of Attachment
+        Files to embed (see :func:`attach_files`).
 
     Returns
     -------
@@ -315,6 +331,10 @@ def reproducible(pdf: bytes, title: str, author: str, chapter_titles: Sequence[s
             pending += [item.raw_get("/First") if "/First" in item else None,
                         item.raw_get("/Next") if "/Next" in item else None]
 
+    size = int(reader.trailer["/Size"])
+    if attachments:
+        size = attach_files(reader, root_ref, root, changed, attachments, size)
+
     # The incremental update: the changed objects, their xref entries, a
     # trailer pointing back to the original cross-reference table.
     previous = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
@@ -329,7 +349,7 @@ def reproducible(pdf: bytes, title: str, author: str, chapter_titles: Sequence[s
     out += b"xref\n0 1\n0000000000 65535 f \n"  # the free-list head, as readers expect first
     for (number, generation), offset in sorted(offsets.items()):
         out += b"%d 1\n%010d %05d n \n" % (number, offset, generation)
-    trailer = DictionaryObject({NameObject("/Size"): NumberObject(reader.trailer["/Size"]),
+    trailer = DictionaryObject({NameObject("/Size"): NumberObject(size),
                                 NameObject("/Root"): root_ref, NameObject("/Info"): info_ref,
                                 NameObject("/Prev"): NumberObject(previous)})
     body = io.BytesIO()
@@ -338,8 +358,101 @@ def reproducible(pdf: bytes, title: str, author: str, chapter_titles: Sequence[s
     return bytes(out)
 
 
-def _prepare(page, meta: dict[str, str], root: str, parts: list[dict], printable_px: int) -> list[Chapter]:
-    """Turn the loaded singlehtml page into the printed book; return its chapters.
+def attach_files(reader, root_ref, root, changed: dict, attachments: Sequence[Attachment], size: int) -> int:
+    """Embed ``attachments`` and turn the Downloads page's links to them into attachment annotations.
+
+    Adds, as new objects numbered from ``size`` on, an embedded file stream
+    (Flate-compressed, with its size and MD5 but no dates, so equal files
+    give equal bytes) and a file specification per attachment; lists them in
+    the catalog's ``/Names /EmbeddedFiles`` tree (sorted by name, as the tree
+    requires) and ``/AF``; and rewrites every link annotation that points at
+    :data:`ATTACHMENT_PREFIX` + name into a ``/FileAttachment`` annotation
+    over the same text, drawn invisibly (the page already shows the name).
+    ``changed`` receives every new or redefined object; returns the new size.
+    """
+    import hashlib
+    import mimetypes
+    import zlib
+    from urllib.parse import unquote
+
+    from pypdf.generic import (ArrayObject, ByteStringObject, DecodedStreamObject, DictionaryObject, FloatObject,
+                               IndirectObject, NameObject, NumberObject, StreamObject, TextStringObject)
+
+    def new(obj) -> IndirectObject:
+        nonlocal size
+        ref = IndirectObject(size, 0, reader)
+        changed[(size, 0)] = obj
+        size += 1
+        return ref
+
+    specs: dict[str, IndirectObject] = {}
+    for item in sorted(attachments, key=lambda a: a.name):
+        stream = StreamObject()
+        stream.set_data(zlib.compress(item.data, 9))
+        mime = mimetypes.guess_type(item.name)[0] or ("application/yaml" if item.name.endswith(".yml")
+                                                       else "application/octet-stream")
+        stream.update({NameObject("/Type"): NameObject("/EmbeddedFile"),
+                       NameObject("/Subtype"): NameObject("/" + mime.replace("/", "#2F")),
+                       NameObject("/Filter"): NameObject("/FlateDecode"),
+                       NameObject("/Params"): DictionaryObject({
+                           NameObject("/Size"): NumberObject(len(item.data)),
+                           NameObject("/CheckSum"): ByteStringObject(hashlib.md5(item.data).digest())})})
+        file_ref = new(stream)
+        specs[item.name] = new(DictionaryObject({
+            NameObject("/Type"): NameObject("/Filespec"),
+            NameObject("/F"): TextStringObject(item.name), NameObject("/UF"): TextStringObject(item.name),
+            NameObject("/Desc"): TextStringObject(item.description or item.name),
+            NameObject("/AFRelationship"): NameObject("/Data"),
+            NameObject("/EF"): DictionaryObject({NameObject("/F"): file_ref, NameObject("/UF"): file_ref})}))
+
+    names = root["/Names"].get_object() if "/Names" in root else DictionaryObject()
+    names = DictionaryObject(dict(names))
+    names[NameObject("/EmbeddedFiles")] = DictionaryObject({NameObject("/Names"): ArrayObject(
+        [x for name, ref in specs.items() for x in (TextStringObject(name), ref)])})
+    root[NameObject("/Names")] = names
+    root[NameObject("/AF")] = ArrayObject(specs.values())
+    root[NameObject("/PageMode")] = root.get("/PageMode", NameObject("/UseOutlines"))
+    changed[(root_ref.idnum, root_ref.generation)] = root
+
+    # One invisible appearance for every attachment annotation.
+    blank = DecodedStreamObject()
+    blank.set_data(b"")
+    blank.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+                  NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(1), FloatObject(1)])})
+    blank_ref = new(blank)
+    for page in reader.pages:
+        for ref in page.get("/Annots", None) or []:
+            annot = ref.get_object()
+            uri = str(annot.get("/A", {}).get("/URI", "")) if "/A" in annot else ""
+            if not uri.startswith(ATTACHMENT_PREFIX):
+                continue
+            name = unquote(uri[len(ATTACHMENT_PREFIX):])
+            if name not in specs:
+                raise ValueError(f"the Downloads page links {name}, which is not attached")
+            annot = DictionaryObject(dict(annot))
+            del annot[NameObject("/A")]
+            annot.update({NameObject("/Subtype"): NameObject("/FileAttachment"),
+                          NameObject("/FS"): specs[name], NameObject("/Contents"): TextStringObject(
+                              f"Attached file {name}: open it from here or the PDF's attachments"),
+                          NameObject("/Name"): NameObject("/Paperclip"), NameObject("/F"): NumberObject(4),
+                          NameObject("/AP"): DictionaryObject({NameObject("/N"): blank_ref})})
+            changed[(ref.idnum, ref.generation)] = annot
+    return size
+
+
+def downloads_to_attach(site: Path, downloads: Sequence[dict]) -> list[Attachment]:
+    """The files the Downloads page links (``{name, path}`` from the page script), read from ``site``."""
+    found = []
+    for item in downloads:
+        path = site / item["path"].lstrip("/")
+        if not path.is_file():
+            sys.exit(f"The Downloads page links {item['path']}, which is not in {site}.")
+        found.append(Attachment(item["name"], path.read_bytes(), f"{item['name']}, from the book's Downloads page"))
+    return found
+
+
+def _prepare(page, meta: dict[str, str], root: str, parts: list[dict], printable_px: int) -> tuple[list[Chapter], list[dict]]:
+    """Turn the loaded singlehtml page into the printed book; return its chapters and downloads.
 
     Exits with a message when an image did not load or a chapter of
     ``_toc.yml`` is missing from the page; warns about math (MathJax cannot
@@ -348,7 +461,8 @@ def _prepare(page, meta: dict[str, str], root: str, parts: list[dict], printable
     page.add_style_tag(content=PRINT_CSS.read_text(encoding="utf-8"))
     found = page.evaluate(_PREPARE_JS, {
         "title": meta["title"], "author": meta["author"], "subtitle": SUBTITLE, "source": SOURCE_LINE,
-        "root": root, "parts": parts, "placeholder": _PAGE_PLACEHOLDER})
+        "root": root, "parts": parts, "placeholder": _PAGE_PLACEHOLDER,
+        "attachmentPrefix": ATTACHMENT_PREFIX})
     if found["broken"]:
         sys.exit("Images did not load, nothing was printed:\n  " + "\n  ".join(found["broken"]))
     if found["math"]:
@@ -363,7 +477,7 @@ def _prepare(page, meta: dict[str, str], root: str, parts: list[dict], printable
     lost = [d for d in listed if d not in {c.docname for c in chapters}]
     if lost:
         sys.exit(f"Chapters of _toc.yml missing from the singlehtml book: {', '.join(lost)}")
-    return chapters
+    return chapters, found["downloads"]
 
 
 def _print_numbered(page, chapters: list[Chapter], options: dict) -> tuple[bytes, int]:
@@ -441,7 +555,7 @@ def print_book(site: Path, output: Path = PDF_PATH) -> PrintResult:
                     page = browser.new_page()
                     page.route("**/*", only_local)
                     page.goto(url, wait_until="load", timeout=120_000)
-                    chapters = _prepare(page, meta, root, parts, printable_px)
+                    chapters, downloads = _prepare(page, meta, root, parts, printable_px)
                     seconds["load"] = time.perf_counter() - started
                     started = time.perf_counter()
                     pdf, passes = _print_numbered(page, chapters, options)
@@ -452,14 +566,15 @@ def print_book(site: Path, output: Path = PDF_PATH) -> PrintResult:
             sys.exit(f"Chromium could not print the book: {err}")
 
     started = time.perf_counter()
-    pdf = reproducible(pdf, meta["title"], meta["author"], [c.title for c in chapters])
+    attachments = downloads_to_attach(site, downloads)
+    pdf = reproducible(pdf, meta["title"], meta["author"], [c.title for c in chapters], attachments)
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_suffix(".pdf.partial")
     partial.write_bytes(pdf)
     partial.replace(output)  # never leave a half-written PDF behind
     seconds["finish"] = time.perf_counter() - started
     return PrintResult(path=output, pages=len(PdfReader(io.BytesIO(pdf)).pages), chapters=chapters,
-                       passes=passes, blocked=blocked, seconds=seconds)
+                       passes=passes, blocked=blocked, seconds=seconds, attachments=[a.name for a in attachments])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -497,7 +612,7 @@ def main(argv: list[str] | None = None) -> None:
     except ValueError:
         shown = result.path
     print(f"PDF written to {shown}: {result.pages} pages, {len(result.chapters)} chapters, "
-          f"{result.passes} print passes")
+          f"{result.passes} print passes, {len(result.attachments)} attached files")
     hosts = sorted({urlsplit(u).netloc for u in result.blocked})
     print(f"blocked {len(result.blocked)} request(s) to other hosts" + (f": {', '.join(hosts)}" if hosts else ""))
     print("timings: " + ", ".join(f"{name} {value:.1f} s" for name, value in timings.items()))

@@ -92,6 +92,7 @@ async (meta) => {
   // Links into the local server (downloads, other pages) would print as
   // http://127.0.0.1:<port>/ URLs that lead nowhere: keep their text only,
   // and name a download's file.
+  const downloads = [];
   for (const a of article.querySelectorAll('a[href]')) {
     const href = a.getAttribute('href');
     if (href.startsWith('#')) continue;
@@ -99,7 +100,14 @@ async (meta) => {
     if (url.origin !== location.origin) continue;
     const parts = [...a.childNodes];
     if (a.classList.contains('download')) {
-      parts.push(document.createTextNode(' (' + decodeURIComponent(url.pathname.split('/').pop()) + ')'));
+      // A download becomes a link to the same file attached to the PDF: the
+      // link points at a placeholder address that lacoe_report.book.pdf
+      // turns into a file attachment annotation over the same text.
+      const name = decodeURIComponent(url.pathname.split('/').pop());
+      a.append(document.createTextNode(' (' + name + ')'));
+      a.setAttribute('href', meta.attachmentPrefix + encodeURIComponent(name));
+      if (!downloads.some((d) => d.name === name)) downloads.push({name, path: decodeURIComponent(url.pathname)});
+      continue;
     }
     a.replaceWith(...parts);
   }
@@ -141,5 +149,5 @@ async (meta) => {
   await document.fonts.ready;
   const broken = [...document.images].filter((img) => !img.naturalWidth).map((img) => img.src);
   const math = document.querySelectorAll('.math, mjx-container').length;
-  return {chapters, broken, math};
+  return {chapters, broken, math, downloads};
 }

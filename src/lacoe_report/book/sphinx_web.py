@@ -1,0 +1,531 @@
+"""A Sphinx extension that makes the HTML book valid, light and legible on a phone.
+
+What it changes, and why (the numbers are the issue's measurements):
+
+* **Valid HTML.** pandas writes a ``<style scoped>`` block into every table it
+  renders, which HTML does not allow in the body (52 errors of the Nu HTML
+  Checker, and 117 more for the selectors inside them); the blocks are
+  dropped from the cell outputs and ``_static/custom.css`` styles the
+  tables' classes instead. The bare ``index.html`` redirect gets a doctype
+  and a title. (The code toggles' markup is fixed by :mod:`sphinx_a11y`.)
+* **Fast on a phone.** Each page waited on about 1 MB of theme CSS and
+  JavaScript. Pages now link one stylesheet, the theme's CSS trimmed to the
+  selectors the book's pages and scripts can use (:func:`purge_css`); every
+  script is deferred; Font Awesome's 1.5 MB script (which swaps icons for
+  SVG) is dropped, the theme's icon font draws the same icons; the search
+  scripts and the 70 kB search index load on the search page only (search
+  as you type is off). Every page gets a ``<meta name="description">`` from
+  its first paragraph.
+* **Charts a phone can read.** A chart cell's output carries a second PNG
+  drawn in a narrow layout (:meth:`lacoe_report.present.plots.Chart.narrow`);
+  pages show it to narrow screens with ``<picture>``, give every chart its
+  width and height, and load charts lazily. The single-page build behind the
+  PDF keeps the print layout.
+
+Only the ``html`` builder's pages are rewritten (as Sphinx renders them, so
+an incremental build never rewrites a page twice); the ``singlehtml`` build
+of the PDF gets the valid markup only. The ``make bench`` Lighthouse and Nu
+HTML Checker runs (``benchmarks/lighthouse.py``) measure the result, and the
+browser tests (``tests/browser``) check it.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+import struct
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from docutils import nodes
+
+#: The one stylesheet pages link, written into ``_static`` at the end of the build.
+BUNDLE = "_static/lacoe-book.css"
+#: Its ``@media print`` rules, linked with ``media="print"``.
+PRINT_BUNDLE = "_static/lacoe-book-print.css"
+#: Narrow screens get a chart's narrow variant (the content column is then at most ~550 px).
+NARROW_MEDIA = "(max-width: 599.98px)"
+#: Scripts no page needs: Font Awesome's SVG replacement (the icon font draws the icons).
+DROPPED_SCRIPTS = ("scripts/fontawesome.js",)
+#: Scripts only the search page needs while search-as-you-type is off.
+SEARCH_SCRIPTS = ("searchtools.js", "language_data.js", "searchindex.js")
+#: A description is cut at a word boundary near this many characters (search engines show ~155).
+DESCRIPTION_CHARS = 155
+
+#: Classes Bootstrap's script adds for the components the theme uses (tooltips,
+#: the search dialog, collapsible navigation); its other components (carousel,
+#: toast, popover ...) are not on any page, and neither is their CSS.
+BOOTSTRAP_STATES = ("show", "showing", "hiding", "fade", "collapse", "collapsing", "active", "disabled",
+                    "tooltip", "tooltip-inner", "tooltip-arrow", "bs-tooltip-auto", "bs-tooltip-top",
+                    "bs-tooltip-bottom", "bs-tooltip-start", "bs-tooltip-end", "dropdown-menu",
+                    "modal-open", "offcanvas", "offcanvas-backdrop", "modal-backdrop")
+_WHITESPACE_RUN = re.compile(r">\s*\n\s*<")
+_KEEP_WHITESPACE = re.compile(r"<(pre|textarea|script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
+_STYLE_SCOPED = re.compile(r"<style scoped>.*?</style>\s*", re.DOTALL)
+_LINK_CSS = re.compile(r'<link\b[^>]*\brel="stylesheet"[^>]*>\s*')
+_HREF = re.compile(r'\bhref="([^"]+)"')
+_SCRIPT = re.compile(r'<script\b([^>]*)\bsrc="([^"]+)"([^>]*)>\s*</script>\s*')
+_PRELOAD_SCRIPT = re.compile(r'<link\b[^>]*\brel="preload"[^>]*\bas="script"[^>]*>\s*')
+_IMG = re.compile(r'<img\b[^>]*\bsrc="((?:\.\./)*_images/([0-9a-f]{64})\.png)"[^>]*?/?>')
+_WORD = re.compile(r"[A-Za-z_][\w-]*")
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+_CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*['"]([^'"]+)['"]\s*\)?\s*;""")
+
+
+# --------------------------------------------------------------------------- valid HTML
+def drop_scoped_styles(app, doctree, docname) -> None:
+    """Remove pandas' ``<style scoped>`` blocks from the HTML outputs of cells."""
+    for node in doctree.findall(nodes.raw):
+        if "html" in node.get("format", "") and "<style scoped>" in node.astext():
+            text = _STYLE_SCOPED.sub("", node.astext())
+            node.children = [nodes.Text(text)]
+            node.rawsource = text
+
+
+def valid_redirect(target: str, title: str) -> str:
+    """A complete HTML page that sends the reader to ``target``.
+
+    Examples
+    --------
+    >>> print(valid_redirect("chapters/intro.html", "Book")[:15])
+    <!DOCTYPE html>
+    """
+    target, title = html.escape(target), html.escape(title)
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{title}</title>\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n"
+            f"<link rel=\"canonical\" href=\"{target}\">\n</head>\n<body>\n"
+            f"<p><a href=\"{target}\">{title}</a></p>\n</body>\n</html>\n")
+
+
+def fix_index_redirect(app, exception) -> None:
+    """Give the bare ``<meta>`` redirect that sphinx-external-toc writes a doctype and a title."""
+    if exception is not None or app.builder.name != "html":
+        return
+    index = Path(app.outdir) / "index.html"
+    if not index.exists():
+        return
+    match = re.fullmatch(r'<meta http-equiv="Refresh" content="0; url=([^"]+)" />\s*',
+                         index.read_text(encoding="utf-8"))
+    if match:
+        index.write_text(valid_redirect(match.group(1), app.config.html_title or app.config.project),
+                         encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- description
+def first_paragraph(doctree) -> str:
+    """The text of a page's first paragraph of prose (not in a code cell's output)."""
+    for paragraph in doctree.findall(nodes.paragraph):
+        inside_output = any("cell_output" in (getattr(a, "get", lambda *_: [])("classes") or [])
+                            for a in _ancestors(paragraph))
+        text = " ".join(paragraph.astext().split())
+        if text and not inside_output:
+            return text
+    return ""
+
+
+def _ancestors(node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
+def shorten(text: str, limit: int = DESCRIPTION_CHARS) -> str:
+    """Cut ``text`` at a word boundary to at most ``limit`` characters, marking the cut.
+
+    Examples
+    --------
+    >>> shorten("one two three", 9)
+    'one two…'
+    >>> shorten("short", 9)
+    'short'
+    """
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def add_description(app, pagename, templatename, context, doctree) -> None:
+    """A ``<meta name="description">`` from the page's first paragraph (or the book's title)."""
+    text = shorten(first_paragraph(doctree) if doctree is not None else "") or \
+        f"{context.get('title', '')} · {app.config.html_title or app.config.project}".strip(" ·")
+    context["metatags"] = context.get("metatags", "") + \
+        f'\n<meta name="description" content="{html.escape(text, quote=True)}">'
+
+
+# --------------------------------------------------------------------------- charts
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a PNG from its header.
+
+    Examples
+    --------
+    >>> png_size(b"\\x89PNG\\r\\n\\x1a\\n" + b"\\0\\0\\0\\rIHDR" + struct.pack(">II", 640, 320))
+    (640, 320)
+    """
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    return struct.unpack(">II", data[16:24])
+
+
+def chart_variants(notebooks) -> dict[str, dict]:
+    """Per chart (sha256 of its PNG, MyST-NB's file name): sizes and the narrow variant.
+
+    Reads the ``lacoe_chart`` metadata that
+    :meth:`lacoe_report.present.plots.Chart._repr_mimebundle_` stores with
+    each chart output of the executed notebooks.
+    """
+    found = {}
+    for path in notebooks:
+        notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+        for cell in notebook.get("cells", []):
+            for output in cell.get("outputs", []):
+                variants = output.get("metadata", {}).get("lacoe_chart")
+                png = output.get("data", {}).get("image/png")
+                if not variants or not png:
+                    continue
+                wide = base64.b64decode("".join(png) if isinstance(png, list) else png)
+                entry = {"size": png_size(wide), "text_px": variants["wide"]["text_px"]}
+                if "narrow" in variants:
+                    narrow = base64.b64decode(variants["narrow"]["png"])
+                    entry["narrow"] = {"png": narrow, "size": png_size(narrow),
+                                       "text_px": variants["narrow"]["text_px"]}
+                found[hashlib.sha256(wide).hexdigest()] = entry
+    return found
+
+
+def _with_attributes(tag: str, **attributes) -> str:
+    """``tag`` (an ``<img ...>``) with ``attributes`` set, replacing any it had."""
+    for name, value in attributes.items():
+        name = name.replace("_", "-")
+        tag = re.sub(rf'\s{name}="[^"]*"', "", tag)
+        tag = re.sub(r"\s*/?>$", f' {name}="{value}">', tag)
+    return tag
+
+
+def responsive_charts(page: str, charts: dict[str, dict]) -> str:
+    """Size every chart, load all but the first lazily, and offer narrow screens the narrow variant."""
+    count = 0
+
+    def replace(match: re.Match) -> str:
+        nonlocal count
+        src, sha = match.group(1), match.group(2)
+        chart = charts.get(sha)
+        if chart is None:
+            return match.group(0)
+        count += 1
+        width, height = chart["size"]
+        tag = _with_attributes(match.group(0), width=width, height=height, decoding="async",
+                               data_text_px=chart["text_px"])
+        if count > 1:  # the first chart may be in the first screen: not lazy
+            tag = _with_attributes(tag, loading="lazy")
+        narrow = chart.get("narrow")
+        if narrow is None:
+            return tag
+        n_width, n_height = narrow["size"]
+        source = (f'<source media="{NARROW_MEDIA}" srcset="{src[:-4]}-narrow.png" width="{n_width}" '
+                  f'height="{n_height}" data-text-px="{narrow["text_px"]}">')
+        return f"<picture>{source}{tag}</picture>"
+
+    return _IMG.sub(replace, page)
+
+
+def write_narrow_charts(outdir: Path, charts: dict[str, dict]) -> None:
+    images = outdir / "_images"
+    images.mkdir(exist_ok=True)
+    for sha, chart in charts.items():
+        if "narrow" in chart:
+            target = images / f"{sha}-narrow.png"
+            if not target.exists() or target.read_bytes() != chart["narrow"]["png"]:
+                target.write_bytes(chart["narrow"]["png"])
+
+
+# --------------------------------------------------------------------------- CSS and scripts
+def _static_name(href: str) -> str | None:
+    """``styles/theme.css`` for ``../_static/styles/theme.css?digest=…``; None outside ``_static``."""
+    path = urlsplit(href).path
+    return path.split("_static/", 1)[1] if "_static/" in path and "://" not in href else None
+
+
+def rewrite_assets(page: str, pagename: str, root: str, stylesheets: list[str]) -> str:
+    """Link the one bundled stylesheet, defer every script, drop what the page does not use.
+
+    ``root`` is the relative path from the page to the book's root (``../``);
+    ``stylesheets`` collects, in order, the ``_static`` files the bundle must hold.
+    """
+    first = True
+
+    def css(match: re.Match) -> str:
+        nonlocal first
+        href = _HREF.search(match.group(0))
+        name = _static_name(href.group(1)) if href else None
+        if name is None:
+            return match.group(0)
+        if name not in stylesheets:
+            stylesheets.append(name)
+        if first:
+            first = False
+            return (f'<link rel="stylesheet" href="{root}{BUNDLE}">\n'
+                    f'<link rel="stylesheet" href="{root}{PRINT_BUNDLE}" media="print">\n')
+        return ""
+
+    page = _LINK_CSS.sub(css, page)
+    page = _PRELOAD_SCRIPT.sub("", page)  # preloads compete with the first paint for bandwidth
+    search_page = pagename == "search"
+
+    def script(match: re.Match) -> str:
+        before, src, after = match.groups()
+        name = _static_name(src) or urlsplit(src).path.rsplit("/", 1)[-1]
+        if name in DROPPED_SCRIPTS or (not search_page and name.rsplit("/", 1)[-1] in SEARCH_SCRIPTS):
+            return ""
+        attributes = before + after
+        if "defer" in attributes or "async" in attributes:
+            return match.group(0)
+        return f'<script defer{before}src="{src}"{after}></script>\n'
+
+    return _SCRIPT.sub(script, page)
+
+
+def collapse_whitespace(page: str) -> str:
+    """Shrink the indentation between tags to one newline (a browser shows any run of
+    white space as one space), except inside ``<pre>``, ``<textarea>``, scripts and styles.
+
+    Examples
+    --------
+    >>> collapse_whitespace("<tr>\\n      <td>1</td>\\n    </tr><pre>a\\n  b</pre>")
+    '<tr>\\n<td>1</td>\\n</tr><pre>a\\n  b</pre>'
+    """
+    kept: list[str] = []
+
+    def hold(match: re.Match) -> str:
+        kept.append(match.group(0))
+        return f"\0{len(kept) - 1}\0"
+
+    held = _KEEP_WHITESPACE.sub(hold, page)
+    held = _WHITESPACE_RUN.sub(">\n<", held)
+    return re.sub(r"\0(\d+)\0", lambda m: kept[int(m.group(1))], held)
+
+
+def inline_documentation_options(page: str, outdir: Path) -> str:
+    """Put ``documentation_options.js`` (half a kilobyte) inline: inline scripts after it
+    set ``DOCUMENTATION_OPTIONS.pagename``, so it cannot be deferred."""
+    def inline(match: re.Match) -> str:
+        if not match.group(2).split("?")[0].endswith("_static/documentation_options.js"):
+            return match.group(0)
+        source = outdir / "_static" / "documentation_options.js"
+        if not source.exists():
+            return match.group(0)
+        return f"<script>{source.read_text(encoding='utf-8').strip()}</script>\n"
+    return _SCRIPT.sub(inline, page)
+
+
+def _selectors(prelude) -> list[list]:
+    """Split a rule's prelude at its top-level commas (``:is(a, b)`` stays whole)."""
+    groups, current = [], []
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            groups.append(current)
+            current = []
+        else:
+            current.append(token)
+    groups.append(current)
+    return groups
+
+
+def _selector_used(tokens, words: set[str]) -> bool:
+    """Whether every class and id a selector names at top level occurs in ``words``.
+
+    Classes inside functions (``:not(.x)``, ``:is(.x)``) are not checked, so
+    a rule is only ever dropped when it certainly cannot match.
+    """
+    previous = None
+    for token in tokens:
+        if token.type == "ident" and previous is not None and previous.type == "literal" and previous.value == ".":
+            if token.value not in words:
+                return False
+        elif token.type == "hash" and token.is_identifier and token.value not in words:
+            return False
+        previous = token
+    return True
+
+
+def purge_css(text: str, words: set[str]) -> str:
+    """Keep the rules of ``text`` whose selectors can match a page; at-rules recurse.
+
+    Examples
+    --------
+    >>> purge_css(".a{color:red}.b,.c{color:blue}@media print{.b{top:0}}", {"a", "c"})
+    '.a{color:red}.c{color:blue}'
+    """
+    import tinycss2
+
+    out = []
+    for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
+        if rule.type == "qualified-rule":
+            kept = [tinycss2.serialize(sel).strip() for sel in _selectors(rule.prelude) if _selector_used(sel, words)]
+            if kept:
+                out.append(",".join(kept) + "{" + tinycss2.serialize(rule.content).strip() + "}")
+        elif rule.type == "at-rule":
+            keyword = rule.lower_at_keyword
+            if keyword in ("media", "supports", "layer", "container") and rule.content is not None:
+                inner = purge_css(tinycss2.serialize(rule.content), words)
+                if inner:
+                    out.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude).rstrip()}{{{inner}}}")
+            else:
+                out.append(tinycss2.serialize([rule]).strip())
+    return "".join(out)
+
+
+def _css_with_imports(path: Path, static: Path, seen: set[Path]) -> str:
+    """The CSS of ``path`` with its ``@import``s inlined and its ``url()``s made relative to ``_static``."""
+    if path in seen or not path.exists():
+        return ""
+    seen.add(path)
+    text = path.read_text(encoding="utf-8")
+    text = _CSS_IMPORT.sub(lambda m: _css_with_imports((path.parent / m.group(1)).resolve(), static, seen), text)
+
+    def rebase(match: re.Match) -> str:
+        url = match.group(2)
+        if url.startswith(("data:", "#", "/")) or "://" in url:
+            return match.group(0)
+        target = (path.parent / urlsplit(url).path).resolve()
+        rest = url[len(urlsplit(url).path):]
+        return f'url("{Path(_relative(target, static))}{rest}")'
+
+    return _CSS_URL.sub(rebase, text)
+
+
+def _relative(target: Path, base: Path) -> str:
+    import os
+    return os.path.relpath(target, base).replace(os.sep, "/")
+
+
+_JS_STRING = re.compile(r""""([^"\\\n]*)"|'([^'\\\n]*)'|`([^`]*)`""")
+
+
+def page_words(outdir: Path) -> set[str]:
+    """The classes and ids pages can use: every word of the pages, and of the
+    string literals of the scripts they load (classes that scripts add)."""
+    words: set[str] = set()
+    for page in outdir.rglob("*.html"):
+        if "_sources" not in page.parts:
+            words.update(_WORD.findall(page.read_text(encoding="utf-8")))
+    words.update(BOOTSTRAP_STATES)
+    for script in (outdir / "_static").rglob("*.js"):
+        if script.name in ("searchindex.js", "bootstrap.js") or f"scripts/{script.name}" in DROPPED_SCRIPTS:
+            continue
+        for literal in _JS_STRING.findall(script.read_text(encoding="utf-8", errors="replace")):
+            for part in literal:
+                words.update(_WORD.findall(part))
+    return words
+
+
+_CUSTOM_PROPERTY = re.compile(r"(?<=[{;])\s*(--[\w-]+)\s*:[^;{}]*(?:;|(?=}))")
+_VAR_USE = re.compile(r"var\(\s*(--[\w-]+)")
+
+
+def drop_unused_properties(css: str, scripts: str = "") -> str:
+    """Remove custom property declarations (``--x: …``) that nothing reads with ``var(--x)``.
+
+    Repeats until stable, since a dropped declaration may hold the only use of another.
+
+    Examples
+    --------
+    >>> drop_unused_properties(":root{--a:1px;--b:var(--c);--c:2px}p{margin:var(--a)}")
+    ':root{--a:1px;}p{margin:var(--a)}'
+    """
+    while True:
+        used = set(_VAR_USE.findall(css)) | set(re.findall(r"--[\w-]+", scripts))
+        trimmed = _CUSTOM_PROPERTY.sub(lambda m: m.group(0) if m.group(1) in used else "", css)
+        if trimmed == css:
+            return css
+        css = trimmed
+
+
+def split_print(css: str) -> tuple[str, str]:
+    """Move ``@media print`` blocks into a stylesheet of their own (linked with ``media="print"``,
+    so it never delays the first paint on screen)."""
+    import tinycss2
+
+    screen, printed = [], []
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        text = tinycss2.serialize([rule]).strip()
+        if rule.type == "at-rule" and rule.lower_at_keyword == "media" and \
+                tinycss2.serialize(rule.prelude).strip().lower() == "print" and rule.content is not None:
+            printed.append(tinycss2.serialize(rule.content).strip())
+        else:
+            screen.append(text)
+    return "".join(screen), "".join(printed)
+
+
+def write_bundle(outdir: Path, stylesheets: list[str]) -> Path:
+    """Concatenate ``stylesheets`` (in page order), trim them to the words in use, write
+    :data:`BUNDLE` and its print part :data:`PRINT_BUNDLE`."""
+    static = (outdir / "_static").resolve()
+    seen: set[Path] = set()
+    css = "\n".join(_css_with_imports((static / name).resolve(), static, seen) for name in stylesheets)
+    scripts = "".join(p.read_text(encoding="utf-8", errors="replace") for p in static.rglob("*.js")
+                      if p.name != "searchindex.js" and f"scripts/{p.name}" not in DROPPED_SCRIPTS)
+    screen, printed = split_print(drop_unused_properties(purge_css(css, page_words(outdir)), scripts))
+    target = outdir / BUNDLE
+    target.write_text(screen + "\n", encoding="utf-8")
+    (outdir / PRINT_BUNDLE).write_text(printed + "\n", encoding="utf-8")
+    return target
+
+
+# --------------------------------------------------------------------------- wiring
+class _State:
+    def __init__(self):
+        self.stylesheets: list[str] = []
+        self.rendered = 0
+        self.charts: dict[str, dict] | None = None
+
+
+def _charts(app) -> dict[str, dict]:
+    state = app._lacoe_web
+    if state.charts is None:
+        notebooks = [app.env.doc2path(doc) for doc in sorted(app.env.found_docs)]
+        state.charts = chart_variants(p for p in notebooks if str(p).endswith(".ipynb"))
+    return state.charts
+
+
+def _wrap_renderer(app) -> None:
+    if app.builder.name != "html":
+        return
+    app._lacoe_web = state = _State()
+    templates = app.builder.templates
+    render = templates.render
+
+    def render_page(template, context):
+        page = render(template, context)
+        pagename = context.get("pagename", "")
+        root = context["pathto"]("", 1) if "pathto" in context else ""
+        root = "" if root in ("#", ".", "./") else root.rstrip("/") + "/"
+        page = inline_documentation_options(page, Path(app.outdir))
+        page = rewrite_assets(page, pagename, root, state.stylesheets)
+        page = responsive_charts(page, _charts(app))
+        page = collapse_whitespace(page)
+        state.rendered += 1
+        return page
+
+    templates.render = render_page
+
+
+def _finish(app, exception) -> None:
+    if exception is not None or app.builder.name != "html":
+        return
+    outdir = Path(app.outdir)
+    state = app._lacoe_web
+    write_narrow_charts(outdir, _charts(app))
+    if state.stylesheets or not (outdir / BUNDLE).exists():
+        write_bundle(outdir, state.stylesheets or ["styles/theme.css"])
+
+
+def setup(app):
+    app.connect("doctree-resolved", drop_scoped_styles)
+    app.connect("html-page-context", add_description)
+    app.connect("builder-inited", _wrap_renderer)
+    # After sphinx-external-toc has written the index redirect (priority 500).
+    app.connect("build-finished", _finish, priority=600)
+    app.connect("build-finished", fix_index_redirect, priority=600)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

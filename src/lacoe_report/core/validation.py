@@ -119,6 +119,15 @@ def _row_check(column: str, error: str, rule) -> pa.Check:
     return pa.Check(lambda frame: frame.apply(rule, axis=1), error=f"{column}:{error}")
 
 
+def _names_another_metric(column: str) -> pa.Check:
+    """``column`` is empty or the metric of some other figure (a part's whole, a count's units)."""
+    def rule(frame: pd.DataFrame) -> pd.Series:
+        metrics = set(frame["metric"])
+        return frame.apply(lambda r: r[column] == "" or (r[column] in metrics and r[column] != r["metric"]),
+                           axis=1)
+    return pa.Check(rule, error=f"{column}:empty or the metric of another figure")
+
+
 def _text(*checks, unique=False, nullable=False) -> pa.Column:
     return pa.Column(str, checks=[pa.Check.str_length(min_value=1, error="a non-empty text"), *checks],
                      unique=unique, nullable=nullable)
@@ -140,6 +149,8 @@ FIGURES_SCHEMA = pa.DataFrameSchema(
         "as_written": _text(),
         "quote": _text(pa.Check(lambda s: s.map(_in_report),
                                 error="a phrase found exactly once in the report text")),
+        "part_of": pa.Column(str, pa.Check.str_matches(r"^([a-z0-9]+(_[a-z0-9]+)*)?$", error="empty or snake_case")),
+        "per": pa.Column(str, pa.Check.str_matches(r"^([a-z0-9]+(_[a-z0-9]+)*)?$", error="empty or snake_case")),
         "note": pa.Column(str),
     },
     strict=True,
@@ -166,6 +177,9 @@ FIGURE_ROW_RULES = pa.DataFrameSchema(checks=[
                and (r["scale_max"].strip() == "" or _number(r["scale_max"]) is not None)),
     _row_check("as_written", "a phrase inside the row's quote",
                lambda r: r["as_written"] in normalize(r["quote"])),
+    # The audit's detectors read these: a part of a whole, a count per unit.
+    _names_another_metric("part_of"),
+    _names_another_metric("per"),
 ])
 
 EXCLUDED_SCHEMA = pa.DataFrameSchema(

@@ -222,7 +222,7 @@ def copy_error(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
             Finding(SECOND_LOOK, float(len(metrics)), float(value), explanation,
                     {"value": float(value), "metrics": metrics, "expected_by_chance": expected,
                      "peers": n, "digits": d}),
-            "each figure's source record (sign-in sheets, placement records)",
+            "each figure's source record",
             min(0.95, 0.6 + 0.05 * len(ids) + 0.05 * (d - min_digits) - 0.1 * expected)))
     return out
 

@@ -20,7 +20,7 @@ CHAPTER_NOTEBOOKS := $(wildcard chapters/*.ipynb)
 NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300 \
          -p lacoe_report.book.kernels --nbval-kernel-name lacoe-warm
 
-.PHONY: help book preview pdf test check verify bench data-meta lab lock chapter clean
+.PHONY: help book preview pdf test check verify bench audit data-meta lab lock chapter clean
 
 help: ## List every target with one line on what it does
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -82,6 +82,9 @@ bench: $(INSTALLED) $(SYSTEM) $(AXE) $(VNU) $(LIGHTHOUSE) ## Time builds, tests 
 
 lock: $(UV) ## Re-compile requirements.txt (every pin) from the direct dependencies in requirements.in
 	@$(UV) pip compile -q requirements.in -o requirements.txt --python-version 3.11 --custom-compile-command "make lock"
+
+audit: $(INSTALLED) ## Print the audit's findings from the data alone (AUDIT_ARGS=--json for JSON, --all for every question)
+	@$(PY) -m lacoe_report.core.audit $(AUDIT_ARGS)
 
 chapter: $(INSTALLED) ## Start a chapter from the template and list it in _toc.yml: make chapter NAME=transport TITLE="Getting to school" [SECTION=at_a_glance]
 	@$(PY) -m lacoe_report.book.scaffold "$(NAME)" "$(TITLE)" --section "$(or $(SECTION),at_a_glance)"

@@ -53,6 +53,10 @@ def test_the_real_data_passes_every_rule():
     ("fin_budget_total", "as_written", "$628 Million", "a phrase inside the row's quote"),
     # The quote says "45.5%": a value that disagrees with the printed form never loads.
     ("p4_newsletter_open_rate", "value", "46.5", "the number its as_written prints"),
+    ("fin_admin_amount", "part_of", "no_such_metric", "empty or the metric of another figure"),
+    ("fin_admin_amount", "part_of", "administration_district_support_budget", "the metric of another figure"),
+    ("p4_podcast_downloads", "per", "Episodes", "empty or snake_case"),
+    ("p4_podcast_downloads", "per", "podcast_episode", "empty or the metric of another figure"),
 ])
 def test_each_cell_rule_names_line_column_value_and_expectation(figures_file, figure_id, column, bad, expected):
     line = figures_file.set(figure_id, column, bad)

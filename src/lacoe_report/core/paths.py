@@ -25,6 +25,8 @@ FIGURES_META = DATA_DIR / "report_figures.meta.yml"
 #: Units, qualifiers, sections and presentations, with their words.
 VOCABULARY_YML = DATA_DIR / "vocabulary.yml"
 EXCLUDED_CSV = RAW_DIR / "excluded_numbers.csv"
+#: The audit's declared relations and its detectors' settings.
+AUDIT_RELATIONS_YML = DATA_DIR / "audit_relations.yml"
 #: Every number the book publishes, rebuilt from the executed chapters.
 LEDGER_CSV = PROJ_ROOT / "ledger" / "ledger.csv"
 TOC_FILE = PROJ_ROOT / "_toc.yml"

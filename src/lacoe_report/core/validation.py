@@ -129,6 +129,15 @@ def _row_check(column: str, error: str, rule) -> pa.Check:
     return pa.Check(lambda frame: frame.apply(rule, axis=1), error=f"{column}:{error}")
 
 
+def _names_another_metric(column: str) -> pa.Check:
+    """``column`` is empty or the metric of some other figure (a part's whole, a count's units)."""
+    def rule(frame: pd.DataFrame) -> pd.Series:
+        metrics = set(frame["metric"])
+        return frame.apply(lambda r: r[column] == "" or (r[column] in metrics and r[column] != r["metric"]),
+                           axis=1)
+    return pa.Check(rule, error=f"{column}:empty or the metric of another figure")
+
+
 def _text(*checks, unique=False, nullable=False) -> pa.Column:
     return pa.Column(str, checks=[pa.Check.str_length(min_value=1, error="a non-empty text"), *checks],
                      unique=unique, nullable=nullable)
@@ -150,6 +159,8 @@ FIGURES_SCHEMA = pa.DataFrameSchema(
         "as_written": _text(),
         "quote": _text(pa.Check(lambda s: s.map(_in_report),
                                 error="a phrase found exactly once in the report text")),
+        "part_of": pa.Column(str, pa.Check.str_matches(r"^([a-z0-9]+(_[a-z0-9]+)*)?$", error="empty or snake_case")),
+        "per": pa.Column(str, pa.Check.str_matches(r"^([a-z0-9]+(_[a-z0-9]+)*)?$", error="empty or snake_case")),
         "note": pa.Column(str),
     },
     strict=True,
@@ -178,6 +189,9 @@ FIGURE_ROW_RULES = pa.DataFrameSchema(checks=[
                lambda r: r["as_written"] in normalize(r["quote"])),
     _row_check("value", "the number its as_written prints",
                lambda r: _states(r["as_written"], r["value"])),
+    # The audit's detectors read these: a part of a whole, a count per unit.
+    _names_another_metric("part_of"),
+    _names_another_metric("per"),
 ])
 
 EXCLUDED_SCHEMA = pa.DataFrameSchema(

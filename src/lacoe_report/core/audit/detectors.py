@@ -1,0 +1,530 @@
+"""Detectors: scans of every figure for what a forensic reader of statistics would question.
+
+No detector is told which figures to look at. Each reads the whole figures
+table (metric, topic, unit, section, qualifier, printed form, and the
+``part_of`` and ``per`` columns) and, where it needs the wording, the
+report text; each returns only what it *raises*, as :class:`Raised`
+records, so clean data raises nothing. Their settings come from the
+``detectors`` part of ``data/audit_relations.yml``.
+
+=================  ==========================================================
+detector           questions
+=================  ==========================================================
+``granularity``    a percentage of a stated head-count that no whole number of
+                   people gives; a unanimous 0% or 100% of many people; a
+                   percentage printed so precisely that a tiny group could give it
+``copy_error``     the same precise figure stated for unrelated quantities
+``part_whole``     a part larger than its whole, stated anywhere in the report
+``hedges``         hedges that contradict each other across restatements; a
+                   hedge on an exact-looking count
+``restatement``    one quantity stated with different values
+``per_unit``       a count spread over units that gives fewer than one per unit
+``growth``         growth (or a comparison) claimed without a base
+=================  ==========================================================
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..formats import number as fmt_number
+from ..metrics import step_of
+from ..source_text import locate
+from ..vocabulary import LOWER_BOUNDS
+from . import assess as A
+from .assess import INCONSISTENT, SECOND_LOOK, Finding
+from .kinds import hedged, name, place, step
+
+
+@dataclass(frozen=True)
+class Raised:
+    """One question a detector raises.
+
+    Attributes
+    ----------
+    id : str
+        Stable, readable id (``part-whole-pd-participants``).
+    detector : str
+        The detector's name.
+    description : str
+        The question, in one line.
+    inputs : list of str
+        The figure ids involved.
+    unit : str
+        Unit of the finding's computed and stated values.
+    finding : Finding
+        Verdict, numbers, explanation and details.
+    settle : str
+        What would settle the question.
+    strength : float
+        From 0 to 1: how strongly the numbers point at a problem; ranks
+        findings of the same verdict.
+    """
+
+    id: str
+    detector: str
+    description: str
+    inputs: list[str]
+    unit: str
+    finding: Finding
+    settle: str
+    strength: float = 0.5
+    extra: dict = field(default_factory=dict, compare=False)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+
+
+def _periods_match(a: str, b: str) -> bool:
+    return str(a) == str(b)
+
+
+def _statements(figures: pd.DataFrame, metric: str, period: str | None = None) -> pd.DataFrame:
+    """The rows stating ``metric`` (in ``period``), one per distinct value and hedge."""
+    rows = figures[figures["metric"] == metric]
+    if period is not None:
+        rows = rows[rows["period"] == period]
+    return rows.drop_duplicates(subset=["value", "qualifier"])
+
+
+def _all_say(figures: pd.DataFrame, ids: list[str]) -> str:
+    return "; ".join(f"{hedged(figures, i)} ({name(figures, i)}, {place(figures, i)})" for i in ids)
+
+
+# --------------------------------------------------------------------------
+# Granularity (GRIM)
+# --------------------------------------------------------------------------
+def smallest_base(pct: float, step: float, limit: int = 1000) -> int | None:
+    """The fewest people whose whole-number share rounds to ``pct`` at precision ``step``.
+
+    Examples
+    --------
+    >>> smallest_base(90.9, 0.1)  # 10 of 11
+    11
+    >>> smallest_base(50, 1)
+    2
+    """
+    lo, hi = pct - step / 2, pct + step / 2
+    for n in range(1, limit + 1):
+        k = math.ceil(lo * n / 100 - 1e-9)
+        if k <= n and 100 * k / n <= hi + 1e-9:
+            return n
+    return None
+
+
+def granularity(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
+    """Percentages that no whole number of the stated head-count can give."""
+    out: list[Raised] = []
+    unanimous_min = float(params.get("unanimous_min_base", 20))
+    small_max = int(params.get("small_base_max", 20))
+    percents = figures[figures["unit"] == "percent"].drop_duplicates(subset=["metric", "value"])
+    for pid, p in percents.iterrows():
+        pct, pstep = float(p["value"]), step(figures, pid)
+        whole = str(p.get("part_of", "") or "")
+        bases = _statements(figures, whole, p["period"]) if whole else figures.iloc[0:0]
+        bases = bases[bases["unit"] == "count"]
+        if whole and len(bases):
+            for bid, b in bases.iterrows():
+                count, q = float(b["value"]), str(b["qualifier"])
+                f = A.assess_whole_count(pct, count, step=pstep, count_qualifier=q)
+                if f.verdict == INCONSISTENT:
+                    verdict = INCONSISTENT if q == "exact" else SECOND_LOOK
+                    out.append(Raised(
+                        f"granularity-{_slug(p['metric'])}", "granularity",
+                        f"{p['label']}: a whole number of the {name(figures, bid)}?",
+                        [pid, bid], "percent",
+                        Finding(verdict, f.computed, f.stated, f.explanation,
+                                {"percent": pct, "base": count, "step": pstep}),
+                        "the number of people who answered, and how many gave each answer",
+                        0.9 if verdict == INCONSISTENT else 0.6))
+                    break
+                if pct in (0.0, 100.0) and count >= unanimous_min:
+                    f = A.assess_extreme_rate(pct, count, base_qualifier=q, what=name(figures, bid))
+                    out.append(Raised(
+                        f"unanimous-{_slug(p['metric'])}", "granularity",
+                        f"{p['label']}: unanimous among {hedged(figures, bid)}?", [pid, bid], "percent",
+                        Finding(SECOND_LOOK, count, pct, f.explanation, {"percent": pct, "base": count}),
+                        "the number who answered the question", 0.45))
+                    break
+        elif not whole and pstep < 1:
+            n = smallest_base(pct, pstep)
+            if n is not None and n <= small_max:
+                k = math.ceil((pct - pstep / 2) * n / 100 - 1e-9)
+                out.append(Raised(
+                    f"small-base-{_slug(p['metric'])}", "granularity",
+                    f"{p['label']}: how many people is it a percentage of?", [pid], "percent",
+                    Finding(SECOND_LOOK, float(n), pct,
+                            f"The report prints {fmt_number(pct, 'percent', 1)} without the number of people it "
+                            f"is a percentage of. Its precision fits a group as small as {n}: {k} of {n} is "
+                            f"{fmt_number(100 * k / n, 'percent', 2)}. A rate that precise over so few people "
+                            f"moves by {fmt_number(100 / n, 'percent', 1)} with each person.",
+                            {"percent": pct, "smallest_base": n, "of_smallest": k}),
+                    "the number of people the rate is computed over", 0.3))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Copy errors
+# --------------------------------------------------------------------------
+def significant_digits(value: float, as_written: str) -> int:
+    """Digits a printed figure carries, trailing zeros of whole numbers aside.
+
+    Examples
+    --------
+    >>> significant_digits(722, "722"), significant_digits(16500, "16,500"), significant_digits(4.7, "4.7/5")
+    (3, 3, 2)
+    """
+    if float(value).is_integer() and step_of(as_written) == 1:
+        return len(str(int(abs(value))).rstrip("0")) or 1
+    digits = re.search(r"\d[\d,]*(?:\.\d+)?", as_written)
+    return len(digits.group(0).replace(",", "").replace(".", "").strip("0")) if digits else 1
+
+
+def copy_error(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
+    """The same precise figure stated for quantities of different topics."""
+    min_digits = int(params.get("min_significant_digits", 3))
+    out: list[Raised] = []
+    f = figures.copy()
+    f["digits"] = [significant_digits(v, w) for v, w in zip(f["value"], f["as_written"])]
+    precise = f[f["digits"] >= min_digits]
+    # How many matches chance alone would give: pairs of distinct precise figures
+    # of one unit and digit count, each matching with odds 1 in the number of such values.
+    firsts = precise.drop_duplicates(subset=["metric"])
+    for (unit, value), group in precise.groupby(["unit", "value"], sort=False):
+        metrics = list(dict.fromkeys(group["metric"]))
+        topics = set(group["topic"])
+        if len(metrics) < 2 or len(topics) < 2:
+            continue
+        ids = list(group.index)
+        d = int(group["digits"].iloc[0])
+        magnitude = len(str(int(abs(value)))) if float(value).is_integer() else d
+        peers = firsts[(firsts["unit"] == unit)
+                       & (firsts["value"].map(lambda v: len(str(int(abs(v)))) if float(v).is_integer() else 0)
+                          == magnitude)]
+        n = len(peers)
+        space = 9 * 10 ** (magnitude - 1) if float(value).is_integer() else 10 ** d
+        expected = n * (n - 1) / 2 / space
+        firsts_ids = [group.index[list(group["metric"]).index(m)] for m in metrics]
+        explanation = (
+            f"The report prints {fmt_number(value, unit)} for {len(metrics)} quantities that have nothing to do "
+            f"with each other: {_all_say(figures, firsts_ids)}. A figure with {d} significant digits repeated "
+            f"across topics is what a copied cell looks like. Chance could do it too: among the report's {n} "
+            f"distinct {magnitude}-digit figures in this unit, about {fmt_number(expected, digits=2)} pairs "
+            f"would match by chance, so this is a question for the sources, not proof.")
+        out.append(Raised(
+            f"copy-{_slug(fmt_number(value, unit))}", "copy_error",
+            f"The same {fmt_number(value, unit)} for {len(metrics)} unrelated quantities", ids, unit,
+            Finding(SECOND_LOOK, float(len(metrics)), float(value), explanation,
+                    {"value": float(value), "metrics": metrics, "expected_by_chance": expected,
+                     "peers": n, "digits": d}),
+            "each figure's source record",
+            min(0.95, 0.6 + 0.05 * len(ids) + 0.05 * (d - min_digits) - 0.1 * expected)))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Parts and wholes
+# --------------------------------------------------------------------------
+def part_whole(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
+    """Parts declared with ``part_of`` against every statement of their whole, across sections."""
+    out: list[Raised] = []
+    parts_all = figures[(figures["part_of"].fillna("") != "")]
+    for (whole_metric, period), parts in parts_all.groupby(["part_of", "period"], sort=False):
+        wholes = _statements(figures, whole_metric, period)
+        if wholes.empty:
+            continue
+        w_unit = str(wholes["unit"].iloc[0])
+        parts = parts[parts["unit"] == w_unit]
+        if parts.empty:
+            continue
+        # One statement per part metric: the largest, the hedge deciding a tie ("over 400" > "400").
+        parts = parts.assign(_lb=parts["qualifier"].isin(LOWER_BOUNDS)).sort_values(
+            ["value", "_lb"], ascending=False).drop_duplicates(subset=["metric"])
+        worst: tuple[str, Finding, str, str] | None = None
+        for wid, w in wholes.iterrows():
+            for pid, p in parts.iterrows():
+                f = A.assess_at_most(p["value"], w["value"], part_qualifier=p["qualifier"],
+                                     whole_qualifier=w["qualifier"], unit=w_unit,
+                                     part_name=name(figures, pid), whole_name=name(figures, wid))
+                if f.verdict != A.CONSISTENT:
+                    if worst is None or (f.verdict == INCONSISTENT and worst[1].verdict != INCONSISTENT) or \
+                            (f.verdict == worst[1].verdict and p["value"] / w["value"] > worst[3]):
+                        worst = (pid, f, wid, p["value"] / w["value"])
+        total = math.fsum(parts["value"])
+        wid0 = wholes.index[0]
+        w0 = float(wholes["value"].iloc[0])
+        others = ", ".join(f"{hedged(figures, i)} {name(figures, i)} ({place(figures, i)})" for i in parts.index)
+        details = {"whole": w0, "parts_total": total, "largest_part": float(parts["value"].max()),
+                   "parts": {i: float(v) for i, v in parts["value"].items()}}
+        if worst is not None:
+            pid, f, wid, ratio = worst
+            verdict = f.verdict
+            explanation = f.explanation + (
+                f" Both are stated in {place(figures, wid)}." if place(figures, wid) == place(figures, pid)
+                else f" The whole is stated in {place(figures, wid)}, the part in {place(figures, pid)}.")
+            if len(parts) > 1:
+                explanation += (f" Together the {len(parts)} parts the report names come to "
+                                f"{fmt_number(total, w_unit)}: {others}.")
+            strength = min(1.0, 0.5 + 0.3 * min(ratio - 1, 1) + (0.2 if verdict == INCONSISTENT else 0))
+            inputs = [wid, *parts.index]
+        else:
+            continue
+        out.append(Raised(
+            f"part-whole-{_slug(whole_metric)}", "part_whole",
+            f"Parts stated across the report against the {name(figures, wid0)}",
+            inputs, w_unit, Finding(verdict, w0, float(parts["value"].max()), explanation, details),
+            "what the whole counts, and whether each part is included in it", strength))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Hedges
+# --------------------------------------------------------------------------
+def _range(v: float, q: str, step_: float, whole_numbers: bool) -> tuple[float, float]:
+    """The values a statement allows, closed; counts move to whole numbers."""
+    b = A.bounds(v, q, step_)
+    lo, hi = b.lo, b.hi
+    if whole_numbers:
+        lo = math.floor(lo) + 1 if b.lo_open and float(lo).is_integer() else math.ceil(lo - 1e-9)
+        hi = hi if math.isinf(hi) else (math.ceil(hi) - 1 if b.hi_open and float(hi).is_integer()
+                                        else math.floor(hi + 1e-9))
+    return lo, hi
+
+
+def hedges(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
+    """Hedges that contradict across restatements, and hedges on exact-looking counts."""
+    out: list[Raised] = []
+    dropped: list[tuple[str, str]] = []
+    for (metric, period), group in figures.groupby(["metric", "period"], sort=False):
+        if len(group) < 2 or group["value"].nunique() != 1:
+            continue  # different values are the restatement detector's question
+        whole_numbers = group["unit"].iloc[0] == "count"
+        ranges = {i: _range(float(r["value"]), r["qualifier"], step(figures, i), whole_numbers)
+                  for i, r in group.iterrows()}
+        ids = list(group.index)
+        clash = [(a, b) for k, a in enumerate(ids) for b in ids[k + 1:]
+                 if max(ranges[a][0], ranges[b][0]) > min(ranges[a][1], ranges[b][1])]
+        if not clash:
+            continue
+        a, b = clash[0]
+        bare = [i for i in (a, b) if figures.at[i, "qualifier"] == "exact"]
+        if bare:
+            hedged_id = b if bare[0] == a else a
+            dropped.append((bare[0], hedged_id))
+            continue
+        out.append(Raised(
+            f"hedge-clash-{_slug(metric)}", "hedges", f"{group['label'].iloc[0]}: hedges that cannot both hold",
+            ids, str(group["unit"].iloc[0]),
+            Finding(INCONSISTENT, float(group["value"].iloc[0]), float(group["value"].iloc[0]),
+                    f"The report says {hedged(figures, a)} in {place(figures, a)} and {hedged(figures, b)} in "
+                    f"{place(figures, b)}: no value is both, so one hedge is wrong.",
+                    {"ranges": {i: list(ranges[i]) for i in (a, b)}}),
+            "the exact figure", 0.8))
+    if dropped:
+        ids = [i for pair in dropped for i in pair]
+        listing = "; ".join(f"{fmt_number(figures.at[b, 'value'], figures.at[b, 'unit'])} in {place(figures, b)} "
+                            f"but {hedged(figures, h)} in {place(figures, h)}" for b, h in dropped)
+        out.append(Raised(
+            "hedge-dropped", "hedges", "Figures stated flat in one place and hedged in another",
+            ids, "count",
+            Finding(SECOND_LOOK, float(len(dropped)), None,
+                    f"{len(dropped)} figures are printed bare in one place and hedged in another: {listing}. "
+                    f"Read literally, a count of exactly N is not 'over N'; one of each pair is loose, and a "
+                    f"reader of the bare figure takes it as exact.",
+                    {"pairs": [list(p) for p in dropped], "count": len(dropped)}),
+            "the exact counts behind the rounded figures", 0.35))
+    multiple = int(params.get("round_multiple", A.ROUND_MULTIPLE))
+    seen: set[str] = set()
+    for fid, r in figures[figures["unit"] == "count"].iterrows():
+        v, q = float(r["value"]), str(r["qualifier"])
+        if r["metric"] in seen or q == "exact" or not (v.is_integer() and v >= multiple and v % multiple):
+            continue
+        seen.add(r["metric"])
+        f = A.assess_hedge(v, q)
+        out.append(Raised(
+            f"hedge-exact-{_slug(r['metric'])}", "hedges", f"{r['label']}: an exact-looking count with a hedge",
+            [fid], "count", Finding(SECOND_LOOK, None, v, f.explanation, {"value": v, "qualifier": q}),
+            "the exact count", 0.45 + 0.05 * min(significant_digits(v, str(r["as_written"])) - 2, 2)))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Restatements
+# --------------------------------------------------------------------------
+def restatement(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
+    """One quantity (a metric in one period) stated with different values."""
+    out: list[Raised] = []
+    for (metric, period), group in figures.groupby(["metric", "period"], sort=False):
+        if len(group) < 2 or group["value"].nunique() == 1:
+            continue
+        ids = list(group.index)
+        f = A.assess_restatement([float(v) for v in group["value"]], list(group["qualifier"]),
+                                 [place(figures, i) for i in ids], steps=[step(figures, i) for i in ids],
+                                 unit=str(group["unit"].iloc[0]))
+        out.append(Raised(
+            f"restated-{_slug(metric)}", "restatement", f"{group['label'].iloc[0]}: one quantity, different values",
+            ids, str(group["unit"].iloc[0]), f, "which value is right",
+            0.9 if f.verdict == INCONSISTENT else 0.6))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Per unit
+# --------------------------------------------------------------------------
+def per_unit(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
+    """Counts spread over units (``per``) that give fewer than one per unit."""
+    out: list[Raised] = []
+    spread = figures[figures["per"].fillna("") != ""].drop_duplicates(subset=["metric", "per"])
+    for fid, r in spread.iterrows():
+        units = _statements(figures, r["per"], r["period"])
+        for uid, u in units.iterrows():
+            rate = float(r["value"]) / float(u["value"])
+            if rate >= 1:
+                continue
+            short = float(u["value"]) - float(r["value"])
+            out.append(Raised(
+                f"per-unit-{_slug(r['metric'])}", "per_unit",
+                f"{r['label']}: fewer than one per unit of the {name(figures, uid)}", [fid, uid], "per_unit",
+                Finding(SECOND_LOOK, rate, 1.0,
+                        f"The report relates {hedged(figures, fid)} {name(figures, fid)} to "
+                        f"{hedged(figures, uid)} {name(figures, uid)}: {fmt_number(rate, digits=2)} for each of the {name(figures, uid)}, so at "
+                        f"least {fmt_number(short)} of the {name(figures, uid)} have none of their own.",
+                        {"per_unit": rate, "without": short}),
+                "how the count is spread over the units", 0.3 + 0.3 * (1 - rate)))
+            break
+    return out
+
+
+# --------------------------------------------------------------------------
+# Growth without a base
+# --------------------------------------------------------------------------
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u201c\"•])|\s•\s")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of the text's sentences (bullets count as sentence breaks)."""
+    spans, start = [], 0
+    for m in _SENTENCE.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+#: Units whose figures can grow or be compared with a standard.
+_LEVEL_UNITS = ("count", "usd", "percent")
+
+
+def _claims(sentence: str, offset: int, rows: pd.DataFrame, figures: pd.DataFrame, text: str,
+            words: dict, window: int) -> list[tuple[str, str, list[str]]]:
+    """Claim words of a sentence with the figures printed within ``window`` words of them."""
+    at: dict[str, int] = {}
+    for fid, r in rows.iterrows():
+        if r["unit"] not in _LEVEL_UNITS:
+            continue
+        start = locate(str(r["quote"]), text)[0]
+        inner = text.find(str(r["as_written"]), start)
+        at[fid] = len(text[offset:inner if inner >= 0 else start].split())
+    found = []
+    for kind, ws in words.items():
+        for w in ws:
+            for m in re.finditer(rf"\b{re.escape(w)}\b", sentence.lower()):
+                pos = len(sentence[:m.start()].split())
+                near = [fid for fid, p in at.items() if abs(p - pos) <= window]
+                if near:
+                    found.append((kind, w, near))
+    seen: set[str] = set()
+    out = []
+    for kind, w, near in found:  # one claim per figure, the first word that makes it
+        near = [i for i in near if i not in seen]
+        if near:
+            seen.update(near)
+            out.append((kind, w, near))
+    return out
+
+
+def growth(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
+    """Growth or comparisons the report claims without the base they need."""
+    words: dict = params.get("claim_words", {})
+    weights: dict = params.get("claim_weights", {})
+    spans = sentences(text)
+    where: dict[int, list[str]] = {}
+    for fid, r in figures.iterrows():
+        hits = locate(str(r["quote"]), text)
+        if len(hits) != 1:
+            continue
+        k = next((i for i, (a, b) in enumerate(spans) if a <= hits[0] < b), None)
+        if k is not None:
+            where.setdefault(k, []).append(fid)
+    periods = figures.groupby("metric")["period"].nunique()
+    window = int(params.get("window_words", 8))
+    claims: dict[str, list[tuple[str, list[str]]]] = {}
+    out: list[Raised] = []
+    for k, ids in sorted(where.items()):
+        sentence = text[spans[k][0]:spans[k][1]]
+        rows = figures.loc[ids]
+        if any(periods.get(m, 1) > 1 for m in rows["metric"]):
+            continue  # a base year is stated: a declared relation checks it
+        changes = rows[rows["unit"] == "percent_change"]
+        if len(changes):
+            parts, starts = [], {}
+            for cid, c in changes.iterrows():
+                level = _statements(figures, str(c["part_of"] or ""), c["period"]) if c["part_of"] else None
+                rate = fmt_number(float(c["value"]), "percent_change", 1)
+                if level is not None and len(level):
+                    lid = level.index[0]
+                    start = float(level["value"].iloc[0]) / (1 + float(c["value"]) / 100)
+                    starts[cid] = start
+                    parts.append(f"{rate} ({name(figures, cid)}) to {hedged(figures, lid)}, which implies a start "
+                                 f"of about {fmt_number(start)} that the report never prints")
+                else:
+                    parts.append(f"{rate} ({name(figures, cid)}) with neither the start nor the end value")
+            out.append(Raised(
+                f"growth-{_slug(changes.index[0])}", "growth",
+                f"Growth rates without a starting value: {', '.join(changes['label'])}", list(changes.index),
+                "percent_change",
+                Finding(SECOND_LOOK, None, float(changes["value"].iloc[0]),
+                        f"The report gives {len(changes)} rate{'s' if len(changes) > 1 else ''} of growth in one "
+                        f"sentence: {'; '.join(parts)}. Without the earlier values none can be checked from the "
+                        f"report.", {"rates": {i: float(v) for i, v in changes["value"].items()},
+                                     "implied_starts": starts}),
+                "the previous year's values", 0.55 + 0.05 * min(len(changes), 3)))
+        else:
+            found = _claims(sentence, spans[k][0], rows, figures, text, words, window)
+            for kind, word, near in found:
+                claims.setdefault(kind, []).append((word, near))
+    for kind, items in claims.items():
+        what = {"comparison": "a comparison", "expansion": "an expansion"}.get(kind, "growth")
+        ids = [i for _, near in items for i in near]
+        listing = "; ".join(f"'{word}' with " + " and ".join(f"{hedged(figures, i)} {name(figures, i)}"
+                                                              for i in near) for word, near in items)
+        many = len(items) > 1
+        out.append(Raised(
+            f"claim-{kind}-{_slug(ids[0])}", "growth",
+            f"{what[:1].upper() + what[1:]} claimed without a base"
+            + (f" ({len(items)} sentences)" if many else f": {figures.at[ids[0], 'label']}"),
+            ids, str(figures.at[ids[0], "unit"]),
+            Finding(SECOND_LOOK, None, float(len(items)),
+                    f"{len(items)} sentence{'s' if many else ''} claim{'' if many else 's'} {what} next to a "
+                    f"figure but give{'' if many else 's'} no earlier value or standard to compare with: "
+                    f"{listing}. The claim{'s' if many else ''} cannot be checked from the report.",
+                    {"claims": [[w, list(n)] for w, n in items], "claim": kind}),
+            "the earlier figure or the standard compared with", float(weights.get(kind, 0.3))))
+    return out
+
+
+#: Every detector, in the order the audit runs and lists them.
+DETECTORS: dict[str, Callable[[pd.DataFrame, str, dict], list[Raised]]] = {
+    "granularity": granularity,
+    "copy_error": copy_error,
+    "part_whole": part_whole,
+    "hedges": hedges,
+    "restatement": restatement,
+    "per_unit": per_unit,
+    "growth": growth,
+}

@@ -1,0 +1,219 @@
+"""Load and validate ``data/audit_relations.yml``: the relations and the detectors' settings.
+
+The file has two parts. ``relations`` is a list; each relation has an
+``id``, a ``kind`` (one of :data:`~lacoe_report.core.audit.kinds.KINDS`), a
+one-line ``description``, ``inputs`` (the kind's roles, each a figure id or
+a list of ids) and optional ``params``. ``detectors`` maps each detector to
+its settings. Every problem is reported in one plain message per problem,
+with the file, the line and the field, and loading stops with all of them.
+
+Examples
+--------
+>>> text = '''
+... relations:
+...   - id: a-sum
+...     kind: summ
+...     description: Parts add up
+...     inputs: {parts: [x], total: y}
+... '''
+>>> try:
+...     load_text(text, figure_ids={"x", "y"}, path="rel.yml")
+... except SpecError as err:
+...     print(err)
+rel.yml: 1 problem
+  rel.yml, line 4, field 'kind': unknown kind 'summ'; use one of sum, shares_sum, share, growth, same_quantity, listed_count, at_most, rating_scale, per_unit
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .kinds import KINDS
+
+#: The fields every relation has, and the ones it may have.
+REQUIRED = ("id", "kind", "description", "inputs")
+OPTIONAL = ("params",)
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class SpecError(ValueError):
+    """The relations file has problems; the message lists each with file, line and field."""
+
+    def __init__(self, path: str, problems: list[str]):
+        self.path, self.problems = path, problems
+        n = len(problems)
+        super().__init__(f"{path}: {n} problem{'s' if n != 1 else ''}\n" + "\n".join(f"  {p}" for p in problems))
+
+
+@dataclass(frozen=True)
+class RelationSpec:
+    """One declared relation, validated.
+
+    Attributes
+    ----------
+    id, kind, description : str
+    inputs : dict
+        Role -> figure id (``one`` roles) or list of figure ids (``many`` roles).
+    params : dict
+    line : int
+        Where it starts in the file, for messages.
+    """
+
+    id: str
+    kind: str
+    description: str
+    inputs: dict
+    params: dict = field(default_factory=dict)
+    line: int = 0
+
+    @property
+    def figure_ids(self) -> list[str]:
+        """Every figure id the relation names, in role order."""
+        out: list[str] = []
+        for ids in self.inputs.values():
+            out.extend([ids] if isinstance(ids, str) else ids)
+        return out
+
+
+@dataclass(frozen=True)
+class Spec:
+    """The whole file: relations in order, and each detector's settings."""
+
+    relations: list[RelationSpec]
+    detectors: dict
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _mapping(node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    return {k.value: (k, v) for k, v in node.value}
+
+
+def load_text(text: str, *, figure_ids: set[str], path: str = "audit_relations.yml") -> Spec:
+    """Parse and validate the relations file's text.
+
+    Parameters
+    ----------
+    text : str
+        The YAML text.
+    figure_ids : set of str
+        The ids of the figures table; every input must be one of them.
+    path : str
+        How messages name the file.
+
+    Raises
+    ------
+    SpecError
+        With one line per problem: file, line, field and what is expected.
+    """
+    problems: list[str] = []
+
+    def problem(node: yaml.Node | None, fieldname: str, message: str) -> None:
+        where = f"line {_line(node)}, " if node is not None else ""
+        problems.append(f"{path}, {where}field '{fieldname}': {message}")
+
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = f"line {mark.line + 1}: " if mark else ""
+        raise SpecError(path, [f"{path}, {line}not valid YAML ({getattr(err, 'problem', err)})"]) from None
+    if root is None or not isinstance(root, yaml.MappingNode):
+        raise SpecError(path, [f"{path}: the file must be a mapping with 'relations' (and 'detectors')"])
+    top = _mapping(root)
+    for key in top:
+        if key not in ("relations", "detectors"):
+            problem(top[key][0], key, "unknown section; use relations or detectors")
+    detectors = yaml.safe_load(yaml.serialize(top["detectors"][1])) if "detectors" in top else {}
+    relations: list[RelationSpec] = []
+    if "relations" not in top:
+        problem(root, "relations", "missing: a list of relations")
+        raise SpecError(path, problems)
+    seq = top["relations"][1]
+    if not isinstance(seq, yaml.SequenceNode):
+        problem(seq, "relations", "a list of relations")
+        raise SpecError(path, problems)
+    seen: dict[str, int] = {}
+    for item in seq.value:
+        if not isinstance(item, yaml.MappingNode):
+            problem(item, "relations", "each relation is a mapping with id, kind, description and inputs")
+            continue
+        fields = _mapping(item)
+        plain = {k: yaml.safe_load(yaml.serialize(v)) for k, (_, v) in fields.items()}
+        for key, (knode, _) in fields.items():
+            if key not in REQUIRED + OPTIONAL:
+                problem(knode, key, f"unknown field; a relation has {', '.join(REQUIRED + OPTIONAL)}")
+        missing = [f for f in REQUIRED if f not in fields or plain[f] in (None, "")]
+        for f in missing:
+            problem(fields[f][1] if f in fields else item, f, "missing; every relation needs it")
+        rid = plain.get("id")
+        if "id" in fields and isinstance(rid, str):
+            if not _ID.match(rid):
+                problem(fields["id"][1], "id", f"{rid!r} is not lower-case words joined by hyphens")
+            if rid in seen:
+                problem(fields["id"][1], "id", f"duplicate id {rid!r} (first on line {seen[rid]})")
+            seen.setdefault(rid, _line(fields["id"][1]))
+        kind = KINDS.get(plain.get("kind")) if isinstance(plain.get("kind"), str) else None
+        if "kind" in fields and plain.get("kind") and kind is None:
+            problem(fields["kind"][1], "kind", f"unknown kind {plain.get('kind')!r}; use one of {', '.join(KINDS)}")
+        inputs: dict = {}
+        if kind is not None and "inputs" in fields:
+            inode = fields["inputs"][1]
+            if not isinstance(inode, yaml.MappingNode):
+                problem(inode, "inputs", f"a mapping of roles: {', '.join(kind.roles)}")
+            else:
+                given = _mapping(inode)
+                for role, (rnode, vnode) in given.items():
+                    if role not in kind.roles:
+                        problem(rnode, f"inputs.{role}", f"unknown role for kind {kind.name}; "
+                                                         f"use {', '.join(kind.roles)}")
+                        continue
+                    ids = yaml.safe_load(yaml.serialize(vnode))
+                    many = kind.roles[role] == "many"
+                    if isinstance(ids, str):
+                        ids = [ids] if many else ids
+                    elif not many or not isinstance(ids, list) or not ids or \
+                            not all(isinstance(i, str) for i in ids):
+                        problem(vnode, f"inputs.{role}",
+                                "a list of figure ids" if many else "one figure id")
+                        continue
+                    for figure_id in ([ids] if isinstance(ids, str) else ids):
+                        if figure_id not in figure_ids:
+                            problem(vnode, f"inputs.{role}", f"unknown figure id {figure_id!r}")
+                    inputs[role] = ids
+                for role in kind.roles:
+                    if role not in given and role not in kind.optional:
+                        problem(inode, f"inputs.{role}", f"missing; kind {kind.name} needs it")
+        params = plain.get("params") or {}
+        if kind is not None:
+            if not isinstance(params, dict):
+                problem(fields["params"][1], "params", "a mapping of parameters")
+                params = {}
+            for pname, pvalue in params.items():
+                pnode = _mapping(fields["params"][1])[pname][0]
+                expected = kind.params.get(pname)
+                if expected is None:
+                    allowed = ", ".join(kind.params) or "none"
+                    problem(pnode, f"params.{pname}", f"unknown parameter for kind {kind.name}; use {allowed}")
+                elif expected is float and not isinstance(pvalue, (int, float)) or \
+                        expected is not float and not isinstance(pvalue, expected):
+                    problem(pnode, f"params.{pname}", f"a {expected.__name__}")
+            if kind.name == "listed_count" and "items" not in params:
+                problem(fields.get("params", (None, item))[1], "params.items", "missing; the items the report lists")
+        if kind is not None and isinstance(rid, str) and not missing:
+            relations.append(RelationSpec(rid, kind.name, str(plain["description"]), inputs, dict(params),
+                                          _line(item)))
+    if problems:
+        raise SpecError(path, problems)
+    return Spec(relations, detectors or {})
+
+
+def load(path: Path, *, figure_ids: set[str]) -> Spec:
+    """Load the relations file at ``path`` (see :func:`load_text`)."""
+    from ..paths import shown
+    return load_text(path.read_text(encoding="utf-8"), figure_ids=figure_ids, path=shown(path))

@@ -35,7 +35,7 @@ def copy_repo(root: Path, toc: str | None = None) -> Path:
     list are removed (a smaller book that still obeys every house rule).
     """
     # copy2 keeps file times: make must see the shared venv as newer than the pins
-    shutil.copytree(PROJ_ROOT, root, ignore=NOT_COPIED, copy_function=shutil.copy2)
+    shutil.copytree(PROJ_ROOT, root, ignore=NOT_COPIED, copy_function=shutil.copy2, symlinks=True)
     # The scratch venv borrows the real one's interpreter and packages, with a stamp
     # of its own, so make never installs into the shared environment from here.
     venv = root / ".venv"

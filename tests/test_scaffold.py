@@ -2,7 +2,11 @@
 import subprocess
 import sys
 
+import pytest
+
 from conftest import copy_repo, environment, make
+
+pytestmark = pytest.mark.slow  # builds scratch copies of the book: make test, not make check
 
 SMALL_TOC = """format: jb-book
 root: chapters/intro

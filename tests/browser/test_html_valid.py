@@ -16,6 +16,8 @@ import pytest
 
 from lacoe_report.core.paths import PROJ_ROOT
 
+pytestmark = pytest.mark.slow  # builds the book and runs Java: make test, not make check
+
 VNU_JAR = PROJ_ROOT / ".cache" / "vnu" / "vnu.jar"
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -81,7 +82,9 @@ def _constraints(column) -> dict:
             out["pattern"] = stats["pattern"].removeprefix("^").removesuffix("$")
         elif check.name == "isin":
             out["enum"] = list(stats["allowed_values"])
-        if check.name in ("str_length", "str_matches", "isin"):
+        # A rule that an empty cell passes (an optional column) does not make the field required.
+        empty_allowed = check.name == "str_matches" and re.fullmatch(stats["pattern"], "") is not None
+        if check.name in ("str_length", "str_matches", "isin") and not empty_allowed:
             out["required"] = True
     if column.unique:
         out["unique"] = True

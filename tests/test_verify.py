@@ -8,7 +8,7 @@ def test_an_edited_figure_is_named_with_every_number_it_moves_and_nothing_else(f
     figures_file.set("ach_da_attendance", "value", "10630")
     after = verify._rows(figures_file.path.read_text(encoding="utf-8"))
     committed = ledger.read()
-    paragraph = verify.what_changed(committed, before, after)
+    paragraph = verify.what_changed(ledger.moved(committed, after), before, after)
     lines = paragraph.splitlines()
     assert lines[0].startswith("1 figure(s) of data/report_figures.csv changed")
     assert lines[1] == "  ach_da_attendance: value 10603 -> 10630"
@@ -22,4 +22,4 @@ def test_an_edited_figure_is_named_with_every_number_it_moves_and_nothing_else(f
 
 def test_nothing_changed_prints_nothing():
     rows = verify._rows(FIGURES_CSV.read_text(encoding="utf-8-sig"))
-    assert verify.what_changed(ledger.read(), rows, rows) == ""
+    assert verify.what_changed(ledger.moved(ledger.read(), rows), rows, rows) == ""

@@ -121,6 +121,17 @@ def is_numeric(row) -> bool:
     return row["unit"] != "text" and _formula.NUMBER.fullmatch(str(row["value"]).strip()) is not None
 
 
+def _evaluated(frame: pd.DataFrame, table=None, skip=frozenset()):
+    """Each numeric row with what its formula gives over ``table`` (None and the error when it cannot)."""
+    for _, row in frame.iterrows():
+        if row["chapter"] in skip or not is_numeric(row):
+            continue
+        try:
+            yield row, _formula.evaluate(row["formula"], table), None
+        except (_formula.FormulaError, ArithmeticError, TypeError) as error:
+            yield row, None, error
+
+
 def recheck(frame: pd.DataFrame, table=None, skip=frozenset()) -> list[str]:
     """Re-evaluate every numeric row's formula from the data alone; one line per row that fails.
 
@@ -129,15 +140,10 @@ def recheck(frame: pd.DataFrame, table=None, skip=frozenset()) -> list[str]:
     ``data/report_figures.csv``); chapters in ``skip`` are left out.
     """
     failures = []
-    for _, row in frame.iterrows():
-        if row["chapter"] in skip or not is_numeric(row):
-            continue
-        try:
-            result = _formula.evaluate(row["formula"], table)
-        except (_formula.FormulaError, ArithmeticError, TypeError) as error:
+    for row, result, error in _evaluated(frame, table, skip):
+        if error is not None:
             failures.append(f"{row['chapter']}/{row['key']}: cannot evaluate {row['formula']!r} ({error})")
-            continue
-        if not _formula.agrees(result, row["value"]):
+        elif not _formula.agrees(result, row["value"]):
             failures.append(f"{row['chapter']}/{row['key']}: {row['formula']} gives {result!r}, "
                             f"the ledger says {row['value']}")
     return failures
@@ -169,14 +175,8 @@ def moved(frame: pd.DataFrame, table=None) -> pd.DataFrame:
         ``old_value``/``new_value``.
     """
     rows = []
-    for _, row in frame.iterrows():
-        if not is_numeric(row):
-            continue
-        try:
-            result = _formula.evaluate(row["formula"], table)
-        except (_formula.FormulaError, ArithmeticError, TypeError):
-            continue
-        if not _formula.agrees(result, row["value"]):
+    for row, result, error in _evaluated(frame, table):
+        if error is None and not _formula.agrees(result, row["value"]):
             rows.append({"chapter": row["chapter"], "key": row["key"], "inputs": row["inputs"],
                          "old": row["text"], "new": reformat(row, result),
                          "old_value": row["value"], "new_value": result})

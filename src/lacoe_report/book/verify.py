@@ -92,10 +92,12 @@ def _moved_text(row) -> str:
     return f"{row.old} (printed the same; exact value {float(row.old_value):.6g} -> {float(row.new_value):.6g})"
 
 
-def what_changed(committed_ledger: pd.DataFrame, before: list[dict] | None, after: list[dict]) -> str:
-    """The first paragraph of ``make verify``: figures changed, and for each the published numbers that moved."""
+def what_changed(moved: pd.DataFrame, before: list[dict] | None, after: list[dict]) -> str:
+    """The first paragraph of ``make verify``: figures changed, and for each the published numbers that moved.
+
+    ``moved`` is :func:`lacoe_report.book.ledger.moved` of the committed ledger over ``after``.
+    """
     changes = changed_figures(before, after) if before is not None else []
-    moved = ledger.moved(committed_ledger, after)
     if not changes and moved.empty:
         return ""
     lines = []
@@ -124,7 +126,8 @@ def main() -> None:
     committed_ledger = ledger.read(LEDGER_CSV)
     now = _rows(FIGURES_CSV.read_text(encoding="utf-8-sig"))
     failed = False
-    paragraph = what_changed(committed_ledger, committed_figures(), now)
+    moved = ledger.moved(committed_ledger, now)
+    paragraph = what_changed(moved, committed_figures(), now)
     if paragraph:
         failed = True
         print(paragraph + "\n", flush=True)
@@ -141,7 +144,7 @@ def main() -> None:
     rechecked = ledger.recheck(committed_ledger, skip=ledger.NOT_YET_CONVERTED)
     numeric = sum(ledger.is_numeric(r) and r["chapter"] not in ledger.NOT_YET_CONVERTED
                   for _, r in committed_ledger.iterrows())
-    named = {f"{r.chapter}/{r.key}" for r in ledger.moved(committed_ledger, now).itertuples()} if paragraph else set()
+    named = {f"{r.chapter}/{r.key}" for r in moved.itertuples()}
     others = [line for line in rechecked if line.split(":", 1)[0] not in named]
     if rechecked:
         failed = True

@@ -5,7 +5,7 @@ A formula is a Python expression over figure ids (each stands for that row's
 parentheses, comparisons (``== != < <= > >=``; a true comparison counts 1 in a
 sum) and these functions only:
 
-``round_half_up(x, ndigits=0)``
+``round_half_up(x, digits=0)``
     ``x`` rounded to ``ndigits`` decimals, halves away from zero (through
     ``Decimal(repr(x))``, as the book's formats print).
 ``round``, ``abs``, ``min``, ``max``, ``sum``
@@ -42,23 +42,14 @@ import math
 import operator
 import re
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
 
+from .formats import round_half_up
 from .paths import FIGURES_CSV, shown
 
 #: A value that is a number, as the CSV files write them.
 NUMBER = re.compile(r"-?[\d.]+(e-?\d+)?")
 #: Slack, in steps, of floor_to and ceil_to: a quotient a hair under a whole step is that step.
 STEP_SLACK = 1e-9
-
-
-def round_half_up(x: float, ndigits: int = 0) -> float:
-    """``x`` rounded to ``ndigits`` decimals, halves away from zero.
-
-    >>> round_half_up(62.5), round_half_up(0.125, 2), round_half_up(-2.5)
-    (63.0, 0.13, -3.0)
-    """
-    return float(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-int(ndigits)), rounding=ROUND_HALF_UP))
 
 
 def floor_to(x: float, step: float) -> float:
@@ -85,7 +76,8 @@ def _rows(path: str) -> tuple[dict, ...]:
         return tuple(csv.DictReader(handle))
 
 
-def _table() -> tuple[dict, ...]:
+def figure_rows() -> tuple[dict, ...]:
+    """The rows of ``data/report_figures.csv`` as text, as every evaluator reads them (cached)."""
     return _rows(str(FIGURES_CSV))
 
 
@@ -196,7 +188,7 @@ def figure_ids(expression: str) -> list[str]:
 
 def figure_values(table=None) -> dict[str, float]:
     """Every figure id of ``report_figures.csv`` with a numeric value, as floats."""
-    rows = _table() if table is None else table
+    rows = figure_rows() if table is None else table
     return {row["id"]: float(row["value"]) for row in rows
             if NUMBER.fullmatch(row.get("value") or "")}
 
@@ -210,7 +202,7 @@ def evaluate(expression: str, table=None):
         When the expression leaves the grammar or names an unknown figure.
     """
     tree = parse(expression)
-    rows = _table() if table is None else table
+    rows = figure_rows() if table is None else table
     values = figure_values(rows)
     functions = {"round_half_up": round_half_up, "round": round, "abs": abs, "min": min, "max": max,
                  "sum": sum, "floor_to": floor_to, "ceil_to": ceil_to,

@@ -29,7 +29,7 @@ from myst_nb.ext.glue.roles import PasteTextRole
 from sphinx.util.docutils import SphinxDirective
 
 from ...core import formula
-from ...core.paths import FIGURES_CSV, LEDGER_CSV
+from ...core.paths import LEDGER_CSV
 from ...core.vocabulary import SECTION_WORDS
 
 #: The document of the ledger appendix.
@@ -101,8 +101,7 @@ def _ledger() -> list[dict]:
 
 
 def _figures() -> dict[str, dict]:
-    with open(FIGURES_CSV, encoding="utf-8-sig", newline="") as handle:
-        return {row["id"]: row for row in csv.DictReader(handle)}
+    return {row["id"]: row for row in formula.figure_rows()}
 
 
 def _cached(app, name, load):

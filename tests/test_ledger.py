@@ -6,6 +6,7 @@ from myst_nb.core.variables import format_plain_text
 from nbclient import NotebookClient
 
 from lacoe_report.book import ledger
+from lacoe_report.core import formula
 from lacoe_report.present.publish import LEDGER_KEY, format_value
 
 
@@ -79,8 +80,8 @@ def executed_notebook(tmp_path_factory):
         "import numpy as np\n"
         "from lacoe_report.present.publish import publish\n"
         "publish('per_grant', np.float64(84_000_000) / 54, '${:,.0f}', unit='usd',\n"
-        "        inputs=['ach_grant_funding', 'ach_competitive_grants'], formula='funding / grants')\n"
-        "publish('grants', np.int64(54), unit='count', inputs=['ach_competitive_grants'])")]
+        "        formula='ach_grant_funding / ach_competitive_grants')\n"
+        "publish('grants', np.int64(54), unit='count', formula='ach_competitive_grants')")]
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     NotebookClient(notebook, kernel_name="python3").execute()
     path = tmp_path_factory.mktemp("nb") / "demo.ipynb"
@@ -123,9 +124,39 @@ def test_collect_refuses_a_key_published_twice(executed_notebook, tmp_path):
 
 def test_publish_refuses_unknown_inputs_units_and_non_finite_values():
     from lacoe_report.present.publish import publish
-    with pytest.raises(KeyError):
-        publish("x", 1, unit="count", inputs=["not_a_figure"])
-    with pytest.raises(ValueError):
-        publish("x", 1, unit="furlongs")
-    with pytest.raises(ValueError):
-        publish("x", float("nan"), unit="count")
+    with pytest.raises(formula.FormulaError, match="not_a_figure"):
+        publish("x", 1, unit="count", formula="not_a_figure + 1")
+    with pytest.raises(ValueError, match="furlongs"):
+        publish("x", 1, unit="furlongs", formula="1")
+    with pytest.raises(ValueError, match="non-finite"):
+        publish("x", float("nan"), unit="count", formula="1")
+
+
+def test_every_numeric_ledger_row_re_evaluates_from_the_data_alone():
+    committed = ledger.read()
+    numeric = [r for _, r in committed.iterrows()
+               if ledger.is_numeric(r) and r["chapter"] not in ledger.NOT_YET_CONVERTED]
+    assert len(numeric) > 300
+    assert ledger.recheck(committed, skip=ledger.NOT_YET_CONVERTED) == []
+
+
+def test_recheck_names_a_row_whose_formula_does_not_give_its_value():
+    rows = frame(entry("finance", "ok", "84", 84, formula="ach_grant_funding / 1000000"),
+                 entry("finance", "wrong", "85", 85, formula="ach_grant_funding / 1000000"),
+                 entry("finance", "words", "3", 3, formula="three lines"),
+                 entry("finance", "verdict", "agree", "agree", unit="text", formula="a rule"))
+    failures = ledger.recheck(rows)
+    assert [f.split(":")[0] for f in failures] == ["finance/wrong", "finance/words"]
+    assert "gives 84.0, the ledger says 85" in failures[0]
+
+
+def test_moved_lists_the_numbers_a_changed_figure_moves_with_old_and_new_text(figures_file):
+    rows = frame(entry("finance", "funding", "$84 million", 84e6, format="usd_millions",
+                       inputs="ach_grant_funding", formula="ach_grant_funding"),
+                 entry("finance", "grants", "54", 54, inputs="ach_competitive_grants",
+                       formula="ach_competitive_grants"))
+    figures_file.set("ach_grant_funding", "value", "85000000")
+    import csv
+    table = list(csv.DictReader(open(figures_file.path, encoding="utf-8")))
+    moved = ledger.moved(rows, table)
+    assert moved[["key", "old", "new"]].values.tolist() == [["funding", "$84 million", "$85 million"]]

@@ -284,3 +284,21 @@ def test_the_downloads_page_links_every_attachment(reader, pages):
         assert downloads_page in linked.get(name, set()), f"{name} has no attachment link on the Downloads page"
         assert name in pages[downloads_page - 1].replace("\n", " ").replace(" ", "") or \
             name in normalize(pages[downloads_page - 1]), f"{name} is not named on the Downloads page"
+def test_every_ledger_key_is_printed_whole_and_every_glued_number_links_to_it(whole_text, reader):
+    from lacoe_report.book import ledger
+
+    # A key may wrap only after an underscore: join those line ends, then look for each key whole.
+    joined = re.sub(r"_\s+", "_", whole_text)
+    committed = ledger.read()
+    missing = [f"{c}/{k}" for c, k in zip(committed["chapter"], committed["key"]) if k not in joined]
+    assert missing == [], f"{len(missing)} ledger keys are not in the PDF text: {missing[:5]}"
+    # Glued numbers are internal links (named destinations) to their ledger rows.
+    targets = []
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            dest = annotation.get("/Dest")
+            if annotation.get("/Subtype") == "/Link" and dest is not None:
+                targets.append(str(dest))
+    to_ledger = [t for t in targets if "ledger-" in t]
+    assert len(to_ledger) >= 500, f"only {len(to_ledger)} internal links lead to ledger rows"

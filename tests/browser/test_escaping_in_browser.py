@@ -45,7 +45,7 @@ def _notebook() -> nbformat.NotebookNode:
         nbformat.v4.new_markdown_cell("# Markup in the data"),
         nbformat.v4.new_code_cell(SETUP, metadata=hidden),
         nbformat.v4.new_code_cell("trace_table(frame)", metadata=hidden),
-        nbformat.v4.new_code_cell(f'publish("markup", 7, lambda value: {GLUED!r}, unit="count")', metadata=hidden),
+        nbformat.v4.new_code_cell(f'publish("markup", 7, lambda value: {GLUED!r}, unit="count", formula="7")', metadata=hidden),
         nbformat.v4.new_markdown_cell("Glued: {glue:text}`markup`."),
     ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
 

@@ -1,18 +1,33 @@
-"""``make verify``: re-execute every chapter from scratch and check every published number.
+"""``make verify``: re-check the data, every ledger formula, and every chapter from scratch.
 
-nbval re-executes each chapter in a clean kernel (no cache) and compares every
-output with the committed one; the :mod:`lacoe_report.book.nbval_ledger` plugin
-rebuilds the ledger from that same execution, and this command compares it
-with the committed ``ledger/ledger.csv``. A difference prints one row per
-changed number (key, chapter, committed text, new text) and exits 1.
+In this order, each printed before the next starts:
+
+1. **What changed.** The figures of ``data/report_figures.csv`` that differ
+   from the committed version (``git show HEAD:...``), and for each, the
+   published numbers whose formula now gives another value (old -> new text).
+2. **The data against the report.** Every figure's value is what its printed
+   form (``as_written``) says, and every quote is in the report text once.
+3. **Every ledger formula**, re-evaluated from ``data/report_figures.csv``
+   alone (:mod:`lacoe_report.core.formula`); a row whose formula does not give
+   its value is named by chapter and key.
+4. **Every chapter re-executed.** nbval re-executes each chapter in a clean
+   kernel and compares every output with the committed one; the
+   :mod:`lacoe_report.book.nbval_ledger` plugin rebuilds the ledger from that
+   same execution, which is compared number by number with the committed
+   ``ledger/ledger.csv``. nbval's own cell-by-cell report is summarised in one line.
+
+Any failure exits 1.
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +35,8 @@ import pandas as pd
 from . import ledger
 from .build import check_data
 from .toc import toc_chapters
-from ..core.paths import LEDGER_CSV, PROJ_ROOT
+from ..core import coverage, data
+from ..core.paths import FIGURES_CSV, LEDGER_CSV, PROJ_ROOT
 
 #: nbval's replacements for text that changes on every run (memory addresses).
 SANITIZE_FILE = PROJ_ROOT / "tests" / "nbval_sanitize.cfg"
@@ -47,8 +63,102 @@ def fresh_ledger(folder: Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=ledger.COLUMNS)
 
 
+def _rows(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+
+
+def committed_figures() -> list[dict] | None:
+    """The rows of ``data/report_figures.csv`` as committed (git HEAD); None outside a git checkout."""
+    result = subprocess.run(["git", "show", f"HEAD:{FIGURES_CSV.relative_to(PROJ_ROOT).as_posix()}"],
+                            cwd=PROJ_ROOT, capture_output=True, text=True)
+    return _rows(result.stdout) if result.returncode == 0 else None
+
+
+def changed_figures(before: list[dict], after: list[dict]) -> list[str]:
+    """One line per figure added, removed or edited between two versions of the data.
+
+    >>> changed_figures([{"id": "a", "value": "1", "as_written": "1"}], [{"id": "a", "value": "2", "as_written": "1"}])
+    ['a: value 1 -> 2']
+    """
+    old, new = {r["id"]: r for r in before}, {r["id"]: r for r in after}
+    lines = [f"{i}: added" for i in new if i not in old] + [f"{i}: removed" for i in old if i not in new]
+    for i in (i for i in new if i in old and new[i] != old[i]):
+        edits = [f"{c} {old[i].get(c)} -> {new[i].get(c)}" for c in new[i] if old[i].get(c) != new[i].get(c)]
+        lines.append(f"{i}: " + ", ".join(edits))
+    return lines
+
+
+def _moved_text(row) -> str:
+    if row.old != row.new:
+        return f"{row.old} -> {row.new}"
+    return f"{row.old} (printed the same; exact value {float(row.old_value):.6g} -> {float(row.new_value):.6g})"
+
+
+def what_changed(moved: pd.DataFrame, before: list[dict] | None, after: list[dict]) -> str:
+    """The first paragraph of ``make verify``: figures changed, and for each the published numbers that moved.
+
+    ``moved`` is :func:`lacoe_report.book.ledger.moved` of the committed ledger over ``after``.
+    """
+    changes = changed_figures(before, after) if before is not None else []
+    if not changes and moved.empty:
+        return ""
+    lines = []
+    if changes:
+        lines.append(f"{len(changes)} figure(s) of {FIGURES_CSV.relative_to(PROJ_ROOT)} changed since the "
+                     "committed ledger:")
+    listed = set()
+    for change in changes:
+        figure_id = change.split(":", 1)[0]
+        hit = moved[moved["inputs"].str.split(";").map(lambda ids: figure_id in ids)]
+        listed.update(zip(hit["chapter"], hit["key"]))
+        lines.append(f"  {change}")
+        lines += [f"    moves {r.chapter}/{r.key}: {_moved_text(r)}" for r in hit.itertuples()]
+        if hit.empty:
+            lines.append("    no published number moves")
+    rest = moved[[(c, k) not in listed for c, k in zip(moved["chapter"], moved["key"])]]
+    if not rest.empty:
+        lines.append("Published numbers that moved through counts over the data:" if changes else
+                     "Published numbers whose formula no longer gives their value:")
+        lines += [f"    {r.chapter}/{r.key}: {_moved_text(r)}" for r in rest.itertuples()]
+    return "\n".join(lines)
+
+
 def main() -> None:
+    started = time.perf_counter()
+    committed_ledger = ledger.read(LEDGER_CSV)
+    now = _rows(FIGURES_CSV.read_text(encoding="utf-8-sig"))
+    failed = False
+    moved = ledger.moved(committed_ledger, now)
+    paragraph = what_changed(moved, committed_figures(), now)
+    if paragraph:
+        failed = True
+        print(paragraph + "\n", flush=True)
     check_data()
+    figures = data.figures()
+    misread = coverage.misread_values(figures) + [f"{i}: its quote is not in the report text once"
+                                                   for i in coverage.unlocatable_rows(figures, "id")]
+    if misread:
+        failed = True
+        print(f"{len(misread)} figure(s) disagree with the report text:")
+        print("\n".join("  " + line for line in misread) + "\n", flush=True)
+    else:
+        print(f"data: all {len(figures)} figures say what the report text says (value, printed form, quote)")
+    rechecked = ledger.recheck(committed_ledger, skip=ledger.NOT_YET_CONVERTED)
+    numeric = sum(ledger.is_numeric(r) and r["chapter"] not in ledger.NOT_YET_CONVERTED
+                  for _, r in committed_ledger.iterrows())
+    named = {f"{r.chapter}/{r.key}" for r in moved.itertuples()}
+    others = [line for line in rechecked if line.split(":", 1)[0] not in named]
+    if rechecked:
+        failed = True
+        print(f"{len(rechecked)} of {numeric} ledger formulas do not give their value from the data alone"
+              + (f" ({len(rechecked) - len(others)} are the moved numbers above)" if named else "")
+              + (":" if others else "."))
+        print("\n".join("  " + line for line in others) + "\n", flush=True)
+    else:
+        print(f"formulas: all {numeric} numeric ledger rows re-evaluate to their value from the data alone"
+              + (f" (not yet in the grammar: {', '.join(sorted(ledger.NOT_YET_CONVERTED))})"
+                 if ledger.NOT_YET_CONVERTED else ""), flush=True)
+
     notebooks = toc_chapters()
     workers = max(1, min(len(notebooks), os.cpu_count() or 1))
     with tempfile.TemporaryDirectory(prefix="lacoe-verify-") as scratch:
@@ -58,18 +168,21 @@ def main() -> None:
         result = subprocess.run(nbval_command(notebooks, records, workers), cwd=PROJ_ROOT,
                                 capture_output=True, text=True)
         fresh = fresh_ledger(records)
-    diff = ledger.differences(ledger.read(LEDGER_CSV), fresh)
-    failed = False
+    diff = ledger.differences(committed_ledger, fresh)
     if not diff.empty:
         failed = True
-        print(f"\n{len(diff)} published number(s) changed:\n")
+        print(f"\n{len(diff)} published number(s) changed on re-execution:\n")
         print(ledger.format_differences(diff))
     if result.returncode != 0:
         failed = True
-        summary = [line for line in result.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
-        print("\nnbval: outputs differ from the committed notebooks in these cells:")
-        print("\n".join("  " + line for line in summary) or result.stdout[-3000:])
-        print(result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-2000:])
+        cells = [line.split("::")[0].removeprefix("FAILED ").strip() for line in result.stdout.splitlines()
+                 if line.startswith(("FAILED", "ERROR"))]
+        where = ", ".join(f"{Path(c).stem} ({n})" for c, n in
+                          pd.Series(cells, dtype=str).value_counts(sort=False).items()) or "see below"
+        print(f"\nnbval: {len(cells)} cell(s) differ from the committed outputs, by chapter: {where}")
+        if not cells:
+            print(result.stdout[-3000:] or result.stderr[-2000:])
+    print(f"(make verify took {time.perf_counter() - started:.0f} s)")
     if failed:
         sys.exit(1)
     print(f"all {len(fresh)} published numbers reproduced; every output of "

@@ -9,11 +9,13 @@ number the book publishes can be traced back to the report's own figures.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 
 from IPython.display import display
 
 from ..core import data
+from ..core import formula as _formula
 from ..core.vocabulary import UNITS
 
 #: Metadata key under which each glued output carries its ledger record.
@@ -45,40 +47,15 @@ def format_value(value: int | float | str, fmt: str | Callable) -> str:
     return fmt(value) if callable(fmt) else fmt.format(value)
 
 
-def publish(key: str, value, fmt: str | Callable = "{:,}", *, unit: str,
-            inputs: Sequence[str] = (), formula: str = "") -> None:
-    """Glue ``value`` under ``key`` for the prose and record it for the ledger.
-
-    Parameters
-    ----------
-    key : str
-        The name the chapter's text pastes with ``{glue:text}`key```;
-        unique within the chapter.
-    value : number or str
-        The computed value; converted to a plain Python number.
-    fmt : str or callable
-        How the page shows it: a ``str.format`` pattern such as ``"{:,.1f}%"``
-        or a function of the value.
-    unit : str
-        One of :data:`lacoe_report.core.vocabulary.UNITS`.
-    inputs : sequence of str
-        The ids of the report figures it is computed from; each must exist.
-    formula : str
-        How it is computed from ``inputs``, in plain notation.
-
-    Nothing is returned, so a ``publish`` call ending a cell prints nothing;
-    use :func:`format_value` for the text itself.
-    """
+def _record(key: str, value, fmt: str | Callable, unit: str, inputs: list[str], formula: str) -> None:
     if unit not in UNITS:
-        raise ValueError(f"unit {unit!r} is not one of {', '.join(UNITS)}")
-    for figure_id in inputs:
-        data.figure(figure_id)  # fails loudly on a typo
+        raise ValueError(f"{key}: unit {unit!r} is not one of {', '.join(UNITS)}")
     plain = _plain(value)
     text = format_value(plain, fmt)
     record = {
         "key": key, "value": plain, "text": text, "unit": unit,
         "format": fmt if isinstance(fmt, str) else getattr(fmt, "__name__", "callable"),
-        "inputs": list(inputs), "formula": formula,
+        "inputs": inputs, "formula": formula,
     }
     display(
         # MyST-NB literal_evals the pasted text: "65,000" would become a tuple,
@@ -89,8 +66,96 @@ def publish(key: str, value, fmt: str | Callable = "{:,}", *, unit: str,
     )
 
 
+def derive(key: str, formula_text: str, fmt: str | Callable = "{:,}", *, unit: str) -> None:
+    """Evaluate ``formula_text`` over the data, glue the result under ``key`` and record it.
+
+    The formula is what gets computed, so the ledger's formula is by
+    construction the computation; its inputs are the figure ids it names.
+
+    Parameters
+    ----------
+    key : str
+        The name the chapter's text pastes with ``{glue:text}`key```; unique within the chapter.
+    formula_text : str
+        An expression of :mod:`lacoe_report.core.formula`, such as
+        ``"p4_newsletter_subscribers * p4_newsletter_open_rate / 100"``.
+    fmt : str or callable
+        How the page shows it: a ``str.format`` pattern or a function of the value.
+    unit : str
+        One of :data:`lacoe_report.core.vocabulary.UNITS` (not ``text``).
+    """
+    if unit == "text":
+        raise ValueError(f"{key}: a formula gives a number; publish text with publish(..., unit='text')")
+    _record(key, _formula.evaluate(formula_text), fmt, unit, _formula.figure_ids(formula_text), formula_text.strip())
+
+
+def publish(key: str, value, fmt: str | Callable = "{:,}", *, unit: str, formula: str,
+            inputs: Sequence[str] | None = None) -> None:
+    """Glue a value the chapter computed itself, with the formula that must give it.
+
+    For a number, ``formula`` is an expression of :mod:`lacoe_report.core.formula`
+    that is evaluated here: when it does not give ``value`` (relative and
+    absolute tolerance 1e-9) the chapter fails, so the ledger cannot document
+    a computation that did not happen. Prefer :func:`derive`, which computes
+    the value from the formula itself.
+
+    For ``unit="text"`` (a verdict word, a period, a label), ``formula`` is
+    the rule in words; the figure ids it names are its inputs.
+
+    Nothing is returned, so a ``publish`` call ending a cell prints nothing;
+    use :func:`format_value` for the text itself.
+
+    ``inputs`` is the old way of naming the figures beside a free-text
+    formula, kept only until ``chapters/audit.ipynb`` is converted: a formula
+    outside the grammar, or any formula given with ``inputs``, is recorded as
+    given, unchecked, and the ledger test (``tests/test_ledger.py``) fails on
+    it, naming chapter and key, in every chapter but the audit.
+
+    Raises
+    ------
+    ValueError
+        When the formula disagrees with the value, or a text's rule is empty.
+    """
+    if unit == "text":
+        if not str(formula).strip():
+            raise ValueError(f"{key}: a text value needs its rule in formula=")
+        ids = set(data.figures().index)
+        named = [t for t in re.findall(r"[a-z][a-z0-9_]*", formula) if t in ids]
+        _record(key, value, fmt, unit, list(dict.fromkeys([*named, *(inputs or [])])), formula.strip())
+        return
+    value = _plain(value)  # refuses NaN and infinities before anything else
+    if inputs is not None or not _formula.parses(formula):
+        # The old call, kept only until chapters/audit.ipynb is converted: recorded as
+        # given, and tests/test_ledger.py fails on it in any other chapter.
+        for figure_id in inputs or ():
+            data.figure(figure_id)  # fails loudly on a typo
+        _record(key, value, fmt, unit, list(inputs or ()), formula.strip())
+        return
+    result = _formula.evaluate(formula)
+    if not _formula.agrees(result, value):
+        raise ValueError(f"{key}: the formula {formula!r} gives {result!r}, the chapter computed {value!r}")
+    _record(key, value, fmt, unit, _formula.figure_ids(formula), formula.strip())
+
+
+def constant(key: str, value: int | float, fmt: str | Callable = "{:,}", *, unit: str, rule: str) -> None:
+    """Publish a number that is not arithmetic over the report's figures, with where it comes from.
+
+    A list the report prints without a figure (the strides its letter names),
+    a count over another file (words of the report text) or a unit of
+    measure: its formula is the number itself followed by ``# rule``, which
+    every evaluator ignores, so the ledger says honestly that only the
+    chapter's own code, re-executed by ``make verify``, re-checks it.
+
+    >>> from lacoe_report.core import formula
+    >>> formula.evaluate("12  # months in a year")
+    12
+    """
+    if "\n" in rule or not rule.strip():
+        raise ValueError(f"{key}: a constant needs a one-line rule")
+    plain = _plain(value)
+    publish(key, plain, fmt, unit=unit, formula=f"{plain!r}  # {rule.strip()}")
+
+
 def publish_figure(key: str, figure_id: str, fmt: str | Callable = "{:,}", *, unit: str | None = None) -> None:
-    """Publish one report figure as stated, with the figure as its only input."""
-    row = data.figure(figure_id)
-    unit = unit or row["unit"]
-    publish(key, data.value(figure_id), fmt, unit=unit, inputs=[figure_id], formula=figure_id)
+    """Publish one report figure as stated: its formula is its id."""
+    derive(key, figure_id, fmt, unit=unit or data.figure(figure_id)["unit"])

@@ -1,0 +1,235 @@
+"""Sphinx extension: one click from any number to its derivation.
+
+Every ``{glue:text}`` number of a chapter becomes a link to its row in the
+ledger appendix (``chapters/ledger``), which works as a plain link without
+JavaScript and in the PDF. With JavaScript (``static/lacoe-trace.js``) the link
+first opens, on the page, the number's derivation: the formula, the formula
+with each figure's value substituted, the exact result, and for each input
+figure its label, the report's printed form, the section and the verbatim
+quote. The data for that travels in one ``<script type="application/json">``
+block per page.
+
+The ledger appendix is the ``ledger-entries`` directive: every row of
+``ledger/ledger.csv``, one anchor each (``ledger-<chapter>-<key>``), with links
+back to every place the number is used.
+
+``_config.yml`` lists it under ``sphinx.config.extensions``. It is tooling:
+editing it re-executes no chapter.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from html import escape
+from pathlib import Path
+
+from docutils import nodes
+from myst_nb.ext.glue.domain import NbGlueDomain
+from myst_nb.ext.glue.roles import PasteTextRole
+from sphinx.util.docutils import SphinxDirective
+
+from ...core import formula
+from ...core.paths import LEDGER_CSV
+from ...core.vocabulary import SECTION_WORDS
+
+#: The document of the ledger appendix.
+LEDGER_DOC = "chapters/ledger"
+STATIC = Path(__file__).with_name("static")
+
+
+def anchor(chapter: str, key: str) -> str:
+    """The id of a number's row in the ledger appendix.
+
+    >>> anchor("finance", "fin_edu_computed")
+    'ledger-finance-fin_edu_computed'
+    """
+    return f"ledger-{chapter}-{key}"
+
+
+def use_anchor(chapter: str, key: str, n: int) -> str:
+    """The id of the ``n``-th use (from 0) of a number on its chapter's page."""
+    return f"use-{chapter}-{key}" + (f"-{n + 1}" if n else "")
+
+
+def wrap_at_underscores(key: str) -> str:
+    """HTML for a key that may wrap only after its underscores, and stays one word for search.
+
+    >>> wrap_at_underscores("students_served")
+    'students_<wbr>served'
+    """
+    return escape(key).replace("_", "_<wbr>")
+
+
+class trace_ref(nodes.inline):
+    """A pasted number with the ledger entry it comes from (resolved per builder)."""
+
+
+class ledger_entries(nodes.General, nodes.Element):
+    """Placeholder for the ledger appendix tables (resolved per builder)."""
+
+
+class TracedTextRole(PasteTextRole):
+    """``{glue:text}`` as MyST-NB pastes it, wrapped in a :class:`trace_ref`."""
+
+    def run(self):
+        result, messages = super().run()
+        if len(result) != 1 or "pasted-text" not in result[0].get("classes", []):
+            return result, messages  # a warning, or a pasted reference to another document
+        key = self.text.split(":", 1)[0]  # "key" or "key:format"
+        env = self.document.settings.env
+        chapter = Path(env.docname).name
+        uses = env.lacoe_trace_uses.setdefault(env.docname, [])
+        n = sum(1 for c, k, _ in uses if (c, k) == (chapter, key))
+        use_id = use_anchor(chapter, key, n)
+        uses.append((chapter, key, use_id))
+        return [trace_ref("", "", result[0], chapter=chapter, key=key, use_id=use_id)], messages
+
+
+class LedgerEntries(SphinxDirective):
+    """``{ledger-entries}``: every row of the ledger, grouped by chapter."""
+
+    has_content = False
+
+    def run(self):
+        self.env.note_dependency(str(LEDGER_CSV))
+        return [ledger_entries()]
+
+
+def _ledger() -> list[dict]:
+    with open(LEDGER_CSV, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _figures() -> dict[str, dict]:
+    return {row["id"]: row for row in formula.figure_rows()}
+
+
+def _cached(app, name, load):
+    if not hasattr(app, name):
+        setattr(app, name, load())
+    return getattr(app, name)
+
+
+def derivation(row: dict, figures: dict[str, dict]) -> dict:
+    """What the on-page panel shows for one ledger row."""
+    numeric = row["unit"] != "text"
+    ids = [i for i in row["inputs"].split(";") if i]
+    return {
+        "key": row["key"], "chapter": row["chapter"], "text": row["text"], "value": row["value"],
+        "unit": row["unit"], "formula": row["formula"], "numeric": numeric,
+        "substituted": formula.substituted(row["formula"]) if numeric else "",
+        "inputs": [{"id": i, "label": figures[i]["label"], "as_written": figures[i]["as_written"],
+                    "value": figures[i]["value"],
+                    "section": SECTION_WORDS.get(figures[i]["section"], figures[i]["section"]),
+                    "quote": figures[i]["quote"]} for i in ids if i in figures],
+    }
+
+
+def _href(app, fromdoc: str, todoc: str, fragment: str) -> str:
+    if app.builder.name == "singlehtml" or fromdoc == todoc:
+        return "#" + fragment
+    return app.builder.get_relative_uri(fromdoc, todoc) + "#" + fragment
+
+
+def _json_block(entries: dict) -> nodes.raw:
+    # "<" escaped so that no text in the data can close the script element.
+    payload = json.dumps(entries, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+    return nodes.raw("", f'<script type="application/json" class="lacoe-trace-data">{payload}</script>\n',
+                     format="html")
+
+
+def _ledger_tables(app, docname: str, rows: list[dict], figures: dict) -> list[nodes.Node]:
+    uses: dict[tuple, list] = {}
+    for doc, found in sorted(app.env.lacoe_trace_uses.items()):
+        for chapter, key, use_id in found:
+            uses.setdefault((chapter, key), []).append((doc, use_id))
+    out, chapters = [], list(dict.fromkeys(r["chapter"] for r in rows))
+    for chapter in chapters:
+        body = []
+        for row in (r for r in rows if r["chapter"] == chapter):
+            d = derivation(row, figures)
+            links = ", ".join(
+                f'<a href="{escape(_href(app, docname, doc, use_id))}">{escape(Path(doc).name)}'
+                f'{"" if n == 0 else f" ({n + 1})"}</a>'
+                for n, (doc, use_id) in enumerate(uses.get((chapter, row["key"]), [])))
+            how = (f'<code class="lacoe-formula">{escape(d["formula"])}</code>'
+                   + (f'<br>= <code class="lacoe-formula">{escape(d["substituted"])}</code>'
+                      if d["numeric"] and d["substituted"] != d["formula"] else "")
+                   + ("" if d["numeric"] else " <em>(a word, chosen by this rule)</em>"))
+            inputs = "<br>".join(f'<code>{wrap_at_underscores(i["id"])}</code>: “{escape(i["as_written"])}”'
+                                 for i in d["inputs"])
+            body.append(
+                f'<tr id="{escape(anchor(chapter, row["key"]))}">'
+                f'<th scope="row"><code class="lacoe-key">{wrap_at_underscores(row["key"])}</code>'
+                f'{"<br><span class=lacoe-used>used in " + links + "</span>" if links else ""}</th>'
+                f'<td>{escape(row["text"])}</td><td>{escape(row["value"])}<br>'
+                f'<span class="lacoe-unit">{escape(row["unit"])}</span></td>'
+                f'<td>{how}</td><td>{inputs}</td></tr>')
+        out.append(nodes.raw("", (
+            f'<h3 id="ledger-chapter-{escape(chapter)}"><code>{escape(chapter)}</code></h3>\n'
+            f'<div class="lacoe-ledger-wrap" role="region" tabindex="0" '
+            f'aria-label="Published numbers of {escape(chapter)}">'
+            f'<table class="table lacoe-ledger"><thead><tr><th scope="col">Key</th><th scope="col">Printed</th>'
+            f'<th scope="col">Value</th><th scope="col">Formula, with values</th>'
+            f'<th scope="col">Report figures, as printed</th></tr></thead>\n<tbody>\n'
+            + "\n".join(body) + "\n</tbody></table></div>\n"), format="html"))
+    return out
+
+
+def resolve(app, doctree, docname: str) -> None:
+    """Turn pasted numbers into links to the ledger and fill in the ledger tables."""
+    if app.builder.format != "html":
+        return
+    rows = _cached(app, "_lacoe_ledger", _ledger)
+    figures = _cached(app, "_lacoe_figures", _figures)
+    by_key = {(r["chapter"], r["key"]): r for r in rows}
+    entries = {}
+    for node in list(doctree.findall(trace_ref)):
+        row = by_key.get((node["chapter"], node["key"]))
+        if row is None:  # the ledger's own numbers are not entries
+            node.replace_self(node.children)
+            continue
+        target = anchor(row["chapter"], row["key"])
+        link = nodes.reference("", "", *node.children, internal=True, ids=[node["use_id"]],
+                               refuri=_href(app, docname, LEDGER_DOC, target), classes=["lacoe-trace"])
+        node.replace_self(link)
+        entries[target] = derivation(row, figures)
+    for node in list(doctree.findall(ledger_entries)):
+        node.replace_self(_ledger_tables(app, docname, rows, figures))
+    if entries:
+        doctree.append(_json_block(entries))
+
+
+def _purge(app, env, docname):
+    getattr(env, "lacoe_trace_uses", {}).pop(docname, None)
+
+
+def _merge(app, env, docnames, other):
+    env.lacoe_trace_uses.update({d: other.lacoe_trace_uses[d] for d in docnames if d in other.lacoe_trace_uses})
+
+
+def _init(app):
+    if not hasattr(app.env, "lacoe_trace_uses"):
+        app.env.lacoe_trace_uses = {}
+    app.config.html_static_path.append(str(STATIC))
+
+
+def _ledger_always_rewritten(app, env, added, changed, removed):
+    # The appendix shows where every number is used, so it changes whenever a chapter does.
+    return [LEDGER_DOC] if LEDGER_DOC in env.found_docs and (added or changed or removed) else []
+
+
+def setup(app):
+    app.setup_extension("myst_nb")
+    NbGlueDomain.roles["text"] = TracedTextRole()
+    app.add_node(trace_ref, html=(lambda self, node: None, lambda self, node: None))
+    app.add_node(ledger_entries)
+    app.add_directive("ledger-entries", LedgerEntries)
+    app.connect("builder-inited", _init)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("env-get-outdated", _ledger_always_rewritten)
+    app.connect("doctree-resolved", resolve)
+    app.add_js_file("lacoe-trace.js", defer="defer")
+    app.add_css_file("lacoe-trace.css")
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

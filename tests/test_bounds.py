@@ -1,0 +1,73 @@
+"""Every bound the book prints ("at least", "over", "at most" ...) is true of the exact value behind it."""
+import ast
+import json
+import re
+
+import pytest
+
+from lacoe_report.book import ledger
+from lacoe_report.book.toc import toc_chapters
+from lacoe_report.core import formula
+from lacoe_report.core.coverage import parse_as_written
+from lacoe_report.core.vocabulary import QUALIFIER_WORDS, LOWER_BOUNDS, UPPER_BOUNDS
+
+#: The words that make a printed number a bound, from the vocabulary, plus the
+#: prose forms the vocabulary does not hold as qualifiers of data.
+LOWER = sorted({QUALIFIER_WORDS[q] for q in LOWER_BOUNDS})
+UPPER = sorted({QUALIFIER_WORDS[q] for q in UPPER_BOUNDS} | {"at most", "below"})
+# "add up to" is a sum, not a bound.
+BOUND = re.compile(r"(?<!add )(?<!adds )\b(" + "|".join(map(re.escape, LOWER + UPPER)) +
+                   r")\s+\{glue:text\}`(\w+)`")
+
+
+def prose(notebook_path):
+    """The markdown and the figure captions of a chapter, whitespace folded."""
+    notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
+    parts = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown"]
+    parts += [c.get("metadata", {}).get("mystnb", {}).get("figure", {}).get("caption", "")
+              for c in notebook["cells"]]
+    return re.sub(r"\s+", " ", "\n".join(parts))
+
+
+def printed_bounds():
+    """(chapter, key, direction) for every number printed right after a bound word."""
+    found = set()
+    for path in toc_chapters():
+        if path.suffix != ".ipynb":
+            continue
+        for words, key in BOUND.findall(prose(path)):
+            found.add((path.stem, key, "lower" if words in LOWER else "upper"))
+    return sorted(found)
+
+
+def exact_value(row):
+    """The unrounded value: the inside of a top-level floor_to/ceil_to, else the value itself."""
+    body = ast.parse(row["formula"], mode="eval").body
+    if isinstance(body, ast.Call) and getattr(body.func, "id", "") in ("floor_to", "ceil_to"):
+        return formula.evaluate(ast.unparse(body.args[0])), body.func.id
+    return float(row["value"]), None
+
+
+BOUNDS = printed_bounds()
+ROWS = {(r["chapter"], r["key"]): r for _, r in ledger.read().iterrows()}
+
+
+def test_the_chapters_print_bounds():
+    assert len(BOUNDS) >= 40, BOUNDS
+
+
+@pytest.mark.parametrize("chapter, key, direction", BOUNDS, ids=[f"{c}/{k}" for c, k, _ in BOUNDS])
+def test_a_printed_bound_is_true_of_the_exact_value(chapter, key, direction):
+    row = ROWS[(chapter, key)]
+    if chapter in ledger.NOT_YET_CONVERTED:  # free-text formulas: the recorded value is the exact one
+        exact, rounding = float(row["value"]), None
+    else:
+        exact, rounding = exact_value(row)
+    printed = parse_as_written(row["text"])
+    slack = 1e-9 * max(1.0, abs(exact))
+    if direction == "lower":
+        assert printed <= exact + slack, f"{row['text']!r} is a lower bound but the exact value is {exact!r}"
+        assert rounding != "ceil_to", "a lower bound rounded up"
+    else:
+        assert printed >= exact - slack, f"{row['text']!r} is an upper bound but the exact value is {exact!r}"
+        assert rounding != "floor_to", "an upper bound rounded down"

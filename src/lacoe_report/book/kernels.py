@@ -70,7 +70,7 @@ def serve(address: str) -> None:
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # debugpy's import-time warning
     _import_as_in_a_kernel(WARM_MODULES)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel, not waited for
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # exited kernels are reaped by the OS: no zombies, no waiting
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(address + ".tmp")
     listener.listen(16)
@@ -120,8 +120,7 @@ def _become_kernel(request: dict[str, Any]) -> None:
     code = 1
     try:
         os.setsid()  # its own process group, as the stock launcher does: interrupts reach only it
-        for number in (signal.SIGCHLD, signal.SIGTERM, signal.SIGPIPE):
-            signal.signal(number, signal.SIG_DFL)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the server's SIG_IGN would break subprocess in cells
         signal.signal(signal.SIGINT, signal.default_int_handler)
         os.chdir(request["cwd"])
         os.environ.clear()

@@ -29,6 +29,8 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
 RESULTS = ROOT / "benchmarks" / "results.md"
+#: Hand-written reading of the figures (misses, their causes, the profile), appended to the results.
+ANALYSIS = ROOT / "benchmarks" / "analysis.md"
 #: Targets as ("a", ratio to the stock template), ("s", ratio to stock force-execution) or ("abs", seconds).
 TARGETS = {"fresh": ("abs", 30.0), "b": ("a", 2.5), "c": ("abs", 1.0), "d": ("a", 1.0),
            "p1": ("abs", 1.5), "p2": ("abs", 4.0), "e": ("s", 0.4), "f": ("abs", 60.0), "h": ("abs", 15.0),
@@ -260,6 +262,8 @@ def main() -> None:
               "A new interpreter importing what each kind of process needs (median of 3):", "",
               "| import | seconds |", "| --- | ---: |"]
     lines += [f"| {what} | {seconds:.2f} |" for what, seconds in imports]
+    if ANALYSIS.exists():
+        lines += ["", ANALYSIS.read_text(encoding="utf-8").rstrip()]
     text = "\n".join(lines) + "\n"
     RESULTS.write_text(text, encoding="utf-8")
     print("\n" + text)

@@ -42,3 +42,26 @@ def test_a_failing_cell_fails_the_warm_kernel_run_as_in_a_stock_one():
 
     with pytest.raises(CellExecutionError, match="ZeroDivisionError"):
         run(["1 / 0"], kernels.use_warm_kernels())
+
+
+def test_the_book_package_is_preloaded_unless_the_kernel_is_for_another_project_root(tmp_path):
+    import os
+
+    from jupyter_client.manager import KernelManager
+
+    probe = "import sys; print('lacoe_report.core.data' in sys.modules)"
+    assert run([probe], kernels.use_warm_kernels()) == ["True"]
+    # Paths are fixed when the package is imported: a kernel for another root imports it afresh.
+    manager = KernelManager(kernel_name=kernels.use_warm_kernels())
+    manager.start_kernel(env={**os.environ, "LACOE_PROJ_ROOT": str(tmp_path)})
+    try:
+        client = manager.client()
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        printed = []
+        client.execute_interactive(probe, timeout=60,
+                                   output_hook=lambda m: printed.append(m["content"].get("text", "")))
+        assert "".join(printed).strip() == "False"
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)

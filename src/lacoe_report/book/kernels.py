@@ -38,6 +38,10 @@ SPEC_ROOT = Path(__file__).resolve().parent / "kernelspec"
 WARM_MODULES = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "matplotlib_inline.backend_inline",
                 "pandera.pandas", "yaml", "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel",
                 "ipykernel.zmqshell", "ipykernel.debugger")
+#: The book's own modules, imported once too: they hold no chapter state, and
+#: the data they cache is checked against the files on every call.
+PACKAGE_MODULES = ("lacoe_report.core.data", "lacoe_report.core.metrics", "lacoe_report.core.audit",
+                   "lacoe_report.present.plots", "lacoe_report.present.tables", "lacoe_report.present.publish")
 _LAUNCHER = ("-m", "ipykernel_launcher")
 
 
@@ -70,7 +74,8 @@ def serve(address: str) -> None:
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # debugpy's import-time warning
     _import_as_in_a_kernel(WARM_MODULES)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel, not waited for
+    _preload_package()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # exited kernels are reaped by the OS: no zombies, no waiting
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(address + ".tmp")
     listener.listen(16)
@@ -115,13 +120,38 @@ def _import_as_in_a_kernel(names: tuple[str, ...]) -> None:
         del builtins.get_ipython
 
 
+def _preload_package() -> None:
+    """Import :data:`PACKAGE_MODULES` and read and validate the data, as every chapter's first cell does.
+
+    ``lacoe_report.core.data`` caches each validated file with its size,
+    mtime and inode and reads it again when any of them changed, so a kernel
+    forked later never sees stale data. Bad data is left for the chapters to
+    report, in their own words.
+    """
+    try:
+        _import_as_in_a_kernel(PACKAGE_MODULES)
+        from lacoe_report.core import data
+
+        data.figures()
+        data.excluded()
+    except Exception:  # noqa: BLE001 - each chapter loads the data again and says what is wrong
+        _forget_package()
+
+
+def _forget_package() -> None:
+    """Drop the book's modules, so that a kernel imports them afresh."""
+    for name in [n for n in sys.modules if n == "lacoe_report" or n.startswith("lacoe_report.")]:
+        del sys.modules[name]
+
+
 def _become_kernel(request: dict[str, Any]) -> None:
     """In the forked child: the environment of a stock kernel launch, then ipykernel."""
     code = 1
     try:
+        if request["env"].get("LACOE_PROJ_ROOT") != os.environ.get("LACOE_PROJ_ROOT"):
+            _forget_package()  # imported for another project root: paths are fixed at import
         os.setsid()  # its own process group, as the stock launcher does: interrupts reach only it
-        for number in (signal.SIGCHLD, signal.SIGTERM, signal.SIGPIPE):
-            signal.signal(number, signal.SIG_DFL)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the server's SIG_IGN would break subprocess in cells
         signal.signal(signal.SIGINT, signal.default_int_handler)
         os.chdir(request["cwd"])
         os.environ.clear()
@@ -192,21 +222,33 @@ class ForkServer:
 
 
 _server: ForkServer | None = None
+_server_key: str | None = None
 _server_lock = threading.Lock()
 
 
-def server() -> ForkServer:
-    """This process's fork server, started on first use (or by :func:`prestart`)."""
-    global _server
+def server(key: str | None = None) -> ForkServer:
+    """This process's fork server, started on first use (or by :func:`prestart`).
+
+    A ``key`` that differs from the one the running server was started with
+    (the preview passes the fingerprint of the data and the package) replaces
+    it with a new one, which imports today's code and data.
+    """
+    global _server, _server_key
     with _server_lock:
-        if _server is None or _server.process.poll() is not None:
+        stale = key is not None and _server_key is not None and key != _server_key
+        if _server is None or _server.process.poll() is not None or stale:
+            if _server is not None:
+                _server.close()
             _server = ForkServer()
+            _server_key = key
+        elif key is not None:
+            _server_key = key
         return _server
 
 
-def prestart() -> None:
+def prestart(key: str | None = None) -> None:
     """Start the fork server now, so that its imports overlap other work."""
-    server()
+    server(key)
 
 
 class _ForeignProcess:

@@ -88,9 +88,12 @@ class Builder:
 
     def rebuild(self) -> str:
         """Bring the preview up to date; return a one-line summary, or raise :class:`PreviewError`."""
-        from . import build
+        from . import build, chapters, kernels
 
         started = time.perf_counter()
+        # The warm-kernel server imported the package and read the data: a new
+        # one when either changed.
+        kernels.prestart(key=chapters.shared_fingerprint())
         executed = _plainly(build.check_data, lambda: build.execute(quiet=True, refresh_ledger=not self._built_once))
         self._sphinx_build()
         self._built_once = True

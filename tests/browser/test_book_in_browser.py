@@ -58,7 +58,14 @@ COLLECT_JS = """async (runAxe) => {
               naturalWidth: img.naturalWidth, textPx: parseFloat(chosen.dataset.textPx),
               renderedTextPx: parseFloat(chosen.dataset.textPx) * img.getBoundingClientRect().width / img.naturalWidth};
     }),
-    scrollWidth: document.documentElement.scrollWidth,
+    scrollWidth: (() => {
+      // Sections off screen skip layout (content-visibility: auto in custom.css):
+      // lay every one out, so that a too wide element anywhere counts.
+      const style = document.createElement('style');
+      style.textContent = '* { content-visibility: visible !important; }';
+      document.head.append(style);
+      return document.documentElement.scrollWidth;
+    })(),
     innerWidth: window.innerWidth,
     wide: [],
     axe: null,

@@ -180,3 +180,16 @@ def test_the_build_strips_timestamps_an_editor_left_in_a_chapter(scratch):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "executing" not in result.stdout  # metadata is not code: the outputs stay fresh
     assert "execution" not in json.loads(path.read_text(encoding="utf-8"))["cells"][1]["metadata"]
+
+
+def test_an_edited_sphinx_extension_changes_the_stamp_that_rebuilds_every_page(tmp_path):
+    from lacoe_report.book import sphinx_code_stamp
+
+    book = tmp_path / "book"
+    shutil.copytree(Path(sphinx_code_stamp.__file__).parent, book, ignore=shutil.ignore_patterns("__pycache__"))
+    before = sphinx_code_stamp.code_stamp(book)
+    (book / "sphinx_web.py").write_text((book / "sphinx_web.py").read_text() + "\n# an edit\n")
+    assert sphinx_code_stamp.code_stamp(book) != before
+    (book / "trace").mkdir(exist_ok=True)
+    (book / "trace" / "new.css").write_text("a { color: red }")  # a new static file counts too
+    assert sphinx_code_stamp.code_stamp(book) != before

@@ -13,7 +13,7 @@ AXE := .cache/axe-core/axe.min.js
 CHAPTER_NOTEBOOKS := $(wildcard chapters/*.ipynb)
 NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300
 
-.PHONY: help book pdf test check verify bench data-meta lab lock clean
+.PHONY: help book pdf test check verify bench data-meta lab lock chapter clean
 
 help: ## List every target with one line on what it does
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ bench: $(INSTALLED) $(SYSTEM) $(AXE) ## Time builds, tests and verify against th
 
 lock: $(UV) ## Re-compile requirements.txt (every pin) from the direct dependencies in requirements.in
 	@$(UV) pip compile -q requirements.in -o requirements.txt --python-version 3.11 --custom-compile-command "make lock"
+
+chapter: $(INSTALLED) ## Start a chapter from the template and list it in _toc.yml: make chapter NAME=transport TITLE="Getting to school" [SECTION=at_a_glance]
+	@$(PY) -m lacoe_report.book.scaffold "$(NAME)" "$(TITLE)" --section "$(or $(SECTION),at_a_glance)"
 
 lab: $(INSTALLED) ## Open the chapters in JupyterLab with the project's environment
 	@$(VENV)/bin/jupyter lab chapters/

@@ -1,12 +1,59 @@
-"""Shared fixtures: scratch copies of the data to corrupt, never the real files."""
+"""Shared fixtures: scratch copies of the data or the repository to corrupt, never the real files."""
 import csv
 import io
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
-from lacoe_report.core.paths import FIGURES_CSV
+from lacoe_report.core.paths import FIGURES_CSV, PROJ_ROOT
+
+# What a fresh clone does not have, or must not share with the scratch copy.
+NOT_COPIED = shutil.ignore_patterns(".git", ".venv", "_build", ".cache", "node_modules", "__pycache__",
+                                    ".pytest_cache", ".hypothesis", ".ipynb_checkpoints", "*.egg-info")
+
+
+def environment(root: Path) -> dict:
+    env = dict(os.environ, LACOE_PROJ_ROOT=str(root))
+    env.pop("PYTEST_XDIST_WORKER", None)
+    return env
+
+
+def make(root: Path, target: str = "book") -> subprocess.CompletedProcess:
+    """Run a make target in a scratch copy, as a user would."""
+    return subprocess.run(["make", "--no-print-directory", target], cwd=root, env=environment(root),
+                          capture_output=True, text=True, timeout=600)
+
+
+def copy_repo(root: Path, toc: str | None = None) -> Path:
+    """A copy of the repository at ``root`` that builds with the real venv, never installing into it.
+
+    With ``toc``, the copy's ``_toc.yml`` is replaced and the chapters it does not
+    list are removed (a smaller book that still obeys every house rule).
+    """
+    # copy2 keeps file times: make must see the shared venv as newer than the pins
+    shutil.copytree(PROJ_ROOT, root, ignore=NOT_COPIED, copy_function=shutil.copy2)
+    # The scratch venv borrows the real one's interpreter and packages, with a stamp
+    # of its own, so make never installs into the shared environment from here.
+    venv = root / ".venv"
+    venv.mkdir()
+    for part in (PROJ_ROOT / ".venv").iterdir():
+        if not part.name.startswith("."):
+            (venv / part.name).symlink_to(part)
+    (venv / ".installed").touch()
+    if toc is not None:
+        (root / "_toc.yml").write_text(toc, encoding="utf-8")
+        parsed = yaml.safe_load(toc)
+        listed = {parsed["root"]} | {c["file"] for c in parsed.get("chapters", [])}
+        listed |= {c["file"] for part in parsed.get("parts", []) for c in part.get("chapters", [])}
+        for notebook in (root / "chapters").glob("*.ipynb"):
+            if f"chapters/{notebook.stem}" not in listed:
+                notebook.unlink()
+    return root
+
 
 
 class FiguresFile:

@@ -47,7 +47,7 @@ from lacoe_report.core.audit import (
 # --------------------------------------------------------------------------
 def test_verdict_constants_are_the_agreed_words():
     assert VERDICTS == ("consistent", "consistent within rounding", "inconsistent",
-                        "stated differently in two places", "worth a second look")
+                        "stated differently", "worth a second look")
 
 
 def test_finding_rejects_unknown_verdict_and_missing_explanation():

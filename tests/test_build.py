@@ -5,6 +5,7 @@ figure re-executes the chapters that read it and reaches the HTML, and a
 rebuild with nothing changed executes nothing.
 """
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import copy_repo, environment, make
 from lacoe_report.book import chapters, ledger
 from lacoe_report.core.paths import PROJ_ROOT
 
@@ -23,22 +25,6 @@ root: chapters/intro
 chapters:
   - file: chapters/finance
 """
-
-
-# What a fresh clone does not have, or must not share with the scratch copy.
-NOT_COPIED = shutil.ignore_patterns(".git", ".venv", "_build", ".cache", "node_modules", "__pycache__",
-                                    ".pytest_cache", ".hypothesis", ".ipynb_checkpoints", "*.egg-info")
-
-
-def environment(root: Path) -> dict:
-    env = dict(os.environ, LACOE_PROJ_ROOT=str(root))
-    env.pop("PYTEST_XDIST_WORKER", None)
-    return env
-
-
-def make(root: Path, target: str = "book") -> subprocess.CompletedProcess:
-    return subprocess.run(["make", "--no-print-directory", target], cwd=root, env=environment(root),
-                          capture_output=True, text=True, timeout=600)
 
 
 def tree_digest(folder: Path) -> str:
@@ -53,18 +39,7 @@ def tree_digest(folder: Path) -> str:
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory) -> Path:
     """A copy of the repository (same installed package) with a two-page book, built once."""
-    root = tmp_path_factory.mktemp("scratch") / "repo"
-    # copy2 keeps file times: make must see the shared venv as newer than the pins
-    shutil.copytree(PROJ_ROOT, root, ignore=NOT_COPIED, copy_function=shutil.copy2)
-    # The scratch venv borrows the real one's interpreter and packages, with a stamp
-    # of its own, so make never installs into the shared environment from here.
-    venv = root / ".venv"
-    venv.mkdir()
-    for part in (PROJ_ROOT / ".venv").iterdir():
-        if not part.name.startswith("."):
-            (venv / part.name).symlink_to(part)
-    (venv / ".installed").touch()
-    (root / "_toc.yml").write_text(SCRATCH_TOC, encoding="utf-8")
+    root = copy_repo(tmp_path_factory.mktemp("scratch") / "repo", SCRATCH_TOC)
     first = make(root)
     assert first.returncode == 0, first.stdout + first.stderr
     return root
@@ -98,8 +73,18 @@ def test_bad_data_stops_the_build_and_keeps_the_published_book(scratch):
     assert tree_digest(published) == before
 
 
+def correct_the_report(root: Path, old: str, new: str) -> None:
+    """A corrected edition of the report: its text, and the figure's printed form, quote and value."""
+    text = root / "data" / "raw" / "lacoe-annual-report-2023-24.txt"
+    text.write_text(text.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    figures = root / "data" / "report_figures.csv"
+    figures.write_text(figures.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
 def test_an_edited_figure_reaches_the_html_and_only_stale_chapters_run(scratch):
     old_ledger = ledger.read(scratch / "ledger" / "ledger.csv")
+    # A value must agree with its printed form and quote, so the edit is a corrected report.
+    correct_the_report(scratch, "$59 Million", "$61 Million")
     set_value(scratch, "fin_educational_amount", "61000000")
     result = make(scratch)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -177,3 +162,15 @@ def test_check_data_names_a_missing_column(tmp_path):
                             env=environment(tmp_path), capture_output=True, text=True)
     assert result.returncode != 0
     assert "line 1: column 'qualifier' is missing from the header" in result.stderr
+
+
+def test_the_build_strips_timestamps_an_editor_left_in_a_chapter(scratch):
+    # JupyterLab or `nbconvert --execute --inplace` record execution times per cell.
+    path = scratch / "chapters" / "finance.ipynb"
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    notebook["cells"][1]["metadata"]["execution"] = {"iopub.status.busy": "2026-12-02T01:00:00.000Z"}
+    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+    result = make(scratch)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "executing" not in result.stdout  # metadata is not code: the outputs stay fresh
+    assert "execution" not in json.loads(path.read_text(encoding="utf-8"))["cells"][1]["metadata"]

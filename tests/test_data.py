@@ -134,3 +134,16 @@ def test_value_is_a_plain_python_number():
 
 def test_the_book_reads_nothing_outside_the_repository():
     assert REPORT_TEXT.is_relative_to(PROJ_ROOT)
+
+
+def test_an_edited_data_file_is_read_again_in_the_same_kernel(tmp_path, monkeypatch):
+    # An analyst edits the CSV and re-runs a cell: the loader must not serve the old values.
+    import shutil
+
+    copy = tmp_path / "report_figures.csv"
+    shutil.copyfile(FIGURES_CSV, copy)
+    monkeypatch.setattr(data, "FIGURES_CSV", copy)
+    assert data.figure("fin_budget_total")["label"] == "LACOE budget"
+    copy.write_text(copy.read_text(encoding="utf-8").replace(",LACOE budget,", ",LACOE's budget,"),
+                    encoding="utf-8")
+    assert data.figure("fin_budget_total")["label"] == "LACOE's budget"

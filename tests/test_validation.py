@@ -51,6 +51,8 @@ def test_the_real_data_passes_every_rule():
     ("fin_budget_total", "label", "", "a non-empty text"),
     ("fin_budget_total", "quote", "a budget of one trillion dollars", "found exactly once in the report"),
     ("fin_budget_total", "as_written", "$628 Million", "a phrase inside the row's quote"),
+    # The quote says "45.5%": a value that disagrees with the printed form never loads.
+    ("p4_newsletter_open_rate", "value", "46.5", "the number its as_written prints"),
 ])
 def test_each_cell_rule_names_line_column_value_and_expectation(figures_file, figure_id, column, bad, expected):
     line = figures_file.set(figure_id, column, bad)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,34 @@ def check_data() -> None:
         data.excluded()
     except DataError as err:
         sys.exit(f"Bad data, nothing was built: {err}")
+
+
+def enforce_rules(violations: list) -> None:
+    """Exit with one plain line per broken house rule (see :mod:`lacoe_report.book.rules`)."""
+    from . import rules
+
+    if violations:
+        sys.exit(rules.report(violations))
+
+
+def strip_volatile(paths: list[Path]) -> list[Path]:
+    """Remove run-specific metadata (execution timestamps ...) that an editor or nbconvert left.
+
+    Returns the chapters rewritten. Their outputs and fingerprints are untouched.
+    """
+    import nbformat
+
+    from . import chapters
+
+    cleaned = []
+    for path in paths:
+        original = path.read_text(encoding="utf-8")
+        notebook = chapters.clean(nbformat.reads(original, as_version=4))
+        text = nbformat.writes(notebook) + "\n"
+        if text != original:
+            path.write_text(text, encoding="utf-8")
+            cleaned.append(path)
+    return cleaned
 
 
 def execute(all_chapters: bool = False, out_dir: Path | None = None, quiet: bool = False,
@@ -101,10 +130,21 @@ def build_html(builder: str = "html") -> Path:
         if result.returncode == 0:
             published = _swap_in(staging / "_build" / builder, BUILD_DIR / builder)
     if result.returncode != 0:
-        shown = "\n".join(line for line in (result.stdout + result.stderr).splitlines()
-                          if "WARNING" in line or "ERROR" in line or "Error" in line)
+        shown = "\n".join(_plain(line) for line in (result.stdout + result.stderr).splitlines()
+                           if "WARNING" in line or "ERROR" in line or "Error" in line)
         sys.exit(f"The book did not build; the published book is unchanged.\n{shown or result.stderr[-2000:]}")
     return published
+
+
+def _plain(line: str) -> str:
+    """A Sphinx message without colour codes or the line numbers it counts in a notebook's JSON.
+
+    >>> _plain(f"\x1b[91m{PROJ_ROOT}/chapters/finance.ipynb:30002: WARNING: no key\x1b[39;49;00m")
+    'chapters/finance.ipynb: WARNING: no key'
+    """
+    line = re.sub(r"\x1b\[[0-9;]*m", "", line)
+    line = line.replace(f"{PROJ_ROOT}/", "")
+    return re.sub(r"(\.ipynb):\d+:", r"\1:", line)
 
 
 def _swap_in(built: Path, published: Path) -> Path:
@@ -142,8 +182,13 @@ def main(argv: list[str] | None = None) -> None:
         if freshness.is_current(args.builder):
             print(f"the book in _build/{args.builder} is up to date (its inputs are unchanged)")
             return
+        from . import rules
+
         check_data()
+        enforce_rules(rules.check_sources())
         execute()
+        strip_volatile(toc_chapters())
+        enforce_rules(rules.check_outputs(toc_chapters()))
         # The fingerprint of what is about to be built: chapters and ledger as executed.
         fingerprint = freshness.inputs_fingerprint()
         published = build_html(args.builder)

@@ -14,7 +14,7 @@ module encodes every relation as a :class:`Relation` with a verdict:
     ("48%" is a whole percent, "6.3%" is rounded to a tenth).
 ``inconsistent``
     They disagree by more than rounding can explain.
-``stated differently in two places``
+``stated differently``
     The same quantity is printed with two different values.
 ``worth a second look``
     Nothing is provably wrong, but the figures invite a question a careful
@@ -55,7 +55,7 @@ from .source_text import normalize, report_text
 CONSISTENT = "consistent"
 WITHIN_ROUNDING = "consistent within rounding"
 INCONSISTENT = "inconsistent"
-STATED_DIFFERENTLY = "stated differently in two places"
+STATED_DIFFERENTLY = "stated differently"
 SECOND_LOOK = "worth a second look"
 #: Every verdict, from agreement to doubt, in the order tables list them.
 VERDICTS = (CONSISTENT, WITHIN_ROUNDING, INCONSISTENT, STATED_DIFFERENTLY, SECOND_LOOK)
@@ -593,7 +593,7 @@ def assess_restatement(values: Sequence[float], qualifiers: Sequence[str], place
     The rule: the same value every time is ``consistent``, even when one
     place hedges it ("more than 6,000") and another does not (a callout's
     bare "6,000"): the explanation notes the difference. Different values
-    are ``stated differently in two places``, and the explanation says
+    are ``stated differently``, and the explanation says
     whether the hedges let both be true.
 
     Parameters
@@ -619,7 +619,7 @@ def assess_restatement(values: Sequence[float], qualifiers: Sequence[str], place
     'consistent'
     >>> f = assess_restatement([465, 467], ["over", "exact"], ["achievements", "callout"])
     >>> f.verdict
-    'stated differently in two places'
+    'stated differently'
     """
     if not (len(values) == len(qualifiers) == len(places)) or len(values) < 2:
         raise ValueError("give at least two statements, each with a value, a qualifier and a place")
@@ -1014,7 +1014,7 @@ def check_same_quantity(id_a: str, id_b: str, *, same: bool, rid: str, descripti
     ----------
     same : bool
         True when the report's wording makes them the same quantity (then a
-        difference is ``stated differently in two places``); False when they
+        difference is ``stated differently``); False when they
         only plausibly are (a difference is ``worth a second look``).
     """
     if same:

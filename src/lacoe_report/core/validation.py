@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from .coverage import parse_as_written
 from .paths import shown
 from .source_text import locate, normalize
 
@@ -109,6 +110,15 @@ def _whole(value: float) -> bool:
     return math.isfinite(value) and float(value).is_integer()
 
 
+def _states(as_written: str, value: float) -> bool:
+    """Does the printed phrase state ``value`` (46.5 is not what "45.5%" prints)?"""
+    try:
+        stated = parse_as_written(as_written)
+    except ValueError:
+        return False
+    return abs(stated - float(value)) <= 1e-9 * max(1.0, abs(stated))
+
+
 def _in_report(quote: str) -> bool:
     return len(locate(quote)) == 1
 
@@ -166,6 +176,8 @@ FIGURE_ROW_RULES = pa.DataFrameSchema(checks=[
                and (r["scale_max"].strip() == "" or _number(r["scale_max"]) is not None)),
     _row_check("as_written", "a phrase inside the row's quote",
                lambda r: r["as_written"] in normalize(r["quote"])),
+    _row_check("value", "the number its as_written prints",
+               lambda r: _states(r["as_written"], r["value"])),
 ])
 
 EXCLUDED_SCHEMA = pa.DataFrameSchema(

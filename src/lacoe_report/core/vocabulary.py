@@ -54,3 +54,5 @@ SECTIONS = tuple(_VOCABULARY["sections"])
 #: How an explanation names each section of the report.
 SECTION_WORDS = dict(_VOCABULARY["sections"])
 PRESENTATIONS = tuple(_VOCABULARY["presentations"])
+#: Patterns of numbers that are names (a school year, "Pillar 1"), which prose may write.
+NUMBER_NAMES = tuple(_VOCABULARY["number_names"])

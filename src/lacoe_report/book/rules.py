@@ -1,0 +1,211 @@
+"""The house rules, checked at build time: a chapter that breaks one is never published.
+
+``make book`` (and ``make preview``) run :func:`check_sources` before executing
+anything and :func:`check_outputs` on the executed chapters before Sphinx
+starts; the tests run both on the committed book. Each broken rule is one
+:class:`Violation` naming the file, the cell and the offending text, in plain
+words. The rules, by id:
+
+``typed-number``
+    No number typed into prose, a heading, a table, a figure caption or alt
+    text, in digits or in words ("forty-six percent"); a number reaches the
+    page only through ``{glue:text}``. A block quote is the report's own words
+    and may carry its numbers, but only when it is found verbatim in the
+    report. A number that is a name (a school year, "Pillar 1": the patterns
+    under ``number_names`` in ``data/vocabulary.yml``) may be written.
+``not-in-toc``
+    Every notebook in ``chapters/`` is listed in ``_toc.yml`` (Jupyter Book
+    would skip it silently).
+``download-link``
+    Every chapter notebook offers its data: a ``{download}`` link to
+    ``data/report_figures.csv`` or ``ledger/ledger.csv``.
+``figure-table``
+    Every chapter of a numbered part (the report's own parts) shows the
+    figures it uses as the report states them (``tables.trace_table``).
+``glue-key``
+    Every ``{glue}`` key a chapter pastes is published by that chapter.
+``provenance``
+    Every published number names the figures it comes from or the formula
+    or rule that gives it.
+
+Data that disagrees with its printed form or quote is refused earlier, when
+it loads (:mod:`lacoe_report.core.validation`).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from ..core.paths import CHAPTERS_DIR, PROJ_ROOT, TOC_FILE, shown
+from ..core.source_text import normalize, report_text
+from ..core.vocabulary import NUMBER_NAMES
+from .toc import read_toc
+
+#: Each rule's id and what breaking it looks like, in the order the build checks them.
+RULES = {
+    "typed-number": "a number typed by hand (publish it and paste it with {glue:text})",
+    "not-in-toc": "a notebook that _toc.yml does not list",
+    "download-link": "no download link for its data",
+    "figure-table": "no table of the figures it uses, as the report states them",
+    "glue-key": "a glued key the chapter does not publish",
+    "provenance": "a published number with no figures and no formula",
+}
+
+#: Output metadata the ledger record travels under (see present/publish.py).
+_LEDGER_KEY = "lacoe_ledger"
+
+# A role or a cross-reference carries its own text; what is left is typed prose.
+_ROLES = re.compile(r"\{[\w:-]+\}`[^`]*`|`[^`]*`|\]\([^)]*\)|^\(.*?\)=\s*$|<[^>]+>", re.M)
+# Numbers that are names (a school year, "Pillar 1"), and an ordered list's own numbering.
+_NAMES = re.compile("|".join([*NUMBER_NAMES, r"^\s*\d+\.\s"]), re.M)
+_CARDINALS = ("two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+              "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety").split()
+# A scale word is a quantity after "a" or "one" ("a million students"); alone it is a unit ("per
+# hundred", "the nearest million"). After a digit or a cardinal the line is flagged anyway.
+_SCALES = r"(?:hundred|thousand|million|billion|trillion|dozen)"
+_TYPED = re.compile(r"\d|\b(" + "|".join(_CARDINALS) + r")\b|\b(a|one)[\s-]+" + _SCALES + r"\b", re.I)
+_GLUE = re.compile(r"\{glue(?::\w+)?\}`([^`\s]+)`")
+_DOWNLOAD = re.compile(r"\{download\}`[^`]*<\.\./(data/report_figures\.csv|ledger/ledger\.csv)>`")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: where, which rule, and the offending text."""
+
+    rule: str
+    where: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {RULES[self.rule]} [{self.rule}]: {self.text}"
+
+
+def _cells(path: Path) -> list[tuple[str, str, str]]:
+    """``(where, kind, text)`` for every piece of prose in a chapter: markdown and figure metadata."""
+    if path.suffix == ".md":
+        return [(shown(path), "markdown", path.read_text(encoding="utf-8"))]
+    notebook = nbformat.read(path, as_version=4)
+    found = []
+    for number, cell in enumerate(notebook.cells, start=1):
+        where = f"{shown(path)}, cell {number}"
+        if cell.cell_type == "markdown":
+            found.append((where, "markdown", cell.source))
+        meta = cell.metadata.get("mystnb", {})
+        if meta.get("figure", {}).get("caption"):
+            found.append((f"{where} (caption)", "caption", meta["figure"]["caption"]))
+        if meta.get("image", {}).get("alt"):
+            found.append((f"{where} (alt text)", "alt", meta["image"]["alt"]))
+    return found
+
+
+def typed_numbers(text: str, where: str) -> Iterator[Violation]:
+    """Lines of ``text`` that carry a number not pasted by glue.
+
+    >>> [v.text for v in typed_numbers("Over {glue:text}`n` students.\\nIn 2023-24, forty-six percent.", "x")]
+    ['In 2023-24, forty-six percent.']
+    >>> list(typed_numbers("> quoted words that are not in the report, 12 of them", "x"))[0].rule
+    'typed-number'
+    """
+    code = False  # inside a fenced code block (a directive's fence, ```{note}, holds prose)
+    for line in text.splitlines():
+        fence = line.lstrip().startswith("```")
+        if fence and (code or not line.lstrip().startswith("```{")):
+            code = not code if line.strip() == "```" or not code else code
+            continue
+        if code or fence:
+            continue
+        bare = _NAMES.sub("", _ROLES.sub("", line))
+        if not _TYPED.search(bare):
+            continue
+        if line.lstrip().startswith(">") and _quoted_verbatim(line):
+            continue
+        yield Violation("typed-number", where, line.strip()[:120])
+
+
+def _quoted_verbatim(line: str) -> bool:
+    """A block-quote line whose words (roles removed) stand in the report text."""
+    words = normalize(re.sub(r"^\s*>\s?", "", _ROLES.sub(" ", line))).strip(" .…\"“”'")
+    pieces = [p.strip(" .…\"“”'") for p in re.split(r"\s*(?:\.\.\.|…)\s*", words) if p.strip(" .…\"“”'")]
+    return bool(pieces) and all(piece in report_text() for piece in pieces)
+
+
+def _numbered_chapters(toc_file: Path) -> set[str]:
+    """Documents in the toc's numbered parts: the report's own parts."""
+    import yaml
+
+    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
+    names = set()
+    for part in toc.get("parts", []):
+        if part.get("numbered"):
+            names |= {re.sub(r"\.(ipynb|md)$", "", c["file"]) for c in part.get("chapters", []) if "file" in c}
+    return names
+
+
+def check_sources(root: Path = PROJ_ROOT) -> list[Violation]:
+    """Rules that read the chapters as written: typed numbers, the toc, downloads, figure tables."""
+    toc_file = root / TOC_FILE.relative_to(PROJ_ROOT)
+    _, _, documents = read_toc(toc_file)
+    listed = [root / f"{name}{suffix}" for name in documents for suffix in (".ipynb", ".md")
+              if (root / f"{name}{suffix}").exists()]
+    found: list[Violation] = []
+    chapters_dir = root / CHAPTERS_DIR.relative_to(PROJ_ROOT)
+    for notebook in sorted(chapters_dir.glob("*.ipynb")):
+        # nbconvert's side files (git ignores them) are copies, not chapters
+        if notebook not in listed and not notebook.name.endswith(".nbconvert.ipynb"):
+            found.append(Violation("not-in-toc", shown(notebook),
+                                   f"add `- file: chapters/{notebook.stem}` to {toc_file.name} or move it out"))
+    numbered = _numbered_chapters(toc_file)
+    for path in listed:
+        cells = _cells(path)
+        for where, _, text in cells:
+            found += typed_numbers(text, where)
+        if path.suffix != ".ipynb":
+            continue
+        prose = "\n".join(text for _, kind, text in cells if kind == "markdown")
+        if not _DOWNLOAD.search(prose):
+            found.append(Violation("download-link", shown(path),
+                                   "no {download} link to ../data/report_figures.csv or ../ledger/ledger.csv"))
+        name = path.relative_to(root).with_suffix("").as_posix()
+        code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+        if name in numbered and "trace_table(" not in code:
+            found.append(Violation("figure-table", shown(path),
+                                   "no table of its figures as stated (tables.trace_table)"))
+    return found
+
+
+def _published(notebook: nbformat.NotebookNode) -> Iterator[dict]:
+    for output in (o for c in notebook.cells for o in c.get("outputs", [])):
+        scrap = output.get("metadata", {}).get("scrapbook")
+        if scrap:
+            yield {"name": scrap["name"], "record": output.get("metadata", {}).get(_LEDGER_KEY)}
+
+
+def check_outputs(paths: Iterable[Path]) -> list[Violation]:
+    """Rules that read executed chapters: every glued key exists, every number has provenance."""
+    found: list[Violation] = []
+    for path in paths:
+        notebook = nbformat.read(path, as_version=4)
+        published = list(_published(notebook))
+        keys = {p["name"] for p in published}
+        for where, _, text in _cells(path):
+            for key in _GLUE.findall(text):
+                if key not in keys:
+                    found.append(Violation("glue-key", where, f"{{glue:text}}`{key}` is not published by "
+                                           f"{path.name}: publish it, or fix the key"))
+        for item in published:
+            record = item["record"]
+            if record is not None and not (record.get("inputs") or str(record.get("formula", "")).strip()):
+                found.append(Violation("provenance", shown(path),
+                                       f"'{record['key']}' is published with no inputs and no formula"))
+    return found
+
+
+def report(violations: list[Violation]) -> str:
+    """The build's message: one line per broken rule, grouped under a plain heading."""
+    lines = [f"{len(violations)} house rule(s) broken; nothing was published:"]
+    lines += [f"  {v}" for v in violations]
+    return "\n".join(lines)

@@ -1,0 +1,98 @@
+"""``make chapter NAME=... TITLE="..."``: start a new chapter that already keeps every house rule.
+
+The chapter is made from ``templates/chapter.ipynb`` (a figure table, a
+download link, one published number and one captioned chart) and listed in
+``_toc.yml`` at the end of a part, so the next ``make book`` executes and
+publishes it as it is.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+from ..core.paths import CHAPTERS_DIR, TOC_FILE, shown
+from ..core.vocabulary import SECTIONS
+
+TEMPLATE = Path(__file__).parent / "templates" / "chapter.ipynb"
+#: The part a new chapter joins unless told otherwise: the last of the report's own parts.
+DEFAULT_PART = "Schools, money and what comes next"
+
+
+def render(name: str, title: str, section: str) -> str:
+    """The template with its placeholders filled in (JSON text of the notebook).
+
+    >>> '"# A demo' in render("demo", "A demo", "schools")
+    True
+    """
+    text = TEMPLATE.read_text(encoding="utf-8")
+    # Placeholders sit inside JSON strings: fill them with JSON-escaped text.
+    for placeholder, value in (("{{NAME}}", name), ("{{TITLE}}", title), ("{{SECTION}}", section)):
+        text = text.replace(placeholder, json.dumps(value)[1:-1])
+    return text
+
+
+def register(toc_text: str, name: str, part: str) -> str:
+    """``_toc.yml`` with ``chapters/<name>`` added at the end of ``part``, comments kept.
+
+    >>> toc = "parts:\\n  - caption: A\\n    chapters:\\n      - file: chapters/x\\n  - caption: B\\n"
+    >>> print(register(toc, "y", "A"))
+    parts:
+      - caption: A
+        chapters:
+          - file: chapters/x
+          - file: chapters/y
+      - caption: B
+    <BLANKLINE>
+    """
+    lines = toc_text.splitlines(keepends=True)
+    start = next((n for n, line in enumerate(lines) if re.match(rf"\s*- caption:\s*{re.escape(part)}\s*$", line)),
+                 None)
+    if start is None:
+        raise ValueError(f"_toc.yml has no part with the caption {part!r}")
+    last = start
+    for n in range(start + 1, len(lines)):
+        if re.match(r"\s*- caption:", lines[n]):
+            break
+        if re.match(r"\s*- file:", lines[n]):
+            last = n
+    indent = re.match(r"(\s*)", lines[last]).group(1)
+    lines.insert(last + 1, f"{indent}- file: chapters/{name}\n")
+    return "".join(lines)
+
+
+def scaffold(name: str, title: str, section: str, part: str = DEFAULT_PART) -> Path:
+    """Write ``chapters/<name>.ipynb`` and list it in ``_toc.yml``; return its path."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        raise ValueError(f"NAME must be snake_case (it prefixes the chapter's keys): {name!r}")
+    if not title.strip():
+        raise ValueError('TITLE is empty: make chapter NAME=... TITLE="..."')
+    if section not in SECTIONS:
+        raise ValueError(f"SECTION must be one of {', '.join(SECTIONS)}")
+    path = CHAPTERS_DIR / f"{name}.ipynb"
+    if path.exists():
+        raise ValueError(f"{shown(path)} already exists")
+    toc = register(TOC_FILE.read_text(encoding="utf-8"), name, part)
+    path.write_text(render(name, title.strip(), section), encoding="utf-8")
+    TOC_FILE.write_text(toc, encoding="utf-8")
+    return path
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="make chapter", description=__doc__.splitlines()[0])
+    parser.add_argument("name", help="file name and key prefix, snake_case (e.g. transport)")
+    parser.add_argument("title", help="the chapter's title")
+    parser.add_argument("--section", default="at_a_glance", help="the section of the report it covers")
+    parser.add_argument("--part", default=DEFAULT_PART, help="the caption of the _toc.yml part it joins")
+    args = parser.parse_args(argv)
+    try:
+        path = scaffold(args.name, args.title, args.section, args.part)
+    except ValueError as err:
+        sys.exit(f"make chapter: {err}")
+    print(f"wrote {shown(path)} and listed it in _toc.yml; run `make book` (or `make lab` to edit it)")
+
+
+if __name__ == "__main__":
+    main()

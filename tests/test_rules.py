@@ -1,0 +1,174 @@
+"""The house rules: the committed book keeps them, and `make book` refuses a copy that breaks one.
+
+Each rule is broken on its own scratch copy of the repository (a small book:
+the intro and the finance chapter); `make book` must fail before publishing,
+with one plain line naming the chapter, the cell and the offending text.
+"""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_repo, make
+from lacoe_report.book import rules
+from lacoe_report.book.toc import toc_chapters
+
+SMALL_TOC = """format: jb-book
+root: chapters/intro
+parts:
+  - caption: Money
+    numbered: true
+    chapters:
+      - file: chapters/finance
+"""
+
+
+def test_the_committed_book_keeps_every_rule():
+    assert [str(v) for v in rules.check_sources()] == []
+    assert [str(v) for v in rules.check_outputs(toc_chapters())] == []
+
+
+@pytest.mark.parametrize("text, typed", [
+    ("Over {glue:text}`n_students` students.", False),
+    ("In 2023-24, under Pillar 3, the report says so.", False),
+    ("1. **Checks the data.** Ordered lists number themselves.", False),
+    ("Rounded to the nearest million, or per hundred contacts.", False),
+    ("The budget is $627 million.", True),
+    ("Forty-six percent of them.", True),
+    ("A million students.", True),
+    ("| Line | 48% |", True),
+    ("# Ten achievements", True),
+    ("> a quote the report never printed, with 12 in it", True),
+])
+def test_typed_numbers_are_found_in_digits_and_words(text, typed):
+    assert bool(list(rules.typed_numbers(text, "x"))) is typed
+
+
+def test_a_verbatim_quote_of_the_report_may_carry_its_numbers():
+    assert list(rules.typed_numbers("> averaged a 45.5% open rate", "x")) == []
+
+
+@pytest.fixture
+def small_book(tmp_path) -> Path:
+    return copy_repo(tmp_path / "repo", SMALL_TOC)
+
+
+def notebook(root: Path, name: str = "finance") -> tuple[Path, dict]:
+    path = root / "chapters" / f"{name}.ipynb"
+    return path, json.loads(path.read_text(encoding="utf-8"))
+
+
+def save(path: Path, nb: dict) -> None:
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def cell_number(nb: dict, needle: str) -> int:
+    return next(n for n, c in enumerate(nb["cells"], start=1) if needle in "".join(c["source"]))
+
+
+def edit_cell(root: Path, needle: str, old: str, new: str) -> int:
+    path, nb = notebook(root)
+    number = cell_number(nb, needle)
+    source = "".join(nb["cells"][number - 1]["source"])
+    assert old in source
+    nb["cells"][number - 1]["source"] = source.replace(old, new, 1)
+    save(path, nb)
+    return number
+
+
+def refused(root: Path) -> str:
+    """`make book` must fail, publish nothing and say why in plain lines."""
+    result = make(root)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "Traceback" not in output and "\x1b[" not in output, output
+    assert not (root / "_build" / "html").exists()
+    return output
+
+
+def test_a_number_typed_in_prose_stops_the_build(small_book):
+    cell = edit_cell(small_book, "## Where the budget goes", "The report splits", "The report's 4 lines split")
+    out = refused(small_book)
+    assert f"chapters/finance.ipynb, cell {cell}: a number typed by hand" in out
+    assert "The report's 4 lines split" in out
+
+
+def test_a_number_in_words_in_a_caption_stops_the_build(small_book):
+    path, nb = notebook(small_book)
+    number, cell = next((n, c) for n, c in enumerate(nb["cells"], start=1)
+                        if c["metadata"].get("mystnb", {}).get("figure", {}).get("caption"))
+    cell["metadata"]["mystnb"]["figure"]["caption"] += " Forty-six percent go to projects."
+    save(path, nb)
+    out = refused(small_book)
+    assert f"chapters/finance.ipynb, cell {number} (caption): a number typed by hand" in out
+
+
+def test_a_number_typed_in_alt_text_stops_the_build(small_book):
+    path, nb = notebook(small_book)
+    number, cell = next((n, c) for n, c in enumerate(nb["cells"], start=1)
+                        if c["metadata"].get("mystnb", {}).get("image", {}).get("alt"))
+    cell["metadata"]["mystnb"]["image"]["alt"] += " The largest is 48%."
+    save(path, nb)
+    assert f"chapters/finance.ipynb, cell {number} (alt text): a number typed by hand" in refused(small_book)
+
+
+def test_a_notebook_missing_from_the_toc_stops_the_build(small_book):
+    path, nb = notebook(small_book)
+    save(path.with_name("draft.ipynb"), nb)
+    assert "chapters/draft.ipynb: a notebook that _toc.yml does not list" in refused(small_book)
+
+
+def test_a_chapter_without_its_download_link_stops_the_build(small_book):
+    path, nb = notebook(small_book)
+    nb["cells"] = [c for c in nb["cells"] if "{download}" not in "".join(c["source"])]
+    save(path, nb)
+    assert "chapters/finance.ipynb: no download link for its data" in refused(small_book)
+
+
+def test_a_chapter_without_its_figure_table_stops_the_build(small_book):
+    path, nb = notebook(small_book)
+    for cell in nb["cells"]:  # every table of figures as stated becomes a plain frame
+        cell["source"] = "".join(cell["source"]).replace("tables.trace_table(", "(")
+    save(path, nb)
+    assert "chapters/finance.ipynb: no table of the figures it uses" in refused(small_book)
+
+
+def test_bad_data_stops_the_build_with_its_line_and_column(small_book):
+    csv = small_book / "data" / "report_figures.csv"
+    text = csv.read_text(encoding="utf-8")
+    # The quote says "45.5%"; a value of 46.5 disagrees with it.
+    csv.write_text(text.replace("Newsletter average open rate,45.5,", "Newsletter average open rate,46.5,"),
+                   encoding="utf-8")
+    out = refused(small_book)
+    assert re.search(r"data/report_figures\.csv: line \d+, column 'value': '46\.5' is not the number "
+                     r"its as_written prints", out), out
+
+
+def test_a_missing_glue_key_stops_the_build_naming_chapter_cell_and_key(small_book):
+    cell = edit_cell(small_book, "The {glue:text}`fin_n_lines` budget lines", "{glue:text}`fin_n_lines`",
+                     "{glue:text}`fin_n_line`")
+    out = refused(small_book)
+    assert f"chapters/finance.ipynb, cell {cell}: a glued key the chapter does not publish" in out
+    assert "fin_n_line`" in out
+
+
+def test_a_number_published_without_provenance_stops_the_build(small_book):
+    # A new code cell publishing a bare number: the chapter re-executes, then the rule refuses it.
+    path, nb = notebook(small_book)
+    nb["cells"].append({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                        "source": 'publish("fin_bare", 42, unit="count")'})
+    save(path, nb)
+    out = refused(small_book)
+    assert "chapters/finance.ipynb: a published number with no figures and no formula" in out
+    assert "fin_bare" in out
+
+
+def test_the_authoring_guide_documents_every_rule():
+    import nbformat
+
+    from lacoe_report.core.paths import CHAPTERS_DIR
+
+    guide = nbformat.read(CHAPTERS_DIR / "authoring.ipynb", as_version=4)
+    text = "\n".join(c.source for c in guide.cells if c.cell_type == "markdown")
+    assert [rule for rule in rules.RULES if f"**{rule}**" not in text] == []

@@ -1,0 +1,45 @@
+"""`make chapter` makes a chapter that builds, keeps the house rules and passes nbval untouched."""
+import subprocess
+import sys
+
+from conftest import copy_repo, environment, make
+
+SMALL_TOC = """format: jb-book
+root: chapters/intro
+parts:
+  - caption: Schools, money and what comes next
+    numbered: true
+    chapters:
+      - file: chapters/finance
+"""
+
+
+def test_a_scaffolded_chapter_builds_and_passes_its_tests_untouched(tmp_path):
+    root = copy_repo(tmp_path / "repo")  # the whole book: the new chapter must fit in it
+    made = subprocess.run(["make", "--no-print-directory", "chapter", "NAME=transport",
+                           "TITLE=Getting to school", "SECTION=schools"],
+                          cwd=root, env=environment(root), capture_output=True, text=True)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "- file: chapters/transport" in (root / "_toc.yml").read_text(encoding="utf-8")
+
+    built = make(root)
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "chapters: transport" in built.stdout and "glance" not in built.stdout
+    page = (root / "_build" / "html" / "chapters" / "transport.html").read_text(encoding="utf-8")
+    assert "Getting to school" in page and "fig-transport-counts" in page
+
+    # The chapter tests and nbval, run in the copy as `make test` runs them.
+    tested = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
+         "--nbval", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "chapters/transport.ipynb",
+         "tests/test_chapters.py", "tests/test_rules.py::test_the_committed_book_keeps_every_rule"],
+        cwd=root, env=environment(root), capture_output=True, text=True)
+    assert tested.returncode == 0, tested.stdout[-3000:] + tested.stderr[-2000:]
+
+
+def test_make_chapter_refuses_a_name_that_is_not_snake_case(tmp_path):
+    root = copy_repo(tmp_path / "repo", SMALL_TOC)
+    made = subprocess.run(["make", "--no-print-directory", "chapter", "NAME=Bad Name", "TITLE=x"],
+                          cwd=root, env=environment(root), capture_output=True, text=True)
+    assert made.returncode != 0 and "NAME must be snake_case" in made.stderr
+    assert not list((root / "chapters").glob("Bad*"))

@@ -89,7 +89,7 @@ def derive(key: str, formula_text: str, fmt: str | Callable = "{:,}", *, unit: s
     _record(key, _formula.evaluate(formula_text), fmt, unit, _formula.figure_ids(formula_text), formula_text.strip())
 
 
-def publish(key: str, value, fmt: str | Callable = "{:,}", *, unit: str, formula: str,
+def publish(key: str, value, fmt: str | Callable = "{:,}", *, unit: str, formula: str = "",
             inputs: Sequence[str] | None = None) -> None:
     """Glue a value the chapter computed itself, with the formula that must give it.
 

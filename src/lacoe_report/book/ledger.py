@@ -121,20 +121,15 @@ def format_differences(diff: pd.DataFrame) -> str:
     return diff.to_string(index=False)
 
 
-#: Chapters whose formulas are still free text, until converted to the grammar of
-#: :mod:`lacoe_report.core.formula` (the audit is being rewritten on another branch).
-NOT_YET_CONVERTED = {"audit"}
-
-
 def is_numeric(row) -> bool:
     """Whether a ledger row is a number that a formula must reproduce (unit not text, value a number)."""
     return row["unit"] != "text" and _formula.NUMBER.fullmatch(str(row["value"]).strip()) is not None
 
 
-def _evaluated(frame: pd.DataFrame, table=None, skip=frozenset()):
+def _evaluated(frame: pd.DataFrame, table=None):
     """Each numeric row with what its formula gives over ``table`` (None and the error when it cannot)."""
     for _, row in frame.iterrows():
-        if row["chapter"] in skip or not is_numeric(row):
+        if not is_numeric(row):
             continue
         try:
             yield row, _formula.evaluate(row["formula"], table), None
@@ -142,15 +137,15 @@ def _evaluated(frame: pd.DataFrame, table=None, skip=frozenset()):
             yield row, None, error
 
 
-def recheck(frame: pd.DataFrame, table=None, skip=frozenset()) -> list[str]:
+def recheck(frame: pd.DataFrame, table=None) -> list[str]:
     """Re-evaluate every numeric row's formula from the data alone; one line per row that fails.
 
     Each line names the chapter and key, the formula, what it gives and what
     the ledger says. ``table`` is the data as rows of text (default
-    ``data/report_figures.csv``); chapters in ``skip`` are left out.
+    ``data/report_figures.csv``).
     """
     failures = []
-    for row, result, error in _evaluated(frame, table, skip):
+    for row, result, error in _evaluated(frame, table):
         if error is not None:
             failures.append(f"{row['chapter']}/{row['key']}: cannot evaluate {row['formula']!r} ({error})")
         elif not _formula.agrees(result, row["value"]):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from IPython.display import display
 
@@ -89,27 +89,24 @@ def derive(key: str, formula_text: str, fmt: str | Callable = "{:,}", *, unit: s
     _record(key, _formula.evaluate(formula_text), fmt, unit, _formula.figure_ids(formula_text), formula_text.strip())
 
 
-def publish(key: str, value, fmt: str | Callable = "{:,}", *, unit: str, formula: str = "",
-            inputs: Sequence[str] | None = None) -> None:
+def publish(key: str, value, fmt: str | Callable = "{:,}", *, unit: str, formula: str = "") -> None:
     """Glue a value the chapter computed itself, with the formula that must give it.
 
     For a number, ``formula`` is an expression of :mod:`lacoe_report.core.formula`
     that is evaluated here: when it does not give ``value`` (relative and
-    absolute tolerance 1e-9) the chapter fails, so the ledger cannot document
-    a computation that did not happen. Prefer :func:`derive`, which computes
-    the value from the formula itself.
+    absolute tolerance 1e-9), or is not in the language, the chapter fails, so
+    the ledger cannot document a computation that did not happen. Prefer
+    :func:`derive`, which computes the value from the formula itself.
 
     For ``unit="text"`` (a verdict word, a period, a label), ``formula`` is
     the rule in words; the figure ids it names are its inputs.
 
+    A number given no formula at all is recorded without provenance, and the
+    build refuses it by name (the ``provenance`` rule of
+    :mod:`lacoe_report.book.rules`), so the message names chapter and key.
+
     Nothing is returned, so a ``publish`` call ending a cell prints nothing;
     use :func:`format_value` for the text itself.
-
-    ``inputs`` is the old way of naming the figures beside a free-text
-    formula, kept only until ``chapters/audit.ipynb`` is converted: a formula
-    outside the grammar, or any formula given with ``inputs``, is recorded as
-    given, unchecked, and the ledger test (``tests/test_ledger.py``) fails on
-    it, naming chapter and key, in every chapter but the audit.
 
     Raises
     ------
@@ -121,15 +118,11 @@ def publish(key: str, value, fmt: str | Callable = "{:,}", *, unit: str, formula
             raise ValueError(f"{key}: a text value needs its rule in formula=")
         ids = set(data.figures().index)
         named = [t for t in re.findall(r"[a-z][a-z0-9_]*", formula) if t in ids]
-        _record(key, value, fmt, unit, list(dict.fromkeys([*named, *(inputs or [])])), formula.strip())
+        _record(key, value, fmt, unit, list(dict.fromkeys(named)), formula.strip())
         return
     value = _plain(value)  # refuses NaN and infinities before anything else
-    if inputs is not None or not _formula.parses(formula):
-        # The old call, kept only until chapters/audit.ipynb is converted: recorded as
-        # given, and tests/test_ledger.py fails on it in any other chapter.
-        for figure_id in inputs or ():
-            data.figure(figure_id)  # fails loudly on a typo
-        _record(key, value, fmt, unit, list(inputs or ()), formula.strip())
+    if not formula.strip():
+        _record(key, value, fmt, unit, [], "")  # the build's provenance rule names it
         return
     result = _formula.evaluate(formula)
     if not _formula.agrees(result, value):

@@ -108,3 +108,14 @@ def test_every_ledger_input_is_a_figure_of_the_data():
     entries = ledger.read(LEDGER_CSV)
     used = {i for cell in entries["inputs"] for i in cell.split(";") if i}
     assert used <= ids, used - ids
+
+
+def test_no_helper_is_defined_in_two_chapters():
+    # A helper two chapters need belongs in the package (core/ or present/), written once.
+    defined = {}
+    for path in NOTEBOOKS:
+        for cell in read(path).cells:
+            if cell.cell_type == "code":
+                for name in re.findall(r"^def (\w+)\(", cell.source, re.M):
+                    defined.setdefault(name, set()).add(path.stem)
+    assert {name: sorted(where) for name, where in defined.items() if len(where) > 1} == {}

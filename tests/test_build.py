@@ -170,6 +170,7 @@ def test_check_data_names_a_missing_column(tmp_path):
     assert "line 1: column 'qualifier' is missing from the header" in result.stderr
 
 
+@pytest.mark.slow  # builds a scratch book
 def test_the_build_strips_timestamps_an_editor_left_in_a_chapter(scratch):
     # JupyterLab or `nbconvert --execute --inplace` record execution times per cell.
     path = scratch / "chapters" / "finance.ipynb"

@@ -199,13 +199,15 @@ def watch(builder: Builder, state: State, stop: threading.Event, log=print) -> N
             try:
                 summary = builder.rebuild()
             except PreviewError as err:
+                outcome = ("error", str(err))
                 log(f"\n{err}\n(the server keeps running; save again to retry)", flush=True)
-                state.set("error", str(err))
             else:
+                outcome = ("ok", "")
                 log(summary, flush=True)
-                state.set("ok")
-            # What the build itself wrote (executed chapters) is not a new edit.
+            # What the build itself wrote (executed chapters) is not a new edit. Look before
+            # announcing the outcome: an edit made once the page says "ok" is always seen.
             seen = snapshot()
+            state.set(*outcome)
         stop.wait(POLL)
 
 

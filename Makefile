@@ -69,11 +69,10 @@ pdf: $(INSTALLED) $(SYSTEM) ## Print the book to _build/pdf/ as one PDF (Debian 
 
 # The book is built first, once: the browser tests find it current, and the PDF's
 # single-page build reuses its parsed chapters instead of waiting for it (a failed
-# build is reported again, in plain words, by the tests that need the book). Whole
-# files go to the two workers longest first (tests/conftest.py, LONGEST_FIRST).
+# build is reported again, in plain words, by the tests that need the book).
 test: $(INSTALLED) $(SYSTEM) $(AXE) $(VNU) ## Run every test: data, package, chapters (nbval), build, PDF and browser checks
 	@$(PY) -m lacoe_report.book.build html || echo "the book did not build: the tests below say why"
-	@$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder -q $(NBVAL) tests src $(CHAPTER_NOTEBOOKS)
+	@$(PY) -m pytest -n 2 --dist loadfile -q $(NBVAL) tests src $(CHAPTER_NOTEBOOKS)
 
 check: $(INSTALLED) ## Fast tests for the edit loop: unit tests, doctests, data tests (no kernels, builds or browser)
 	@$(PY) -m pytest -q -m "not slow" -p no:xdist -p no:nbval tests src

@@ -95,30 +95,6 @@ def figures_file(tmp_path) -> FiguresFile:
     return FiguresFile(tmp_path / "report_figures.csv")
 
 
-# The files that take longest (a build, Chromium, a scratch book), longest first.
-# `make test` hands whole files to its two workers in collection order
-# (--dist loadfile --no-loadscope-reorder): starting these first lets the short
-# ones fill the gaps instead of one worker finishing the PDF alone at the end.
-LONGEST_FIRST = (
-    "tests/test_pdf.py",
-    "tests/browser/test_book_in_browser.py",
-    "tests/test_build.py",
-    "tests/test_preview.py",
-    "tests/test_rules_build.py",
-    "tests/browser/test_html_valid.py",
-    "tests/test_scaffold.py",
-    "tests/browser/test_escaping_in_browser.py",
-    "tests/test_verify.py",
-    "tests/browser/test_trace.py",
-)
-
-
-def pytest_collection_modifyitems(items):
-    """Move the files of :data:`LONGEST_FIRST` to the front; every other order is kept."""
-    rank = {name: number for number, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
-
-
 # The browser suite's figures (pages, requests, violations), printed once at the
 # end of the run even under xdist, where tests/browser/conftest.py is not loaded.
 from browser.browser_support import print_figures as pytest_terminal_summary  # noqa: E402,F401

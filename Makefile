@@ -67,7 +67,11 @@ preview: $(INSTALLED) ## Serve the book on 127.0.0.1:PORT (8000), rebuild on eve
 pdf: $(INSTALLED) $(SYSTEM) ## Print the book to _build/pdf/ as one PDF (Debian Chromium, offline; executes only stale chapters)
 	@$(PY) -m lacoe_report.book.pdf
 
+# The book is built first, once: the browser tests find it current, and the PDF's
+# single-page build reuses its parsed chapters instead of waiting for it (a failed
+# build is reported again, in plain words, by the tests that need the book).
 test: $(INSTALLED) $(SYSTEM) $(AXE) $(VNU) ## Run every test: data, package, chapters (nbval), build, PDF and browser checks
+	@$(PY) -m lacoe_report.book.build html || echo "the book did not build: the tests below say why"
 	@$(PY) -m pytest -n 2 --dist loadfile -q $(NBVAL) tests src $(CHAPTER_NOTEBOOKS)
 
 check: $(INSTALLED) ## Fast tests for the edit loop: unit tests, doctests, data tests (no kernels, builds or browser)

@@ -75,3 +75,18 @@ def axe_source() -> str:
 def pytest_terminal_summary(terminalreporter):
     """Print the browser figures at the end of the run."""
     print_figures(terminalreporter)
+
+
+# --------------------------------------------------------------------------- the tier
+
+@pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects
+def pytest_collection_modifyitems(config, items):
+    """Every test here needs the built book or Chromium: `make test`, never `make check`.
+
+    A file that forgets its ``pytestmark = pytest.mark.slow`` (test_trace.py did)
+    would otherwise build the book and start Chromium in the edit loop.
+    """
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.slow)

@@ -187,18 +187,31 @@ def main(argv: list[str] | None = None) -> None:
         if freshness.is_current(args.builder):
             print(f"the book in _build/{args.builder} is up to date (its inputs are unchanged)")
             return
-        from . import rules
+        # Two stale builds at once (the test workers' fixtures) would both execute and
+        # build: the second waits for the first and then finds the book current.
+        BUILD_DIR.mkdir(parents=True, exist_ok=True)
+        with (BUILD_DIR / f".{args.builder}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if freshness.is_current(args.builder):
+                print(f"the book in _build/{args.builder} was just built from these inputs")
+                return
+            _build_book(args.builder)
 
-        check_data()
-        enforce_rules(rules.check_sources())
-        execute()
-        strip_volatile(toc_chapters())
-        enforce_rules(rules.check_outputs(toc_chapters()))
-        # The fingerprint of what is about to be built: chapters and ledger as executed.
-        fingerprint = freshness.inputs_fingerprint()
-        published = build_html(args.builder)
-        freshness.record(args.builder, fingerprint)
-        print(f"book written to {published.relative_to(PROJ_ROOT)}/index.html")
+
+def _build_book(builder: str) -> None:
+    """Check, execute what is stale, enforce the house rules, build and record the fingerprint."""
+    from . import rules
+
+    check_data()
+    enforce_rules(rules.check_sources())
+    execute()
+    strip_volatile(toc_chapters())
+    enforce_rules(rules.check_outputs(toc_chapters()))
+    # The fingerprint of what is about to be built: chapters and ledger as executed.
+    fingerprint = freshness.inputs_fingerprint()
+    published = build_html(builder)
+    freshness.record(builder, fingerprint)
+    print(f"book written to {published.relative_to(PROJ_ROOT)}/index.html")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,10 @@ The PDF is the single-page HTML edition of the book (Sphinx's
 printed by Chromium through Playwright:
 
 1. Build ``_build/singlehtml`` (after checking the data and executing stale
-   chapters, as ``python -m lacoe_report.book.build html`` does).
+   chapters, as ``python -m lacoe_report.book.build html`` does), unless it
+   was built from exactly today's inputs (:mod:`lacoe_report.book.freshness`).
+   It shares its staging folder, and so its parsed chapters, with the HTML
+   build: after ``make book`` only the writing step remains.
 2. Serve it from a local HTTP server on 127.0.0.1. Opening it as ``file://``
    does not work: the builder writes the page to ``chapters/intro.html`` (the
    root document's path) but writes its links to ``_static/`` and
@@ -587,7 +590,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--output", type=Path, default=PDF_PATH, help=f"default: {PDF_PATH.relative_to(PROJ_ROOT)}")
     args = parser.parse_args(argv)
 
-    from .. import build
+    from .. import build, freshness
 
     started = time.perf_counter()
     find_chromium()  # fail before a long build, not after it
@@ -601,7 +604,13 @@ def main(argv: list[str] | None = None) -> None:
             build.check_data()
             build.execute(quiet=True)
         step = time.perf_counter()
-        site = build.build_html("singlehtml")
+        # Decided from content, as for `make book`: the same inputs give the same page.
+        if freshness.is_current("singlehtml"):
+            site = BUILD_DIR / "singlehtml"
+        else:
+            fingerprint = freshness.inputs_fingerprint()
+            site = build.build_html("singlehtml")
+            freshness.record("singlehtml", fingerprint)
         timings["html"] = time.perf_counter() - step
     result = print_book(site, args.output.resolve())
     timings |= result.seconds

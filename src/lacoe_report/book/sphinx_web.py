@@ -14,8 +14,10 @@ What it changes, and why (the numbers are the issue's measurements):
   script is deferred; Font Awesome's 1.5 MB script (which swaps icons for
   SVG) is dropped, the theme's icon font draws the same icons; the search
   scripts and the 70 kB search index load on the search page only (search
-  as you type is off). Every page gets a ``<meta name="description">`` from
-  its first paragraph.
+  as you type is off). The theme's load-time measurement of every scrollable
+  box runs in idle time instead (:func:`idle_tab_stops`), so the sections
+  ``content-visibility`` skips stay unlaid-out. Every page gets a
+  ``<meta name="description">`` from its first paragraph.
 * **Charts a phone can read.** A chart cell's output carries a second PNG
   drawn in a narrow layout (:meth:`lacoe_report.present.plots.Chart.narrow`);
   pages show it to narrow screens with ``<picture>``, give every chart its
@@ -533,6 +535,46 @@ def subset_icon_fonts(css: str, static: Path) -> str:
     return _FONT_FACE.sub(face, css)
 
 
+# --------------------------------------------------------------------------- theme script
+#: The theme's load-time test for a scrollable box (pydata-sphinx-theme's
+#: ``addTabStopsToScrollableElements``, as its bundled script spells it).
+_THEME_TAB_STOP = re.compile(r"(\w+)\.tabIndex=\1\.scrollWidth>\1\.clientWidth\|\|"
+                             r"\1\.scrollHeight>\1\.clientHeight\?0:-1")
+THEME_SCRIPT = "_static/scripts/pydata-sphinx-theme.js"
+
+
+def idle_tab_stops(script: str) -> str:
+    """Route the theme's tab-stop measurement of every scrollable box to
+    ``_static/lacoe-tabstops.js`` (Jupyter Book links every script in ``_static``,
+    before the theme's), which does it in idle time a few boxes at a time.
+
+    At load the theme measures every code block, output and table in one
+    task, which forces the layout of each section ``content-visibility``
+    skips (about half a second of a phone's main thread on the long pages).
+    A theme whose script reads differently is left as it is.
+
+    Examples
+    --------
+    >>> idle_tab_stops("forEach(e=>{e.tabIndex=e.scrollWidth>e.clientWidth||e.scrollHeight>e.clientHeight?0:-1})")
+    'forEach(e=>{lacoeTabStop(e)})'
+    >>> idle_tab_stops("other")
+    'other'
+    """
+    return _THEME_TAB_STOP.sub(lambda m: f"lacoeTabStop({m.group(1)})", script)
+
+
+def patch_theme_script(outdir: Path) -> bool:
+    """Apply :func:`idle_tab_stops` to the theme's script in ``outdir``; True if it changed."""
+    path = outdir / THEME_SCRIPT
+    if not path.exists():
+        return False
+    text = path.read_text(encoding="utf-8")
+    patched = idle_tab_stops(text)
+    if patched != text:
+        path.write_text(patched, encoding="utf-8")
+    return patched != text
+
+
 # --------------------------------------------------------------------------- wiring
 class _State:
     def __init__(self):
@@ -577,6 +619,7 @@ def _finish(app, exception) -> None:
     outdir = Path(app.outdir)
     state = app._lacoe_web
     write_narrow_charts(outdir, _charts(app))
+    patch_theme_script(outdir)
     if state.stylesheets or not (outdir / BUNDLE).exists():
         write_bundle(outdir, state.stylesheets or ["styles/theme.css"])
 

@@ -1,10 +1,12 @@
 /* Click to trace: a glued number (a link to its ledger row) opens its derivation on the page.
  * Without this script the link simply goes to the ledger row. Data: the page's
- * <script type="application/json" class="lacoe-trace-data"> blocks (see lacoe_report/book/trace). */
+ * <script type="application/json" class="lacoe-trace-data"> blocks (see lacoe_report/book/trace).
+ * Load costs little on a phone: one click listener on the document; the data are parsed on the first
+ * click, and the links get their aria-expanded state in one pass that touches no layout. */
 (function () {
   "use strict";
 
-  var entries = {};
+  var entries = null;
   var counter = 0;
 
   function element(tag, className, text) {
@@ -19,6 +21,17 @@
     var dd = element("dd");
     dd.appendChild(asCode ? element("code", "lacoe-formula", value) : document.createTextNode(value));
     list.appendChild(dd);
+  }
+
+  function data() {
+    if (entries === null) {
+      entries = {};
+      document.querySelectorAll("script.lacoe-trace-data").forEach(function (block) {
+        var parsed = JSON.parse(block.textContent);
+        Object.keys(parsed).forEach(function (id) { entries[id] = parsed[id]; });
+      });
+    }
+    return entries;
   }
 
   function panelFor(link, entry) {
@@ -77,9 +90,15 @@
     link.focus();
   }
 
+  function fragment(link) {
+    return (link.getAttribute("href") || "").split("#")[1];
+  }
+
   function toggle(event) {
-    var link = event.currentTarget;
-    var entry = entries[link.getAttribute("href").split("#")[1]];
+    if (event.button || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) { return; }
+    var link = event.target.closest ? event.target.closest("a.lacoe-trace") : null;
+    if (!link) { return; }
+    var entry = data()[fragment(link)];
     if (!entry) { return; }
     event.preventDefault();
     var panel = link.lacoePanel;
@@ -98,15 +117,12 @@
   }
 
   function init() {
-    document.querySelectorAll("script.lacoe-trace-data").forEach(function (block) {
-      var data = JSON.parse(block.textContent);
-      Object.keys(data).forEach(function (id) { entries[id] = data[id]; });
-    });
+    // A link is a disclosure only when its page carries its derivation (every glued number does).
+    if (!document.querySelector("script.lacoe-trace-data")) { return; }
     document.querySelectorAll("a.lacoe-trace").forEach(function (link) {
-      if (!entries[link.getAttribute("href").split("#")[1]]) { return; }
       link.setAttribute("aria-expanded", "false");
-      link.addEventListener("click", toggle);
     });
+    document.addEventListener("click", toggle);
   }
 
   if (document.readyState === "loading") {

@@ -16,10 +16,14 @@
     el.tabIndex = el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight ? 0 : -1;
   }
 
+  // "pending" while elements wait for their measure, "done" once every one has its tab stop
+  // (what a test waits for before it checks keyboard access).
+  function mark(state) { document.documentElement.dataset.lacoeTabstops = state; }
+
   function run(deadline) {
     scheduled = false;
     do { measure(queue.shift()); } while (queue.length && deadline.timeRemaining() > 4);
-    if (queue.length) { schedule(); }
+    if (queue.length) { schedule(); } else { mark("done"); }
   }
 
   function schedule() {
@@ -31,6 +35,7 @@
 
   window.lacoeTabStop = function (el) {
     if (queue.indexOf(el) < 0) { queue.push(el); }
+    mark("pending");
     schedule();
   };
 }());

@@ -7,8 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
-
+from lacoe_report.book.toc import toc_documents
 from lacoe_report.core.paths import FIGURES_CSV, PROJ_ROOT
 
 # What a fresh clone does not have, or must not share with the scratch copy.
@@ -46,9 +45,7 @@ def copy_repo(root: Path, toc: str | None = None) -> Path:
     (venv / ".installed").touch()
     if toc is not None:
         (root / "_toc.yml").write_text(toc, encoding="utf-8")
-        parsed = yaml.safe_load(toc)
-        listed = {parsed["root"]} | {c["file"] for c in parsed.get("chapters", [])}
-        listed |= {c["file"] for part in parsed.get("parts", []) for c in part.get("chapters", [])}
+        listed = set(toc_documents(root / "_toc.yml"))
         for notebook in (root / "chapters").glob("*.ipynb"):
             if f"chapters/{notebook.stem}" not in listed:
                 notebook.unlink()

@@ -133,22 +133,10 @@ def _quoted_verbatim(line: str) -> bool:
     return bool(pieces) and all(piece in report_text() for piece in pieces)
 
 
-def _numbered_chapters(toc_file: Path) -> set[str]:
-    """Documents in the toc's numbered parts: the report's own parts."""
-    import yaml
-
-    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
-    names = set()
-    for part in toc.get("parts", []):
-        if part.get("numbered"):
-            names |= {re.sub(r"\.(ipynb|md)$", "", c["file"]) for c in part.get("chapters", []) if "file" in c}
-    return names
-
-
 def check_sources(root: Path = PROJ_ROOT) -> list[Violation]:
     """Rules that read the chapters as written: typed numbers, the toc, downloads, figure tables."""
     toc_file = root / TOC_FILE.relative_to(PROJ_ROOT)
-    _, _, documents = read_toc(toc_file)
+    _, parts, documents = read_toc(toc_file)
     listed = [root / f"{name}{suffix}" for name in documents for suffix in (".ipynb", ".md")
               if (root / f"{name}{suffix}").exists()]
     found: list[Violation] = []
@@ -158,7 +146,7 @@ def check_sources(root: Path = PROJ_ROOT) -> list[Violation]:
         if notebook not in listed and not notebook.name.endswith(".nbconvert.ipynb"):
             found.append(Violation("not-in-toc", shown(notebook),
                                    f"add `- file: chapters/{notebook.stem}` to {toc_file.name} or move it out"))
-    numbered = _numbered_chapters(toc_file)
+    numbered = {name for part in parts if part.numbered for name in part.docnames}
     for path in listed:
         cells = _cells(path)
         for where, _, text in cells:

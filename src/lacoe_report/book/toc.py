@@ -17,10 +17,12 @@ from ..core.paths import TOC_FILE
 
 @dataclass(frozen=True)
 class Part:
-    """One part of the book: its caption and the documents that start a page in it."""
+    """One part of the book: its caption, the documents that start a page in it, and
+    whether its chapters are numbered (the report's own parts are)."""
 
     caption: str | None
     docnames: list[str] = field(default_factory=list)
+    numbered: bool = False
 
 
 def _docname(entry: str) -> str:
@@ -58,7 +60,8 @@ def read_toc(toc_file: Path = TOC_FILE) -> tuple[str, list[Part], list[str]]:
 
     root = _docname(toc["root"])
     raw_parts = toc.get("parts") or [{"chapters": toc.get("chapters", [])}]
-    parts = [Part(part.get("caption"), [_docname(c["file"]) for c in part.get("chapters", []) if "file" in c])
+    parts = [Part(part.get("caption"), [_docname(c["file"]) for c in part.get("chapters", []) if "file" in c],
+                  bool(part.get("numbered")))
              for part in raw_parts]
     return root, parts, [root] + walk(toc)
 

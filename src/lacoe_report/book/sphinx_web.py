@@ -36,6 +36,7 @@ import base64
 import hashlib
 import html
 import json
+import logging
 import re
 import struct
 from pathlib import Path
@@ -505,6 +506,9 @@ def subset_icon_fonts(css: str, static: Path) -> str:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
+    # fontTools reports every subsetting step at INFO, some 60 lines per build, through whatever
+    # handler the host set up: a preview whose output nobody reads then blocks on a full pipe.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     wanted = icon_codepoints(css)
 
     def face(match: re.Match) -> str:

@@ -43,6 +43,7 @@ import nbformat
 from ..core.paths import CHAPTERS_DIR, PROJ_ROOT, TOC_FILE, shown
 from ..core.source_text import normalize, report_text
 from ..core.vocabulary import NUMBER_NAMES
+from ..present.publish import LEDGER_KEY
 from .toc import read_toc
 
 #: Each rule's id and what breaking it looks like, in the order the build checks them.
@@ -54,9 +55,6 @@ RULES = {
     "glue-key": "a glued key the chapter does not publish",
     "provenance": "a published number with no figures and no formula",
 }
-
-#: Output metadata the ledger record travels under (see present/publish.py).
-_LEDGER_KEY = "lacoe_ledger"
 
 # A role or a cross-reference carries its own text; what is left is typed prose.
 _ROLES = re.compile(r"\{[\w:-]+\}`[^`]*`|`[^`]*`|\]\([^)]*\)|^\(.*?\)=\s*$|<[^>]+>", re.M)
@@ -169,7 +167,7 @@ def _published(notebook: nbformat.NotebookNode) -> Iterator[dict]:
     for output in (o for c in notebook.cells for o in c.get("outputs", [])):
         scrap = output.get("metadata", {}).get("scrapbook")
         if scrap:
-            yield {"name": scrap["name"], "record": output.get("metadata", {}).get(_LEDGER_KEY)}
+            yield {"name": scrap["name"], "record": output.get("metadata", {}).get(LEDGER_KEY)}
 
 
 def check_outputs(paths: Iterable[Path]) -> list[Violation]:

@@ -37,10 +37,20 @@ NONSENSE_WORD = "qzxvwplonk"
 COLLECT_JS = """async (runAxe) => {
   // Charts below the first screen load lazily: load them all to check them.
   document.querySelectorAll('img[loading="lazy"]').forEach((img) => { img.loading = 'eager'; });
-  // A resize makes <picture> choose again: let it start the new request first.
-  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-  await Promise.all([...document.images].map((img) => img.complete ? null :
-    new Promise((done) => { img.addEventListener('load', done); img.addEventListener('error', done); })));
+  // A resize makes <picture> choose again, when the browser gets round to it
+  // (later under load): wait until each image shows the source its media
+  // queries pick, and has loaded it, so no request is still in flight when
+  // the crawl moves on (a navigation would abort it) or measures the chart.
+  const wanted = (img) => {
+    const sources = img.parentElement.tagName === 'PICTURE' ? [...img.parentElement.querySelectorAll('source')] : [];
+    const source = sources.find((s) => !s.media || matchMedia(s.media).matches);
+    return new URL((source ? source.getAttribute('srcset') : img.getAttribute('src')), location.href).href;
+  };
+  const settled = (img) => img.complete && (!img.currentSrc || img.currentSrc === wanted(img));
+  const deadline = performance.now() + 10000;
+  while (![...document.images].every(settled) && performance.now() < deadline) {
+    await new Promise((done) => setTimeout(done, 25));
+  }
   const record = {
     url: location.href,
     title: document.title,

@@ -108,12 +108,14 @@ def test_the_verify_chapter_code_agrees_with_the_project_evaluator_on_every_ledg
 
 
 def run_cells(*sources):
+    """Execute code cells in a stock kernel, as a chapter runs (a kernel start: ``slow``)."""
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(s) for s in sources]
     NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
     return notebook
 
 
+@pytest.mark.slow
 def test_publish_refuses_a_formula_that_is_not_the_computation():
     # The issue's example: the average rate computed, the peak rate written in the formula.
     with pytest.raises(Exception, match="p4_newsletter_peak_open_rate"):
@@ -125,6 +127,7 @@ def test_publish_refuses_a_formula_that_is_not_the_computation():
             "        formula='p4_newsletter_subscribers * p4_newsletter_peak_open_rate / 100')")
 
 
+@pytest.mark.slow
 def test_derive_records_the_formula_it_evaluated_and_its_inputs():
     notebook = run_cells(
         "from lacoe_report.present.publish import derive\n"

@@ -1,10 +1,10 @@
 """The PDF edition: built once per session with ``python -m lacoe_report.book.pdf``, then read back.
 
-The checks read the PDF's text with poppler's pdftotext (its structure with pypdf): the title page, a chapter per page
-start for every chapter of ``_toc.yml``, page numbers in every footer, the
-contents' page numbers, and a sample of the numbers the chapters glue into
-their prose. Chromium is required: without it these tests fail, they do not
-skip.
+The checks read the PDF's text with poppler's pdftotext (links, attachments
+and metadata with pypdf): the title page, a chapter per page start for every
+chapter of ``_toc.yml``, page numbers in every footer, the contents' page
+numbers, and a sample of the numbers the chapters glue into their prose.
+Chromium is required: without it these tests fail, they do not skip.
 """
 from __future__ import annotations
 

@@ -487,11 +487,14 @@ def _print_numbered(page, chapters: list[Chapter], options: dict) -> tuple[bytes
     """Print until the contents' page numbers match the pages the chapters start on.
 
     Returns the last PDF and the number of passes; sets each chapter's
-    ``page``. Two passes suffice unless the numbers change the layout.
+    ``page``. Two passes suffice unless the numbers change the layout. The
+    first pass only finds the pages, so it skips the tags and the outline
+    (a third less time; they do not change the layout); the PDF returned
+    always comes from a later, full pass.
     """
     pages: dict[str, int] = {}
     for passes in range(1, MAX_PASSES + 1):
-        pdf = page.pdf(**options)
+        pdf = page.pdf(**(options | {"tagged": False, "outline": False} if passes == 1 else options))
         now = chapter_pages(pdf, chapters)
         if now == pages:
             break

@@ -1,0 +1,59 @@
+"""The stylesheet bundle the HTML post-processing writes, and its cache (book/sphinx_web.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from lacoe_report.book import sphinx_web
+
+
+def site(root: Path, words: str) -> Path:
+    """A tiny output folder: one stylesheet with rules for .a, .b and #c; one page using ``words``."""
+    out = root / "html"
+    (out / "_static" / "styles").mkdir(parents=True)
+    (out / "_static" / "styles" / "theme.css").write_text(
+        ".a{color:red}.b{color:blue}#c{top:0}@media print{.a{display:none}}", encoding="utf-8")
+    page(out, words)
+    return out
+
+
+def page(out: Path, words: str) -> None:
+    (out / "index.html").write_text(f'<p class="{words}">text</p>', encoding="utf-8")
+
+
+def bundle(out: Path) -> str:
+    return (out / sphinx_web.BUNDLE).read_text(encoding="utf-8")
+
+
+def test_the_bundle_keeps_the_rules_pages_use_and_moves_print_rules_apart(tmp_path):
+    out = site(tmp_path, "a")
+    sphinx_web.write_bundle(out, ["styles/theme.css"])
+    assert bundle(out).strip() == ".a{color:red}"
+    assert (out / sphinx_web.PRINT_BUNDLE).read_text(encoding="utf-8").strip() == ".a{display:none}"
+
+
+def test_a_cached_bundle_serves_new_words_no_selector_names_and_is_redone_for_one_it_names(tmp_path):
+    out = site(tmp_path, "a prose")
+    cache = tmp_path / "cache"
+    sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
+    entries = list(cache.glob("bundle-*"))
+    assert len(entries) == 1
+    # Mark the kept entry: if the next build writes the mark, it used the cache.
+    (entries[0] / "screen.css").write_text(".a{color:red}/*kept*/", encoding="utf-8")
+
+    page(out, "a prose with other words")  # words no selector names: the same bundle
+    sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
+    assert bundle(out).strip() == ".a{color:red}/*kept*/"
+
+    page(out, "a b")  # .b is now used: computed again, and the only entry kept
+    sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
+    assert bundle(out).strip() == ".a{color:red}.b{color:blue}"
+    assert len(list(cache.glob("bundle-*"))) == 1
+
+
+def test_an_edited_stylesheet_is_not_served_from_the_cache(tmp_path):
+    out = site(tmp_path, "a")
+    cache = tmp_path / "cache"
+    sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
+    (out / "_static" / "styles" / "theme.css").write_text(".a{color:green}", encoding="utf-8")
+    sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
+    assert bundle(out).strip() == ".a{color:green}"

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from lacoe_report.book import sphinx_web
 from lacoe_report.book.toc import toc_documents
 from lacoe_report.core.paths import FIGURES_CSV, PROJ_ROOT
 
@@ -43,6 +44,12 @@ def copy_repo(root: Path, toc: str | None = None) -> Path:
         if not part.name.startswith("."):
             (venv / part.name).symlink_to(part)
     (venv / ".installed").touch()
+    # The real build's trimmed stylesheet, kept under a digest of its inputs
+    # (book/sphinx_web.py): a copy whose pages name the same selectors reuses
+    # it instead of parsing the theme's CSS again; any other copy recomputes.
+    css_cache = Path(".staging", "_build", sphinx_web.CSS_CACHE)
+    if (PROJ_ROOT / "_build" / css_cache).is_dir():
+        shutil.copytree(PROJ_ROOT / "_build" / css_cache, root / "_build" / css_cache)
     if toc is not None:
         (root / "_toc.yml").write_text(toc, encoding="utf-8")
         listed = set(toc_documents(root / "_toc.yml"))

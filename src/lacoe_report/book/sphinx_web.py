@@ -48,6 +48,8 @@ from docutils import nodes
 BUNDLE = "_static/lacoe-book.css"
 #: Its ``@media print`` rules, linked with ``media="print"``.
 PRINT_BUNDLE = "_static/lacoe-book-print.css"
+#: The folder, beside the output folder (so never published), that keeps the last bundle.
+CSS_CACHE = ".lacoe-css-cache"
 #: Narrow screens get a chart's narrow variant (the content column is then at most ~550 px).
 NARROW_MEDIA = "(max-width: 599.98px)"
 #: Scripts no page needs: Font Awesome's SVG replacement (the icon font draws the icons).
@@ -713,7 +715,7 @@ def _finish(app, exception) -> None:
     patch_theme_script(outdir)
     if state.stylesheets or not (outdir / BUNDLE).exists():
         # The cache sits beside the output folder, so it is never published.
-        write_bundle(outdir, state.stylesheets or ["styles/theme.css"], cache=outdir.parent / ".lacoe-css-cache")
+        write_bundle(outdir, state.stylesheets or ["styles/theme.css"], cache=outdir.parent / CSS_CACHE)
 
 
 def setup(app):

@@ -72,6 +72,8 @@ MARGINS = {"top": "16mm", "bottom": "18mm", "left": "18mm", "right": "18mm"}
 ATTACHMENT_PREFIX = "https://attachment.invalid/"
 #: Printing stops after this many passes if the contents' page numbers still move.
 MAX_PASSES = 4
+#: What the first print pass, which only finds the pages, leaves out.
+FINDING_PASS = {"tagged": False, "outline": False, "print_background": False, "display_header_footer": False}
 # The dates Chromium writes into the document information.
 _DATES = re.compile(rb"/(?:CreationDate|ModDate)\s*\([^)]*\)")
 # A structure element's /ID in Chromium's tagged PDF.
@@ -488,13 +490,13 @@ def _print_numbered(page, chapters: list[Chapter], options: dict) -> tuple[bytes
 
     Returns the last PDF and the number of passes; sets each chapter's
     ``page``. Two passes suffice unless the numbers change the layout. The
-    first pass only finds the pages, so it skips the tags and the outline
-    (a third less time; they do not change the layout); the PDF returned
-    always comes from a later, full pass.
+    first pass only finds the pages, so it skips what does not move a line:
+    tags, outline, backgrounds, header and footer (the margins are fixed).
+    That halves its time; the PDF returned always comes from a full pass.
     """
     pages: dict[str, int] = {}
     for passes in range(1, MAX_PASSES + 1):
-        pdf = page.pdf(**(options | {"tagged": False, "outline": False} if passes == 1 else options))
+        pdf = page.pdf(**(options | FINDING_PASS if passes == 1 else options))
         now = chapter_pages(pdf, chapters)
         if now == pages:
             break

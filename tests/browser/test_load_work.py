@@ -40,6 +40,25 @@ def _tab_stops_done(page):
     page.wait_for_function("document.documentElement.dataset.lacoeTabstops === 'done'", timeout=15000)
 
 
+def test_the_themes_scripts_load_after_the_page_and_still_work(phone_page, book_url):
+    # Deferred, they were fetched beside the page and its stylesheet, and the first screen of a slow
+    # phone waited for their bytes; the book's own trace script still comes at once.
+    phone_page.goto(f"{book_url}chapters/finance.html", wait_until="load")
+    phone_page.wait_for_function("document.documentElement.dataset.lacoeScripts === 'done'", timeout=15000)
+    load, started = phone_page.evaluate("""() => [performance.getEntriesByType('navigation')[0].loadEventStart,
+      Object.fromEntries(performance.getEntriesByType('resource').filter((r) => r.initiatorType === 'script')
+        .map((r) => [new URL(r.name).pathname.split('/').pop(), r.startTime]))]""")
+    for late in ("bootstrap.js", "pydata-sphinx-theme.js", "copybutton.js", "togglebutton.js"):
+        assert started[late] >= load, (late, started[late], load)
+    assert started["lacoe-trace.js"] < load
+    assert "design-tabs.js" not in started  # no page has sphinx-design tabs
+    # The theme works once they have run: the colour mode button, the copy buttons.
+    before = phone_page.evaluate("document.documentElement.dataset.mode")
+    phone_page.evaluate("document.querySelector('.theme-switch-button').click()")
+    assert phone_page.evaluate("document.documentElement.dataset.mode") != before
+    assert phone_page.locator("button.copybtn").count() > 0
+
+
 @pytest.mark.parametrize("chapter", ["audit", "pillar4_communication"])
 def test_tab_stops_measure_no_box_in_a_section_the_browser_skips(phone_page, book_url, chapter):
     # Reading a box's scrollWidth lays out the whole section content-visibility skips: one

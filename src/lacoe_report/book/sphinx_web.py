@@ -10,8 +10,11 @@ What it changes, and why (the numbers are the issue's measurements):
   and a title. (The code toggles' markup is fixed by :mod:`sphinx_a11y`.)
 * **Fast on a phone.** Each page waited on about 1 MB of theme CSS and
   JavaScript. Pages now link one stylesheet, the theme's CSS trimmed to the
-  selectors the book's pages and scripts can use (:func:`purge_css`); every
-  script is deferred; Font Awesome's 1.5 MB script (which swaps icons for
+  selectors the book's pages and scripts can use (:func:`purge_css`); the
+  book's own scripts are deferred, and the theme's (Bootstrap, copy buttons,
+  toggles, some 140 kB) load after the load event
+  (``_static/lacoe-late-scripts.js``), so their bytes never delay the first
+  screen; Font Awesome's 1.5 MB script (which swaps icons for
   SVG) is dropped, the theme's icon font draws the same icons; the search
   scripts and the 70 kB search index load on the search page only (search
   as you type is off). The theme's load-time measurement of every scrollable
@@ -54,6 +57,14 @@ NARROW_MEDIA = "(max-width: 599.98px)"
 DROPPED_SCRIPTS = ("scripts/fontawesome.js",)
 #: Scripts only the search page needs while search-as-you-type is off.
 SEARCH_SCRIPTS = ("searchtools.js", "language_data.js", "searchindex.js")
+#: Scripts that still run as soon as the page is parsed (deferred): the book's own small ones. Every
+#: other script of a page (not the search page) loads after the load event (``_static/lacoe-late-scripts.js``).
+EAGER_SCRIPTS = ("lacoe-trace.js", "lacoe-tabstops.js", "lacoe-late-scripts.js")
+#: How a late script is written until then: a data block the browser neither fetches nor runs.
+LATE_TYPE = "lacoe/late"
+#: Scripts a page loads only when it holds their markup: sphinx-design's tabs (no page has any yet),
+#: and the derivations of glued numbers (the ledger, for one, has none).
+PAGE_SCRIPTS = {"design-tabs.js": 'class="sd-tab-set', "lacoe-trace.js": 'class="lacoe-trace-data"'}
 #: A description is cut at a word boundary near this many characters (search engines show ~155).
 DESCRIPTION_CHARS = 155
 
@@ -279,8 +290,17 @@ def rewrite_assets(page: str, pagename: str, root: str, stylesheets: list[str]) 
     def script(match: re.Match) -> str:
         before, src, after = match.groups()
         name = _static_name(src) or urlsplit(src).path.rsplit("/", 1)[-1]
-        if name in DROPPED_SCRIPTS or (not search_page and name.rsplit("/", 1)[-1] in SEARCH_SCRIPTS):
+        base = name.rsplit("/", 1)[-1]
+        if name in DROPPED_SCRIPTS or (not search_page and base in SEARCH_SCRIPTS):
             return ""
+        if base in PAGE_SCRIPTS and PAGE_SCRIPTS[base] not in page:
+            return ""
+        # Late: fetched after the load event, so its bytes never delay the first screen on a slow
+        # connection. The search page keeps its scripts as they are (its results need them at once),
+        # and so does a page's sphinx-design script (it starts on DOMContentLoaded).
+        if not search_page and base not in EAGER_SCRIPTS and base not in PAGE_SCRIPTS:
+            attributes = re.sub(r'\s(?:defer|async)(?:="[^"]*")?(?=\s|$)', "", before + after).strip()
+            return f'<script type="{LATE_TYPE}" data-src="{src}"{" " + attributes if attributes else ""}></script>\n'
         attributes = before + after
         if "defer" in attributes or "async" in attributes:
             return match.group(0)

@@ -44,3 +44,29 @@ def test_the_search_page_keeps_its_scripts_deferred():
     found = scripts(rewrite_assets(HEAD, "search", "", []))
     assert found["doctools.js"] == "deferred" and found["searchtools.js"] == "deferred"
     assert found["bootstrap.js"] == "deferred"
+
+
+def test_the_icon_font_is_cut_to_the_icons_in_use_and_inlined_in_the_stylesheet(tmp_path):
+    # A font file of its own was one more request the first paint waited for, after the stylesheet.
+    import base64
+    import io
+    import shutil
+    from pathlib import Path
+
+    import pydata_sphinx_theme
+    from fontTools.ttLib import TTFont
+
+    from lacoe_report.book.sphinx_web import subset_icon_fonts
+
+    theme_fonts = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / \
+        "vendor" / "fontawesome" / "webfonts"
+    fonts = tmp_path / "vendor" / "webfonts"
+    fonts.mkdir(parents=True)
+    shutil.copy(theme_fonts / "fa-solid-900.ttf", fonts)
+    css = ('@font-face{font-family:x;src:url("vendor/webfonts/fa-solid-900.woff2") format("woff2"),'
+           'url("vendor/webfonts/fa-solid-900.ttf") format("truetype")}.fa-search:before{content:"\\f002"}')
+    out = subset_icon_fonts(css, tmp_path)
+    data = re.search(r'url\("data:font/woff;base64,([A-Za-z0-9+/=]+)"\) format\("woff"\)', out)
+    assert data and "fa-solid-900" not in out, out[:300]
+    font = TTFont(io.BytesIO(base64.b64decode(data.group(1))))
+    assert set(font.getBestCmap()) == {0xF002}

@@ -38,6 +38,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import io
 import json
 import logging
 import re
@@ -520,8 +521,10 @@ def subset_icon_fonts(css: str, static: Path) -> str:
 
     Each ``@font-face`` with a ``.woff2`` and a ``.ttf`` source gets a WOFF
     subset of the TrueType file (reading WOFF2 would need Brotli) holding
-    only :func:`icon_codepoints` (a few kilobytes), and its ``src`` points
-    at the subset alone. Fonts that hold none of them are left as they are.
+    only :func:`icon_codepoints` (a few kilobytes), and its ``src`` is that
+    subset, inline as a ``data:`` URL: a font file of its own was one more
+    request the first paint waited for, after the stylesheet (a header icon
+    is on every first screen). Fonts that hold none of them are left as they are.
     """
     from fontTools import subset
     from fontTools.ttLib import TTFont
@@ -549,12 +552,12 @@ def subset_icon_fonts(css: str, static: Path) -> str:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=sorted(present))
         subsetter.subset(font)
-        target = source.with_name(source.stem + ".subset.woff")
         font.flavor = "woff"
-        font.save(target)
+        woff = io.BytesIO()
+        font.save(woff)
         font.close()
-        relative = _relative(target, static)
-        return rule.replace(url.group(0), f'url("{relative}") format("woff")')
+        data = base64.b64encode(woff.getvalue()).decode("ascii")
+        return rule.replace(url.group(0), f'url("data:font/woff;base64,{data}") format("woff")')
 
     return _FONT_FACE.sub(face, css)
 

@@ -194,3 +194,20 @@ def test_an_edited_sphinx_extension_changes_the_stamp_that_rebuilds_every_page(t
     (book / "trace").mkdir(exist_ok=True)
     (book / "trace" / "new.css").write_text("a { color: red }")  # a new static file counts too
     assert sphinx_code_stamp.code_stamp(book) != before
+
+
+def test_an_edited_script_in_the_books_static_folder_changes_the_stamp(tmp_path):
+    # With no page out of date Sphinx copies no static file: without this an edited
+    # _static/lacoe-tabstops.js stayed unpublished.
+    from lacoe_report.book import sphinx_code_stamp
+
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "ext.py").write_text("# an extension\n")
+    (tmp_path / "_static").mkdir()
+    script = tmp_path / "_static" / "lacoe-tabstops.js"
+    script.write_text("var a = 1;\n")
+    before = sphinx_code_stamp.book_stamp(tmp_path, code)
+    assert sphinx_code_stamp.book_stamp(tmp_path, code) == before
+    script.write_text("var a = 2;\n")
+    assert sphinx_code_stamp.book_stamp(tmp_path, code) != before

@@ -179,8 +179,10 @@ def _visit_all(context, base: str, paths: list[str], axe_source: str) -> list[Vi
         recorder.visit = visit = Visit(path)
         page.set_viewport_size(DESKTOP)
         page.goto(base + path, wait_until="load")
-        # Scrollable regions get their tab stops while the browser is idle (_static/lacoe-tabstops.js).
-        page.wait_for_function("document.documentElement.dataset.lacoeTabstops !== 'pending'", timeout=10000)
+        # The theme's scripts load after the load event (_static/lacoe-late-scripts.js); then scrollable
+        # regions get their tab stops while the browser is idle (_static/lacoe-tabstops.js).
+        page.wait_for_function("document.documentElement.dataset.lacoeScripts === 'done' && "
+                               "document.documentElement.dataset.lacoeTabstops !== 'pending'", timeout=10000)
         page.add_script_tag(content=axe_source)
         page.add_script_tag(content=f"window.__lacoeCollect = {COLLECT_JS};")
         visit.record = page.evaluate("() => window.__lacoeCollect(true)")

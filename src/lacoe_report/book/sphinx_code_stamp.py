@@ -5,6 +5,9 @@ rewrites pages does (``sphinx_web``, ``trace``, ``sphinx_a11y`` and their static
 files), so an edited extension would leave old pages in an incremental build.
 This registers the SHA-256 of ``src/lacoe_report/book`` as a config value that
 rebuilds the environment: a changed extension means every page is rebuilt.
+The book's own ``_static`` folder (``custom.css``, ``lacoe-tabstops.js``) counts
+too: with no page out of date Sphinx copies no static file, so an edited
+script there was never published.
 """
 from __future__ import annotations
 
@@ -22,7 +25,13 @@ def code_stamp(folder: Path = _BOOK_CODE) -> str:
     return digest.hexdigest()
 
 
+def book_stamp(confdir: Path, code: Path = _BOOK_CODE) -> str:
+    """The stamp of the book's machinery: its Sphinx code and the book's ``_static`` folder."""
+    static = confdir / "_static"
+    return code_stamp(code) + (code_stamp(static) if static.is_dir() else "")
+
+
 def setup(app):
     # A config value Sphinx stores with the environment; when it differs, the environment is rebuilt.
-    app.add_config_value("lacoe_book_code_stamp", code_stamp(), "env")
+    app.add_config_value("lacoe_book_code_stamp", book_stamp(Path(app.confdir)), "env")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

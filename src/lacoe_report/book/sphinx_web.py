@@ -10,8 +10,11 @@ What it changes, and why (the numbers are the issue's measurements):
   and a title. (The code toggles' markup is fixed by :mod:`sphinx_a11y`.)
 * **Fast on a phone.** Each page waited on about 1 MB of theme CSS and
   JavaScript. Pages now link one stylesheet, the theme's CSS trimmed to the
-  selectors the book's pages and scripts can use (:func:`purge_css`); every
-  script is deferred; Font Awesome's 1.5 MB script (which swaps icons for
+  selectors the book's pages and scripts can use (:func:`purge_css`); the
+  book's own scripts are deferred, and the theme's (Bootstrap, copy buttons,
+  toggles, some 140 kB) load after the load event
+  (``_static/lacoe-late-scripts.js``), so their bytes never delay the first
+  screen; Font Awesome's 1.5 MB script (which swaps icons for
   SVG) is dropped, the theme's icon font draws the same icons; the search
   scripts and the 70 kB search index load on the search page only (search
   as you type is off). The theme's load-time measurement of every scrollable
@@ -35,6 +38,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import io
 import json
 import logging
 import re
@@ -56,6 +60,14 @@ NARROW_MEDIA = "(max-width: 599.98px)"
 DROPPED_SCRIPTS = ("scripts/fontawesome.js",)
 #: Scripts only the search page needs while search-as-you-type is off.
 SEARCH_SCRIPTS = ("searchtools.js", "language_data.js", "searchindex.js")
+#: Scripts that still run as soon as the page is parsed (deferred): the book's own small ones. Every
+#: other script of a page (not the search page) loads after the load event (``_static/lacoe-late-scripts.js``).
+EAGER_SCRIPTS = ("lacoe-trace.js", "lacoe-tabstops.js", "lacoe-late-scripts.js")
+#: How a late script is written until then: a data block the browser neither fetches nor runs.
+LATE_TYPE = "lacoe/late"
+#: Scripts a page loads only when it holds their markup: sphinx-design's tabs (no page has any yet),
+#: and the derivations of glued numbers (the ledger, for one, has none).
+PAGE_SCRIPTS = {"design-tabs.js": 'class="sd-tab-set', "lacoe-trace.js": 'class="lacoe-trace-data"'}
 #: A description is cut at a word boundary near this many characters (search engines show ~155).
 DESCRIPTION_CHARS = 155
 
@@ -281,8 +293,17 @@ def rewrite_assets(page: str, pagename: str, root: str, stylesheets: list[str]) 
     def script(match: re.Match) -> str:
         before, src, after = match.groups()
         name = _static_name(src) or urlsplit(src).path.rsplit("/", 1)[-1]
-        if name in DROPPED_SCRIPTS or (not search_page and name.rsplit("/", 1)[-1] in SEARCH_SCRIPTS):
+        base = name.rsplit("/", 1)[-1]
+        if name in DROPPED_SCRIPTS or (not search_page and base in SEARCH_SCRIPTS):
             return ""
+        if base in PAGE_SCRIPTS and PAGE_SCRIPTS[base] not in page:
+            return ""
+        # Late: fetched after the load event, so its bytes never delay the first screen on a slow
+        # connection. The search page keeps its scripts as they are (its results need them at once),
+        # and so does a page's sphinx-design script (it starts on DOMContentLoaded).
+        if not search_page and base not in EAGER_SCRIPTS and base not in PAGE_SCRIPTS:
+            attributes = re.sub(r'\s(?:defer|async)(?:="[^"]*")?(?=\s|$)', "", before + after).strip()
+            return f'<script type="{LATE_TYPE}" data-src="{src}"{" " + attributes if attributes else ""}></script>\n'
         attributes = before + after
         if "defer" in attributes or "async" in attributes:
             return match.group(0)
@@ -589,8 +610,10 @@ def subset_icon_fonts(css: str, static: Path) -> str:
 
     Each ``@font-face`` with a ``.woff2`` and a ``.ttf`` source gets a WOFF
     subset of the TrueType file (reading WOFF2 would need Brotli) holding
-    only :func:`icon_codepoints` (a few kilobytes), and its ``src`` points
-    at the subset alone. Fonts that hold none of them are left as they are.
+    only :func:`icon_codepoints` (a few kilobytes), and its ``src`` is that
+    subset, inline as a ``data:`` URL: a font file of its own was one more
+    request the first paint waited for, after the stylesheet (a header icon
+    is on every first screen). Fonts that hold none of them are left as they are.
     """
     from fontTools import subset
     from fontTools.ttLib import TTFont
@@ -618,12 +641,12 @@ def subset_icon_fonts(css: str, static: Path) -> str:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=sorted(present))
         subsetter.subset(font)
-        target = source.with_name(source.stem + ".subset.woff")
         font.flavor = "woff"
-        font.save(target)
+        woff = io.BytesIO()
+        font.save(woff)
         font.close()
-        relative = _relative(target, static)
-        return rule.replace(url.group(0), f'url("{relative}") format("woff")')
+        data = base64.b64encode(woff.getvalue()).decode("ascii")
+        return rule.replace(url.group(0), f'url("data:font/woff;base64,{data}") format("woff")')
 
     return _FONT_FACE.sub(face, css)
 

@@ -51,13 +51,13 @@ def use_anchor(chapter: str, key: str, n: int) -> str:
     return f"use-{chapter}-{key}" + (f"-{n + 1}" if n else "")
 
 
-def wrap_at_underscores(key: str) -> str:
-    """HTML for a key that may wrap only after its underscores, and stays one word for search.
+def text(value: str) -> str:
+    """``value`` escaped for an element's content (quotes need no escape there).
 
-    >>> wrap_at_underscores("students_served")
-    'students_<wbr>served'
+    >>> text("count(section=['letter']) < 3")
+    "count(section=['letter']) &lt; 3"
     """
-    return escape(key).replace("_", "_<wbr>")
+    return escape(value, quote=False)
 
 
 class trace_ref(nodes.inline):
@@ -149,21 +149,22 @@ def _ledger_tables(app, docname: str, rows: list[dict], figures: dict) -> list[n
         for row in (r for r in rows if r["chapter"] == chapter):
             d = derivation(row, figures)
             links = ", ".join(
-                f'<a href="{escape(_href(app, docname, doc, use_id))}">{escape(Path(doc).name)}'
+                f'<a href="{escape(_href(app, docname, doc, use_id))}">{text(Path(doc).name)}'
                 f'{"" if n == 0 else f" ({n + 1})"}</a>'
                 for n, (doc, use_id) in enumerate(uses.get((chapter, row["key"]), [])))
-            how = (f'<code class="lacoe-formula">{escape(d["formula"])}</code>'
-                   + (f'<br>= <code class="lacoe-formula">{escape(d["substituted"])}</code>'
+            # Plain elements, styled by their place in .lacoe-ledger: the page holds 455 rows, and a
+            # class on each formula, key and unit, a <wbr> after each underscore and escaped quotes
+            # were some 60 kB of the ledger's 290 (its first paint waited on every byte).
+            how = (f'<code>{text(d["formula"])}</code>'
+                   + (f'<br>= <code>{text(d["substituted"])}</code>'
                       if d["numeric"] and d["substituted"] != d["formula"] else "")
                    + ("" if d["numeric"] else " <em>(a word, chosen by this rule)</em>"))
-            inputs = "<br>".join(f'<code>{wrap_at_underscores(i["id"])}</code>: “{escape(i["as_written"])}”'
-                                 for i in d["inputs"])
+            inputs = "<br>".join(f'<code>{text(i["id"])}</code>: “{text(i["as_written"])}”' for i in d["inputs"])
             body.append(
                 f'<tr id="{escape(anchor(chapter, row["key"]))}">'
-                f'<th scope="row"><code class="lacoe-key">{wrap_at_underscores(row["key"])}</code>'
-                f'{"<br><span class=lacoe-used>used in " + links + "</span>" if links else ""}</th>'
-                f'<td>{escape(row["text"])}</td><td>{escape(row["value"])}<br>'
-                f'<span class="lacoe-unit">{escape(row["unit"])}</span></td>'
+                f'<th scope="row"><code>{text(row["key"])}</code>'
+                f'{"<br><small>used in " + links + "</small>" if links else ""}</th>'
+                f'<td>{text(row["text"])}</td><td>{text(row["value"])}<br><small>{text(row["unit"])}</small></td>'
                 f'<td>{how}</td><td>{inputs}</td></tr>')
         out.append(nodes.raw("", (
             f'<h3 id="ledger-chapter-{escape(chapter)}"><code>{escape(chapter)}</code></h3>\n'

@@ -514,18 +514,17 @@ def split_print(css: str) -> tuple[str, str]:
     return "".join(screen), "".join(printed)
 
 
-_SUBSET_URL = re.compile(r'url\("([^"]+\.subset\.woff)"\)')
-
-
 def write_bundle(outdir: Path, stylesheets: list[str], cache: Path | None = None) -> Path:
     """Concatenate ``stylesheets`` (in page order), trim them to the words in use, write
     :data:`BUNDLE` and its print part :data:`PRINT_BUNDLE`.
 
     With ``cache`` (a folder), the result is kept there under a digest of
-    everything it is computed from (the stylesheets, the pages' words, the
-    scripts, the icon fonts): a rebuild whose pages use the same words,
-    such as a prose edit, writes the kept bundle instead of parsing and
-    trimming some 400 kB of theme CSS again (about 1.5 s a build).
+    everything it is computed from (the stylesheets, the pages' words that
+    a selector names, the scripts, the icon fonts): a rebuild whose pages
+    name the same selectors, such as a prose or code edit, writes the kept
+    bundle instead of parsing and trimming the theme's CSS and subsetting
+    its fonts again (about 1.5 s a build). The bundle is self-contained (the
+    font subsets are inline), so the two stylesheets are the whole entry.
     """
     static = (outdir / "_static").resolve()
     seen: set[Path] = set()
@@ -542,14 +541,11 @@ def write_bundle(outdir: Path, stylesheets: list[str], cache: Path | None = None
     if kept is not None and (kept / "screen.css").exists():
         screen = (kept / "screen.css").read_text(encoding="utf-8")
         printed = (kept / "print.css").read_text(encoding="utf-8")
-        for relative in _SUBSET_URL.findall(screen):
-            (static / relative).write_bytes((kept / "fonts" / relative).read_bytes())
     else:
         screen, printed = split_print(drop_unused_properties(purge_css(css, words), scripts))
         screen = subset_icon_fonts(screen, static)
         if kept is not None:
-            _keep(kept, screen, printed, {relative: (static / relative).read_bytes()
-                                          for relative in _SUBSET_URL.findall(screen)})
+            _keep(kept, screen, printed)
     target = outdir / BUNDLE
     target.write_text(screen + "\n", encoding="utf-8")
     (outdir / PRINT_BUNDLE).write_text(printed + "\n", encoding="utf-8")
@@ -571,19 +567,16 @@ def _names(css: str, cache: Path | None) -> set[str]:
     return names
 
 
-def _keep(folder: Path, screen: str, printed: str, fonts: dict[str, bytes]) -> None:
+def _keep(folder: Path, screen: str, printed: str) -> None:
     """Store one bundle in ``folder``, replacing the bundle the cache held before (one entry)."""
     import shutil
 
     for old in folder.parent.glob("bundle-*"):
         shutil.rmtree(old, ignore_errors=True)
     partial = folder.with_name(folder.name + ".partial")
-    (partial / "fonts").mkdir(parents=True)
+    partial.mkdir(parents=True)
     (partial / "screen.css").write_text(screen, encoding="utf-8")
     (partial / "print.css").write_text(printed, encoding="utf-8")
-    for relative, data in fonts.items():
-        (partial / "fonts" / relative).parent.mkdir(parents=True, exist_ok=True)
-        (partial / "fonts" / relative).write_bytes(data)
     partial.rename(folder)  # complete or absent: a build cut short leaves no half entry
 
 

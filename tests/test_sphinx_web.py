@@ -1,6 +1,7 @@
 """The stylesheet bundle the HTML post-processing writes, and its cache (book/sphinx_web.py)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from lacoe_report.book import sphinx_web
@@ -44,10 +45,28 @@ def test_a_cached_bundle_serves_new_words_no_selector_names_and_is_redone_for_on
     sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
     assert bundle(out).strip() == ".a{color:red}/*kept*/"
 
-    page(out, "a b")  # .b is now used: computed again, and the only entry kept
+    page(out, "a b")  # .b is now used: computed again, and kept beside the first
     sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
     assert bundle(out).strip() == ".a{color:red}.b{color:blue}"
-    assert len(list(cache.glob("bundle-*"))) == 1
+    assert len(list(cache.glob("bundle-*"))) == 2
+
+    page(out, "a")  # the edit undone: the first entry again, still marked
+    sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
+    assert bundle(out).strip() == ".a{color:red}/*kept*/"
+
+
+def test_the_cache_keeps_the_bundles_used_last(tmp_path):
+    out = site(tmp_path, "a")
+    cache = tmp_path / "cache"
+    sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
+    first = next(cache.glob("bundle-*"))
+    os.utime(first, (1, 1))  # last used long ago (builds in one clock tick share a time)
+    for n in range(sphinx_web.CSS_CACHE_ENTRIES):
+        # Each new stylesheet is a new entry; the oldest goes once the cache is full.
+        (out / "_static" / "styles" / "theme.css").write_text(f".a{{z-index:{n}}}", encoding="utf-8")
+        sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
+    assert len(list(cache.glob("bundle-*"))) == sphinx_web.CSS_CACHE_ENTRIES
+    assert not first.exists()
 
 
 def test_an_edited_stylesheet_is_not_served_from_the_cache(tmp_path):

@@ -52,8 +52,10 @@ from docutils import nodes
 BUNDLE = "_static/lacoe-book.css"
 #: Its ``@media print`` rules, linked with ``media="print"``.
 PRINT_BUNDLE = "_static/lacoe-book-print.css"
-#: The folder, beside the output folder (so never published), that keeps the last bundle.
+#: The folder, beside the output folder (so never published), that keeps the last bundles.
 CSS_CACHE = ".lacoe-css-cache"
+#: How many bundles it keeps (a few hundred kilobytes each).
+CSS_CACHE_ENTRIES = 4
 #: Narrow screens get a chart's narrow variant (the content column is then at most ~550 px).
 NARROW_MEDIA = "(max-width: 599.98px)"
 #: Scripts no page needs: Font Awesome's SVG replacement (the icon font draws the icons).
@@ -539,6 +541,7 @@ def write_bundle(outdir: Path, stylesheets: list[str], cache: Path | None = None
         key.update(font.relative_to(static).as_posix().encode("utf-8") + b"\0" + font.read_bytes())
     kept = cache / f"bundle-{key.hexdigest()}" if cache else None
     if kept is not None and (kept / "screen.css").exists():
+        kept.touch()  # recently used: kept longest
         screen = (kept / "screen.css").read_text(encoding="utf-8")
         printed = (kept / "print.css").read_text(encoding="utf-8")
     else:
@@ -568,10 +571,16 @@ def _names(css: str, cache: Path | None) -> set[str]:
 
 
 def _keep(folder: Path, screen: str, printed: str) -> None:
-    """Store one bundle in ``folder``, replacing the bundle the cache held before (one entry)."""
+    """Store one bundle in ``folder``; the cache keeps the :data:`CSS_CACHE_ENTRIES` used last.
+
+    More than one, so that an edit and its undo (a first ``print`` output
+    in the book, then none) both find theirs.
+    """
     import shutil
 
-    for old in folder.parent.glob("bundle-*"):
+    entries = sorted((e for e in folder.parent.glob("bundle-*") if not e.name.endswith(".partial")),
+                     key=lambda e: e.stat().st_mtime, reverse=True)
+    for old in entries[CSS_CACHE_ENTRIES - 1:] + list(folder.parent.glob("bundle-*.partial")) + [folder]:
         shutil.rmtree(old, ignore_errors=True)
     partial = folder.with_name(folder.name + ".partial")
     partial.mkdir(parents=True)

@@ -211,3 +211,19 @@ def test_an_edited_script_in_the_books_static_folder_changes_the_stamp(tmp_path)
     assert sphinx_code_stamp.book_stamp(tmp_path, code) == before
     script.write_text("var a = 2;\n")
     assert sphinx_code_stamp.book_stamp(tmp_path, code) != before
+
+
+def test_a_deleted_template_override_changes_the_stamp(tmp_path):
+    # Sphinx re-writes pages only when a template is newer than them: deleting an override
+    # (_templates/sections/header.html) left every page drawn by it.
+    from lacoe_report.book import sphinx_code_stamp
+
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "ext.py").write_text("# an extension\n")
+    override = tmp_path / "_templates" / "sections" / "header.html"
+    override.parent.mkdir(parents=True)
+    override.write_text("<div></div>\n")
+    before = sphinx_code_stamp.book_stamp(tmp_path, code)
+    override.unlink()
+    assert sphinx_code_stamp.book_stamp(tmp_path, code) != before

@@ -94,3 +94,18 @@ def test_a_box_gets_its_measured_tab_stop_once_it_is_on_screen(phone_page, book_
     scrolls, tab_index = phone_page.evaluate(
         f"[{last}.scrollWidth > {last}.clientWidth || {last}.scrollHeight > {last}.clientHeight, {last}.tabIndex]")
     assert tab_index == (0 if scrolls else -1)
+
+
+@pytest.mark.parametrize("button, dialog", [("primary-toggle", "pst-primary-sidebar-modal"),
+                                            ("secondary-toggle", "pst-secondary-sidebar-modal")])
+def test_on_a_phone_the_visible_sidebar_buttons_open_the_navigation(phone_page, book_url, button, dialog):
+    # The theme wires the first button of each class in the page; when that was a hidden copy in
+    # the header, the buttons a phone shows did nothing (_templates/sections/header.html).
+    phone_page.goto(f"{book_url}chapters/finance.html", wait_until="load")
+    phone_page.wait_for_function("document.documentElement.dataset.lacoeScripts === 'done'", timeout=15000)
+    visible = phone_page.locator(f"button.{button}:visible")
+    assert visible.count() == 1
+    visible.click()
+    phone_page.wait_for_function(f"document.getElementById('{dialog}').open", timeout=5000)
+    links = phone_page.locator(f"#{dialog} a:visible")
+    assert links.count() > 3, f"the {button} dialog opened with {links.count()} links"

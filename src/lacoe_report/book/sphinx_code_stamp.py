@@ -7,7 +7,9 @@ This registers the SHA-256 of ``src/lacoe_report/book`` as a config value that
 rebuilds the environment: a changed extension means every page is rebuilt.
 The book's own ``_static`` folder (``custom.css``, ``lacoe-tabstops.js``) counts
 too: with no page out of date Sphinx copies no static file, so an edited
-script there was never published.
+script there was never published. So does ``_templates``: Sphinx re-writes pages
+when a template is newer than them, never when an override is deleted or
+renamed, which left pages drawn by a template that no longer exists.
 """
 from __future__ import annotations
 
@@ -25,10 +27,14 @@ def code_stamp(folder: Path = _BOOK_CODE) -> str:
     return digest.hexdigest()
 
 
+#: The book's own folders that shape every page, beside the Sphinx code.
+BOOK_FOLDERS = ("_static", "_templates")
+
+
 def book_stamp(confdir: Path, code: Path = _BOOK_CODE) -> str:
-    """The stamp of the book's machinery: its Sphinx code and the book's ``_static`` folder."""
-    static = confdir / "_static"
-    return code_stamp(code) + (code_stamp(static) if static.is_dir() else "")
+    """The stamp of the book's machinery: its Sphinx code and the book's :data:`BOOK_FOLDERS`."""
+    return code_stamp(code) + "".join(code_stamp(confdir / name) if (confdir / name).is_dir() else ""
+                                      for name in BOOK_FOLDERS)
 
 
 def setup(app):

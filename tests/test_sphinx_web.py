@@ -76,3 +76,14 @@ def test_an_edited_stylesheet_is_not_served_from_the_cache(tmp_path):
     (out / "_static" / "styles" / "theme.css").write_text(".a{color:green}", encoding="utf-8")
     sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
     assert bundle(out).strip() == ".a{color:green}"
+
+
+def test_edited_trimming_code_is_not_served_a_bundle_the_old_code_made(tmp_path, monkeypatch):
+    out = site(tmp_path, "a")
+    cache = tmp_path / "cache"
+    sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
+    (next(cache.glob("bundle-*")) / "screen.css").write_text("/*made by the old code*/", encoding="utf-8")
+    old = sphinx_web._processing_version()
+    monkeypatch.setattr(sphinx_web, "_processing_version", lambda: old + b"# an edit")
+    sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
+    assert bundle(out).strip() == ".a{color:red}"

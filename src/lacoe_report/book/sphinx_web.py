@@ -516,13 +516,25 @@ def split_print(css: str) -> tuple[str, str]:
     return "".join(screen), "".join(printed)
 
 
+def _processing_version() -> bytes:
+    """What else decides a bundle: this module's code and the versions of the libraries it uses.
+
+    Part of every cache key, so that an edited trimming rule or an upgraded
+    tinycss2 or fontTools is never answered with a bundle the old code made.
+    """
+    import fontTools
+    import tinycss2
+
+    return Path(__file__).read_bytes() + f"\0{tinycss2.__version__}\0{fontTools.version}".encode("utf-8")
+
+
 def write_bundle(outdir: Path, stylesheets: list[str], cache: Path | None = None) -> Path:
     """Concatenate ``stylesheets`` (in page order), trim them to the words in use, write
     :data:`BUNDLE` and its print part :data:`PRINT_BUNDLE`.
 
     With ``cache`` (a folder), the result is kept there under a digest of
     everything it is computed from (the stylesheets, the pages' words that
-    a selector names, the scripts, the icon fonts): a rebuild whose pages
+    a selector names, the scripts, the icon fonts, this code): a rebuild whose pages
     name the same selectors, such as a prose or code edit, writes the kept
     bundle instead of parsing and trimming the theme's CSS and subsetting
     its fonts again (about 1.5 s a build). The bundle is self-contained (the
@@ -534,7 +546,7 @@ def write_bundle(outdir: Path, stylesheets: list[str], cache: Path | None = None
     scripts = "".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(static.rglob("*.js"))
                       if p.name != "searchindex.js" and f"scripts/{p.name}" not in DROPPED_SCRIPTS)
     words = page_words(outdir)
-    key = hashlib.sha256()
+    key = hashlib.sha256(_processing_version() + b"\0")
     for part in (css, "\n".join(sorted(words & _names(css, cache))), scripts):
         key.update(part.encode("utf-8") + b"\0")
     for font in sorted(static.rglob("*.ttf")):
@@ -559,7 +571,7 @@ def _names(css: str, cache: Path | None) -> set[str]:
     """:func:`selector_names` of ``css``, kept in ``cache`` under the CSS's digest (a parse saved)."""
     if cache is None:
         return selector_names(css)
-    kept = cache / f"names-{hashlib.sha256(css.encode('utf-8')).hexdigest()}.json"
+    kept = cache / f"names-{hashlib.sha256(_processing_version() + css.encode('utf-8')).hexdigest()}.json"
     if kept.exists():
         return set(json.loads(kept.read_text(encoding="utf-8")))
     names = selector_names(css)

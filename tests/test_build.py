@@ -196,14 +196,20 @@ def test_an_edited_sphinx_extension_changes_the_stamp_that_rebuilds_every_page(t
     assert sphinx_code_stamp.code_stamp(book) != before
 
 
+def extension_folder(root: Path) -> Path:
+    """A stand-in for the book's Sphinx code: one extension file."""
+    code = root / "code"
+    code.mkdir()
+    (code / "ext.py").write_text("# an extension\n")
+    return code
+
+
 def test_an_edited_script_in_the_books_static_folder_changes_the_stamp(tmp_path):
     # With no page out of date Sphinx copies no static file: without this an edited
     # _static/lacoe-tabstops.js stayed unpublished.
     from lacoe_report.book import sphinx_code_stamp
 
-    code = tmp_path / "code"
-    code.mkdir()
-    (code / "ext.py").write_text("# an extension\n")
+    code = extension_folder(tmp_path)
     (tmp_path / "_static").mkdir()
     script = tmp_path / "_static" / "lacoe-tabstops.js"
     script.write_text("var a = 1;\n")
@@ -218,9 +224,7 @@ def test_a_deleted_template_override_changes_the_stamp(tmp_path):
     # (_templates/sections/header.html) left every page drawn by it.
     from lacoe_report.book import sphinx_code_stamp
 
-    code = tmp_path / "code"
-    code.mkdir()
-    (code / "ext.py").write_text("# an extension\n")
+    code = extension_folder(tmp_path)
     override = tmp_path / "_templates" / "sections" / "header.html"
     override.parent.mkdir(parents=True)
     override.write_text("<div></div>\n")

@@ -121,11 +121,14 @@ def pages(built_pdf) -> list[str]:
     stream's order, so the pieces of a key that wraps stay adjacent; a form
     feed ends each page.
     """
-    pdftotext = shutil.which("pdftotext")
-    assert pdftotext, "pdftotext is missing: run `bash scripts/system-deps.sh` (poppler-utils)"
-    text = subprocess.run([pdftotext, "-raw", "-enc", "UTF-8", str(built_pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
-    return text.split("\f")[:-1]
+    return poppler("pdftotext", "-raw", "-enc", "UTF-8", str(built_pdf), "-").split("\f")[:-1]
+
+
+def poppler(tool: str, *args: str) -> str:
+    """What a poppler-utils command prints; it must be installed (the set-up installs it)."""
+    path = shutil.which(tool)
+    assert path, f"{tool} is missing: run `bash scripts/system-deps.sh` (poppler-utils)"
+    return subprocess.run([path, *args], capture_output=True, text=True, check=True).stdout
 
 
 @pytest.fixture(scope="session")
@@ -277,9 +280,7 @@ def test_the_data_files_are_attached_with_their_bytes(reader):
 
 def test_poppler_lists_the_attachments(built_pdf):
     """``pdfdetach -list`` (poppler-utils), a reader no one here wrote, sees the files."""
-    pdfdetach = shutil.which("pdfdetach")
-    assert pdfdetach, "pdfdetach is missing: run `bash scripts/system-deps.sh` (poppler-utils)"
-    listing = subprocess.run([pdfdetach, "-list", str(built_pdf)], capture_output=True, text=True, check=True).stdout
+    listing = poppler("pdfdetach", "-list", str(built_pdf))
     names = {line.split(": ", 1)[1].strip() for line in listing.splitlines()[1:] if ": " in line}
     assert set(DOWNLOADS) <= names, listing
 

@@ -546,8 +546,9 @@ def write_bundle(outdir: Path, stylesheets: list[str], cache: Path | None = None
     scripts = "".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(static.rglob("*.js"))
                       if p.name != "searchindex.js" and f"scripts/{p.name}" not in DROPPED_SCRIPTS)
     words = page_words(outdir)
-    key = hashlib.sha256(_processing_version() + b"\0")
-    for part in (css, "\n".join(sorted(words & _names(css, cache))), scripts):
+    version = _processing_version()
+    key = hashlib.sha256(version + b"\0")
+    for part in (css, "\n".join(sorted(words & _names(css, cache, version))), scripts):
         key.update(part.encode("utf-8") + b"\0")
     for font in sorted(static.rglob("*.ttf")):
         key.update(font.relative_to(static).as_posix().encode("utf-8") + b"\0" + font.read_bytes())
@@ -567,11 +568,12 @@ def write_bundle(outdir: Path, stylesheets: list[str], cache: Path | None = None
     return target
 
 
-def _names(css: str, cache: Path | None) -> set[str]:
-    """:func:`selector_names` of ``css``, kept in ``cache`` under the CSS's digest (a parse saved)."""
+def _names(css: str, cache: Path | None, version: bytes) -> set[str]:
+    """:func:`selector_names` of ``css``, kept in ``cache`` under a digest of the CSS and the
+    :func:`_processing_version` (a parse saved)."""
     if cache is None:
         return selector_names(css)
-    kept = cache / f"names-{hashlib.sha256(_processing_version() + css.encode('utf-8')).hexdigest()}.json"
+    kept = cache / f"names-{hashlib.sha256(version + css.encode('utf-8')).hexdigest()}.json"
     if kept.exists():
         return set(json.loads(kept.read_text(encoding="utf-8")))
     names = selector_names(css)

@@ -253,6 +253,31 @@ def test_growth_without_a_base():
 # --------------------------------------------------------------------------
 # The relations file
 # --------------------------------------------------------------------------
+def test_period_questions_a_count_over_earlier_years_among_the_years_results():
+    f = table(dict(id="completers", value=125, period="2022-23 to 2023-24"),
+              dict(id="baseline", value=8318, period="2022-23"),
+              dict(id="job_fair", value=230, period="2024"),
+              dict(id="this_year", value=10603),
+              dict(id="plan", value=5, period="2022-23 to 2024-25", section="strategic_plan"),
+              dict(id="next_year", value=4, period="2024-25", section="future_direction"),
+              dict(id="forecast", value=3, period="2022-23 to 2023-24", section="future_direction"))
+    settings = dict(report_period="2023-24", exempt_sections=["future_direction"])
+    found = raised("period", f, **settings)
+    # Only the count that starts a year early and ends in 2023-24: a baseline wholly before,
+    # a calendar year reaching past it, a plan running beyond it and an exempt section are not.
+    assert [r.inputs for r in found] == [["completers"]]
+    assert "2022-23 to 2023-24" in found[0].finding.explanation
+    assert raised("period", f) == []  # no report year set: nothing to compare with
+    assert raised("period", clean_table(), **settings) == []
+
+
+def test_period_span_reads_school_and_calendar_years():
+    assert D.period_span("2019-20") == (2019.5, 2020.5)
+    assert D.period_span("2021 to 2023-24") == (2021.0, 2024.5)
+    with pytest.raises(ValueError, match="not a period"):
+        D.period_span("spring 2024")
+
+
 GOOD = """\
 relations:
   - id: lines-sum

@@ -20,6 +20,8 @@ detector           questions
 ``restatement``    one quantity stated with different values
 ``per_unit``       a count spread over units that gives fewer than one per unit
 ``growth``         growth (or a comparison) claimed without a base
+``period``         a count over earlier years too, printed as the report
+                   year's result
 =================  ==========================================================
 """
 from __future__ import annotations
@@ -34,7 +36,7 @@ import pandas as pd
 from ..formats import number as fmt_number
 from ..metrics import step_of
 from ..source_text import locate
-from ..vocabulary import LOWER_BOUNDS
+from ..vocabulary import LOWER_BOUNDS, SECTION_WORDS
 from . import assess as A
 from .assess import INCONSISTENT, SECOND_LOOK, Finding
 from .kinds import hedged, name, place, step
@@ -518,6 +520,74 @@ def growth(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     return out
 
 
+# --------------------------------------------------------------------------
+# Periods
+# --------------------------------------------------------------------------
+_SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+_CALENDAR_YEAR = re.compile(r"^(\d{4})$")
+
+
+def period_span(period: str) -> tuple[float, float]:
+    """The time a period covers, in years: a school year runs from July to June.
+
+    ``"2023-24"`` is a school year, ``"2024"`` a calendar year, and ``"A to B"``
+    runs from the start of ``A`` to the end of ``B``.
+
+    Examples
+    --------
+    >>> period_span("2023-24")
+    (2023.5, 2024.5)
+    >>> period_span("2024")
+    (2024.0, 2025.0)
+    >>> period_span("2022-23 to 2023-24")
+    (2022.5, 2024.5)
+    """
+    first, _, last = str(period).partition(" to ")
+    spans = []
+    for part in (first, last or first):
+        if m := _SCHOOL_YEAR.match(part.strip()):
+            spans.append((int(m.group(1)) + 0.5, int(m.group(1)) + 1.5))
+        elif m := _CALENDAR_YEAR.match(part.strip()):
+            spans.append((float(m.group(1)), float(m.group(1)) + 1))
+        else:
+            raise ValueError(f"not a period: {period!r} (use 2023-24, 2024 or '2022-23 to 2023-24')")
+    return spans[0][0], spans[1][1]
+
+
+def period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
+    """Counts that run over earlier years too, printed among the report year's results."""
+    report = params.get("report_period")
+    if not report:
+        return []
+    start, end = period_span(str(report))
+    exempt = set(params.get("exempt_sections", []))
+    out: list[Raised] = []
+    for section, rows in figures.groupby("section", sort=False):
+        if section in exempt:
+            continue
+        spans = {fid: period_span(p) for fid, p in rows["period"].items()}
+        # Starts before the report year and ends inside it: a cumulative count. A period
+        # wholly before it is a baseline; one after it is not the report's to question.
+        ids = [fid for fid, (a, b) in spans.items() if a < start and start < b <= end]
+        if not ids:
+            continue
+        listing = "; ".join(f"{hedged(figures, i)} {name(figures, i)} ({figures.at[i, 'period']})"
+                            for i in ids)
+        many = len(ids) > 1
+        out.append(Raised(
+            f"period-{_slug(ids[0])}", "period",
+            f"{'Counts' if many else 'A count'} over more than {report} in {SECTION_WORDS.get(section, section)}",
+            ids, "count",
+            Finding(SECOND_LOOK, None, float(len(ids)),
+                    f"{len(ids)} figure{'s' if many else ''} in {SECTION_WORDS.get(section, section)} "
+                    f"also count{'' if many else 's'} years before {report}: {listing}. Printed among the results of "
+                    f"{report}, {'they read' if many else 'it reads'} as that year's; the report does not say "
+                    f"how much of {'each' if many else 'it'} falls in {report}.",
+                    {"figures": {i: str(figures.at[i, "period"]) for i in ids}, "report_period": str(report)}),
+            f"the counts for {report} alone", 0.3))
+    return out
+
+
 #: Every detector, in the order the audit runs and lists them.
 DETECTORS: dict[str, Callable[[pd.DataFrame, str, dict], list[Raised]]] = {
     "granularity": granularity,
@@ -527,4 +597,5 @@ DETECTORS: dict[str, Callable[[pd.DataFrame, str, dict], list[Raised]]] = {
     "restatement": restatement,
     "per_unit": per_unit,
     "growth": growth,
+    "period": period,
 }

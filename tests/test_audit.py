@@ -346,6 +346,9 @@ def test_the_report_problems_a_reviewer_checked_by_hand_are_found():
     assert {"budget-share-educational", "copy-722", "part-whole-pd-participants"} <= found
     assert result.get("budget-share-educational").verdict == INCONSISTENT
     assert result.get("budget-lines-sum").verdict == CONSISTENT
+    # A part that passes its whole is a stronger doubt than growth rates that only lack a base.
+    ranked = list(result.findings()["id"])
+    assert ranked.index("part-whole-pd-participants") < ranked.index("growth-p4-facebook-reach-growth")
 
 
 def test_make_audit_prints_json(capsys):

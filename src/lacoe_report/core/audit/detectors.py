@@ -272,7 +272,9 @@ def part_whole(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
             if len(parts) > 1:
                 explanation += (f" Together the {len(parts)} parts the report names come to "
                                 f"{fmt_number(total, w_unit)}: {others}.")
-            strength = min(1.0, 0.5 + 0.3 * min(ratio - 1, 1) + (0.2 if verdict == INCONSISTENT else 0))
+            # Stronger when the named parts together also pass the whole (they may overlap, so less weight).
+            strength = min(1.0, 0.5 + 0.3 * min(ratio - 1, 1) + 0.15 * min(max(total / w0 - 1, 0), 1)
+                           + (0.2 if verdict == INCONSISTENT else 0))
             inputs = [wid, *parts.index]
         else:
             continue
@@ -495,7 +497,8 @@ def growth(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
                         f"sentence: {'; '.join(parts)}. Without the earlier values none can be checked from the "
                         f"report.", {"rates": {i: float(v) for i, v in changes["value"].items()},
                                      "implied_starts": starts}),
-                "the previous year's values", 0.55 + 0.05 * min(len(changes), 3)))
+                # Unverifiable rather than wrong: below a part that passes its whole or a copied figure.
+                "the previous year's values", 0.45 + 0.05 * min(len(changes), 3)))
         else:
             found = _claims(sentence, spans[k][0], rows, figures, text, words, window)
             for kind, word, near in found:

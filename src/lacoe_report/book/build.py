@@ -135,16 +135,16 @@ def build_html(builder: str = "html") -> Path:
         if result.returncode == 0:
             published = _swap_in(staging / "_build" / builder, BUILD_DIR / builder)
     if result.returncode != 0:
-        shown = "\n".join(_plain(line) for line in (result.stdout + result.stderr).splitlines()
+        shown = "\n".join(plain_warning(line) for line in (result.stdout + result.stderr).splitlines()
                            if "WARNING" in line or "ERROR" in line or "Error" in line)
         sys.exit(f"The book did not build; the published book is unchanged.\n{shown or result.stderr[-2000:]}")
     return published
 
 
-def _plain(line: str) -> str:
+def plain_warning(line: str) -> str:
     """A Sphinx message without colour codes or the line numbers it counts in a notebook's JSON.
 
-    >>> _plain(f"\x1b[91m{PROJ_ROOT}/chapters/finance.ipynb:30002: WARNING: no key\x1b[39;49;00m")
+    >>> plain_warning(f"\x1b[91m{PROJ_ROOT}/chapters/finance.ipynb:30002: WARNING: no key\x1b[39;49;00m")
     'chapters/finance.ipynb: WARNING: no key'
     """
     line = re.sub(r"\x1b\[[0-9;]*m", "", line)

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 from . import freshness
@@ -166,7 +167,18 @@ def _swap_in(built: Path, published: Path) -> Path:
     return published
 
 
+def quiet_notebook_warnings() -> None:
+    """Silence nbformat's advice about a cell without an id (a cell added by hand or by a script).
+
+    The id is added when the chapter is read and kept when it is written; the
+    advice, a paragraph about nbformat versions, would only bury the build's
+    own plain message.
+    """
+    warnings.filterwarnings("ignore", message="Cell is missing an id field")
+
+
 def main(argv: list[str] | None = None) -> None:
+    quiet_notebook_warnings()
     parser = argparse.ArgumentParser(prog="python -m lacoe_report.book.build", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check-data", help="validate data/ and exit")

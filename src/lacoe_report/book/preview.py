@@ -329,6 +329,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m lacoe_report.book.preview", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
     args = parser.parse_args(argv)
+    from .build import quiet_notebook_warnings
+
+    quiet_notebook_warnings()
     serve(args.port)
 
 

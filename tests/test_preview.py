@@ -114,7 +114,7 @@ def test_a_sphinx_warning_in_the_preview_reads_as_in_make_book():
     from lacoe_report.core.paths import PROJ_ROOT
 
     line = f"\x1b[91m{PROJ_ROOT}/chapters/finance.ipynb:70002: WARNING: No key 'x' found\x1b[39;49;00m"
-    assert _short_path(line) == "chapters/finance.ipynb: WARNING: No key 'x' found"
+    assert _short_path(line) == "chapters/finance.ipynb, cell 7: WARNING: No key 'x' found"
 
 
 def test_preview_listens_on_loopback_only(scratch):  # noqa: F811

@@ -149,3 +149,13 @@ def test_a_number_published_without_provenance_stops_the_build(small_book):
     assert f"chapters/finance.ipynb, cell {cell}: a published number with no figures and no formula" in out
     assert "Warning" not in out, out
     assert "fin_bare" in out
+
+
+def test_a_warning_sphinx_finds_later_names_chapter_and_cell_in_plain_words(small_book):
+    # Past the house rules (a reference to a figure that does not exist), Sphinx's own
+    # warning is shown as the rules show theirs: no colour codes, no JSON line numbers.
+    cell = edit_cell(small_book, "## Where the budget goes", "The report splits",
+                     "As {numref}`fig-finance-nosuch` shows, the report splits")
+    out = refused(small_book)
+    assert f"chapters/finance.ipynb, cell {cell}: WARNING: undefined label: 'fig-finance-nosuch'" in out, out
+    assert not re.search(r"\.ipynb:\d+", out), out

@@ -143,14 +143,28 @@ def build_html(builder: str = "html") -> Path:
 
 
 def plain_warning(line: str) -> str:
-    """A Sphinx message without colour codes or the line numbers it counts in a notebook's JSON.
+    """A Sphinx message without colour codes, named by chapter and cell as the house rules name them.
+
+    MyST-NB numbers a notebook's lines as ``cell * 10000 + line in the cell``
+    (cells counted from one), so ``finance.ipynb:30002`` is cell 3.
 
     >>> plain_warning(f"\x1b[91m{PROJ_ROOT}/chapters/finance.ipynb:30002: WARNING: no key\x1b[39;49;00m")
-    'chapters/finance.ipynb: WARNING: no key'
+    'chapters/finance.ipynb, cell 3: WARNING: no key'
+    >>> plain_warning("chapters/finance.ipynb: WARNING: no key"), plain_warning("chapters/intro.md:12: WARNING: x")
+    ('chapters/finance.ipynb: WARNING: no key', 'chapters/intro.md:12: WARNING: x')
     """
     line = re.sub(r"\x1b\[[0-9;]*m", "", line)
     line = line.replace(f"{PROJ_ROOT}/", "")
-    return re.sub(r"(\.ipynb):\d+:", r"\1:", line)
+
+    def cell(match: re.Match) -> str:
+        number = int(match.group(2)) // _MYST_NB_CELL_LINES
+        return f"{match.group(1)}, cell {number}:" if number else f"{match.group(1)}:"
+
+    return re.sub(r"(\.ipynb):(\d+):", cell, line)
+
+
+#: MyST-NB's line numbers in a notebook: (cell number) * this + line in the cell.
+_MYST_NB_CELL_LINES = 10000
 
 
 def _swap_in(built: Path, published: Path) -> Path:

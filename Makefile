@@ -15,7 +15,9 @@ AXE := .cache/axe-core/axe.min.js
 VNU := .cache/vnu/vnu.jar
 LIGHTHOUSE := .cache/npm-lighthouse/node_modules/lighthouse/package.json
 
-CHAPTER_NOTEBOOKS := $(wildcard chapters/*.ipynb)
+# nbconvert's side files (chapters/x.nbconvert.ipynb, ignored by git) are copies, not chapters:
+# nbval would run them again, as a second chapter publishing the same keys.
+CHAPTER_NOTEBOOKS := $(filter-out %.nbconvert.ipynb,$(wildcard chapters/*.ipynb))
 # Warm kernels (book/kernels.py): each chapter in a fresh kernel forked after the heavy imports.
 NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300 \
          -p lacoe_report.book.kernels --nbval-kernel-name lacoe-warm

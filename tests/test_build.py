@@ -231,3 +231,16 @@ def test_a_deleted_template_override_changes_the_stamp(tmp_path):
     before = sphinx_code_stamp.book_stamp(tmp_path, code)
     override.unlink()
     assert sphinx_code_stamp.book_stamp(tmp_path, code) != before
+
+
+def test_make_test_leaves_nbconverts_side_files_out_of_nbval(tmp_path):
+    # `jupyter nbconvert --execute chapters/finance.ipynb` writes finance.nbconvert.ipynb beside it.
+    (tmp_path / "chapters").mkdir()
+    for name in ("finance.ipynb", "finance.nbconvert.ipynb"):
+        (tmp_path / "chapters" / name).write_text("{}", encoding="utf-8")
+    # The notebooks `make test` hands to nbval, as make computes them in that folder.
+    shown = subprocess.run(["make", "--no-print-directory", "-s", "-f", str(PROJ_ROOT / "Makefile"),
+                            "--eval", "show-notebooks: ; @echo $(CHAPTER_NOTEBOOKS)", "show-notebooks"],
+                           cwd=tmp_path, capture_output=True, text=True)
+    assert shown.stdout.split() == ["chapters/finance.ipynb"], shown.stdout + shown.stderr
+    assert "$(CHAPTER_NOTEBOOKS)" in (PROJ_ROOT / "Makefile").read_text(encoding="utf-8").split("\ntest:")[1]

@@ -45,8 +45,11 @@ def test_chapter_outputs_are_fresh(path):
 def test_chapter_metadata_is_clean(path):
     notebook = read(path)
     assert notebook.metadata["kernelspec"]["name"] == "python3"
-    for cell in notebook.cells:
-        assert "execution" not in cell.metadata and "ExecuteTime" not in cell.metadata
+    stamped = [number for number, cell in enumerate(notebook.cells, start=1)
+               if "execution" in cell.metadata or "ExecuteTime" in cell.metadata]
+    # A plain message, not a dump of the cell's metadata dict.
+    assert stamped == [], (f"chapters/{path.name}, cells {', '.join(map(str, stamped))}: execution timestamps "
+                           "(left by JupyterLab or `nbconvert --execute`); run `make book`, which strips them")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

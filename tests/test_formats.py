@@ -41,3 +41,27 @@ def test_counted_names_itself_for_the_ledger():
     assert fmt.__name__ == "count_of_direct_deposits"
     assert formats.plural("relation")(1) == "1 relation"
     assert formats.plural("relation")(2) == "2 relations"
+
+
+@pytest.mark.parametrize("text, value, expected", [
+    ("{:.0f}%", 62.5, "63%"),          # str.format would print 62%
+    ("${:,.0f}", 2_500.5, "$2,501"),
+    ("{:.1f}", 0.25, "0.3"),           # str.format: 0.2
+    ("{:,.0f}", -0.4, "0"),            # never "-0"
+    ("{:,}", 186_000, "186,000"),
+    ("{}", "2023-24", "2023-24"),
+    (",.0f", 1_234.5, "1,235"),        # the bare spec charts accept
+])
+def test_a_format_string_rounds_as_the_formats_module_does(text, value, expected):
+    assert formats.pattern(text)(value) == expected
+
+
+def test_publish_tables_and_charts_read_format_strings_through_the_formats_module():
+    import pandas as pd
+
+    from lacoe_report.present import plots, publish, tables
+
+    assert publish.format_value(62.5, "{:.0f}%") == "63%"
+    assert tables.number_table(pd.DataFrame({"share": [62.5]}), {"share": "{:.0f}%"})["share"].tolist() == ["63%"]
+    assert plots._formatter("{:.0f}%")(62.5) == "63%"
+    assert plots._formatter(",.0f")(2.5) == "3"

@@ -1,5 +1,8 @@
 """``make preview`` on a scratch copy: serves the book with its reload script, rebuilds on a save,
-shows bad data on the page and in the terminal while it keeps serving, and never touches _build/html."""
+shows bad data and broken house rules on the page and in the terminal (in make book's words) while it
+keeps serving, and never touches _build/html."""
+import json
+import re
 import subprocess
 import sys
 import urllib.request
@@ -51,6 +54,67 @@ def test_preview_rebuilds_on_save_and_shows_bad_data_without_stopping(scratch): 
     assert "'140' is not a percentage" in output  # the terminal shows it too
     assert tree_digest(scratch / "_build" / "html") == published
     assert (scratch / "_build" / "preview" / "html" / "chapters" / "finance.html").is_file()
+
+
+def _cell_with(notebook: dict, needle: str) -> int:
+    return next(n for n, c in enumerate(notebook["cells"], start=1) if needle in "".join(c["source"]))
+
+
+def test_preview_refuses_a_broken_house_rule_with_the_message_make_book_prints(scratch):  # noqa: F811
+    path = scratch / "chapters" / "finance.ipynb"
+    original = path.read_text(encoding="utf-8")
+    notebook = json.loads(original)
+    typed = _cell_with(notebook, "## Where the budget goes")
+    glued = _cell_with(notebook, "{glue:text}`fin_n_lines`")
+
+    def edited(number: int, old: str, new: str) -> str:
+        copy = json.loads(original)
+        source = "".join(copy["cells"][number - 1]["source"])
+        assert old in source
+        copy["cells"][number - 1]["source"] = source.replace(old, new, 1)
+        return json.dumps(copy, indent=1, ensure_ascii=False) + "\n"
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "lacoe_report.book.preview", "--port", str(port)],
+                              cwd=scratch, env=environment(scratch), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    try:
+        events = Events(port)
+        state = events.until_done(0)
+        assert state["status"] == "ok", state["message"]
+
+        path.write_text(edited(typed, "The report splits", "The report's 4 lines split"), encoding="utf-8")
+        state = events.until_done(state["version"])
+        assert state["status"] == "error"
+        assert (f"chapters/finance.ipynb, cell {typed}: a number typed by hand" in state["message"]
+                and "The report's 4 lines split" in state["message"]), state["message"]
+
+        # A glue typo: the rule names chapter, cell and key, where Sphinx said
+        # "finance.ipynb:70002: WARNING" in colour.
+        path.write_text(edited(glued, "{glue:text}`fin_n_lines`", "{glue:text}`fin_n_line`"), encoding="utf-8")
+        state = events.until_done(state["version"])
+        assert state["status"] == "error"
+        assert (f"chapters/finance.ipynb, cell {glued}: a glued key the chapter does not publish"
+                in state["message"] and "`fin_n_line`" in state["message"]), state["message"]
+        assert "\x1b[" not in state["message"] and not re.search(r"\.ipynb:\d+", state["message"])
+
+        path.write_text(original, encoding="utf-8")
+        state = events.until_done(state["version"])
+        assert state["status"] == "ok", state["message"]
+    finally:
+        path.write_text(original, encoding="utf-8")
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert f"chapters/finance.ipynb, cell {glued}: a glued key the chapter does not publish" in output
+    assert "\x1b[" not in output
+
+
+def test_a_sphinx_warning_in_the_preview_reads_as_in_make_book():
+    from lacoe_report.book.preview import _short_path
+    from lacoe_report.core.paths import PROJ_ROOT
+
+    line = f"\x1b[91m{PROJ_ROOT}/chapters/finance.ipynb:70002: WARNING: No key 'x' found\x1b[39;49;00m"
+    assert _short_path(line) == "chapters/finance.ipynb, cell 7: WARNING: No key 'x' found"
 
 
 def test_preview_listens_on_loopback_only(scratch):  # noqa: F811

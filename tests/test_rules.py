@@ -41,3 +41,24 @@ def test_the_authoring_guide_documents_every_rule():
     guide = nbformat.read(CHAPTERS_DIR / "authoring.ipynb", as_version=4)
     text = "\n".join(c.source for c in guide.cells if c.cell_type == "markdown")
     assert [rule for rule in rules.RULES if f"**{rule}**" not in text] == []
+
+
+def test_the_authoring_guide_shows_every_chart_helper_drawing_a_captioned_chart():
+    import inspect
+
+    import nbformat
+
+    from lacoe_report.core.paths import CHAPTERS_DIR
+    from lacoe_report.present import plots
+
+    helpers = [name for name, helper in vars(plots).items() if inspect.isfunction(helper)
+               and helper.__module__ == plots.__name__ and not name.startswith("_")
+               and inspect.signature(helper).return_annotation in ("Chart", plots.Chart)]
+    assert len(helpers) >= 5  # ordered_bars, share_bar, dumbbell, stated_vs_computed, paired_bars
+    guide = nbformat.read(CHAPTERS_DIR / "authoring.ipynb", as_version=4)
+    shown = {name for cell in guide.cells if cell.cell_type == "code"
+             and cell.metadata.get("mystnb", {}).get("figure", {}).get("caption")
+             and cell.metadata.get("mystnb", {}).get("image", {}).get("alt")
+             and any("image/png" in output.get("data", {}) for output in cell.outputs)
+             for name in helpers if f"plots.{name}(" in cell.source}
+    assert sorted(set(helpers) - shown) == []

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 from . import freshness
@@ -135,21 +136,35 @@ def build_html(builder: str = "html") -> Path:
         if result.returncode == 0:
             published = _swap_in(staging / "_build" / builder, BUILD_DIR / builder)
     if result.returncode != 0:
-        shown = "\n".join(_plain(line) for line in (result.stdout + result.stderr).splitlines()
+        shown = "\n".join(plain_warning(line) for line in (result.stdout + result.stderr).splitlines()
                            if "WARNING" in line or "ERROR" in line or "Error" in line)
         sys.exit(f"The book did not build; the published book is unchanged.\n{shown or result.stderr[-2000:]}")
     return published
 
 
-def _plain(line: str) -> str:
-    """A Sphinx message without colour codes or the line numbers it counts in a notebook's JSON.
+def plain_warning(line: str) -> str:
+    """A Sphinx message without colour codes, named by chapter and cell as the house rules name them.
 
-    >>> _plain(f"\x1b[91m{PROJ_ROOT}/chapters/finance.ipynb:30002: WARNING: no key\x1b[39;49;00m")
-    'chapters/finance.ipynb: WARNING: no key'
+    MyST-NB numbers a notebook's lines as ``cell * 10000 + line in the cell``
+    (cells counted from one), so ``finance.ipynb:30002`` is cell 3.
+
+    >>> plain_warning(f"\x1b[91m{PROJ_ROOT}/chapters/finance.ipynb:30002: WARNING: no key\x1b[39;49;00m")
+    'chapters/finance.ipynb, cell 3: WARNING: no key'
+    >>> plain_warning("chapters/finance.ipynb: WARNING: no key"), plain_warning("chapters/intro.md:12: WARNING: x")
+    ('chapters/finance.ipynb: WARNING: no key', 'chapters/intro.md:12: WARNING: x')
     """
     line = re.sub(r"\x1b\[[0-9;]*m", "", line)
     line = line.replace(f"{PROJ_ROOT}/", "")
-    return re.sub(r"(\.ipynb):\d+:", r"\1:", line)
+
+    def cell(match: re.Match) -> str:
+        number = int(match.group(2)) // _MYST_NB_CELL_LINES
+        return f"{match.group(1)}, cell {number}:" if number else f"{match.group(1)}:"
+
+    return re.sub(r"(\.ipynb):(\d+):", cell, line)
+
+
+#: MyST-NB's line numbers in a notebook: (cell number) * this + line in the cell.
+_MYST_NB_CELL_LINES = 10000
 
 
 def _swap_in(built: Path, published: Path) -> Path:
@@ -166,7 +181,18 @@ def _swap_in(built: Path, published: Path) -> Path:
     return published
 
 
+def quiet_notebook_warnings() -> None:
+    """Silence nbformat's advice about a cell without an id (a cell added by hand or by a script).
+
+    The id is added when the chapter is read and kept when it is written; the
+    advice, a paragraph about nbformat versions, would only bury the build's
+    own plain message.
+    """
+    warnings.filterwarnings("ignore", message="Cell is missing an id field")
+
+
 def main(argv: list[str] | None = None) -> None:
+    quiet_notebook_warnings()
     parser = argparse.ArgumentParser(prog="python -m lacoe_report.book.build", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check-data", help="validate data/ and exit")

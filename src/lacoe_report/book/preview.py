@@ -6,8 +6,9 @@ keeping everything warm between edits: the Sphinx application and its parsed
 pages, the imported libraries, and a warm-kernel server
 (:mod:`lacoe_report.book.kernels`). A prose edit re-reads one page; a code edit
 re-executes that chapter (and the ledger appendix, if the ledger changed)
-first. Bad data, a failing cell or a Sphinx warning prints its plain message in
-the terminal and on the open page; the server keeps running and the next save
+first. Bad data, a broken house rule (:mod:`lacoe_report.book.rules`), a
+failing cell or a Sphinx warning prints the plain message ``make book`` would
+print, in the terminal and on the open page; the server keeps running and the next save
 tries again.
 
 Run ``python -m lacoe_report.book.preview --port 8000``; it listens on
@@ -88,13 +89,17 @@ class Builder:
 
     def rebuild(self) -> str:
         """Bring the preview up to date; return a one-line summary, or raise :class:`PreviewError`."""
-        from . import build, chapters, kernels
+        from . import build, chapters, kernels, rules
+        from .toc import toc_chapters
 
         started = time.perf_counter()
         # The warm-kernel server imported the package and read the data: a new
         # one when either changed.
         kernels.prestart(key=chapters.shared_fingerprint())
-        executed = _plainly(build.check_data, lambda: build.execute(quiet=True, refresh_ledger=not self._built_once))
+        # The same checks, in the same order and with the same words, as make book.
+        _plainly(build.check_data, lambda: build.enforce_rules(rules.check_sources()))
+        executed = _plainly(lambda: build.execute(quiet=True, refresh_ledger=not self._built_once))
+        _plainly(lambda: build.enforce_rules(rules.check_outputs(toc_chapters())))
         self._sphinx_build()
         self._built_once = True
         ran = f"; executed {', '.join(e.source.stem for e in executed)}" if executed else ""
@@ -157,7 +162,10 @@ def _plainly(*steps):
 
 
 def _short_path(line: str) -> str:
-    return line.replace(str(PROJ_ROOT) + os.sep, "")
+    """A Sphinx warning as make book prints it: no colour codes, no JSON line numbers, no root."""
+    from .build import plain_warning
+
+    return plain_warning(line)
 
 
 # --- state shared with the browser ---------------------------------------------
@@ -321,6 +329,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m lacoe_report.book.preview", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
     args = parser.parse_args(argv)
+    from .build import quiet_notebook_warnings
+
+    quiet_notebook_warnings()
     serve(args.port)
 
 

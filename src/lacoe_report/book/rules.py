@@ -67,6 +67,8 @@ _CARDINALS = ("two three four five six seven eight nine ten eleven twelve thirte
 _SCALES = r"(?:hundred|thousand|million|billion|trillion|dozen)"
 _TYPED = re.compile(r"\d|\b(" + "|".join(_CARDINALS) + r")\b|\b(a|one)[\s-]+" + _SCALES + r"\b", re.I)
 _GLUE = re.compile(r"\{glue(?::\w+)?\}`([^`\s]+)`")
+#: Characters of a long line shown around its typed number.
+_EXCERPT = 120
 _DOWNLOAD = re.compile(r"\{download\}`[^`]*<\.\./(data/report_figures\.csv|ledger/ledger\.csv)>`")
 
 
@@ -116,12 +118,35 @@ def typed_numbers(text: str, where: str) -> Iterator[Violation]:
             continue
         if code or fence:
             continue
-        bare = _NAMES.sub("", _ROLES.sub("", line))
-        if not _TYPED.search(bare):
+        # Blanked, not removed: a match's position is its position in the line.
+        bare = _NAMES.sub(_blank, _ROLES.sub(_blank, line))
+        typed = _TYPED.search(bare)
+        if not typed:
             continue
         if line.lstrip().startswith(">") and _quoted_verbatim(line):
             continue
-        yield Violation("typed-number", where, line.strip()[:120])
+        yield Violation("typed-number", where, _excerpt(line, typed.start(), typed.end()))
+
+
+def _blank(match: re.Match) -> str:
+    return " " * len(match.group())
+
+
+def _excerpt(line: str, start: int, end: int, width: int = _EXCERPT) -> str:
+    """The line, or for a long one (a caption, alt text) the part around the typed number.
+
+    >>> shown = _excerpt("word " * 40 + "48% of it", 200, 203, 40)
+    >>> shown.startswith("…word") and shown.endswith("48% of it"), len(shown) <= 41
+    (True, True)
+    >>> _excerpt("The 4 lines", 4, 5)
+    'The 4 lines'
+    """
+    if len(line.strip()) <= width:
+        return line.strip()
+    left = max(0, min(start - width // 2, len(line) - width))
+    right = min(len(line), max(left + width, end))
+    text = line[left:right].strip()
+    return ("…" if left > 0 else "") + text + ("…" if right < len(line.rstrip()) else "")
 
 
 def _quoted_verbatim(line: str) -> bool:
@@ -164,10 +189,13 @@ def check_sources(root: Path = PROJ_ROOT) -> list[Violation]:
 
 
 def _published(notebook: nbformat.NotebookNode) -> Iterator[dict]:
-    for output in (o for c in notebook.cells for o in c.get("outputs", [])):
-        scrap = output.get("metadata", {}).get("scrapbook")
-        if scrap:
-            yield {"name": scrap["name"], "record": output.get("metadata", {}).get(LEDGER_KEY)}
+    """Every glued output: its key, its ledger record and the number of the cell that published it."""
+    for number, cell in enumerate(notebook.cells, start=1):
+        for output in cell.get("outputs", []):
+            scrap = output.get("metadata", {}).get("scrapbook")
+            if scrap:
+                yield {"name": scrap["name"], "record": output.get("metadata", {}).get(LEDGER_KEY),
+                       "cell": number}
 
 
 def check_outputs(paths: Iterable[Path]) -> list[Violation]:
@@ -185,7 +213,7 @@ def check_outputs(paths: Iterable[Path]) -> list[Violation]:
         for item in published:
             record = item["record"]
             if record is not None and not (record.get("inputs") or str(record.get("formula", "")).strip()):
-                found.append(Violation("provenance", shown(path),
+                found.append(Violation("provenance", f"{shown(path)}, cell {item['cell']}",
                                        f"'{record['key']}' is published with no inputs and no formula"))
     return found
 

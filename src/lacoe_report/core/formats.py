@@ -41,6 +41,41 @@ def _trim(text: str) -> str:
     return re.sub(r"\.0+$", "", text) if "." in text else text
 
 
+#: The one replacement field of a format string, and the decimals its spec asks for.
+_FIELD = re.compile(r"\{(?::(?P<spec>[^{}]*))?\}")
+_FIXED = re.compile(r"\.(?P<digits>\d+)f$")
+
+
+def pattern(text: str) -> Callable[[float], str]:
+    """A format string such as ``"{:.1f}%"`` as a formatter that rounds as this module does.
+
+    Chapters, tables and charts may still say ``"${:,.0f}"``; it is read here,
+    so its halves round up like every other number of the book instead of to
+    even as :meth:`str.format` rounds them.
+
+    Examples
+    --------
+    >>> pattern("{:.0f}%")(62.5), "{:.0f}%".format(62.5)
+    ('63%', '62%')
+    >>> pattern("${:,.0f}")(1234.5), pattern("{:,}")(186000), pattern("{:.1f}")(-0.04)
+    ('$1,235', '186,000', '0.0')
+    >>> pattern("{}")("2023-24"), pattern(",.2f")(0.125)
+    ('2023-24', '0.13')
+    """
+    if "{" not in text:  # a bare spec, as charts accept: ",.0f"
+        text = "{:" + text + "}"
+    field = _FIELD.search(text)
+    fixed = _FIXED.search(field.group("spec") or "") if field else None
+
+    def formatted(value: float) -> str:
+        if fixed and isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            value = _no_negative_zero(round_half_up(value, int(fixed.group("digits"))))
+        return text.format(value)
+
+    formatted.__name__ = text  # the ledger records the pattern it was given
+    return formatted
+
+
 def in_words(n: int) -> str:
     """A small count as a word, a larger one in digits.
 

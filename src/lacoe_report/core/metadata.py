@@ -21,17 +21,17 @@ from pathlib import Path
 
 import yaml
 
-from . import validation
+from . import validation, vocabulary
 from .paths import DATA_DIR, FIGURES_META, PROJ_ROOT
 
 #: The Data Package, written next to the files it describes.
 DATAPACKAGE = DATA_DIR / "datapackage.json"
 
 _ALLOWED = {
-    ("figures_columns", "section"): validation.SECTIONS,
-    ("figures_columns", "unit"): validation.UNITS,
-    ("figures_columns", "qualifier"): validation.QUALIFIERS,
-    ("figures_columns", "presentation"): validation.PRESENTATIONS,
+    ("figures_columns", "section"): vocabulary.SECTIONS,
+    ("figures_columns", "unit"): vocabulary.DATA_UNITS,
+    ("figures_columns", "qualifier"): vocabulary.QUALIFIERS,
+    ("figures_columns", "presentation"): vocabulary.PRESENTATIONS,
     ("excluded_columns", "reason"): validation.EXCLUSION_REASONS,
 }
 

@@ -18,8 +18,7 @@ from .coverage import parse_as_written
 from .paths import shown
 from .source_text import locate, normalize
 
-from .vocabulary import DATA_UNITS as UNITS
-from .vocabulary import PRESENTATIONS, QUALIFIERS, SECTIONS
+from .vocabulary import DATA_UNITS, PRESENTATIONS, QUALIFIERS, SECTIONS
 
 EXCLUSION_REASONS = (
     "school_year", "plan_period", "date", "page_number", "street_address",
@@ -151,7 +150,7 @@ FIGURES_SCHEMA = pa.DataFrameSchema(
         "metric": _text(pa.Check.str_matches(SNAKE_CASE, error="snake_case")),
         "label": _text(),
         "value": pa.Column(float, coerce=True, checks=pa.Check(_finite, error="a finite number in base units")),
-        "unit": pa.Column(str, pa.Check.isin(UNITS, error=f"one of {', '.join(UNITS)}")),
+        "unit": pa.Column(str, pa.Check.isin(DATA_UNITS, error=f"one of {', '.join(DATA_UNITS)}")),
         "scale_max": pa.Column(str),
         "qualifier": pa.Column(str, pa.Check.isin(QUALIFIERS, error=f"one of {', '.join(QUALIFIERS)}")),
         "period": pa.Column(str, pa.Check.str_matches(PERIOD, error="a school year like 2023-24, a year, or 'A to B'")),

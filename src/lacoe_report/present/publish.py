@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from IPython.display import display
 
-from ..core import data
+from ..core import data, formats
 from ..core import formula as _formula
 from ..core.vocabulary import UNITS
 
@@ -35,16 +35,19 @@ def _plain(value: int | float | str) -> int | float | str:
 
 
 def format_value(value: int | float | str, fmt: str | Callable) -> str:
-    """Format ``value`` with a format string or a callable.
+    """Format ``value`` with a formatter of :mod:`lacoe_report.core.formats` or a format string.
+
+    A format string is read by :func:`lacoe_report.core.formats.pattern`, so
+    its halves round up as every other number of the book does.
 
     Examples
     --------
     >>> format_value(84000000 / 54, "${:,.0f}")
     '$1,555,556'
-    >>> format_value(48.325, "{:.1f}%")
-    '48.3%'
+    >>> format_value(48.325, "{:.1f}%"), format_value(62.5, "{:.0f}%")
+    ('48.3%', '63%')
     """
-    return fmt(value) if callable(fmt) else fmt.format(value)
+    return fmt(value) if callable(fmt) else formats.pattern(fmt)(value)
 
 
 def _record(key: str, value, fmt: str | Callable, unit: str, inputs: list[str], formula: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..core.formats import pattern as _pattern
 from ..core.vocabulary import QUALIFIER_LABELS
 
 
@@ -40,14 +41,16 @@ def trace_table(frame: pd.DataFrame) -> pd.DataFrame:
 def number_table(frame: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
     """Format numeric columns as text for display (``{"amount_usd": "${:,.0f}"}``).
 
-    Columns not named keep their values; the frame's index is kept.
+    Columns not named keep their values; the frame's index is kept. Each format
+    string is read by :func:`lacoe_report.core.formats.pattern` (halves round up).
 
     Examples
     --------
-    >>> number_table(pd.DataFrame({"a": [1234.5]}), {"a": "{:,.1f}"})["a"].tolist()
-    ['1,234.5']
+    >>> number_table(pd.DataFrame({"a": [1234.5, 0.25]}), {"a": "{:,.1f}"})["a"].tolist()
+    ['1,234.5', '0.3']
     """
     shown = frame.copy()
-    for column, pattern in formats.items():
-        shown[column] = [("—" if pd.isna(v) else pattern.format(v)) for v in frame[column]]
+    for column, text in formats.items():
+        write = _pattern(text)
+        shown[column] = [("—" if pd.isna(v) else write(v)) for v in frame[column]]
     return shown

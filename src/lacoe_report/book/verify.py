@@ -107,11 +107,17 @@ def what_changed(moved: pd.DataFrame, before: list[dict] | None, after: list[dic
         lines.append(f"{len(changes)} figure(s) of {FIGURES_CSV.relative_to(PROJ_ROOT)} changed since the "
                      "committed ledger:")
     listed = set()
+    old_values = {r["id"]: r.get("value") for r in before or []}
     for change in changes:
         figure_id = change.split(":", 1)[0]
+        lines.append(f"  {change}")
+        if old_values.get(figure_id) == next((r.get("value") for r in after if r["id"] == figure_id), None):
+            # A formula reads a figure's value only: an edited quote or label moves no number
+            # through this figure (a number that uses it and moved is named under the figure that moved it).
+            lines.append("    its value is unchanged: no published number moves through it")
+            continue
         hit = moved[moved["inputs"].str.split(";").map(lambda ids: figure_id in ids)]
         listed.update(zip(hit["chapter"], hit["key"]))
-        lines.append(f"  {change}")
         lines += [f"    moves {r.chapter}/{r.key}: {_moved_text(r)}" for r in hit.itertuples()]
         if hit.empty:
             lines.append("    no published number moves")

@@ -15,9 +15,9 @@ from lacoe_report.core.vocabulary import QUALIFIER_WORDS, LOWER_BOUNDS, UPPER_BO
 #: prose forms the vocabulary does not hold as qualifiers of data.
 LOWER = sorted({QUALIFIER_WORDS[q] for q in LOWER_BOUNDS})
 UPPER = sorted({QUALIFIER_WORDS[q] for q in UPPER_BOUNDS} | {"at most", "below"})
-# "add up to" is a sum, not a bound.
+# "add up to" is a sum, not a bound. A sentence may start with the bound ("Over 250 students").
 BOUND = re.compile(r"(?<!add )(?<!adds )\b(" + "|".join(map(re.escape, LOWER + UPPER)) +
-                   r")\s+\{glue:text\}`(\w+)`")
+                   r")\s+\{glue:text\}`(\w+)`", re.IGNORECASE)
 
 
 def prose(notebook_path):
@@ -36,7 +36,7 @@ def printed_bounds():
         if path.suffix != ".ipynb":
             continue
         for words, key in BOUND.findall(prose(path)):
-            found.add((path.stem, key, "lower" if words in LOWER else "upper"))
+            found.add((path.stem, key, "lower" if words.lower() in LOWER else "upper"))
     return sorted(found)
 
 
@@ -54,6 +54,11 @@ ROWS = {(r["chapter"], r["key"]): r for _, r in ledger.read().iterrows()}
 
 def test_the_chapters_print_bounds():
     assert len(BOUNDS) >= 40, BOUNDS
+
+
+def test_a_bound_that_starts_a_sentence_is_found():
+    found = BOUND.findall('"Over {glue:text}`a_b` took part. More than {glue:text}`c` came; they add up to {glue:text}`d`.')
+    assert found == [("Over", "a_b"), ("More than", "c")]
 
 
 @pytest.mark.parametrize("chapter, key, direction", BOUNDS, ids=[f"{c}/{k}" for c, k, _ in BOUNDS])

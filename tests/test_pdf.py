@@ -304,18 +304,30 @@ def test_the_downloads_page_links_every_attachment(reader, pages):
 def test_every_ledger_key_is_printed_whole_and_every_glued_number_links_to_it(whole_text, reader):
     from lacoe_report.book import ledger
 
-    # A key may wrap only after an underscore: join those line ends, then look for each key whole.
-    joined = re.sub(r"_\s+", "_", whole_text)
+    # The appendix prints each key on one line, so a search for the key as typed finds it.
     committed = ledger.read()
-    missing = [f"{c}/{k}" for c, k in zip(committed["chapter"], committed["key"]) if k not in joined]
-    assert missing == [], f"{len(missing)} ledger keys are not in the PDF text: {missing[:5]}"
-    # Glued numbers are internal links (named destinations) to their ledger rows.
-    targets = []
+    words = set(re.findall(r"[A-Za-z0-9_]+", whole_text))
+    missing = [f"{c}/{k}" for c, k in zip(committed["chapter"], committed["key"]) if k not in words]
+    assert missing == [], f"{len(missing)} ledger keys are not in the PDF text as one word: {missing[:5]}"
+    # Every glued number of a chapter's prose is an internal link (a named destination) to its
+    # ledger row: as many links to a row as the prose pastes its key (a link that wraps is two).
+    links: dict[str, int] = {}
     for page in reader.pages:
         for annotation in page.get("/Annots") or []:
             annotation = annotation.get_object()
             dest = annotation.get("/Dest")
             if annotation.get("/Subtype") == "/Link" and dest is not None:
-                targets.append(str(dest))
-    to_ledger = [t for t in targets if "ledger-" in t]
-    assert len(to_ledger) >= 500, f"only {len(to_ledger)} internal links lead to ledger rows"
+                links[str(dest).lstrip("/")] = links.get(str(dest).lstrip("/"), 0) + 1
+    uses: dict[str, int] = {}
+    for path in toc_files():
+        if path.suffix != ".ipynb" or path.stem in ledger.SELF_REFERENCING:
+            continue
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        prose = "\n".join(["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+                          + [c.get("metadata", {}).get("mystnb", {}).get("figure", {}).get("caption", "")
+                             for c in cells])
+        for key in GLUE_ROLE.findall(prose):
+            uses[f"ledger-{path.stem}-{key}"] = uses.get(f"ledger-{path.stem}-{key}", 0) + 1
+    assert sum(uses.values()) > 500, f"only {sum(uses.values())} glued numbers found in the chapters' prose"
+    short = {anchor: (n, links.get(anchor, 0)) for anchor, n in uses.items() if links.get(anchor, 0) < n}
+    assert short == {}, f"glued numbers without their link to the ledger (uses, links): {dict(list(short.items())[:5])}"

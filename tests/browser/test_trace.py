@@ -101,6 +101,8 @@ def test_clicking_a_number_shows_its_derivation_with_the_report_quotes(browser, 
             assert row["as_written"] in text and row["quote"] in text and figure_id in text
         assert "fin_educational_amount / fin_budget_total * 100" in text
         assert "59000000 / 627000000 * 100" in text
+        exact = float(figures["fin_educational_amount"]["value"]) / float(figures["fin_budget_total"]["value"]) * 100
+        assert repr(exact)[:8] in text, f"the unrounded result {exact!r} is not shown"
         assert page.url.endswith("finance.html"), "with JavaScript the click stays on the page"
         # keyboard: Escape closes and gives focus back; Enter opens and moves focus into the panel
         page.keyboard.press("Escape")
@@ -110,6 +112,50 @@ def test_clicking_a_number_shows_its_derivation_with_the_report_quotes(browser, 
         assert panel.is_visible()
         assert page.evaluate("document.activeElement.classList.contains('lacoe-trace-panel')")
         assert not errors and not external, (errors, external)
+    finally:
+        context.close()
+
+
+def test_a_number_is_reached_with_tab_and_opened_with_enter(browser, book_url):
+    context = browser.new_context(viewport=DESKTOP)
+    local_only(context, book_url, [])
+    page = context.new_page()
+    try:
+        page.goto(book_url + "chapters/finance.html")
+        # focus whatever precedes "9.4%" in the tab order, then Tab onto the number
+        page.evaluate("""() => {
+            const focusable = [...document.querySelectorAll('a[href], button, [tabindex]')]
+                .filter((e) => e.tabIndex >= 0 && e.offsetParent !== null);
+            const number = focusable.find((e) => e.classList.contains('lacoe-trace') && e.textContent.trim() === '9.4%');
+            focusable[focusable.indexOf(number) - 1].focus();
+        }""")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent.trim()") == "9.4%"
+        page.keyboard.press("Enter")
+        panel = page.locator(".lacoe-trace-panel")
+        assert panel.count() == 1 and panel.is_visible() and page.url.endswith("finance.html")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_an_open_derivation_passes_axe(browser, book_url, axe_source, theme):
+    context = browser.new_context(viewport=DESKTOP)
+    local_only(context, book_url, [])
+    page = context.new_page()
+    try:
+        page.goto(book_url + "chapters/finance.html")
+        page.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
+        link = page.locator("a.lacoe-trace", has_text="9.4%").first
+        link.click()
+        assert page.locator("#" + link.get_attribute("aria-controls")).is_visible()
+        page.add_script_tag(content=axe_source)
+        violations = page.evaluate(
+            "async (panel) => (await axe.run(panel, {resultTypes: ['violations']})).violations"
+            ".filter((v) => ['serious', 'critical'].includes(v.impact))"
+            ".map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', '))",
+            "#" + link.get_attribute("aria-controls"))
+        assert violations == [], violations
     finally:
         context.close()
 

@@ -3,8 +3,11 @@
 In this order, each printed before the next starts:
 
 1. **What changed.** The figures of ``data/report_figures.csv`` that differ
-   from the committed version (``git show HEAD:...``), and for each, the
-   published numbers whose formula now gives another value (old -> new text).
+   from the committed version (``git show HEAD:...``), and for each whose value
+   changed, the published numbers that moved (old -> new text): those whose
+   formula now gives another value, and those that only re-execution (step 4)
+   moves, counts computed in code and verdict words. Printed first, once the
+   chapters have run; with bad data, from the formulas alone.
 2. **The data against the report.** Every figure's value is what its printed
    form (``as_written``) says, and every quote is in the report text once.
 3. **Every ledger formula**, re-evaluated from ``data/report_figures.csv``
@@ -91,15 +94,50 @@ def changed_figures(before: list[dict], after: list[dict]) -> list[str]:
 def _moved_text(row) -> str:
     if row.old != row.new:
         return f"{row.old} -> {row.new}"
-    return f"{row.old} (printed the same; exact value {float(row.old_value):.6g} -> {float(row.new_value):.6g})"
+    try:
+        values = f"{float(row.old_value):.6g} -> {float(row.new_value):.6g}"
+    except (TypeError, ValueError):
+        values = f"{row.old_value} -> {row.new_value}"
+    return f"{row.old} (printed the same; exact value {values})"
 
 
-def what_changed(moved: pd.DataFrame, before: list[dict] | None, after: list[dict]) -> str:
+def rerun_moves(committed: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
+    """The published numbers (and words) whose text or value differs after re-executing the chapters.
+
+    Unlike :func:`lacoe_report.book.ledger.moved`, this sees every row: a count the
+    chapter computes in code (its formula a constant with a comment) and a verdict word
+    move only on re-execution. Same columns as ``moved``; ``inputs`` are the committed ones.
+
+    >>> old = pd.DataFrame([{"chapter": "c", "key": "k", "text": "4", "value": "4", "inputs": ""}])
+    >>> rerun_moves(old, old.assign(text="3", value="3"))[["key", "old", "new"]].values.tolist()
+    [['k', '4', '3']]
+    """
+    new = {(r["chapter"], r["key"]): r for _, r in fresh.iterrows()}
+    rows = []
+    for _, row in committed.iterrows():
+        now = new.get((row["chapter"], row["key"]))
+        if now is not None and (str(now["text"]) != str(row["text"]) or str(now["value"]) != str(row["value"])):
+            rows.append({"chapter": row["chapter"], "key": row["key"], "inputs": str(row["inputs"]),
+                         "old": row["text"], "new": now["text"], "old_value": row["value"],
+                         "new_value": now["value"]})
+    return pd.DataFrame(rows, columns=["chapter", "key", "inputs", "old", "new", "old_value", "new_value"])
+
+
+def what_changed(moved: pd.DataFrame, before: list[dict] | None, after: list[dict],
+                 rerun: pd.DataFrame | None = None) -> str:
     """The first paragraph of ``make verify``: figures changed, and for each the published numbers that moved.
 
-    ``moved`` is :func:`lacoe_report.book.ledger.moved` of the committed ledger over ``after``.
+    ``moved`` is :func:`lacoe_report.book.ledger.moved` of the committed ledger over ``after``;
+    ``rerun`` (:func:`rerun_moves`), when the chapters could be re-executed, adds what
+    only re-execution shows: counts computed in code and verdict words. A number moved
+    is listed under each changed figure it names as an input, else on its own.
     """
     changes = changed_figures(before, after) if before is not None else []
+    if rerun is not None and changes and not rerun.empty:
+        # What the chapters printed on re-execution wins; a formula's result stays for a row they lost.
+        seen = set(zip(rerun["chapter"], rerun["key"]))
+        kept = moved[[(c, k) not in seen for c, k in zip(moved["chapter"], moved["key"])]]
+        moved = pd.concat([rerun, kept], ignore_index=True) if not kept.empty else rerun
     if not changes and moved.empty:
         return ""
     lines = []
@@ -107,17 +145,24 @@ def what_changed(moved: pd.DataFrame, before: list[dict] | None, after: list[dic
         lines.append(f"{len(changes)} figure(s) of {FIGURES_CSV.relative_to(PROJ_ROOT)} changed since the "
                      "committed ledger:")
     listed = set()
+    old_values = {r["id"]: r.get("value") for r in before or []}
     for change in changes:
         figure_id = change.split(":", 1)[0]
+        lines.append(f"  {change}")
+        if old_values.get(figure_id) == next((r.get("value") for r in after if r["id"] == figure_id), None):
+            # A formula reads a figure's value only: an edited quote or label moves no number
+            # through this figure (a number that uses it and moved is named under the figure that moved it).
+            lines.append("    its value is unchanged: no published number moves through it")
+            continue
         hit = moved[moved["inputs"].str.split(";").map(lambda ids: figure_id in ids)]
         listed.update(zip(hit["chapter"], hit["key"]))
-        lines.append(f"  {change}")
         lines += [f"    moves {r.chapter}/{r.key}: {_moved_text(r)}" for r in hit.itertuples()]
         if hit.empty:
             lines.append("    no published number moves")
     rest = moved[[(c, k) not in listed for c, k in zip(moved["chapter"], moved["key"])]]
     if not rest.empty:
-        lines.append("Published numbers that moved through counts over the data:" if changes else
+        lines.append("Published numbers that moved through counts over the data or the chapters' code "
+                     "(they name no changed figure):" if changes else
                      "Published numbers whose formula no longer gives their value:")
         lines += [f"    {r.chapter}/{r.key}: {_moved_text(r)}" for r in rest.itertuples()]
     return "\n".join(lines)
@@ -127,59 +172,73 @@ def main() -> None:
     started = time.perf_counter()
     committed_ledger = ledger.read(LEDGER_CSV)
     now = _rows(FIGURES_CSV.read_text(encoding="utf-8-sig"))
-    failed = False
+    before = committed_figures()
     moved = ledger.moved(committed_ledger, now)
-    paragraph = what_changed(moved, committed_figures(), now)
-    if paragraph:
-        failed = True
-        print(paragraph + "\n", flush=True)
-    check_data()
+    try:
+        check_data()
+    except SystemExit:
+        # Bad data: no chapter can run, so the formulas alone say what moved.
+        paragraph = what_changed(moved, before, now)
+        if paragraph:
+            print(paragraph + "\n(numbers computed in the chapters' code are not listed: with bad data "
+                  "they cannot be re-executed)\n", flush=True)
+        raise
+    # Everything below is printed after the paragraph of what changed, which needs the re-execution.
+    report: list[str] = []
+    failed = False
     figures = data.figures()
     misread = coverage.misread_values(figures) + [f"{i}: its quote is not in the report text once"
                                                    for i in coverage.unlocatable_rows(figures, "id")]
     if misread:
         failed = True
-        print(f"{len(misread)} figure(s) disagree with the report text:")
-        print("\n".join("  " + line for line in misread) + "\n", flush=True)
+        report += [f"{len(misread)} figure(s) disagree with the report text:"] + ["  " + m for m in misread] + [""]
     else:
-        print(f"data: all {len(figures)} figures say what the report text says (value, printed form, quote)")
+        report.append(f"data: all {len(figures)} figures say what the report text says (value, printed form, quote)")
     rechecked = ledger.recheck(committed_ledger)
     numeric = sum(ledger.is_numeric(r) for _, r in committed_ledger.iterrows())
     named = {f"{r.chapter}/{r.key}" for r in moved.itertuples()}
     others = [line for line in rechecked if line.split(":", 1)[0] not in named]
     if rechecked:
         failed = True
-        print(f"{len(rechecked)} of {numeric} ledger formulas do not give their value from the data alone"
-              + (f" ({len(rechecked) - len(others)} are the moved numbers above)" if named else "")
-              + (":" if others else "."))
-        print("\n".join("  " + line for line in others) + "\n", flush=True)
+        report.append(f"{len(rechecked)} of {numeric} ledger formulas do not give their value from the data alone"
+                      + (f" ({len(rechecked) - len(others)} are the moved numbers above)" if named else "")
+                      + (":" if others else "."))
+        report += ["  " + line for line in others] + [""]
     else:
-        print(f"formulas: all {numeric} numeric ledger rows re-evaluate to their value from the data alone",
-              flush=True)
+        report.append(f"formulas: all {numeric} numeric ledger rows re-evaluate to their value from the data alone")
 
     notebooks = toc_chapters()
     workers = max(1, min(len(notebooks), os.cpu_count() or 1))
     with tempfile.TemporaryDirectory(prefix="lacoe-verify-") as scratch:
         records = Path(scratch) / "records"
         print(f"re-executing {len(notebooks)} chapters in clean kernels and comparing every output (nbval) ...",
-              flush=True)
+              file=sys.stderr, flush=True)
         result = subprocess.run(nbval_command(notebooks, records, workers), cwd=PROJ_ROOT,
                                 capture_output=True, text=True)
         fresh = fresh_ledger(records)
+    rerun = rerun_moves(committed_ledger, fresh)
+    paragraph = what_changed(moved, before, now, rerun)
+    if paragraph:
+        failed = True
+        print(paragraph + "\n", flush=True)
     diff = ledger.differences(committed_ledger, fresh)
+    if paragraph:  # the numbers the paragraph names are not repeated
+        shown = {line.split(": ", 1)[0].split()[-1] for line in paragraph.splitlines() if line.startswith("    ")}
+        diff = diff[[f"{c}/{k}" not in shown for c, k in zip(diff["chapter"], diff["key"])]]
     if not diff.empty:
         failed = True
-        print(f"\n{len(diff)} published number(s) changed on re-execution:\n")
-        print(ledger.format_differences(diff))
+        report += ["", f"{len(diff)} published number(s) changed on re-execution"
+                   + (" besides those above" if paragraph else "") + ":", "", ledger.format_differences(diff)]
     if result.returncode != 0:
         failed = True
         cells = [line.split("::")[0].removeprefix("FAILED ").strip() for line in result.stdout.splitlines()
                  if line.startswith(("FAILED", "ERROR"))]
         where = ", ".join(f"{Path(c).stem} ({n})" for c, n in
                           pd.Series(cells, dtype=str).value_counts(sort=False).items()) or "see below"
-        print(f"\nnbval: {len(cells)} cell(s) differ from the committed outputs, by chapter: {where}")
+        report.append(f"\nnbval: {len(cells)} cell(s) differ from the committed outputs, by chapter: {where}")
         if not cells:
-            print(result.stdout[-3000:] or result.stderr[-2000:])
+            report.append(result.stdout[-3000:] or result.stderr[-2000:])
+    print("\n".join(report), flush=True)
     print(f"(make verify took {time.perf_counter() - started:.0f} s)")
     if failed:
         sys.exit(1)

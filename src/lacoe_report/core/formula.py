@@ -6,7 +6,7 @@ parentheses, comparisons (``== != < <= > >=``; a true comparison counts 1 in a
 sum) and these functions only:
 
 ``round_half_up(x, digits=0)``
-    ``x`` rounded to ``ndigits`` decimals, halves away from zero (through
+    ``x`` rounded to ``digits`` decimals, halves away from zero (through
     ``Decimal(repr(x))``, as the book's formats print).
 ``round``, ``abs``, ``min``, ``max``, ``sum``
     Python's own (``sum`` and ``min``/``max`` also take a list ``[a, b]``).

@@ -123,6 +123,9 @@ async (meta) => {
     const texts = [];
     while (walker.nextNode()) texts.push(walker.currentNode);
     for (const node of texts) {
+      // A ledger key stays whole (print.css keeps it on one line; Chromium breaks at a <wbr>
+      // even there), so that searching the PDF for the key finds it.
+      if (node.parentElement.matches('.lacoe-ledger th[scope="row"] > code')) continue;
       if (!/[^\s_;]{2,}[_;][^\s]/.test(node.data) || !/\S{16,}/.test(node.data)) continue;
       const pieces = node.data.split(/(?<=[_;])/);
       const fragment = document.createDocumentFragment();

@@ -100,6 +100,23 @@ def test_an_edited_figure_reaches_the_html_and_only_stale_chapters_run(scratch):
 
 
 @pytest.mark.slow  # builds a scratch book
+def test_tool_caches_in_the_project_do_not_stop_the_build(scratch):
+    # `pytest` run by hand leaves .pytest_cache/README.md, which Sphinx read as a page outside the toc.
+    for cache in (".pytest_cache", ".hypothesis"):
+        (scratch / cache).mkdir(exist_ok=True)
+        (scratch / cache / "README.md").write_text("# a tool's cache\n", encoding="utf-8")
+    intro = scratch / "chapters" / "intro.md"
+    original = intro.read_text(encoding="utf-8")
+    try:
+        intro.write_text(original + "\nOne more sentence.\n", encoding="utf-8")
+        result = make(scratch)
+    finally:
+        intro.write_text(original, encoding="utf-8")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert make(scratch).returncode == 0
+
+
+@pytest.mark.slow  # builds a scratch book
 def test_a_rebuild_with_nothing_changed_executes_nothing(scratch):
     index = scratch / "_build" / "html" / "index.html"
     stamp = index.stat().st_mtime_ns

@@ -1,6 +1,7 @@
 """``make preview`` on a scratch copy: serves the book with its reload script, rebuilds on a save,
 shows bad data and broken house rules on the page and in the terminal (in make book's words) while it
 keeps serving, and never touches _build/html."""
+import contextlib
 import json
 import re
 import subprocess
@@ -21,18 +22,39 @@ def get(port: int, path: str) -> str:
     return urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30).read().decode()
 
 
-def test_preview_rebuilds_on_save_and_shows_bad_data_without_stopping(scratch):  # noqa: F811
-    published = tree_digest(scratch / "_build" / "html")
-    figures = scratch / "data" / "report_figures.csv"
-    original = figures.read_text(encoding="utf-8")
+@contextlib.contextmanager
+def preview(root, terminal: list | None = None, keep=None):
+    """``make preview``'s server on a free port of ``root``, its first build done and good.
+
+    Yields the port, its build events and the first build's state. When the
+    server stops, the file ``keep`` gets its first text back and what the
+    server printed is appended to ``terminal``.
+    """
+    original = keep.read_text(encoding="utf-8") if keep else None
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "lacoe_report.book.preview", "--port", str(port)],
-                              cwd=scratch, env=environment(scratch), stdout=subprocess.PIPE,
+                              cwd=root, env=environment(root), stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True)
     try:
         events = Events(port)
         state = events.until_done(0)
         assert state["status"] == "ok", state["message"]
+        yield port, events, state
+    finally:
+        if keep:
+            keep.write_text(original, encoding="utf-8")
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+        if terminal is not None:
+            terminal.append(output)
+
+
+def test_preview_rebuilds_on_save_and_shows_bad_data_without_stopping(scratch):  # noqa: F811
+    published = tree_digest(scratch / "_build" / "html")
+    figures = scratch / "data" / "report_figures.csv"
+    original = figures.read_text(encoding="utf-8")
+    terminal: list[str] = []
+    with preview(scratch, terminal, keep=figures) as (port, events, state):
         page = get(port, "/chapters/finance.html")
         assert '<script src="/__preview__/reload.js" defer></script></head>' in page
         assert "EventSource" in get(port, "/__preview__/reload.js")
@@ -47,10 +69,7 @@ def test_preview_rebuilds_on_save_and_shows_bad_data_without_stopping(scratch): 
         figures.write_text(original, encoding="utf-8")
         state = events.until_done(state["version"])
         assert state["status"] == "ok", state["message"]
-    finally:
-        figures.write_text(original, encoding="utf-8")
-        server.terminate()
-        output, _ = server.communicate(timeout=30)
+    output = terminal[0]
     assert "'140' is not a percentage" in output  # the terminal shows it too
     assert tree_digest(scratch / "_build" / "html") == published
     assert (scratch / "_build" / "preview" / "html" / "chapters" / "finance.html").is_file()
@@ -74,14 +93,8 @@ def test_preview_refuses_a_broken_house_rule_with_the_message_make_book_prints(s
         copy["cells"][number - 1]["source"] = source.replace(old, new, 1)
         return json.dumps(copy, indent=1, ensure_ascii=False) + "\n"
 
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "lacoe_report.book.preview", "--port", str(port)],
-                              cwd=scratch, env=environment(scratch), stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
-    try:
-        events = Events(port)
-        state = events.until_done(0)
-        assert state["status"] == "ok", state["message"]
+    terminal: list[str] = []
+    with preview(scratch, terminal, keep=path) as (port, events, state):
 
         path.write_text(edited(typed, "The report splits", "The report's 4 lines split"), encoding="utf-8")
         state = events.until_done(state["version"])
@@ -101,10 +114,7 @@ def test_preview_refuses_a_broken_house_rule_with_the_message_make_book_prints(s
         path.write_text(original, encoding="utf-8")
         state = events.until_done(state["version"])
         assert state["status"] == "ok", state["message"]
-    finally:
-        path.write_text(original, encoding="utf-8")
-        server.terminate()
-        output, _ = server.communicate(timeout=30)
+    output = terminal[0]
     assert f"chapters/finance.ipynb, cell {glued}: a glued key the chapter does not publish" in output
     assert "\x1b[" not in output
 
@@ -118,14 +128,6 @@ def test_a_sphinx_warning_in_the_preview_reads_as_in_make_book():
 
 
 def test_preview_listens_on_loopback_only(scratch):  # noqa: F811
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "lacoe_report.book.preview", "--port", str(port)],
-                              cwd=scratch, env=environment(scratch), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    try:
-        Events(port)  # up on 127.0.0.1
+    with preview(scratch) as (port, _, _):  # up on 127.0.0.1
         listening = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True).stdout
         assert f"127.0.0.1:{port}" in listening and f"0.0.0.0:{port}" not in listening
-    finally:
-        server.terminate()
-        server.wait(30)

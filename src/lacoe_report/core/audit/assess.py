@@ -630,16 +630,19 @@ def assess_listed_count(stated: float, items: Sequence[str]) -> Finding:
     'consistent'
     >>> print(assess_listed_count(4, ["a", "b", "c"]).explanation)
     The report says 4 but names 3: a; b; c.
+    >>> assess_listed_count(3, ["a", "b", "c"]).details["items"]
+    ['a', 'b', 'c']
     """
     items = [str(i) for i in items]
     if len({normalize(i).lower() for i in items}) != len(items):
         raise ValueError("the listed items must be distinct")
     n = len(items)
     listing = "; ".join(items)
+    named = {"items": items}  # chapters list the items from here, not from a copy in code
     if _same(stated, n):
-        return Finding(CONSISTENT, float(n), float(stated), f"The report names {n}: {listing}.")
+        return Finding(CONSISTENT, float(n), float(stated), f"The report names {n}: {listing}.", named)
     return Finding(INCONSISTENT, float(n), float(stated),
-                   f"The report says {fmt_number(stated)} but names {n}: {listing}.")
+                   f"The report says {fmt_number(stated)} but names {n}: {listing}.", named)
 
 
 def assess_at_most(part: float, whole: float, *, part_qualifier: str = "exact",

@@ -128,6 +128,9 @@ def test_per_unit_against_the_declared_limit():
     # 262,664 payments over 12 months for 24,078 people: 0.91 a month each.
     ok = check("per_unit", f, amount=["pay"], per=["staff"], params={"months": 12, "at_most": 2})
     assert ok.verdict == CONSISTENT and round(ok.computed, 2) == 0.91
+    # The limit is the analyst's: shown as such, never as what the report states.
+    assert ok.stated_text == many.stated_text == "at most 2 (limit of the relations file)"
+    assert "stated limits" not in ok.explanation
 
 
 def test_a_consistent_verdict_needs_something_to_compare():

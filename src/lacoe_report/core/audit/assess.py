@@ -70,14 +70,16 @@ class Finding:
         computed from amounts, the whole a part must not exceed, the number
         of items listed. ``None`` when nothing is computed.
     stated : float or None
-        The figure as the report states it.
+        The figure as the report states it, or the limit a plausibility check
+        compares with (then ``stated_text`` says whose limit it is).
     explanation : str
         Plain words, generated from the numbers.
     details : dict
         The numbers behind the verdict, by name, for chapters to publish
         instead of recomputing them.
     stated_text : str or None
-        What the report states when it is a word, not a number ("grew").
+        What the report states when it is a word, not a number ("grew"), or
+        where a limit compared with comes from.
 
     Examples
     --------

@@ -223,18 +223,24 @@ def _per_unit(inputs, params, figures, text) -> Finding:
             + (" a month" if months != 1 or params.get("monthly") else "")
             + f" for each of the {name(figures, units[0])}")
     details = {"per_unit": rate, "amount": amount, "units": n_units, "months": months}
+    # The limit is the analyst's, not the report's: say so wherever it is shown as "stated".
+    limits = [f"{word} {fmt_number(float(v))}" for word, v in (("at least", lo), ("at most", hi))
+              if v is not None]
+    limit_text = f"{' and '.join(limits)} (limit of the relations file)" if limits else None
     if hi is not None and rate > float(hi):
         return Finding(SECOND_LOOK, rate, float(hi),
                        f"{head}, more than the {fmt_number(float(hi), digits=1)} the relations file allows "
                        f"for one scope: the two figures must cover different people or things, and the report "
                        f"does not say which.",
-                       details)
+                       details, limit_text)
     if lo is not None and rate < float(lo):
         return Finding(SECOND_LOOK, rate, float(lo),
-                       f"{head}, fewer than {fmt_number(float(lo), digits=1)}: some units have none.", details)
+                       f"{head}, fewer than {fmt_number(float(lo), digits=1)}: some units have none.", details,
+                       limit_text)
     bound = hi if hi is not None else lo
     return Finding(CONSISTENT, rate, None if bound is None else float(bound),
-                   f"{head}, within the stated limits.", details) if bound is not None else \
+                   f"{head}, within the limits the relations file sets ({' and '.join(limits)}).", details,
+                   limit_text) if bound is not None else \
         Finding(A.NOT_CHECKABLE, rate, None, f"{head}; no limit is given to compare with.", details)
 
 

@@ -72,6 +72,8 @@ def test_share_finds_a_percentage_the_amounts_do_not_give():
     assert bad.verdict == INCONSISTENT
     assert bad.details["rounded"] == 9 and round(bad.details["exact"], 2) == 9.41
     assert round(bad.details["highest"], 3) == 9.497
+    # 9.5% of $627M is $59.565M: "at least $59.6 million" would be false, $59.57M is enough.
+    assert "would need at least $59.5 million" in bad.explanation
     assert check("share", f, part="big", whole="whole", stated="fortyeight").verdict == WITHIN_ROUNDING
 
 
@@ -261,14 +263,16 @@ def test_period_questions_a_count_over_earlier_years_among_the_years_results():
               dict(id="baseline", value=8318, period="2022-23"),
               dict(id="job_fair", value=230, period="2024"),
               dict(id="this_year", value=10603),
+              dict(id="views", value=13000, period="2023 to 2024", section="schools"),
               dict(id="plan", value=5, period="2022-23 to 2024-25", section="strategic_plan"),
               dict(id="next_year", value=4, period="2024-25", section="future_direction"),
               dict(id="forecast", value=3, period="2022-23 to 2023-24", section="future_direction"))
-    settings = dict(report_period="2023-24", exempt_sections=["future_direction"])
+    settings = dict(report_period="2023-24", exempt_sections=["future_direction", "strategic_plan"])
     found = raised("period", f, **settings)
-    # Only the count that starts a year early and ends in 2023-24: a baseline wholly before,
-    # a calendar year reaching past it, a plan running beyond it and an exempt section are not.
-    assert [r.inputs for r in found] == [["completers"]]
+    # Counts that start before 2023-24 and run into it (a school year early; calendar 2023, which
+    # starts in January), one question per section. A baseline wholly before, a calendar year
+    # that starts inside it, and the exempt sections are not questioned.
+    assert [r.inputs for r in found] == [["completers"], ["views"]]
     assert "2022-23 to 2023-24" in found[0].finding.explanation
     assert raised("period", f) == []  # no report year set: nothing to compare with
     assert raised("period", clean_table(), **settings) == []

@@ -29,14 +29,24 @@ def prose(notebook_path):
     return re.sub(r"\s+", " ", "\n".join(parts))
 
 
+# A bound named after the number, in the same clause: "30.3 per training, a lower bound",
+# "2.4 times as many (at most, ...)".
+# ("at most {glue:text}`other`" bounds the next number, not this one.)
+TRAILING = re.compile(r"\{glue:text\}`(\w+)`[^{.;:]{0,80}?\b(a lower bound|an upper bound|at least|at most)\b"
+                      r"(?!\s+\{glue:text\})", re.IGNORECASE)
+
+
 def printed_bounds():
-    """(chapter, key, direction) for every number printed right after a bound word."""
+    """(chapter, key, direction) for every number printed right after a bound word, or named one after it."""
     found = set()
     for path in toc_chapters():
         if path.suffix != ".ipynb":
             continue
-        for words, key in BOUND.findall(prose(path)):
+        text = prose(path)
+        for words, key in BOUND.findall(text):
             found.add((path.stem, key, "lower" if words.lower() in LOWER else "upper"))
+        for key, words in TRAILING.findall(text):
+            found.add((path.stem, key, "lower" if words.lower() in ("a lower bound", "at least") else "upper"))
     return sorted(found)
 
 
@@ -54,6 +64,13 @@ ROWS = {(r["chapter"], r["key"]): r for _, r in ledger.read().iterrows()}
 
 def test_the_chapters_print_bounds():
     assert len(BOUNDS) >= 40, BOUNDS
+
+
+def test_a_bound_named_after_its_number_is_found():
+    text = ("That is {glue:text}`avg` per event on average, a lower bound. It drew {glue:text}`ratio` "
+            "times as many (at most, since ...). Of {glue:text}`n` people; at least half came. "
+            "At {glue:text}`a` sites, at least {glue:text}`b` students each.")
+    assert TRAILING.findall(text) == [("avg", "a lower bound"), ("ratio", "at most")]
 
 
 def test_a_bound_that_starts_a_sentence_is_found():

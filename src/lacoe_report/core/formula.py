@@ -52,22 +52,28 @@ NUMBER = re.compile(r"-?[\d.]+(e-?\d+)?")
 STEP_SLACK = 1e-9
 
 
+def _steps(n: int, step: float) -> float:
+    """``n`` steps, as the decimal it is: 24 steps of 0.1 is 2.4, not 2.4000000000000004."""
+    per_unit = round(1 / step)
+    return n / per_unit if step < 1 and math.isclose(1 / step, per_unit) else n * step
+
+
 def floor_to(x: float, step: float) -> float:
     """``x`` rounded down to a multiple of ``step``: what "at least" may print.
 
-    >>> floor_to(1285.7, 1), floor_to(1.5556, 0.01), floor_to(3.0, 1)
-    (1285, 1.55, 3)
+    >>> floor_to(1285.7, 1), floor_to(1.5556, 0.01), floor_to(3.0, 1), floor_to(30.36, 0.1)
+    (1285, 1.55, 3, 30.3)
     """
-    return math.floor(x / step + STEP_SLACK) * step
+    return _steps(math.floor(x / step + STEP_SLACK), step)
 
 
 def ceil_to(x: float, step: float) -> float:
     """``x`` rounded up to a multiple of ``step``: what "at most" may print.
 
-    >>> ceil_to(833.3, 1), ceil_to(916.7, 1), ceil_to(3.0, 1)
-    (834, 917, 3)
+    >>> ceil_to(833.3, 1), ceil_to(916.7, 1), ceil_to(3.0, 1), ceil_to(2.378, 0.1)
+    (834, 917, 3, 2.4)
     """
-    return math.ceil(x / step - STEP_SLACK) * step
+    return _steps(math.ceil(x / step - STEP_SLACK), step)
 
 
 @functools.lru_cache(maxsize=4)

@@ -327,7 +327,7 @@ def assess_share(part: float, whole: float, stated_pct: float, *, stated_step: f
     'inconsistent'
     >>> print(f.explanation)  # doctest: +NORMALIZE_WHITESPACE
     At whole-percent precision, $59 million of $627 million is 9.4%, which rounds to 9%,
-    not the stated 10%; a 10% share would need at least $59.6 million. Even allowing for
+    not the stated 10%; a 10% share would need at least $59.5 million. Even allowing for
     the rounding of each amount to $1 million, the share stays below 9.5%, the least that
     rounds to 10%.
     """
@@ -353,11 +353,13 @@ def assess_share(part: float, whole: float, stated_pct: float, *, stated_step: f
     rounded = fmt_number(check.rounded, "percent", sd)
     head = (f"At {precision}, {amounts} is {exact_txt}, which rounds to {rounded}, "
             f"not the stated {s_txt}")
+    # Rounded toward the truth: "at least X" must not ask for more than is needed, "at most X"
+    # must not allow less than is allowed.
     if stated > exact:
-        needed = _round_up(s_lo / 100 * float(whole), unit)
+        needed = _round_down(s_lo / 100 * float(whole), unit)
         head += f"; a {s_txt} {what} would need at least {fmt_number(needed, unit)}."
     else:
-        needed = _round_down(s_hi / 100 * float(whole), unit)
+        needed = _round_up(s_hi / 100 * float(whole), unit)
         head += f"; a {s_txt} {what} would need at most {fmt_number(needed, unit)}."
     if part_step or whole_step:
         step_txt = fmt_number(max(part_step, whole_step), unit)

@@ -20,8 +20,8 @@ detector           questions
 ``restatement``    one quantity stated with different values
 ``per_unit``       a count spread over units that gives fewer than one per unit
 ``growth``         growth (or a comparison) claimed without a base
-``period``         a count over earlier years too, printed as the report
-                   year's result
+``period``         a count over a period that starts before the report's
+                   year, printed among that year's results
 =================  ==========================================================
 """
 from __future__ import annotations
@@ -558,7 +558,7 @@ def period_span(period: str) -> tuple[float, float]:
 
 
 def period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
-    """Counts that run over earlier years too, printed among the report year's results."""
+    """Counts over a period that starts before the report's year, printed among its results."""
     report = params.get("report_period")
     if not report:
         return []
@@ -569,9 +569,9 @@ def period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
         if section in exempt:
             continue
         spans = {fid: period_span(p) for fid, p in rows["period"].items()}
-        # Starts before the report year and ends inside it: a cumulative count. A period
-        # wholly before it is a baseline; one after it is not the report's to question.
-        ids = [fid for fid, (a, b) in spans.items() if a < start and start < b <= end]
+        # Starts before the report year and runs into it: a cumulative count. A period wholly
+        # before it is a baseline; one that starts inside it (a calendar year) is not longer.
+        ids = [fid for fid, (a, b) in spans.items() if a < start < b]
         if not ids:
             continue
         listing = "; ".join(f"{hedged(figures, i)} {name(figures, i)} ({figures.at[i, 'period']})"
@@ -579,11 +579,12 @@ def period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
         many = len(ids) > 1
         out.append(Raised(
             f"period-{_slug(ids[0])}", "period",
-            f"{'Counts' if many else 'A count'} over more than {report} in {SECTION_WORDS.get(section, section)}",
+            f"{'Counts' if many else 'A count'} from before {report}, in {SECTION_WORDS.get(section, section)}",
             ids, "count",
             Finding(SECOND_LOOK, None, float(len(ids)),
                     f"{len(ids)} figure{'s' if many else ''} in {SECTION_WORDS.get(section, section)} "
-                    f"also count{'' if many else 's'} years before {report}: {listing}. Printed among the results of "
+                    f"count{'' if many else 's'} over a period that starts before {report}: {listing}. "
+                    f"Printed among the results of "
                     f"{report}, {'they read' if many else 'it reads'} as that year's; the report does not say "
                     f"how much of {'each' if many else 'it'} falls in {report}.",
                     {"figures": {i: str(figures.at[i, "period"]) for i in ids}, "report_period": str(report)}),

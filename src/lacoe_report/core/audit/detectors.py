@@ -562,7 +562,7 @@ def period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     report = params.get("report_period")
     if not report:
         return []
-    start, end = period_span(str(report))
+    start, _ = period_span(str(report))
     exempt = set(params.get("exempt_sections", []))
     out: list[Raised] = []
     for section, rows in figures.groupby("section", sort=False):
@@ -576,13 +576,14 @@ def period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
             continue
         listing = "; ".join(f"{hedged(figures, i)} {name(figures, i)} ({figures.at[i, 'period']})"
                             for i in ids)
+        where = SECTION_WORDS.get(section, section)
         many = len(ids) > 1
         out.append(Raised(
             f"period-{_slug(ids[0])}", "period",
-            f"{'Counts' if many else 'A count'} from before {report}, in {SECTION_WORDS.get(section, section)}",
+            f"{'Counts' if many else 'A count'} from before {report}, in {where}",
             ids, "count",
             Finding(SECOND_LOOK, None, float(len(ids)),
-                    f"{len(ids)} figure{'s' if many else ''} in {SECTION_WORDS.get(section, section)} "
+                    f"{len(ids)} figure{'s' if many else ''} in {where} "
                     f"count{'' if many else 's'} over a period that starts before {report}: {listing}. "
                     f"Printed among the results of "
                     f"{report}, {'they read' if many else 'it reads'} as that year's; the report does not say "

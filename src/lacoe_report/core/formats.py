@@ -311,3 +311,117 @@ def number(value: float | None, unit: str = "count", digits: int | None = None) 
     if abs(v) >= 1e6 and v % 1e4 == 0:
         return f"{v / 1e6:g} million"
     return f"{v:,.0f}" if abs(v) >= 1000 or v.is_integer() else f"{v:,.1f}"
+
+
+def decimal(value: float, digits: int = 1) -> str:
+    """A number with ``digits`` decimals and thousands separators, halves rounded up.
+
+    >>> decimal(30.36), decimal(1555.55, 2), decimal(7.35, 0), decimal(-0.04)
+    ('30.4', '1,555.55', '7', '0.0')
+    """
+    return f"{_no_negative_zero(round_half_up(value, digits)):,.{digits}f}"
+
+
+def points(value: float, digits: int = 1) -> str:
+    """A difference of percentages, in words: ``'9.1 percentage points'``.
+
+    >>> points(9.06), points(-0.6, 2), points(1, 0)
+    ('9.1 percentage points', '-0.60 percentage points', '1 percentage point')
+    """
+    text = decimal(value, digits)
+    return f"{text} percentage point" + ("" if text == "1" else "s")
+
+
+def text(value) -> str:
+    """A word, a period or a label as it is: ``'2023-24'``.
+
+    >>> text("2023-24")
+    '2023-24'
+    """
+    return str(value)
+
+
+#: Formats that take a word and return a formatter (``counted('students')``).
+_FACTORIES = ("counted", "plural")
+#: The formats a declaration or the vocabulary may name (``formats.named``).
+NAMED = ("count", "count_or_none", "in_words", "ordinal", "decimal", "points", "text", "usd", "usd_millions",
+         "usd_millions_1dp", "usd_millions_2dp", "usd_billions", "usd_billions_1dp", "millions_1dp",
+         "usd_short", "usd_short_1dp", "percent", "percent_1dp", "signed", *_FACTORIES)
+
+
+def named(spec: str) -> Callable:
+    """The formatter a declaration names: a name of :data:`NAMED`, with literal arguments if it takes any.
+
+    ``"decimal(digits=2)"`` is :func:`decimal` with two decimals;
+    ``"counted('students')"`` is :func:`counted`'s formatter. The returned
+    function's ``__name__`` is ``spec`` itself, which the ledger records.
+
+    Examples
+    --------
+    >>> named("usd_millions")(627e6), named("decimal(digits=2)")(0.125), named("counted('students')")(2977)
+    ('$627 million', '0.13', '2,977 students')
+    >>> named("percent(digits=3)")(9.41689)
+    '9.417%'
+    >>> named("decimal(2)")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'decimal(2)' is not a named format (count, count_or_none, in_words, ...)
+    >>> named("{:.1f}%")
+    Traceback (most recent call last):
+    ...
+    ValueError: '{:.1f}%' is not a named format (count, count_or_none, in_words, ...)
+    """
+    import ast
+    import functools
+
+    def refuse():
+        return ValueError(f"{spec!r} is not a named format ({', '.join(NAMED[:3])}, ...)")
+
+    try:
+        node = ast.parse(str(spec).strip(), mode="eval").body
+    except SyntaxError:
+        raise refuse() from None
+    if isinstance(node, ast.Name) and node.id in NAMED and node.id not in _FACTORIES:
+        return globals()[node.id]
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in NAMED):
+        raise refuse()
+    try:
+        args = [ast.literal_eval(a) for a in node.args]
+        kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+    except ValueError:
+        raise refuse() from None
+    function = globals()[node.func.id]
+    if args and node.func.id not in _FACTORIES:  # the value is a formatter's one positional argument
+        raise refuse()
+    formatter = function(*args, **kwargs) if node.func.id in _FACTORIES else functools.partial(function, *args, **kwargs)
+    if not callable(formatter):
+        raise refuse()
+    try:
+        formatter.__name__ = str(spec).strip()
+    except AttributeError:  # functools.partial takes attributes; a factory's function does too
+        pass
+    return formatter
+
+
+def formatter(spec: str | Callable) -> Callable:
+    """Any format the book accepts, as a function: a callable, a named format, or a pattern.
+
+    >>> formatter("percent_1dp")(9.41), formatter("{:,.0f}")(1234.5), formatter(in_words)(3)
+    ('9.4%', '1,235', 'three')
+    """
+    if callable(spec):
+        return spec
+    try:
+        return named(spec)
+    except ValueError:
+        return pattern(spec)
+
+
+def signed(value: float, digits: int = 2) -> str:
+    """A difference with its sign always shown: ``'+0.59'``, ``'-0.33'``, ``'0.00'``.
+
+    >>> signed(0.5901), signed(-0.325), signed(0.001), signed(3, 0)
+    ('+0.59', '-0.33', '0.00', '+3')
+    """
+    text = decimal(value, digits)
+    return text if text.startswith("-") or not text.strip("0.") else "+" + text

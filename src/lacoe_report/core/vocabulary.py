@@ -8,6 +8,8 @@ Examples
 --------
 >>> "usd" in DATA_UNITS and "ratio" in UNITS and "ratio" not in DATA_UNITS
 True
+>>> DISPLAY["count"], DISPLAY["percent_change"]
+('count', 'percent_1dp')
 >>> QUALIFIER_WORDS["over"], QUALIFIER_LABELS["exact"], LOWER_BOUNDS
 ('over', 'as stated', ('over', 'more_than', 'at_least'))
 """
@@ -15,16 +17,22 @@ from __future__ import annotations
 
 import yaml
 
+from . import formats
 from .paths import VOCABULARY_YML, shown
 
 
 def _load() -> dict:
     vocabulary = yaml.safe_load(VOCABULARY_YML.read_text(encoding="utf-8"))
-    for part, fields in (("units", {"in_data", "means"}), ("qualifiers", {"words", "label", "bound"})):
+    for part, fields in (("units", {"in_data", "means", "display"}), ("qualifiers", {"words", "label", "bound"})):
         for name, entry in vocabulary[part].items():
             if set(entry) != fields:
                 raise ValueError(f"{shown(VOCABULARY_YML)}: {part}.{name} needs exactly the fields "
                                  f"{', '.join(sorted(fields))}")
+    for name, entry in vocabulary["units"].items():
+        try:
+            formats.named(entry["display"])
+        except ValueError as error:
+            raise ValueError(f"{shown(VOCABULARY_YML)}: units.{name}.display: {error}") from None
     bounds = {entry["bound"] for entry in vocabulary["qualifiers"].values()}
     if not bounds <= {"lower", "upper", "none"}:
         raise ValueError(f"{shown(VOCABULARY_YML)}: a qualifier's bound is lower, upper or none")
@@ -35,6 +43,8 @@ _VOCABULARY = _load()
 
 #: Every unit a published number may carry.
 UNITS = tuple(_VOCABULARY["units"])
+#: How a published number of each unit prints unless its declaration names another format.
+DISPLAY = {u: entry["display"] for u, entry in _VOCABULARY["units"].items()}
 #: The units a figure of the data may carry.
 DATA_UNITS = tuple(u for u, entry in _VOCABULARY["units"].items() if entry["in_data"])
 #: What each unit means, for the data dictionary.

@@ -43,7 +43,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 
-from ..core.formats import count, pattern, percent
+from ..core.formats import count, formatter, percent
 
 __all__ = [
     "STYLE_PATH",
@@ -141,8 +141,8 @@ def _formatter(value_format: ValueFormat | None) -> Callable[[float], str]:
     if callable(value_format):
         return value_format
     if isinstance(value_format, str):
-        # Accept both "{:,.0f}" and the bare spec ",.0f"; halves round up, as in formats.
-        fmt = pattern(value_format)
+        # A named format ("percent_1dp"), "{:,.0f}" or the bare spec ",.0f"; halves round up, as in formats.
+        fmt = formatter(value_format)
         try:
             fmt(1234.5)
         except (ValueError, IndexError, KeyError) as err:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from IPython.display import display
 
-from ..core import data, formats
+from ..core import data, declarations, formats
 from ..core import formula as _formula
 from ..core.vocabulary import UNITS
 
@@ -92,7 +92,55 @@ def derive(key: str, formula_text: str, fmt: str | Callable = "{:,}", *, unit: s
     _record(key, _formula.evaluate(formula_text), fmt, unit, _formula.figure_ids(formula_text), formula_text.strip())
 
 
-def publish(key: str, value, fmt: str | Callable = "{:,}", *, unit: str, formula: str = "") -> None:
+class Numbers(dict):
+    """A chapter's published numbers, key -> value, shown as the table of what each one is."""
+
+    def __init__(self, chapter: str, records: list[dict]):
+        super().__init__((r["key"], r["value"]) for r in records)
+        self.chapter, self.records = chapter, records
+
+    def table(self):
+        """Key, printed text and formula of each number, as a table."""
+        import pandas as pd
+        return pd.DataFrame([{"key": r["key"], "prints": r["text"], "formula": r["formula"]} for r in self.records],
+                            columns=["key", "prints", "formula"]).set_index("key")
+
+    def __repr__(self) -> str:
+        return f"Numbers declared in {declarations.path(self.chapter).name}:\n{self.table().to_string()}"
+
+    def _repr_html_(self) -> str:
+        return self.table()._repr_html_()
+
+
+def publish(chapter: str, *legacy, **legacy_kw):
+    """Glue every number ``chapters/<chapter>.numbers.yml`` declares, and return them.
+
+    Each declaration (:mod:`lacoe_report.core.declarations`) is evaluated,
+    printed in its unit's format and glued under its key, with its ledger
+    record in the output's metadata; the chapter's text pastes it with
+    ``{glue:text}`key```. The returned mapping gives each key's value to the
+    chapter's tables and charts, and, ending a cell, shows the analyst what
+    each number is: key, printed text, formula.
+    """
+    if legacy or legacy_kw:
+        return _publish_value(chapter, *legacy, **legacy_kw)
+    found = declarations.records(chapter)
+    for record in found:
+        _display(record)
+    return Numbers(chapter, found)
+
+
+def _display(record: dict) -> None:
+    display(
+        # MyST-NB literal_evals the pasted text: "65,000" would become a tuple,
+        # so paste the string's repr, which evaluates back to the text itself.
+        {_SCRAPBOOK_PREFIX + "text/plain": repr(record["text"])},
+        raw=True,
+        metadata={"scrapbook": {"name": record["key"], "mime_prefix": _SCRAPBOOK_PREFIX}, LEDGER_KEY: record},
+    )
+
+
+def _publish_value(key: str, value, fmt: str | Callable = "{:,}", *, unit: str, formula: str = "") -> None:
     """Glue a value the chapter computed itself, with the formula that must give it.
 
     For a number, ``formula`` is an expression of :mod:`lacoe_report.core.formula`

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..core.formats import pattern as _pattern
+from ..core.formats import formatter as _formatter
 from ..core.vocabulary import QUALIFIER_LABELS
 
 
@@ -39,18 +39,19 @@ def trace_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def number_table(frame: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
-    """Format numeric columns as text for display (``{"amount_usd": "${:,.0f}"}``).
+    """Format numeric columns as text for display (``{"amount_usd": "usd"}``).
 
     Columns not named keep their values; the frame's index is kept. Each format
-    string is read by :func:`lacoe_report.core.formats.pattern` (halves round up).
+    is a named format of :mod:`lacoe_report.core.formats` (or, still read, a
+    pattern such as ``"{:,.1f}"``); halves round up.
 
     Examples
     --------
-    >>> number_table(pd.DataFrame({"a": [1234.5, 0.25]}), {"a": "{:,.1f}"})["a"].tolist()
+    >>> number_table(pd.DataFrame({"a": [1234.5, 0.25]}), {"a": "decimal"})["a"].tolist()
     ['1,234.5', '0.3']
     """
     shown = frame.copy()
     for column, text in formats.items():
-        write = _pattern(text)
+        write = _formatter(text)
         shown[column] = [("—" if pd.isna(v) else write(v)) for v in frame[column]]
     return shown

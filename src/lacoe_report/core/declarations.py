@@ -1,0 +1,317 @@
+"""Each published number declared once: ``chapters/<name>.numbers.yml`` beside its notebook.
+
+A declaration names a number (its key, pasted into the chapter's text with
+``{glue:text}`key```), says what it is (a formula of
+:mod:`lacoe_report.core.formula`, or one fact of :mod:`lacoe_report.core.facts`)
+and, where it cannot be inferred, its unit. The value is what the formula
+evaluates to, so the declaration *is* the computation; how it prints follows
+from its unit (``display`` in ``data/vocabulary.yml``) unless the declaration
+names another format of :data:`lacoe_report.core.formats.NAMED`::
+
+    lets:                                    # named parts of formulas, written once
+      edu_share: fin_educational_amount / fin_budget_total * 100
+      budget_amounts: [fin_specially_funded_amount, fin_admin_amount]
+    numbers:
+      fin_total: fin_budget_total            # a figure as stated: unit and format follow
+      fin_n_lines: count(id=budget_amounts)  # count/nunique give counts
+      fin_edu_computed: {formula: edu_share, unit: percent, format: percent_1dp}
+      fin_period: period(fin_budget_total)   # a fact: the words come from the data
+      fin_months: {formula: "12  # months in a year", unit: months}  # a constant says why
+
+A let, or a number declared above (unless its key is also a figure id), is
+substituted into the formulas that name it (in parentheses), so the ledger
+records the whole formula, re-evaluable by anyone from the data alone.
+Nothing here depends on Sphinx or glue: the ledger, ``make verify`` and any
+renderer read the same records.
+
+Examples
+--------
+>>> entries = load_text("numbers:\\n  total: fin_budget_total\\n  half: {formula: total / 2, unit: usd}", "x")
+>>> [evaluate(e)["text"] for e in entries]
+['$627,000,000', '$313,500,000']
+>>> entries[1].formula
+'fin_budget_total / 2'
+"""
+from __future__ import annotations
+
+import ast
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from . import formats, formula as _formula
+from .facts import FACTS
+from .paths import CHAPTERS_DIR, shown
+from .vocabulary import DISPLAY, UNITS
+
+#: The suffix of a chapter's declarations file: ``chapters/finance.numbers.yml``.
+SUFFIX = ".numbers.yml"
+_KEY = re.compile(r"[a-z][a-z0-9_]*")
+_FIELDS = {"formula", "unit", "format"}
+# A name outside quotes that is not a keyword argument (count(section='x')).
+_NAME = re.compile(r"('[^']*'|\"[^\"]*\")|(?<![\w.])([a-z][a-z0-9_]*)\b(?!\s*=[^=])")
+
+
+class DeclarationError(ValueError):
+    """A declarations file that cannot be read, or a declaration that cannot be evaluated."""
+
+
+def path(chapter: str) -> Path:
+    """The declarations file of ``chapter``.
+
+    >>> path("finance").relative_to(CHAPTERS_DIR).as_posix()
+    'finance.numbers.yml'
+    """
+    return CHAPTERS_DIR / f"{chapter}{SUFFIX}"
+
+
+class _Loader(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice (PyYAML keeps the last silently) and keeps lines."""
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{key!r} is declared twice (first on line {seen[key] + 1})", key_node.start_mark)
+        seen[key] = key_node.start_mark.line
+    mapping = loader.construct_mapping(node, deep=deep)
+    loader.lines.update({k: line + 1 for k, line in seen.items() if isinstance(k, str)})
+    return mapping
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One declared number, checked and with its lets substituted.
+
+    Attributes
+    ----------
+    chapter, key : str
+        Where it is published and the name the text pastes.
+    formula : str
+        The formula or fact call, with every let substituted.
+    unit, format : str
+        Its unit (declared or inferred) and the named format it prints with.
+    where : str
+        File and line, for messages.
+    """
+
+    chapter: str
+    key: str
+    formula: str
+    unit: str
+    format: str
+    where: str
+
+    @functools.cached_property
+    def fact(self) -> tuple | None:
+        """``(Fact, args, kwargs)`` when the declaration is a fact, else None."""
+        return _fact_call(self.formula, self.where)
+
+    def inputs(self) -> list[str]:
+        """The figure ids this number rests on."""
+        if self.fact is None:
+            return _formula.figure_ids(self.formula)
+        fact, args, kwargs = self.fact
+        return list(dict.fromkeys(fact.inputs(args, kwargs)))
+
+
+def _fact_call(text: str, where: str) -> tuple | None:
+    body = _formula.parse(text).body if _formula.parses(text) else None
+    if body is None:
+        try:
+            body = ast.parse(text.strip(), mode="eval").body
+        except SyntaxError as error:
+            raise DeclarationError(f"{where}: {text!r} is not a formula ({error.msg})") from None
+    if not (isinstance(body, ast.Call) and isinstance(body.func, ast.Name) and body.func.id in FACTS):
+        if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in FACTS
+               for n in ast.walk(body)):
+            raise DeclarationError(f"{where}: a fact ({', '.join(FACTS)}) stands alone in its declaration")
+        return None
+    fact = FACTS[body.func.id]
+
+    def literal(node, position=None):
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.List):
+            return [literal(n) for n in node.elts]
+        try:
+            return ast.literal_eval(node)
+        except ValueError:
+            raise DeclarationError(f"{where}: {fact.name}() takes figure ids and quoted words, "
+                                   f"not {ast.unparse(node)!r}") from None
+
+    args = [literal(a, i) for i, a in enumerate(body.args)]
+    kwargs = {k.arg: literal(k.value) for k in body.keywords}
+    for position in fact.figure_args:
+        if position >= len(args) or not isinstance(body.args[position], ast.Name):
+            raise DeclarationError(f"{where}: {fact.name}() takes a figure id (unquoted) as argument {position + 1}")
+    return fact, args, kwargs
+
+
+def _substitute(text: str, lets: dict[str, str], where: str, depth: int = 0) -> str:
+    if depth > 20:
+        raise DeclarationError(f"{where}: the lets refer to each other in a circle")
+
+    def put(match):
+        if match.group(1) or match.group(2) not in lets:
+            return match.group(0)
+        value = lets[match.group(2)]
+        before = match.string[:match.start()].rstrip()
+        if value.startswith("[") and before.endswith("=") and before[-2:-1] not in ("=", "<", ">", "!"):
+            # count(id=budget_amounts): a keyword compares the CSV's text, so the ids are quoted.
+            return repr([v.strip() for v in value[1:-1].split(",")])
+        return value
+
+    expanded = _NAME.sub(put, text)
+    return expanded if expanded == text else _substitute(expanded, lets, where, depth + 1)
+
+
+def _let_text(name: str, value, where: str) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value) if _KEY.fullmatch(str(value)) else f"({value})"
+    raise DeclarationError(f"{where}: let {name!r} is an expression or a list of them")
+
+
+def _infer_unit(formula_text: str, fact, where: str, key: str) -> str:
+    from . import data
+    if fact is not None and fact[0].unit is not None:
+        return fact[0].unit
+    body = None if fact is not None else _formula.parse(formula_text).body
+    while isinstance(body, ast.Expression):
+        body = body.body
+    if isinstance(body, ast.Name):
+        return str(data.figure(body.id)["unit"])
+    if isinstance(body, ast.Call) and isinstance(body.func, ast.Name) and body.func.id in ("count", "nunique"):
+        return "count"
+    raise DeclarationError(f"{where}: {key} needs a unit ({', '.join(UNITS)}): only a figure id, count() "
+                           "or nunique() tells its own")
+
+
+def load_text(text: str, chapter: str, source: str | None = None) -> list[Entry]:
+    """Parse and check the declarations ``text`` of ``chapter`` (``source`` names it in messages)."""
+    source = source or f"{chapter}{SUFFIX}"
+    loader = _Loader(text)
+    loader.lines = {}
+    try:
+        document = loader.get_single_data() or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f", line {mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise DeclarationError(f"{source}{line}: {problem}") from None
+    finally:
+        loader.dispose()
+    if not isinstance(document, dict) or set(document) - {"lets", "numbers"} or "numbers" not in document:
+        raise DeclarationError(f"{source}: a declarations file has 'numbers' (and optionally 'lets') at the top")
+    lets_given, numbers = document.get("lets") or {}, document["numbers"] or {}
+    if not isinstance(lets_given, dict) or not isinstance(numbers, dict):
+        raise DeclarationError(f"{source}: 'lets' and 'numbers' are mappings of names")
+    lets = {name: _let_text(name, value, f"{source}, line {loader.lines.get(name, '?')}")
+            for name, value in lets_given.items()}
+    entries = []
+    for key, given in numbers.items():
+        where = f"{source}, line {loader.lines.get(key, '?')}, {key}"
+        if not isinstance(key, str) or not _KEY.fullmatch(key):
+            raise DeclarationError(f"{where}: a key is lower case letters, digits and _")
+        if key in lets:
+            raise DeclarationError(f"{where}: {key} is also a let; give them different names")
+        spec = {"formula": given} if isinstance(given, (str, int, float)) and not isinstance(given, bool) else given
+        if not isinstance(spec, dict) or "formula" not in spec or set(spec) - _FIELDS:
+            raise DeclarationError(f"{where}: a declaration is a formula, or a mapping with formula "
+                                   "(and optionally unit, format)")
+        given_text = str(spec["formula"]).strip()
+        # A formula that is one let is that let, without the parentheses a part of a formula needs.
+        whole = lets.get(given_text, "")
+        given_text = whole[1:-1] if whole.startswith("(") and whole.endswith(")") else given_text
+        formula_text = _substitute(given_text, lets, where)
+        if "#" not in formula_text and _formula.parses(formula_text):
+            formula_text = ast.unparse(ast.parse(formula_text, mode="eval"))  # only the parentheses it needs
+        fact = _fact_call(formula_text, where)
+        if fact is None:
+            try:
+                tree = _formula.parse(formula_text)
+            except _formula.FormulaError as error:
+                raise DeclarationError(f"{where}: {error}") from None
+            if "#" not in formula_text and not any(isinstance(n, (ast.Name, ast.Call)) for n in ast.walk(tree)):
+                raise DeclarationError(f"{where}: a constant says where it comes from after '#', in quotes: "
+                                       "\"12  # months in a year\"")
+        unit = spec.get("unit") or _infer_unit(formula_text, fact, where, key)
+        if unit not in UNITS:
+            raise DeclarationError(f"{where}: unit {unit!r} is not one of {', '.join(UNITS)}")
+        fmt = str(spec.get("format") or DISPLAY[unit])
+        try:
+            formats.named(fmt)
+        except ValueError as error:
+            raise DeclarationError(f"{where}: {error}") from None
+        entries.append(Entry(chapter, key, formula_text, unit, fmt, where))
+        if fact is None and key not in _formula.figure_values():  # a figure id always means the figure
+            lets[key] = f"({formula_text.split('#')[0].strip()})"
+    return entries
+
+
+def load(chapter: str) -> list[Entry]:
+    """The checked declarations of ``chapter`` (none when it has no declarations file)."""
+    file = path(chapter)
+    if not file.exists():
+        return []
+    return load_text(file.read_text(encoding="utf-8"), chapter, shown(file))
+
+
+def evaluate(entry: Entry) -> dict:
+    """The ledger record of one declaration: key, value, text, unit, format, inputs, formula.
+
+    Raises
+    ------
+    DeclarationError
+        When the formula cannot be evaluated, naming the file, line and key.
+    """
+    try:
+        if entry.fact is None:
+            value = _formula.evaluate(entry.formula)
+            recorded = entry.formula
+        else:
+            fact, args, kwargs = entry.fact
+            value = fact.call(args, kwargs)
+            recorded = entry.formula if entry.unit == "text" else f"{_plain(value)!r}  # {entry.formula}"
+        value = str(value) if entry.unit == "text" else _plain(value)
+        text = formats.named(entry.format)(value)
+    except (_formula.FormulaError, ArithmeticError, KeyError, TypeError, ValueError) as error:
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        raise DeclarationError(f"{entry.where}: {message}") from None
+    return {"key": entry.key, "value": value, "text": text, "unit": entry.unit, "format": entry.format,
+            "inputs": entry.inputs(), "formula": recorded}
+
+
+def _plain(value) -> int | float:
+    """A plain Python number (numpy scalars break glue), whole numbers as int; never NaN or infinite."""
+    import math
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"the value is not a finite number ({value!r})")
+    return int(number) if number.is_integer() and abs(number) < 2**53 else number
+
+
+def records(chapter: str) -> list[dict]:
+    """Every declaration of ``chapter`` evaluated, in the file's order."""
+    return [evaluate(entry) for entry in load(chapter)]
+
+
+def chapters() -> list[str]:
+    """The chapters that declare numbers (a declarations file beside the notebook), by name."""
+    return sorted(p.name.removesuffix(SUFFIX) for p in CHAPTERS_DIR.glob(f"*{SUFFIX}"))
+
+
+def book_entries() -> list[Entry]:
+    """Every declaration of every chapter, by chapter name."""
+    return [entry for chapter in chapters() for entry in load(chapter)]

@@ -1,0 +1,152 @@
+"""Facts a declaration may state that are not arithmetic over the figures' values.
+
+A chapter's numbers are declared in ``chapters/<name>.numbers.yml``
+(:mod:`lacoe_report.core.declarations`). Most are formulas over figure ids
+(:mod:`lacoe_report.core.formula`). The rest are *facts*: a figure's period or
+quote, an audit question's verdict, a count of the audit's questions, a
+setting of the relations file. Each is one call, alone in its declaration:
+``period(fin_budget_total)``, ``verdict('budget-share-educational')``,
+``questions(verdict='consistent')``. Its words come from their source (the
+data, the engine), never typed into a chapter.
+
+A bare name argument is a figure id; anything else is a quoted literal. The
+ledger records a text fact as its call, and a numeric fact as its value
+followed by ``# call``, so an outside evaluator of the formula language reads
+it as a constant with its rule, and ``make verify`` re-checks it by
+evaluating the declaration again.
+
+Examples
+--------
+>>> FACTS["period"].call(["fin_budget_total"], {})
+'2023-24'
+>>> FACTS["verdict"].call(["budget-lines-sum"], {})
+'consistent'
+>>> FACTS["period"].unit, FACTS["questions"].unit, FACTS["detail"].unit
+('text', 'count', None)
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One kind of fact: how to find its value, its unit, and the figures it rests on.
+
+    Attributes
+    ----------
+    name : str
+        What a declaration calls.
+    unit : str or None
+        The unit of its value; ``None`` when the declaration must name one.
+    call : callable
+        ``call(args, kwargs)`` -> the value.
+    inputs : callable
+        ``inputs(args, kwargs)`` -> the figure ids the value rests on.
+    figure_args : tuple of int
+        Positions of the arguments that must be figure ids.
+    """
+
+    name: str
+    unit: str | None
+    call: Callable[[list, dict], object]
+    inputs: Callable[[list, dict], list[str]] = field(default=lambda args, kwargs: [])
+    figure_args: tuple[int, ...] = ()
+
+
+def _figure(figure_id: str):
+    from . import data
+    return data.figure(figure_id)
+
+
+def _audit():
+    from .audit import audit
+    return audit()
+
+
+def _question_inputs(args, kwargs) -> list[str]:
+    return list(_audit().frame().loc[args[0], "inputs"])
+
+
+def _questions(args, kwargs) -> int:
+    frame = _audit().frame()
+    for column, wanted in kwargs.items():
+        if column not in ("verdict", "source", "check"):
+            raise ValueError(f"questions() filters by verdict, source or check, not {column!r}")
+        frame = frame[frame[column].isin(wanted if isinstance(wanted, list) else [wanted])]
+    return len(frame)
+
+
+def _detail(args, kwargs):
+    question, name = args
+    details = _audit().get(question).details
+    if name not in details:
+        raise ValueError(f"audit question {question!r} has no detail {name!r} (it has {', '.join(details)})")
+    return details[name]
+
+
+def _setting(args, kwargs):
+    from .audit import spec
+    from .paths import AUDIT_RELATIONS_YML
+    from . import data
+    detector, name = args
+    settings = spec.load(AUDIT_RELATIONS_YML, figure_ids=set(data.figures().index)).detectors
+    if name not in (settings.get(detector) or {}):
+        raise ValueError(f"data/audit_relations.yml has no setting detectors.{detector}.{name}")
+    return settings[detector][name]
+
+
+def _declared(args, kwargs) -> int:
+    from . import declarations
+    entries = declarations.book_entries()
+    which = args[0] if args else "numbers"
+    if which == "numbers":
+        return len(entries)
+    if which == "numeric":
+        return sum(e.unit != "text" for e in entries)
+    if which == "text":
+        return sum(e.unit == "text" for e in entries)
+    if which == "with_inputs":
+        return sum(bool(e.inputs()) for e in entries)
+    if which == "chapters":
+        return len({e.chapter for e in entries})
+    raise ValueError(f"declared() counts numbers, numeric, text, with_inputs or chapters, not {which!r}")
+
+
+def _report_tokens(args, kwargs) -> int:
+    from .source_text import numeric_tokens, report_text
+    return len(numeric_tokens(report_text()))
+
+
+def _excluded_rows(args, kwargs) -> int:
+    from . import data
+    return len(data.excluded())
+
+
+def _restated_metrics(args, kwargs) -> int:
+    from . import data
+    return int((data.figures().groupby("metric").size() > 1).sum())
+
+
+def _column(name: str) -> Callable:
+    return lambda args, kwargs: str(_figure(args[0])[name])
+
+
+_FIGURE_INPUT = (lambda args, kwargs: [args[0]])
+
+#: Every fact a declaration may state, by name.
+FACTS: dict[str, Fact] = {f.name: f for f in [
+    Fact("period", "text", _column("period"), _FIGURE_INPUT, (0,)),
+    Fact("quote", "text", _column("quote"), _FIGURE_INPUT, (0,)),
+    Fact("label", "text", _column("label"), _FIGURE_INPUT, (0,)),
+    Fact("as_written", "text", _column("as_written"), _FIGURE_INPUT, (0,)),
+    Fact("verdict", "text", lambda args, kwargs: _audit().get(args[0]).verdict, _question_inputs),
+    Fact("questions", "count", _questions),
+    Fact("detail", None, _detail, _question_inputs),
+    Fact("setting", None, _setting),
+    Fact("declared", "count", _declared),
+    Fact("report_tokens", "count", _report_tokens),
+    Fact("excluded_rows", "count", _excluded_rows),
+    Fact("restated_metrics", "count", _restated_metrics),
+]}

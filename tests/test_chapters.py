@@ -37,7 +37,7 @@ def test_chapter_is_committed_with_outputs(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_chapter_outputs_are_fresh(path):
     notebook = read(path)
-    assert chapters.recorded_fingerprint(notebook) == chapters.fingerprint(notebook), \
+    assert chapters.recorded_fingerprint(notebook) == chapters.fingerprint(notebook, path=path), \
         f"{path.name} was executed with other data, code or pins: run `make book` and commit it"
 
 

@@ -62,18 +62,18 @@ def strip_volatile(paths: list[Path]) -> list[Path]:
 
 
 def execute(all_chapters: bool = False, out_dir: Path | None = None, quiet: bool = False,
-            names: list[str] | None = None, refresh_ledger: bool = True) -> list:
+            names: list[str] | None = None) -> list:
     """Execute the chapters whose inputs changed (or all, or those named), in parallel.
 
-    Chapters that read the ledger run after the others, once the ledger has
-    been rebuilt from their outputs. With ``out_dir`` the executed copies go
-    there and the committed chapters and ledger are left untouched. With
-    ``refresh_ledger=False`` the ledger is rebuilt only when a chapter ran (the
-    preview's edit loop, which rebuilt it at its start).
+    The ledger is written first: it is a function of the data and the
+    chapters' declarations (``chapters/<name>.numbers.yml``), not of the
+    executed outputs, so no chapter waits for another. With ``out_dir`` the
+    executed copies go there and the committed chapters and ledger are left
+    untouched.
     """
     import nbformat  # not needed on the up-to-date path
 
-    from . import chapters, kernels, ledger
+    from . import chapters, kernels
 
     kernels.prestart()  # its imports overlap the reading and fingerprinting below
 
@@ -83,21 +83,24 @@ def execute(all_chapters: bool = False, out_dir: Path | None = None, quiet: bool
         if unknown:
             sys.exit(f"no chapter named {', '.join(sorted(unknown))} in _toc.yml")
         listed = [p for p in listed if p.stem in names]
+    if out_dir is None:
+        write_ledger()
     read = {p: nbformat.read(p, as_version=4) for p in listed}
-    reads_ledger = {p for p in listed if chapters.depends_on(read[p])}
-    executed: list = []
-    for phase in ([p for p in listed if p not in reads_ledger], [p for p in listed if p in reads_ledger]):
-        todo = phase if all_chapters else chapters.stale_chapters(phase, read)
-        if todo:
-            executed += _execute_batch(todo, len(listed), out_dir)
-        if out_dir is None and phase and phase[0] not in reads_ledger and (refresh_ledger or executed):
-            try:
-                ledger.write(ledger.collect(toc_chapters()))
-            except ValueError as err:  # a key published twice: the page would show only one
-                sys.exit(f"The ledger could not be built: {err}")
+    todo = listed if all_chapters else chapters.stale_chapters(listed, read)
+    executed = _execute_batch(todo, len(listed), out_dir) if todo else []
     if not executed and not quiet:
         print(f"all {len(listed)} chapters are up to date; none executed")
     return executed
+
+
+def write_ledger() -> None:
+    """Write ``ledger/ledger.csv`` from the declarations; a declaration that cannot be evaluated stops the build."""
+    from ..core.declarations import DeclarationError
+    from . import ledger
+    try:
+        ledger.write(ledger.collect(toc_chapters()))
+    except DeclarationError as err:
+        sys.exit(f"A declared number could not be evaluated, nothing was built:\n  {err}")
 
 
 def _execute_batch(todo: list[Path], listed: int, out_dir: Path | None) -> list:

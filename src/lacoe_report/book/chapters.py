@@ -22,6 +22,7 @@ from pathlib import Path
 
 import nbformat
 from ..core.paths import DATA_DIR, PROJ_ROOT, shown
+from ..core.declarations import SUFFIX
 
 #: Notebook metadata key holding the fingerprint of the inputs last executed.
 META_KEY = "lacoe"
@@ -71,20 +72,25 @@ def code_fingerprint(notebook: nbformat.NotebookNode) -> str:
 
 
 def depends_on(notebook: nbformat.NotebookNode) -> list[str]:
-    """Extra files a chapter reads besides the shared inputs (``lacoe.depends_on``).
+    """Extra files a chapter reads besides the shared inputs (``lacoe.depends_on``), as glob patterns.
 
-    The ledger appendix reads ``ledger/ledger.csv``, which the other chapters'
-    outputs produce, so it runs after them.
+    The ledger appendix counts every chapter's declarations
+    (``chapters/*.numbers.yml``), so it runs again when any of them changes.
     """
     return list(notebook.metadata.get(META_KEY, {}).get("depends_on", []))
 
 
-def fingerprint(notebook: nbformat.NotebookNode, shared: str | None = None) -> str:
-    """The fingerprint a notebook must carry for its outputs to be fresh."""
+def fingerprint(notebook: nbformat.NotebookNode, shared: str | None = None, path: Path | None = None) -> str:
+    """The fingerprint a notebook must carry for its outputs to be fresh.
+
+    With ``path``, the chapter's own declarations (``<name>.numbers.yml``
+    beside it) count too: editing one chapter's numbers re-executes that chapter.
+    """
     shared = shared_fingerprint() if shared is None else shared
     digest = hashlib.sha256(f"{code_fingerprint(notebook)}:{shared}".encode())
-    for name in depends_on(notebook):
-        extra = PROJ_ROOT / name
+    extras = [path.with_name(path.stem + SUFFIX)] if path is not None else []
+    extras += [p for pattern in depends_on(notebook) for p in sorted(PROJ_ROOT.glob(pattern))]
+    for extra in extras:
         digest.update(extra.read_bytes() if extra.exists() else b"(missing)")
     return digest.hexdigest()
 
@@ -103,7 +109,7 @@ def stale_chapters(paths: Iterable[Path], read: dict | None = None) -> list[Path
     stale = []
     for path in paths:
         notebook = (read or {}).get(path) or nbformat.read(path, as_version=4)
-        if recorded_fingerprint(notebook) != fingerprint(notebook, shared):
+        if recorded_fingerprint(notebook) != fingerprint(notebook, shared, path):
             stale.append(path)
     return stale
 
@@ -177,7 +183,7 @@ def execute(source: Path, target: Path | None = None, shared: str | None = None)
         raise ChapterError(_short_error(source, notebook, err)) from None
     seconds = time.perf_counter() - started
     clean(notebook)
-    notebook.metadata.setdefault(META_KEY, {})["inputs_sha256"] = fingerprint(notebook, shared)
+    notebook.metadata.setdefault(META_KEY, {})["inputs_sha256"] = fingerprint(notebook, shared, source)
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(".ipynb.tmp")
     nbformat.write(notebook, temporary)

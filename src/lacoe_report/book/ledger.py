@@ -1,9 +1,11 @@
-"""The ledger: every number the book publishes, where it appears and what it comes from.
+"""The ledger: every number the book publishes, what it is and what it comes from.
 
-:func:`lacoe_report.present.publish.publish` stores a record in the metadata of each
-glued output. This module collects those records from executed chapter
-notebooks into ``ledger/ledger.csv`` (committed), and compares two ledgers
-number by number, which is how ``make verify`` names exactly what changed.
+Each chapter declares its numbers in ``chapters/<name>.numbers.yml``
+(:mod:`lacoe_report.core.declarations`); the ledger is those declarations
+evaluated over the data, in book order, written to ``ledger/ledger.csv``
+(committed). It needs no executed notebook, so it is current before any
+chapter runs. This module also compares two ledgers number by number, which
+is how ``make verify`` names exactly what changed.
 """
 from __future__ import annotations
 
@@ -11,47 +13,30 @@ import argparse
 import sys
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 
-from ..core import data, formats
+from ..core import data, declarations, formats
 from ..core import formula as _formula
 from ..core.paths import LEDGER_CSV, PROJ_ROOT
-from ..present.publish import LEDGER_KEY
 
 COLUMNS = ["chapter", "key", "text", "value", "unit", "format", "inputs", "formula"]
-#: Chapters that render the ledger itself; their own numbers are not entries.
-SELF_REFERENCING = {"ledger"}
 
 
 def records(path: Path) -> list[dict]:
-    """Return the ledger records of one executed notebook, in cell order."""
-    notebook = nbformat.read(path, as_version=4)
-    found = []
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            record = output.get("metadata", {}).get(LEDGER_KEY)
-            if record:
-                found.append({**record, "chapter": path.stem, "inputs": ";".join(record.get("inputs", []))})
-    return found
+    """The ledger records of one chapter (its declarations evaluated), in the declarations' order."""
+    return [{**record, "chapter": path.stem, "inputs": ";".join(record["inputs"])}
+            for record in declarations.records(path.stem)]
 
 
 def collect(paths: list[Path]) -> pd.DataFrame:
-    """Build the ledger from executed notebooks (book order, then cell order).
+    """Build the ledger from the chapters' declarations (book order, then declaration order).
 
     Raises
     ------
-    ValueError
-        When a chapter publishes the same key twice: the page would paste
-        only one of them.
+    lacoe_report.core.declarations.DeclarationError
+        When a declaration cannot be read or evaluated (file, line and key named).
     """
-    rows = [r for p in paths if p.stem not in SELF_REFERENCING for r in records(p)]
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    duplicated = frame[frame.duplicated(["chapter", "key"], keep=False)]
-    if not duplicated.empty:
-        pairs = ", ".join(sorted(set(duplicated["chapter"] + ":" + duplicated["key"])))
-        raise ValueError(f"published twice in one chapter: {pairs}")
-    return frame
+    return pd.DataFrame([r for p in paths for r in records(p)], columns=COLUMNS)
 
 
 def write(frame: pd.DataFrame, path: Path = LEDGER_CSV) -> bool:
@@ -156,17 +141,10 @@ def recheck(frame: pd.DataFrame, table=None) -> list[str]:
 
 def reformat(row, value) -> str:
     """The text a ledger row would print for ``value``, from its recorded format ("?" if unknown)."""
-    fmt = row["format"]
     try:
-        if "{" in fmt:
-            return fmt.format(int(value) if float(value).is_integer() else value)
-        if hasattr(formats, fmt):
-            return getattr(formats, fmt)(value)
-        if fmt.startswith("count_of_"):  # formats.counted(noun)
-            return formats.counted(fmt.removeprefix("count_of_").replace("_", " "))(value)
+        return formats.named(row["format"])(value)
     except (ValueError, TypeError):
-        pass
-    return "?"
+        return "?"
 
 
 def moved(frame: pd.DataFrame, table=None) -> pd.DataFrame:
@@ -193,7 +171,7 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(prog="python -m lacoe_report.book.ledger", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
-                        help="compare the committed ledger with the chapters' outputs; exit 1 on a difference")
+                        help="compare the committed ledger with the chapters' declarations; exit 1 on a difference")
     args = parser.parse_args(argv)
     fresh = collect(toc_chapters())
     if args.check:

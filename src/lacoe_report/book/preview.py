@@ -83,7 +83,6 @@ class Builder:
     def __init__(self, out: Path = PREVIEW_DIR) -> None:
         self.out = out
         self.app = None
-        self._built_once = False
         self._contexts = contextlib.ExitStack()
         self._warnings = io.StringIO()
 
@@ -98,10 +97,9 @@ class Builder:
         kernels.prestart(key=chapters.shared_fingerprint())
         # The same checks, in the same order and with the same words, as make book.
         _plainly(build.check_data, lambda: build.enforce_rules(rules.check_sources()))
-        executed = _plainly(lambda: build.execute(quiet=True, refresh_ledger=not self._built_once))
+        executed = _plainly(lambda: build.execute(quiet=True))
         _plainly(lambda: build.enforce_rules(rules.check_outputs(toc_chapters())))
         self._sphinx_build()
-        self._built_once = True
         ran = f"; executed {', '.join(e.source.stem for e in executed)}" if executed else ""
         return f"rebuilt in {time.perf_counter() - started:.1f} s{ran}"
 

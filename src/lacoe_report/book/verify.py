@@ -1,23 +1,22 @@
-"""``make verify``: re-check the data, every ledger formula, and every chapter from scratch.
+"""``make verify``: re-check the data, every declared number, every ledger formula, and every chapter.
 
-In this order, each printed before the next starts:
+In this order:
 
 1. **What changed.** The figures of ``data/report_figures.csv`` that differ
    from the committed version (``git show HEAD:...``), and for each whose value
-   changed, the published numbers that moved (old -> new text): those whose
-   formula now gives another value, and those that only re-execution (step 4)
-   moves, counts computed in code and verdict words. Printed first, once the
-   chapters have run; with bad data, from the formulas alone.
+   changed, the published numbers that moved (old -> new text). Every published
+   number is a declaration (``chapters/<name>.numbers.yml``), so evaluating the
+   declarations again over today's data gives every move, counts and verdict
+   words included, before any chapter runs. With bad data, the committed
+   ledger's formulas alone say what moved.
 2. **The data against the report.** Every figure's value is what its printed
    form (``as_written``) says, and every quote is in the report text once.
 3. **Every ledger formula**, re-evaluated from ``data/report_figures.csv``
    alone (:mod:`lacoe_report.core.formula`); a row whose formula does not give
    its value is named by chapter and key.
 4. **Every chapter re-executed.** nbval re-executes each chapter in a clean
-   kernel and compares every output with the committed one; the
-   :mod:`lacoe_report.book.nbval_ledger` plugin rebuilds the ledger from that
-   same execution, which is compared number by number with the committed
-   ``ledger/ledger.csv``. nbval's own cell-by-cell report is summarised in one line.
+   kernel and compares every output with the committed one; its cell-by-cell
+   report is summarised in one line.
 
 Any failure exits 1.
 """
@@ -25,11 +24,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -39,31 +36,21 @@ from . import ledger
 from .build import check_data
 from .toc import toc_chapters
 from ..core import coverage, data
+from ..core.declarations import DeclarationError
 from ..core.paths import FIGURES_CSV, LEDGER_CSV, PROJ_ROOT
 
 #: nbval's replacements for text that changes on every run (memory addresses).
 SANITIZE_FILE = PROJ_ROOT / "tests" / "nbval_sanitize.cfg"
 
 
-def nbval_command(notebooks: list[Path], ledger_out: Path | None = None, workers: int = 2) -> list[str]:
+def nbval_command(notebooks: list[Path], workers: int = 2) -> list[str]:
     """The pytest command line that re-executes and compares ``notebooks``."""
-    command = [sys.executable, "-m", "pytest", "--nbval", "-q", "--color=no", "-p", "no:cacheprovider",
-               "--nbval-sanitize-with", str(SANITIZE_FILE), "--nbval-cell-timeout", "300",
-               "-o", "addopts=", "-n", str(workers), "--dist", "loadfile",
-               # warm kernels: forked after the heavy imports, each chapter still in a fresh process
-               "-p", "lacoe_report.book.kernels", "--nbval-kernel-name", "lacoe-warm"]
-    if ledger_out is not None:
-        command += ["-p", "lacoe_report.book.nbval_ledger", "--ledger-out", str(ledger_out)]
-    return command + [str(p) for p in notebooks]
-
-
-def fresh_ledger(folder: Path) -> pd.DataFrame:
-    """Merge the plugin's per-worker records into one ledger, in book order."""
-    order = {p.stem: n for n, p in enumerate(toc_chapters())}
-    rows = [r for f in sorted(folder.glob("*.json")) for r in json.loads(f.read_text(encoding="utf-8"))]
-    rows = [r for r in rows if r["chapter"] not in ledger.SELF_REFERENCING]
-    rows.sort(key=lambda r: (order.get(r["chapter"], len(order)), r["_cell"], r["_position"]))
-    return pd.DataFrame(rows, columns=ledger.COLUMNS)
+    return [sys.executable, "-m", "pytest", "--nbval", "-q", "--color=no", "-p", "no:cacheprovider",
+            "--nbval-sanitize-with", str(SANITIZE_FILE), "--nbval-cell-timeout", "300",
+            "-o", "addopts=", "-n", str(workers), "--dist", "loadfile",
+            # warm kernels: forked after the heavy imports, each chapter still in a fresh process
+            "-p", "lacoe_report.book.kernels", "--nbval-kernel-name", "lacoe-warm",
+            *[str(p) for p in notebooks]]
 
 
 def _rows(text: str) -> list[dict]:
@@ -101,15 +88,15 @@ def _moved_text(row) -> str:
     return f"{row.old} (printed the same; exact value {values})"
 
 
-def rerun_moves(committed: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
-    """The published numbers (and words) whose text or value differs after re-executing the chapters.
+def moved_numbers(committed: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
+    """The published numbers (and words) whose text or value differs between two ledgers.
 
-    Unlike :func:`lacoe_report.book.ledger.moved`, this sees every row: a count the
-    chapter computes in code (its formula a constant with a comment) and a verdict word
-    move only on re-execution. Same columns as ``moved``; ``inputs`` are the committed ones.
+    ``fresh`` is the declarations evaluated over today's data, so this sees every row:
+    a formula's result, a count of the audit's questions, a verdict word. Same columns as
+    :func:`lacoe_report.book.ledger.moved`; ``inputs`` are the committed ones.
 
     >>> old = pd.DataFrame([{"chapter": "c", "key": "k", "text": "4", "value": "4", "inputs": ""}])
-    >>> rerun_moves(old, old.assign(text="3", value="3"))[["key", "old", "new"]].values.tolist()
+    >>> moved_numbers(old, old.assign(text="3", value="3"))[["key", "old", "new"]].values.tolist()
     [['k', '4', '3']]
     """
     new = {(r["chapter"], r["key"]): r for _, r in fresh.iterrows()}
@@ -123,21 +110,15 @@ def rerun_moves(committed: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["chapter", "key", "inputs", "old", "new", "old_value", "new_value"])
 
 
-def what_changed(moved: pd.DataFrame, before: list[dict] | None, after: list[dict],
-                 rerun: pd.DataFrame | None = None) -> str:
+def what_changed(moved: pd.DataFrame, before: list[dict] | None, after: list[dict]) -> str:
     """The first paragraph of ``make verify``: figures changed, and for each the published numbers that moved.
 
-    ``moved`` is :func:`lacoe_report.book.ledger.moved` of the committed ledger over ``after``;
-    ``rerun`` (:func:`rerun_moves`), when the chapters could be re-executed, adds what
-    only re-execution shows: counts computed in code and verdict words. A number moved
-    is listed under each changed figure it names as an input, else on its own.
+    ``moved`` is :func:`moved_numbers` of the committed ledger and the declarations
+    evaluated over ``after`` (or, with bad data, :func:`lacoe_report.book.ledger.moved`,
+    the committed formulas alone). A number moved is listed under each changed figure
+    it names as an input, else on its own.
     """
     changes = changed_figures(before, after) if before is not None else []
-    if rerun is not None and changes and not rerun.empty:
-        # What the chapters printed on re-execution wins; a formula's result stays for a row they lost.
-        seen = set(zip(rerun["chapter"], rerun["key"]))
-        kept = moved[[(c, k) not in seen for c, k in zip(moved["chapter"], moved["key"])]]
-        moved = pd.concat([rerun, kept], ignore_index=True) if not kept.empty else rerun
     if not changes and moved.empty:
         return ""
     lines = []
@@ -161,7 +142,7 @@ def what_changed(moved: pd.DataFrame, before: list[dict] | None, after: list[dic
             lines.append("    no published number moves")
     rest = moved[[(c, k) not in listed for c, k in zip(moved["chapter"], moved["key"])]]
     if not rest.empty:
-        lines.append("Published numbers that moved through counts over the data or the chapters' code "
+        lines.append("Published numbers that moved through counts over the data or the audit "
                      "(they name no changed figure):" if changes else
                      "Published numbers whose formula no longer gives their value:")
         lines += [f"    {r.chapter}/{r.key}: {_moved_text(r)}" for r in rest.itertuples()]
@@ -173,19 +154,25 @@ def main() -> None:
     committed_ledger = ledger.read(LEDGER_CSV)
     now = _rows(FIGURES_CSV.read_text(encoding="utf-8-sig"))
     before = committed_figures()
-    moved = ledger.moved(committed_ledger, now)
     try:
         check_data()
     except SystemExit:
-        # Bad data: no chapter can run, so the formulas alone say what moved.
-        paragraph = what_changed(moved, before, now)
+        # Bad data: no declaration can be evaluated, so the committed formulas alone say what moved.
+        paragraph = what_changed(ledger.moved(committed_ledger, now), before, now)
         if paragraph:
-            print(paragraph + "\n(numbers computed in the chapters' code are not listed: with bad data "
-                  "they cannot be re-executed)\n", flush=True)
+            print(paragraph + "\n(counts and words from the audit are not listed: with bad data "
+                  "they cannot be evaluated)\n", flush=True)
         raise
-    # Everything below is printed after the paragraph of what changed, which needs the re-execution.
-    report: list[str] = []
     failed = False
+    try:
+        fresh = ledger.collect(toc_chapters())
+    except DeclarationError as error:
+        sys.exit(f"A declared number could not be evaluated:\n  {error}")
+    paragraph = what_changed(moved_numbers(committed_ledger, fresh), before, now)
+    if paragraph:
+        failed = True
+        print(paragraph + "\n", flush=True)
+    report: list[str] = []
     figures = data.figures()
     misread = coverage.misread_values(figures) + [f"{i}: its quote is not in the report text once"
                                                    for i in coverage.unlocatable_rows(figures, "id")]
@@ -196,7 +183,7 @@ def main() -> None:
         report.append(f"data: all {len(figures)} figures say what the report text says (value, printed form, quote)")
     rechecked = ledger.recheck(committed_ledger)
     numeric = sum(ledger.is_numeric(r) for _, r in committed_ledger.iterrows())
-    named = {f"{r.chapter}/{r.key}" for r in moved.itertuples()}
+    named = {line.split(": ", 1)[0].split()[-1] for line in paragraph.splitlines() if line.startswith("    ")}
     others = [line for line in rechecked if line.split(":", 1)[0] not in named]
     if rechecked:
         failed = True
@@ -206,39 +193,29 @@ def main() -> None:
         report += ["  " + line for line in others] + [""]
     else:
         report.append(f"formulas: all {numeric} numeric ledger rows re-evaluate to their value from the data alone")
+    diff = ledger.differences(committed_ledger, fresh)
+    diff = diff[[f"{c}/{k}" not in named for c, k in zip(diff["chapter"], diff["key"])]]
+    if not diff.empty:
+        failed = True
+        report += ["", f"{len(diff)} published number(s) differ from their declarations"
+                   + (" besides those above" if paragraph else "") + " (run make book to record them):", "",
+                   ledger.format_differences(diff)]
+    print("\n".join(report), flush=True)
 
     notebooks = toc_chapters()
     workers = max(1, min(len(notebooks), os.cpu_count() or 1))
-    with tempfile.TemporaryDirectory(prefix="lacoe-verify-") as scratch:
-        records = Path(scratch) / "records"
-        print(f"re-executing {len(notebooks)} chapters in clean kernels and comparing every output (nbval) ...",
-              file=sys.stderr, flush=True)
-        result = subprocess.run(nbval_command(notebooks, records, workers), cwd=PROJ_ROOT,
-                                capture_output=True, text=True)
-        fresh = fresh_ledger(records)
-    rerun = rerun_moves(committed_ledger, fresh)
-    paragraph = what_changed(moved, before, now, rerun)
-    if paragraph:
-        failed = True
-        print(paragraph + "\n", flush=True)
-    diff = ledger.differences(committed_ledger, fresh)
-    if paragraph:  # the numbers the paragraph names are not repeated
-        shown = {line.split(": ", 1)[0].split()[-1] for line in paragraph.splitlines() if line.startswith("    ")}
-        diff = diff[[f"{c}/{k}" not in shown for c, k in zip(diff["chapter"], diff["key"])]]
-    if not diff.empty:
-        failed = True
-        report += ["", f"{len(diff)} published number(s) changed on re-execution"
-                   + (" besides those above" if paragraph else "") + ":", "", ledger.format_differences(diff)]
+    print(f"re-executing {len(notebooks)} chapters in clean kernels and comparing every output (nbval) ...",
+          file=sys.stderr, flush=True)
+    result = subprocess.run(nbval_command(notebooks, workers), cwd=PROJ_ROOT, capture_output=True, text=True)
     if result.returncode != 0:
         failed = True
         cells = [line.split("::")[0].removeprefix("FAILED ").strip() for line in result.stdout.splitlines()
                  if line.startswith(("FAILED", "ERROR"))]
         where = ", ".join(f"{Path(c).stem} ({n})" for c, n in
                           pd.Series(cells, dtype=str).value_counts(sort=False).items()) or "see below"
-        report.append(f"\nnbval: {len(cells)} cell(s) differ from the committed outputs, by chapter: {where}")
+        print(f"\nnbval: {len(cells)} cell(s) differ from the committed outputs, by chapter: {where}")
         if not cells:
-            report.append(result.stdout[-3000:] or result.stderr[-2000:])
-    print("\n".join(report), flush=True)
+            print(result.stdout[-3000:] or result.stderr[-2000:])
     print(f"(make verify took {time.perf_counter() - started:.0f} s)")
     if failed:
         sys.exit(1)

@@ -179,7 +179,8 @@ def _let_text(name: str, value, where: str) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(str(v) for v in value) + "]"
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return str(value) if _KEY.fullmatch(str(value)) else f"({value})"
+        value = str(value).split("#")[0].strip()  # a constant's rule stays in the file, beside it
+        return value if _KEY.fullmatch(value) else f"({value})"
     raise DeclarationError(f"{where}: let {name!r} is an expression or a list of them")
 
 

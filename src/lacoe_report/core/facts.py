@@ -70,12 +70,49 @@ def _question_inputs(args, kwargs) -> list[str]:
 
 
 def _questions(args, kwargs) -> int:
+    """How many of the audit's questions match (verdict, source, check: a value or a list of them).
+
+    ``distinct='check'`` counts their distinct check kinds instead; ``distinct='inputs'``
+    the distinct figures they rest on.
+    """
     frame = _audit().frame()
+    distinct = kwargs.pop("distinct", None)
     for column, wanted in kwargs.items():
         if column not in ("verdict", "source", "check"):
             raise ValueError(f"questions() filters by verdict, source or check, not {column!r}")
         frame = frame[frame[column].isin(wanted if isinstance(wanted, list) else [wanted])]
+    if distinct == "inputs":
+        return len({i for ids in frame["inputs"] for i in ids})
+    if distinct is not None:
+        if distinct not in frame.columns:
+            raise ValueError(f"questions(distinct=...) counts a column of the audit, not {distinct!r}")
+        return int(frame[distinct].nunique())
     return len(frame)
+
+
+def _named_figures(args, kwargs) -> str:
+    """The figures an audit question compares, by name: 'AI workshop attendees and GAIN job placements'."""
+    from . import data
+    from .audit import kinds
+    figures = data.figures()
+    details = _audit().get(args[0]).details
+    if "metrics" in details:  # one figure per metric: a callout and its prose restatement are one
+        firsts = [figures.index[figures["metric"].eq(m)][0] for m in details["metrics"]]
+    else:
+        firsts = _question_inputs(args, kwargs)
+    return " and ".join(kinds.name(figures, i) for i in firsts)
+
+
+def _detectors(args, kwargs) -> int:
+    """How many detectors the audit engine runs."""
+    from .audit import DETECTORS
+    return len(DETECTORS)
+
+
+def _near_tolerance(args, kwargs) -> float:
+    """The audit's tolerance for 'near' matches, in percent."""
+    from .audit.assess import NEAR_TOLERANCE
+    return 100 * NEAR_TOLERANCE
 
 
 def _detail(args, kwargs):
@@ -145,6 +182,9 @@ FACTS: dict[str, Fact] = {f.name: f for f in [
     Fact("questions", "count", _questions),
     Fact("detail", None, _detail, _question_inputs),
     Fact("setting", None, _setting),
+    Fact("named_figures", "text", _named_figures, _question_inputs),
+    Fact("detectors", "count", _detectors),
+    Fact("near_tolerance", "percent", _near_tolerance),
     Fact("declared", "count", _declared),
     Fact("report_tokens", "count", _report_tokens),
     Fact("excluded_rows", "count", _excluded_rows),

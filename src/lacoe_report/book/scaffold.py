@@ -1,9 +1,9 @@
 """``make chapter NAME=... TITLE="..."``: start a new chapter that already keeps every house rule.
 
 The chapter is made from ``templates/chapter.ipynb`` (a figure table, a
-download link, one published number and one captioned chart) and listed in
-``_toc.yml`` at the end of a part, so the next ``make book`` executes and
-publishes it as it is.
+download link, its declared numbers and one captioned chart) and its numbers
+from ``templates/chapter.numbers.yml``, and listed in ``_toc.yml`` at the end
+of a part, so the next ``make book`` executes and publishes it as it is.
 """
 from __future__ import annotations
 
@@ -13,22 +13,28 @@ import re
 import sys
 from pathlib import Path
 
+from ..core.declarations import SUFFIX
 from ..core.paths import CHAPTERS_DIR, TOC_FILE, shown
 from ..core.vocabulary import SECTIONS
 
 TEMPLATE = Path(__file__).parent / "templates" / "chapter.ipynb"
+#: The new chapter's declarations file.
+NUMBERS_TEMPLATE = TEMPLATE.with_name("chapter" + SUFFIX)
 #: The part a new chapter joins unless told otherwise: the last of the report's own parts.
 DEFAULT_PART = "Schools, money and what comes next"
 
 
-def render(name: str, title: str, section: str) -> str:
-    """The template with its placeholders filled in (JSON text of the notebook).
+def render(name: str, title: str, section: str, template: Path = TEMPLATE) -> str:
+    """A template with its placeholders filled in (the notebook's JSON, or the declarations' YAML).
 
     >>> '"# A demo' in render("demo", "A demo", "schools")
     True
+    >>> print(render("demo", "A demo", "schools", NUMBERS_TEMPLATE).splitlines()[-1])
+      demo_section: section_words('schools')
     """
-    text = TEMPLATE.read_text(encoding="utf-8")
-    # Placeholders sit inside JSON strings: fill them with JSON-escaped text.
+    text = template.read_text(encoding="utf-8")
+    # Placeholders sit inside JSON strings: fill them with JSON-escaped text (names and
+    # sections are snake_case, the same in YAML).
     for placeholder, value in (("{{NAME}}", name), ("{{TITLE}}", title), ("{{SECTION}}", section)):
         text = text.replace(placeholder, json.dumps(value)[1:-1])
     return text
@@ -64,7 +70,7 @@ def register(toc_text: str, name: str, part: str) -> str:
 
 
 def scaffold(name: str, title: str, section: str, part: str = DEFAULT_PART) -> Path:
-    """Write ``chapters/<name>.ipynb`` and list it in ``_toc.yml``; return its path."""
+    """Write ``chapters/<name>.ipynb`` and its ``<name>.numbers.yml``, list it in ``_toc.yml``; return its path."""
     if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
         raise ValueError(f"NAME must be snake_case (it prefixes the chapter's keys): {name!r}")
     if not title.strip():
@@ -72,10 +78,13 @@ def scaffold(name: str, title: str, section: str, part: str = DEFAULT_PART) -> P
     if section not in SECTIONS:
         raise ValueError(f"SECTION must be one of {', '.join(SECTIONS)}")
     path = CHAPTERS_DIR / f"{name}.ipynb"
-    if path.exists():
-        raise ValueError(f"{shown(path)} already exists")
+    numbers = path.with_name(name + SUFFIX)
+    for existing in (path, numbers):
+        if existing.exists():
+            raise ValueError(f"{shown(existing)} already exists")
     toc = register(TOC_FILE.read_text(encoding="utf-8"), name, part)
     path.write_text(render(name, title.strip(), section), encoding="utf-8")
+    numbers.write_text(render(name, title.strip(), section, NUMBERS_TEMPLATE), encoding="utf-8")
     TOC_FILE.write_text(toc, encoding="utf-8")
     return path
 
@@ -91,7 +100,7 @@ def main(argv: list[str] | None = None) -> None:
         path = scaffold(args.name, args.title, args.section, args.part)
     except ValueError as err:
         sys.exit(f"make chapter: {err}")
-    print(f"wrote {shown(path)} and listed it in _toc.yml; run `make book` (or `make lab` to edit it)")
+    print(f"wrote {shown(path)} and {shown(path.with_name(path.stem + SUFFIX))}, listed it in _toc.yml; run `make book` (or `make lab` to edit it)")
 
 
 if __name__ == "__main__":

@@ -166,6 +166,14 @@ def _restated_metrics(args, kwargs) -> int:
     return int((data.figures().groupby("metric").size() > 1).sum())
 
 
+def _section_words(section: str) -> str:
+    """How the book names a section of the report (``data/vocabulary.yml``)."""
+    from .vocabulary import SECTION_WORDS
+    if section not in SECTION_WORDS:
+        raise ValueError(f"{section!r} is not a section of data/vocabulary.yml ({', '.join(SECTION_WORDS)})")
+    return SECTION_WORDS[section]
+
+
 def _column(name: str) -> Callable:
     return lambda args, kwargs: str(_figure(args[0])[name])
 
@@ -185,6 +193,7 @@ FACTS: dict[str, Fact] = {f.name: f for f in [
     Fact("named_figures", "text", _named_figures, _question_inputs),
     Fact("detectors", "count", _detectors),
     Fact("near_tolerance", "percent", _near_tolerance),
+    Fact("section_words", "text", lambda args, kwargs: _section_words(args[0])),
     Fact("declared", "count", _declared),
     Fact("report_tokens", "count", _report_tokens),
     Fact("excluded_rows", "count", _excluded_rows),

@@ -171,7 +171,8 @@ def _substitute(text: str, lets: dict[str, str], where: str, depth: int = 0) -> 
             return repr([v.strip() for v in value[1:-1].split(",")])
         return value
 
-    expanded = _NAME.sub(put, text)
+    code, hash_, rule = text.partition("#")  # a constant's rule is words, never substituted
+    expanded = _NAME.sub(put, code) + hash_ + rule
     return expanded if expanded == text else _substitute(expanded, lets, where, depth + 1)
 
 

@@ -199,3 +199,26 @@ FACTS: dict[str, Fact] = {f.name: f for f in [
     Fact("excluded_rows", "count", _excluded_rows),
     Fact("restated_metrics", "count", _restated_metrics),
 ]}
+
+
+def _passage(args, kwargs) -> str:
+    """The report's text from the words ``first`` through the words ``last``, whitespace folded.
+
+    >>> _passage(["The district exited review", "in 2021"], {})
+    'The district exited review for Community Relations and Governance in 2021'
+    """
+    from .source_text import report_text
+    first, last = args
+    text = report_text()
+    if first not in text:
+        raise ValueError(f"passage(): {first!r} is not in the report text")
+    begin = text.index(first)
+    end = text.find(last, begin + len(first))
+    if end < 0:
+        raise ValueError(f"passage(): {last!r} does not follow {first!r} in the report text")
+    return " ".join(text[begin:end + len(last)].split())
+
+
+# A quote longer than one figure's (a paragraph a chapter sets in a block quote): passage('first words', 'last words').
+FACTS["passage"] = Fact("passage", "text", _passage)
+

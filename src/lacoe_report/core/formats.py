@@ -425,3 +425,15 @@ def signed(value: float, digits: int = 2) -> str:
     """
     text = decimal(value, digits)
     return text if text.startswith("-") or not text.strip("0.") else "+" + text
+
+
+def worded(value: float, before: str = "", after: str = "") -> str:
+    """A small count in words (:func:`in_words`) between words: ``'six-year'``, ``'number one'``.
+
+    >>> worded(6, after="-year"), worded(1, before="number "), named("worded(after='-year')")(6)
+    ('six-year', 'number one', 'six-year')
+    """
+    return f"{before}{in_words(value)}{after}"
+
+
+NAMED = (*NAMED, "worded")

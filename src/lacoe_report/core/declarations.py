@@ -20,7 +20,9 @@ names another format of :data:`lacoe_report.core.formats.NAMED`::
 
 A let, or a number declared above (unless its key is also a figure id), is
 substituted into the formulas that name it (in parentheses), so the ledger
-records the whole formula, re-evaluable by anyone from the data alone.
+records the whole formula, re-evaluable by anyone from the data alone; a
+numeric fact declared above is substituted by its value (its own row gives
+the rule that found it).
 Nothing here depends on Sphinx or glue: the ledger, ``make verify`` and any
 renderer read the same records.
 
@@ -165,6 +167,7 @@ def _substitute(text: str, lets: dict[str, str], where: str, depth: int = 0) -> 
         if match.group(1) or match.group(2) not in lets:
             return match.group(0)
         value = lets[match.group(2)]
+        value = value() if callable(value) else value  # a numeric fact, evaluated only when named
         before = match.string[:match.start()].rstrip()
         if value.startswith("[") and before.endswith("=") and before[-2:-1] not in ("=", "<", ">", "!"):
             # count(id=budget_amounts): a keyword compares the CSV's text, so the ids are quoted.
@@ -257,8 +260,12 @@ def load_text(text: str, chapter: str, source: str | None = None) -> list[Entry]
         except ValueError as error:
             raise DeclarationError(f"{where}: {error}") from None
         entries.append(Entry(chapter, key, formula_text, unit, fmt, where))
-        if fact is None and key not in _formula.figure_values():  # a figure id always means the figure
+        if key in _formula.figure_values():  # a figure id always means the figure
+            continue
+        if fact is None:
             lets[key] = f"({formula_text.split('#')[0].strip()})"
+        elif unit != "text":  # a later formula names a numeric fact by its value: the ledger shows that number
+            lets[key] = functools.partial(lambda entry: repr(evaluate(entry)["value"]), entries[-1])
     return entries
 
 

@@ -222,3 +222,27 @@ def _passage(args, kwargs) -> str:
 # A quote longer than one figure's (a paragraph a chapter sets in a block quote): passage('first words', 'last words').
 FACTS["passage"] = Fact("passage", "text", _passage)
 
+
+
+def _words(args, kwargs) -> int:
+    """The words (split at white space) of the report's text from ``first`` through ``last``.
+
+    >>> _words(["The district exited review", "in 2021"], {})
+    11
+    """
+    return len(_passage(args, kwargs).split())
+
+
+def _numeric_tokens(args, kwargs) -> int:
+    """The numbers printed in the report's text from ``first`` through ``last`` (tokens with a digit).
+
+    >>> _numeric_tokens(["The district exited review", "in 2021"], {})
+    1
+    """
+    from .source_text import numeric_tokens
+    return len(numeric_tokens(_passage(args, kwargs)))
+
+
+# Counts over a passage of the report: words('first words', 'last words'), numeric_tokens(...).
+FACTS["words"] = Fact("words", "count", _words)
+FACTS["numeric_tokens"] = Fact("numeric_tokens", "count", _numeric_tokens)

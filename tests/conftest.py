@@ -56,6 +56,7 @@ def copy_repo(root: Path, toc: str | None = None) -> Path:
         for notebook in (root / "chapters").glob("*.ipynb"):
             if f"chapters/{notebook.stem}" not in listed:
                 notebook.unlink()
+                notebook.with_name(notebook.stem + ".numbers.yml").unlink(missing_ok=True)
     return root
 
 

@@ -1,4 +1,4 @@
-"""The ledger: records travel with glued outputs and differences are named one by one."""
+"""The ledger: the declarations evaluated, records travel with glued outputs, differences named one by one."""
 import nbformat
 import pandas as pd
 import pytest
@@ -7,7 +7,9 @@ from nbclient import NotebookClient
 
 from lacoe_report.book import ledger
 from lacoe_report.core import formula
-from lacoe_report.present.publish import LEDGER_KEY, format_value
+from lacoe_report.core import declarations
+from lacoe_report.core.paths import CHAPTERS_DIR
+from lacoe_report.present.publish import LEDGER_KEY
 
 
 def entry(chapter, key, text, value, **extra):
@@ -68,68 +70,43 @@ def test_pasted_text_survives_myst_formatting(text):
     assert format_plain_text(repr(text), "") == text
 
 
-def test_format_value_with_pattern_and_callable():
-    assert format_value(1234.5, "{:,.1f}") == "1,234.5"
-    assert format_value(0.25, lambda v: f"{v:.0%}") == "25%"
-
-
 @pytest.fixture(scope="module")
 def executed_notebook(tmp_path_factory):
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(
-        "import numpy as np\n"
         "from lacoe_report.present.publish import publish\n"
-        "publish('per_grant', np.float64(84_000_000) / 54, '${:,.0f}', unit='usd',\n"
-        "        formula='ach_grant_funding / ach_competitive_grants')\n"
-        "publish('grants', np.int64(54), unit='count', formula='ach_competitive_grants')")]
+        "numbers = publish('finance')\n"
+        "numbers")]
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    NotebookClient(notebook, kernel_name="python3").execute()
+    NotebookClient(notebook, kernel_name="python3", resources={"metadata": {"path": str(CHAPTERS_DIR)}}).execute()
     path = tmp_path_factory.mktemp("nb") / "demo.ipynb"
     nbformat.write(notebook, path)
     return path
 
 
 @pytest.mark.slow  # executes a notebook in a kernel
-def test_publish_glues_text_for_myst_and_records_it(executed_notebook):
+def test_publish_glues_every_declared_number_as_text_for_myst_and_records_it(executed_notebook):
     outputs = nbformat.read(executed_notebook, as_version=4).cells[0].outputs
-    glued = outputs[0]
-    assert glued["metadata"]["scrapbook"]["name"] == "per_grant"
-    # 84,000,000 / 54 = 1,555,555.56 -> "$1,555,556"; the text MyST pastes
-    pasted = glued["data"]["application/papermill.record/text/plain"]
-    assert format_plain_text(pasted, "") == "$1,555,556"
-    record = glued["metadata"][LEDGER_KEY]
-    assert record["unit"] == "usd" and record["inputs"] == ["ach_grant_funding", "ach_competitive_grants"]
-    assert type(record["value"]) is float  # a numpy scalar was turned into plain Python
+    glued = {o["metadata"]["scrapbook"]["name"]: o for o in outputs if "scrapbook" in o.get("metadata", {})}
+    assert list(glued) == [e.key for e in declarations.load("finance")]
+    total = glued["fin_total"]
+    # the budget total, printed in whole millions as its declaration asks; the text MyST pastes
+    assert format_plain_text(total["data"]["application/papermill.record/text/plain"], "") == "$627 million"
+    record = total["metadata"][LEDGER_KEY]
+    assert record["unit"] == "usd" and record["inputs"] == ["fin_budget_total"]
+    assert type(record["value"]) is int  # plain Python, never a numpy scalar (glue breaks on those)
+    # the cell's own output shows the analyst each key, what it prints and its formula
+    shown = outputs[-1]["data"]["text/plain"]
+    assert shown.startswith("Numbers declared in finance.numbers.yml:") and "fin_edu_computed" in shown
 
 
-@pytest.mark.slow  # executes a notebook in a kernel
-def test_collect_reads_records_in_cell_order(executed_notebook):
-    collected = ledger.collect([executed_notebook])
-    assert collected["key"].tolist() == ["per_grant", "grants"]
-    assert collected["chapter"].unique().tolist() == ["demo"]
-    assert collected.loc[1, "value"] == 54 and collected.loc[1, "inputs"] == "ach_competitive_grants"
-
-
-@pytest.mark.slow  # executes a notebook in a kernel
-def test_collect_refuses_a_key_published_twice(executed_notebook, tmp_path):
-    notebook = nbformat.read(executed_notebook, as_version=4)
-    again = nbformat.v4.new_code_cell(notebook.cells[0].source)
-    again.outputs = notebook.cells[0].outputs
-    notebook.cells.append(again)
-    twice = tmp_path / "twice.ipynb"
-    nbformat.write(notebook, twice)
-    with pytest.raises(ValueError, match="published twice in one chapter: twice:grants, twice:per_grant"):
-        ledger.collect([twice])
-
-
-def test_publish_refuses_unknown_inputs_units_and_non_finite_values():
-    from lacoe_report.present.publish import publish
-    with pytest.raises(formula.FormulaError, match="not_a_figure"):
-        publish("x", 1, unit="count", formula="not_a_figure + 1")
-    with pytest.raises(ValueError, match="furlongs"):
-        publish("x", 1, unit="furlongs", formula="1")
-    with pytest.raises(ValueError, match="non-finite"):
-        publish("x", float("nan"), unit="count", formula="1")
+def test_collect_evaluates_each_chapters_declarations_in_their_order():
+    collected = ledger.collect([CHAPTERS_DIR / "finance.ipynb", CHAPTERS_DIR / "schools.ipynb"])
+    finance = collected[collected["chapter"] == "finance"]
+    assert finance["key"].tolist() == [e.key for e in declarations.load("finance")]
+    assert collected["chapter"].unique().tolist() == ["finance", "schools"]
+    total = finance.set_index("key").loc["fin_total"]
+    assert total["value"] == 627_000_000 and total["inputs"] == "fin_budget_total"
 
 
 def test_every_numeric_ledger_row_re_evaluates_from_the_data_alone():

@@ -5,12 +5,10 @@ tests/test_rules_build.py breaks each rule on a scratch copy and watches `make b
 import pytest
 
 from lacoe_report.book import rules
-from lacoe_report.book.toc import toc_chapters
 
 
 def test_the_committed_book_keeps_every_rule():
     assert [str(v) for v in rules.check_sources()] == []
-    assert [str(v) for v in rules.check_outputs(toc_chapters())] == []
 
 
 @pytest.mark.parametrize("text, typed", [

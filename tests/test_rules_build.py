@@ -133,22 +133,25 @@ def test_a_missing_glue_key_stops_the_build_naming_chapter_cell_and_key(small_bo
     cell = edit_cell(small_book, "The {glue:text}`fin_n_lines` budget lines", "{glue:text}`fin_n_lines`",
                      "{glue:text}`fin_n_line`")
     out = refused(small_book)
-    assert f"chapters/finance.ipynb, cell {cell}: a glued key the chapter does not publish" in out
-    assert "fin_n_line`" in out
+    assert f"chapters/finance.ipynb, cell {cell}: a glued key the chapter does not declare" in out
+    assert "fin_n_line` is not declared in chapters/finance.numbers.yml" in out
 
 
-def test_a_number_published_without_provenance_stops_the_build(small_book):
-    # A new code cell publishing a bare number: the chapter re-executes, then the rule refuses it.
-    path, nb = notebook(small_book)
-    # (added by hand, without the cell id an editor would give it: nbformat's advice about that stays out)
-    nb["cells"].append({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-                        "source": 'publish("fin_bare", 42, unit="count")'})
-    save(path, nb)
+def test_a_declarations_file_without_its_chapter_stops_the_build(small_book):
+    (small_book / "chapters" / "transport.numbers.yml").write_text("numbers:\n  t: count()\n", encoding="utf-8")
     out = refused(small_book)
-    cell = len(nb["cells"])
-    assert f"chapters/finance.ipynb, cell {cell}: a published number with no figures and no formula" in out
-    assert "Warning" not in out, out
-    assert "fin_bare" in out
+    assert "chapters/transport.numbers.yml: a declarations file without its chapter [orphan-numbers]" in out
+
+
+def test_a_declaration_that_cannot_be_evaluated_stops_the_build_naming_file_line_and_key(small_book):
+    numbers = small_book / "chapters" / "finance.numbers.yml"
+    text = numbers.read_text(encoding="utf-8")
+    numbers.write_text(text + '  fin_bare: {formula: "42", unit: count}\n', encoding="utf-8")
+    line = len(text.splitlines()) + 1
+    out = refused(small_book)
+    assert "A declared number could not be evaluated, nothing was built:" in out
+    assert (f"chapters/finance.numbers.yml, line {line}, fin_bare: a constant says where it comes from "
+            "after '#'") in out
 
 
 def test_a_warning_sphinx_finds_later_names_chapter_and_cell_in_plain_words(small_book):

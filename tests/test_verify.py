@@ -1,5 +1,11 @@
 """make verify's first paragraph: the figure that changed, and exactly the published numbers it moves."""
+import subprocess
+import sys
+
 import pandas as pd
+import pytest
+
+from conftest import copy_repo, environment
 
 from lacoe_report.book import ledger, verify
 from lacoe_report.core.paths import FIGURES_CSV
@@ -41,31 +47,55 @@ def test_a_figure_whose_value_is_unchanged_is_not_credited_with_the_numbers_anot
     assert sum("moves achievements/da_growth_pct" in line for line in lines) == 1
 
 
-def test_numbers_only_re_execution_moves_are_named_too(figures_file):
-    # A verdict word names its figure as an input; a count the chapter computes in code names none.
-    before = verify._rows(FIGURES_CSV.read_text(encoding="utf-8-sig"))
-    figures_file.set("fin_educational_share", "value", "9")
-    after = verify._rows(figures_file.path.read_text(encoding="utf-8"))
+def test_verdict_words_and_audit_counts_move_with_the_declarations_too():
+    # A verdict word names its question's figures as inputs; a count of the audit's questions names none.
     committed = ledger.read()
     rows = committed.set_index(["chapter", "key"])
-    word = rows.loc[("finance", "fin_edu_max_consistent")]
-    count = rows.loc[("audit", "audit_n_inconsistent")]
+    word, count = rows.loc[("finance", "fin_edu_verdict")], rows.loc[("audit", "audit_n_inconsistent")]
     assert word["unit"] == "text" and "fin_educational_share" in word["inputs"].split(";")
     assert count["inputs"] == "" or pd.isna(count["inputs"])
-    rerun = pd.DataFrame([
-        {"chapter": "finance", "key": "fin_edu_max_consistent", "inputs": word["inputs"], "old": word["text"],
-         "new": "then", "old_value": word["value"], "new_value": "then"},
-        {"chapter": "audit", "key": "audit_n_inconsistent", "inputs": "", "old": count["text"],
-         "new": "none", "old_value": count["value"], "new_value": 0}])
-    lines = verify.what_changed(ledger.moved(committed, after), before, after, rerun).splitlines()
+    fresh = committed.copy()
+    fresh.loc[(fresh["chapter"] == "finance") & (fresh["key"] == "fin_edu_verdict"), ["text", "value"]] = \
+        "consistent within rounding"
+    fresh.loc[(fresh["chapter"] == "audit") & (fresh["key"] == "audit_n_inconsistent"), ["text", "value"]] = \
+        ["none", "0"]
+    before = verify._rows(FIGURES_CSV.read_text(encoding="utf-8-sig"))
+    after = [dict(r, value="9") if r["id"] == "fin_educational_share" else r for r in before]
+    lines = verify.what_changed(verify.moved_numbers(committed, fresh), before, after).splitlines()
     own = lines.index(next(line for line in lines if not line.startswith("  ") and "name no changed figure" in line))
     figure = lines.index("  fin_educational_share: value 10 -> 9")
-    assert f"    moves finance/fin_edu_max_consistent: {word['text']} -> then" in lines[figure:own]
-    assert "    moves finance/fin_edu_stated: 10% -> 9%" in lines[figure:own]  # from its formula
+    assert (f"    moves finance/fin_edu_verdict: {word['text']} -> consistent within rounding"
+            in lines[figure:own])
     assert lines[own + 1:] == [f"    audit/audit_n_inconsistent: {count['text']} -> none"]
-    # without the re-execution, only what the formulas show
-    alone = verify.what_changed(ledger.moved(committed, after), before, after)
-    assert "fin_edu_max_consistent" not in alone and "audit_n_inconsistent" not in alone
+
+
+@pytest.mark.slow  # a scratch copy of the repository, evaluated in its own process
+def test_a_consistent_correction_is_named_with_every_number_it_moves_before_any_chapter_runs(tmp_path):
+    root = copy_repo(tmp_path / "repo")
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "x", "--allow-empty"],
+                   cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "as published"],
+                   cwd=root, check=True)
+    # The correction an analyst makes: the report text, and the figure's value, printed form and quote.
+    raw = root / "data" / "raw" / "lacoe-annual-report-2023-24.txt"
+    raw.write_text(raw.read_text(encoding="utf-8").replace("to 10,603", "to 10,630"), encoding="utf-8")
+    csv_path = root / "data" / "report_figures.csv"
+    text = csv_path.read_text(encoding="utf-8")
+    csv_path.write_text(text.replace("10603,count,,exact,2023-24,prose,\"10,603\"", "10630,count,,exact,2023-24,"
+                                     "prose,\"10,630\"").replace("8,318 to 10,603", "8,318 to 10,630"), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", "from lacoe_report.book import verify; print(verify.first_paragraph())"],
+                            cwd=root, env=environment(root), capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    assert "  ach_da_attendance: value 10603 -> 10630, as_written 10,603 -> 10,630, quote grew from 8,318 to " \
+           "10,603 educators -> grew from 8,318 to 10,630 educators" in lines
+    assert "    moves achievements/da_after: 10,603 -> 10,630" in lines
+    committed = ledger.read()
+    using = {f"{r.chapter}/{r.key}" for r in committed.itertuples() if "ach_da_attendance" in r.inputs.split(";")}
+    moved = {line.split("moves ")[1].split(":")[0] for line in lines if line.strip().startswith("moves ")}
+    assert "achievements/da_growth_pct" in moved and moved <= using
 
 
 def test_nothing_changed_prints_nothing():

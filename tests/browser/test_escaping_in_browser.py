@@ -29,7 +29,7 @@ GLUED = "<b>bold</b>"
 
 SETUP = f"""\
 import pandas as pd
-from lacoe_report.present.publish import publish
+from lacoe_report.present.publish import glue
 from lacoe_report.present.tables import trace_table
 
 frame = pd.DataFrame({{
@@ -45,7 +45,8 @@ def _notebook() -> nbformat.NotebookNode:
         nbformat.v4.new_markdown_cell("# Markup in the data"),
         nbformat.v4.new_code_cell(SETUP, metadata=hidden),
         nbformat.v4.new_code_cell("trace_table(frame)", metadata=hidden),
-        nbformat.v4.new_code_cell(f'publish("markup", 7, lambda value: {GLUED!r}, unit="count", formula="7")', metadata=hidden),
+        nbformat.v4.new_code_cell(f'glue({{"key": "markup", "value": 7, "text": {GLUED!r}, "unit": "count", '
+                                  f'"format": "count", "inputs": [], "formula": "7  # a test"}})', metadata=hidden),
         nbformat.v4.new_markdown_cell("Glued: {glue:text}`markup`."),
     ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
 

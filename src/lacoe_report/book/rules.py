@@ -1,8 +1,7 @@
 """The house rules, checked at build time: a chapter that breaks one is never published.
 
 ``make book`` (and ``make preview``) run :func:`check_sources` before executing
-anything and :func:`check_outputs` on the executed chapters before Sphinx
-starts; the tests run both on the committed book. Each broken rule is one
+anything; the tests run it on the committed book. Each broken rule is one
 :class:`Violation` naming the file, the cell and the offending text, in plain
 words. The rules, by id:
 
@@ -23,10 +22,11 @@ words. The rules, by id:
     Every chapter of a numbered part (the report's own parts) shows the
     figures it uses as the report states them (``tables.trace_table``).
 ``glue-key``
-    Every ``{glue}`` key a chapter pastes is published by that chapter.
-``provenance``
-    Every published number names the figures it comes from or the formula
-    or rule that gives it.
+    Every ``{glue}`` key a chapter pastes is declared in its
+    ``chapters/<name>.numbers.yml``.
+``orphan-numbers``
+    Every declarations file belongs to a chapter listed in ``_toc.yml`` (its
+    numbers would be in the ledger but on no page).
 
 Data that disagrees with its printed form or quote is refused earlier, when
 it loads (:mod:`lacoe_report.core.validation`).
@@ -39,11 +39,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import yaml
 
 from ..core.paths import CHAPTERS_DIR, PROJ_ROOT, TOC_FILE, shown
 from ..core.source_text import normalize, report_text
 from ..core.vocabulary import NUMBER_NAMES
-from ..present.publish import LEDGER_KEY
+from ..core.declarations import SUFFIX
 from .toc import read_toc
 
 #: Each rule's id and what breaking it looks like, in the order the build checks them.
@@ -52,8 +53,8 @@ RULES = {
     "not-in-toc": "a notebook that _toc.yml does not list",
     "download-link": "no download link for its data",
     "figure-table": "no table of the figures it uses, as the report states them",
-    "glue-key": "a glued key the chapter does not publish",
-    "provenance": "a published number with no figures and no formula",
+    "glue-key": "a glued key the chapter does not declare",
+    "orphan-numbers": "a declarations file without its chapter",
 }
 
 # A role or a cross-reference carries its own text; what is left is typed prose.
@@ -169,6 +170,10 @@ def check_sources(root: Path = PROJ_ROOT) -> list[Violation]:
         if notebook not in listed and not notebook.name.endswith(".nbconvert.ipynb"):
             found.append(Violation("not-in-toc", shown(notebook),
                                    f"add `- file: chapters/{notebook.stem}` to {toc_file.name} or move it out"))
+    for numbers in sorted(chapters_dir.glob(f"*{SUFFIX}")):
+        if numbers.with_name(numbers.name.removesuffix(SUFFIX) + ".ipynb") not in listed:
+            found.append(Violation("orphan-numbers", shown(numbers), "no chapter of that name in "
+                                   f"{toc_file.name}: its numbers would be published on no page"))
     numbered = {name for part in parts if part.numbered for name in part.docnames}
     for path in listed:
         cells = _cells(path)
@@ -180,6 +185,12 @@ def check_sources(root: Path = PROJ_ROOT) -> list[Violation]:
         if not _DOWNLOAD.search(prose):
             found.append(Violation("download-link", shown(path),
                                    "no {download} link to ../data/report_figures.csv or ../ledger/ledger.csv"))
+        declared = _declared_keys(path)
+        for where, _, text in cells:
+            for key in _GLUE.findall(text) if declared is not None else []:
+                if key not in declared:
+                    found.append(Violation("glue-key", where, f"{{glue:text}}`{key}` is not declared in "
+                                           f"{shown(path.with_name(path.stem + SUFFIX))}: declare it, or fix the key"))
         name = path.relative_to(root).with_suffix("").as_posix()
         code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
         if name in numbered and "trace_table(" not in code:
@@ -188,34 +199,16 @@ def check_sources(root: Path = PROJ_ROOT) -> list[Violation]:
     return found
 
 
-def _published(notebook: nbformat.NotebookNode) -> Iterator[dict]:
-    """Every glued output: its key, its ledger record and the number of the cell that published it."""
-    for number, cell in enumerate(notebook.cells, start=1):
-        for output in cell.get("outputs", []):
-            scrap = output.get("metadata", {}).get("scrapbook")
-            if scrap:
-                yield {"name": scrap["name"], "record": output.get("metadata", {}).get(LEDGER_KEY),
-                       "cell": number}
-
-
-def check_outputs(paths: Iterable[Path]) -> list[Violation]:
-    """Rules that read executed chapters: every glued key exists, every number has provenance."""
-    found: list[Violation] = []
-    for path in paths:
-        notebook = nbformat.read(path, as_version=4)
-        published = list(_published(notebook))
-        keys = {p["name"] for p in published}
-        for where, _, text in _cells(path):
-            for key in _GLUE.findall(text):
-                if key not in keys:
-                    found.append(Violation("glue-key", where, f"{{glue:text}}`{key}` is not published by "
-                                           f"{path.name}: publish it, or fix the key"))
-        for item in published:
-            record = item["record"]
-            if record is not None and not (record.get("inputs") or str(record.get("formula", "")).strip()):
-                found.append(Violation("provenance", f"{shown(path)}, cell {item['cell']}",
-                                       f"'{record['key']}' is published with no inputs and no formula"))
-    return found
+def _declared_keys(path: Path) -> set[str] | None:
+    """The keys ``<chapter>.numbers.yml`` declares; None when it cannot be read (the ledger says why, by line)."""
+    numbers = path.with_name(path.stem + SUFFIX)
+    if not numbers.exists():
+        return set()
+    try:
+        document = yaml.safe_load(numbers.read_text(encoding="utf-8"))
+        return set((document or {}).get("numbers") or {})
+    except (yaml.YAMLError, AttributeError):
+        return None
 
 
 def report(violations: list[Violation]) -> str:

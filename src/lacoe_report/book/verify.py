@@ -149,6 +149,20 @@ def what_changed(moved: pd.DataFrame, before: list[dict] | None, after: list[dic
     return "\n".join(lines)
 
 
+def first_paragraph(committed: pd.DataFrame | None = None, fresh: pd.DataFrame | None = None,
+                    before: list[dict] | None = None, now: list[dict] | None = None) -> str:
+    """What changed since the committed data and ledger, from the declarations over today's data.
+
+    Every argument defaults to what ``make verify`` reads: the ledger on disk, the
+    declarations evaluated now, the data as committed (git) and as it is.
+    """
+    committed = ledger.read(LEDGER_CSV) if committed is None else committed
+    fresh = ledger.collect(toc_chapters()) if fresh is None else fresh
+    now = _rows(FIGURES_CSV.read_text(encoding="utf-8-sig")) if now is None else now
+    before = committed_figures() if before is None else before
+    return what_changed(moved_numbers(committed, fresh), before, now)
+
+
 def main() -> None:
     started = time.perf_counter()
     committed_ledger = ledger.read(LEDGER_CSV)
@@ -168,7 +182,7 @@ def main() -> None:
         fresh = ledger.collect(toc_chapters())
     except DeclarationError as error:
         sys.exit(f"A declared number could not be evaluated:\n  {error}")
-    paragraph = what_changed(moved_numbers(committed_ledger, fresh), before, now)
+    paragraph = first_paragraph(committed_ledger, fresh, before, now)
     if paragraph:
         failed = True
         print(paragraph + "\n", flush=True)

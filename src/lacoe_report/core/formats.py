@@ -1,8 +1,8 @@
 """How the book writes numbers: the one module chapters, tables, charts and the audit format with.
 
 Every formatter is a plain function of the value, named for what it prints,
-so ``publish(key, value, formats.usd_millions, ...)`` records the format's
-name in the ledger. Percentages are always *percentage points*, as the data
+so a declaration names one (``format: usd_millions``) and the ledger records that name.
+Percentages are always *percentage points*, as the data
 stores them (``45.5`` prints ``45.5%``); a fraction of one is never a
 percentage here. Halves round up (``62.5`` -> ``63%``), as readers expect,
 not to even as Python's ``round`` does.

@@ -56,12 +56,28 @@ def test_a_format_string_rounds_as_the_formats_module_does(text, value, expected
     assert formats.pattern(text)(value) == expected
 
 
-def test_publish_tables_and_charts_read_format_strings_through_the_formats_module():
+def test_tables_and_charts_read_named_formats_and_format_strings_through_the_formats_module():
     import pandas as pd
 
-    from lacoe_report.present import plots, publish, tables
+    from lacoe_report.present import plots, tables
 
-    assert publish.format_value(62.5, "{:.0f}%") == "63%"
+    assert tables.number_table(pd.DataFrame({"share": [62.5]}), {"share": "percent"})["share"].tolist() == ["63%"]
+    assert plots._formatter("decimal(digits=2)")(0.125) == "0.13"
     assert tables.number_table(pd.DataFrame({"share": [62.5]}), {"share": "{:.0f}%"})["share"].tolist() == ["63%"]
     assert plots._formatter("{:.0f}%")(62.5) == "63%"
     assert plots._formatter(",.0f")(2.5) == "3"
+
+
+@pytest.mark.parametrize("spec", ["{:.1f}%", "decimal(2)", "percent(digits=", "os.system('x')", "counted"])
+def test_a_declaration_may_name_only_a_named_format(spec):
+    with pytest.raises(ValueError, match="is not a named format"):
+        formats.named(spec)
+
+
+def test_every_units_display_is_a_named_format_that_prints_a_value_of_that_unit():
+    from lacoe_report.core.vocabulary import DISPLAY
+    examples = {"count": (186000, "186,000"), "usd": (733700, "$733,700"), "percent": (62.5, "63%"),
+                "percent_change": (28.94, "28.9%"), "rank": (7, "7th"), "percent_points": (0.5901, "0.59"),
+                "ratio": (38.277, "38.3"), "per_unit": (10.909, "10.9"), "text": ("2023-24", "2023-24")}
+    for unit, (value, printed) in examples.items():
+        assert formats.named(DISPLAY[unit])(value) == printed, unit

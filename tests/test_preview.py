@@ -107,7 +107,7 @@ def test_preview_refuses_a_broken_house_rule_with_the_message_make_book_prints(s
         path.write_text(edited(glued, "{glue:text}`fin_n_lines`", "{glue:text}`fin_n_line`"), encoding="utf-8")
         state = events.until_done(state["version"])
         assert state["status"] == "error"
-        assert (f"chapters/finance.ipynb, cell {glued}: a glued key the chapter does not publish"
+        assert (f"chapters/finance.ipynb, cell {glued}: a glued key the chapter does not declare"
                 in state["message"] and "`fin_n_line`" in state["message"]), state["message"]
         assert "\x1b[" not in state["message"] and not re.search(r"\.ipynb:\d+", state["message"])
 

@@ -187,7 +187,7 @@ def resolve(app, doctree, docname: str) -> None:
     entries = {}
     for node in list(doctree.findall(trace_ref)):
         row = by_key.get((node["chapter"], node["key"]))
-        if row is None:  # the ledger's own numbers are not entries
+        if row is None:  # a key the ledger does not hold (the rules refuse it before a build)
             node.replace_self(node.children)
             continue
         target = anchor(row["chapter"], row["key"])

@@ -55,7 +55,7 @@ from ..vocabulary import LOWER_BOUNDS, POPULATION_WORDS, SECTION_WORDS
 from . import assess as A
 from .assess import INCONSISTENT, SECOND_LOOK, Finding
 from .kinds import hedged, name, place, step
-from .wording import is_assumed, points
+from .wording import field_text, is_assumed, points
 
 
 @dataclass(frozen=True)
@@ -259,7 +259,7 @@ def copy_error(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
 # Parts and wholes
 # --------------------------------------------------------------------------
 def _pops(figures: pd.DataFrame, figure_id: str) -> set[str]:
-    return set(str(figures.at[figure_id, "population"] or "").split()) if "population" in figures.columns else set()
+    return set(field_text(figures, figure_id, "population").split())
 
 
 def _pop_words(pops: set[str]) -> str:
@@ -848,6 +848,7 @@ def population(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     declared = [set(ids) for ids in params.get("_declared", [])]
     if "population" not in figures.columns:
         return []  # no population recorded: nothing to compare
+    figures = figures.assign(population=figures["population"].fillna(""))
     people = figures[(figures["population"] != "") & (figures["unit"] == "count")]
     # A total of a population: the whole of counts of that population (its parts).
     totals = people[[any(set(str(p).split()) <= set(str(t["population"]).split())

@@ -82,7 +82,7 @@ def hedged(figures: pd.DataFrame, figure_id: str) -> str:
     ``qualifier``) says so, so no sentence prints it as the report's.
     """
     text = A._hedged(value(figures, figure_id), qualifier(figures, figure_id), unit(figures, figure_id))
-    assumed = "assumed" in figures.columns and "qualifier" in str(figures.at[figure_id, "assumed"]).split()
+    assumed = "assumed" in figures.columns and "qualifier" in str(figures.at[figure_id, "assumed"] or "").split()
     return f"{text} (the hedge as the data reads it)" if assumed else text
 
 

@@ -25,8 +25,8 @@ Examples
 True
 >>> states_as_fact("If the count starts in 2022-23, it spans two years.", "2022-23")
 False
->>> point_problems("A rate over 11 people moves by 9.1% with each person.")
-['a change of a percentage written in percent, not points: \\'moves by 9.1%\\'']
+>>> print(point_problems("A rate over 11 people moves by 9.1% with each person.")[0])
+a change of a percentage written in percent, not points: 'moves by 9.1%'
 """
 from __future__ import annotations
 
@@ -70,7 +70,21 @@ def has_assumption_words(sentence: str) -> bool:
 
 def _occurs(needle: str, sentence: str) -> bool:
     # A number inside a longer one ("400" in "1,400") or a year inside a range does not count.
-    return re.search(rf"(?<![\w,.$-]){re.escape(needle)}(?![\w,]|\.\d|-\d)", sentence) is not None
+    return re.search(rf"(?<![\w,.$-]){re.escape(needle)}(?![\w,]|\.\d|-\d)", sentence, re.IGNORECASE) is not None
+
+
+def field_text(figures: pd.DataFrame, figure_id: str, column: str) -> str:
+    """A text cell of a figure, empty when the column is missing or the cell is empty.
+
+    Examples
+    --------
+    >>> field_text(pd.DataFrame({"a": [float("nan")]}, index=["x"]), "x", "a")
+    ''
+    """
+    if column not in figures.columns:
+        return ""
+    value = figures.at[figure_id, column]
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
 def states_as_fact(text: str, value: str) -> bool:
@@ -126,8 +140,8 @@ class Assumption:
 
         Examples
         --------
-        >>> Assumption("x", "period", "2022-23", "No year is given.").sentence
-        'if its period is 2022-23 (the data's reading; the report does not say: No year is given.)'
+        >>> print(Assumption("x", "period", "2022-23", "No year is given.").sentence)
+        if its period is 2022-23 (the data's reading; the report does not say: No year is given.)
         """
         what = {"period": "its period is", "qualifier": "the hedge is", "part_of": "it is part of",
                 "per": "it is spread over", "unit": "its unit is"}.get(self.field, f"its {self.field} is")
@@ -136,10 +150,8 @@ class Assumption:
 
 def assumptions_of(figures: pd.DataFrame, figure_id: str) -> list[Assumption]:
     """The assumed values of one figure (none when the column is missing or empty)."""
-    if "assumed" not in figures.columns:
-        return []
-    fields = str(figures.at[figure_id, "assumed"] or "").split()
-    why = str(figures.at[figure_id, "assumed_why"] or "") if "assumed_why" in figures.columns else ""
+    fields = field_text(figures, figure_id, "assumed").split()
+    why = field_text(figures, figure_id, "assumed_why")
     out = []
     for f in fields:
         value = str(figures.at[figure_id, f])
@@ -183,11 +195,11 @@ def problems(text: str, figures: pd.DataFrame, ids: list[str]) -> list[str]:
         number = fmt_number(float(figures.at[fid, "value"]), str(figures.at[fid, "unit"]))
         by_text.setdefault(number, set()).add(str(figures.at[fid, "qualifier"]))
     for number, quals in by_text.items():
-        if "exact" in quals or len(number.strip("0,.$%")) < 2:
+        if "exact" in quals or sum(ch.isdigit() for ch in number) < 2:
             continue  # printed bare somewhere, or too short to tell from other numbers
         hedged = [f"{QUALIFIER_WORDS[q]} {number}" for q in quals]
         for s in said:
-            if _occurs(number, s) and not any(h in s for h in hedged):
+            if _occurs(number, s) and not any(h.lower() in s.lower() for h in hedged):
                 out.append(f"{number!r} restated without its hedge ({' or '.join(hedged)}): {s!r}")
     for fid in dict.fromkeys(ids):
         for a in assumptions_of(figures, fid):

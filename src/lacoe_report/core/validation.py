@@ -18,7 +18,7 @@ from .coverage import parse_as_written
 from .paths import shown
 from .source_text import locate, normalize
 
-from .vocabulary import DATA_UNITS, PRESENTATIONS, QUALIFIERS, SECTIONS
+from .vocabulary import ASSUMABLE_FIELDS, DATA_UNITS, POPULATIONS, PRESENTATIONS, QUALIFIERS, SECTIONS
 
 EXCLUSION_REASONS = (
     "school_year", "plan_period", "date", "page_number", "street_address",
@@ -161,6 +161,13 @@ FIGURES_SCHEMA = pa.DataFrameSchema(
         "part_of": pa.Column(str, pa.Check.str_matches(r"^([a-z0-9]+(_[a-z0-9]+)*)?$", error="empty or snake_case")),
         "per": pa.Column(str, pa.Check.str_matches(r"^([a-z0-9]+(_[a-z0-9]+)*)?$", error="empty or snake_case")),
         "note": pa.Column(str),
+        "assumed": pa.Column(str, pa.Check(lambda s: s.map(lambda v: set(v.split()) <= set(ASSUMABLE_FIELDS)),
+                                           error=f"empty or some of {', '.join(ASSUMABLE_FIELDS)}, "
+                                                 "separated by spaces")),
+        "assumed_why": pa.Column(str),
+        "population": pa.Column(str, pa.Check(lambda s: s.map(lambda v: set(v.split()) <= set(POPULATIONS)),
+                                              error=f"empty or some of {', '.join(POPULATIONS)}, "
+                                                    "separated by spaces")),
     },
     strict=True,
     ordered=False,
@@ -188,6 +195,13 @@ FIGURE_ROW_RULES = pa.DataFrameSchema(checks=[
                lambda r: r["as_written"] in normalize(r["quote"])),
     _row_check("value", "the number its as_written prints",
                lambda r: _states(r["as_written"], r["value"])),
+    # An assumption is data only with its reason; a reason without a field marks nothing.
+    _row_check("assumed_why", "a reason, given exactly when assumed names a field",
+               lambda r: (r["assumed"].strip() == "") == (r["assumed_why"].strip() == "")),
+    _row_check("assumed", "a field the row fills (an empty part_of or per cannot be assumed)",
+               lambda r: all(str(r[f]).strip() != "" for f in r["assumed"].split())),
+    _row_check("population", "empty unless the unit is count",
+               lambda r: r["population"].strip() == "" or r["unit"] == "count"),
     # The audit's detectors read these: a part of a whole, a count per unit.
     _names_another_metric("part_of"),
     _names_another_metric("per"),

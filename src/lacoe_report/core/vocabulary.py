@@ -66,3 +66,10 @@ SECTION_WORDS = dict(_VOCABULARY["sections"])
 PRESENTATIONS = tuple(_VOCABULARY["presentations"])
 #: Patterns of numbers that are names (a school year, "Pillar 1"), which prose may write.
 NUMBER_NAMES = tuple(_VOCABULARY["number_names"])
+#: Who a count of people counts (column ``population``), and how a sentence names them.
+POPULATION_WORDS = dict(_VOCABULARY["populations"])
+POPULATIONS = tuple(POPULATION_WORDS)
+#: Columns whose value may be the data's reading, not the report's word (column ``assumed``).
+ASSUMABLE_FIELDS = tuple(_VOCABULARY["assumptions"]["fields"])
+#: Words that mark a sentence as stating an assumption ("if", "assumes" ...).
+ASSUMPTION_WORDS = tuple(_VOCABULARY["assumptions"]["words"])

@@ -20,6 +20,13 @@ detectors
 spec
     Loader and validator of the relations file.
 
+Every explanation keeps the rules of :mod:`.wording` (hedges kept, changes of
+a percentage in points, assumed values only as assumptions), checked before
+the audit returns. A chapter that mentions a question publishes from
+:meth:`Audit.question` (verdict, one-sentence answer, explanation, the
+assumptions it rests on) and an assumed value from :func:`assumption`, so
+the book says one thing in one way.
+
 Examples
 --------
 >>> result = audit()
@@ -27,9 +34,12 @@ Examples
 'consistent'
 >>> set(result.frame()["verdict"]) <= set(VERDICTS)
 True
+>>> result.question("budget-share-educational").answer.split(":")[0]
+'Inconsistent'
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,17 +48,22 @@ import pandas as pd
 from ..paths import AUDIT_RELATIONS_YML, FIGURES_CSV
 from .assess import (CONSISTENT, INCONSISTENT, NOT_CHECKABLE, RAISED, SECOND_LOOK, VERDICTS,
                      WITHIN_ROUNDING, Finding)
-from .detectors import DETECTORS, Raised
+from .detectors import CHANCE, DETECTORS, Raised
 from .kinds import KINDS
 from .spec import RelationSpec, Spec, SpecError, load, load_text
+from .wording import Assumption, assumptions_of
+from . import wording
 
 __all__ = ["audit", "run", "Audit", "Raised", "Finding", "VERDICTS", "RAISED", "CONSISTENT",
            "WITHIN_ROUNDING", "INCONSISTENT", "SECOND_LOOK", "NOT_CHECKABLE", "KINDS", "DETECTORS",
-           "SpecError", "load_text", "COLUMNS"]
+           "SpecError", "load_text", "COLUMNS", "Question", "Assumption", "assumption", "assumptions",
+           "NATURES"]
 
 #: Columns of :meth:`Audit.frame`, in order.
-COLUMNS = ["id", "source", "check", "description", "inputs", "computed", "stated", "stated_text", "unit",
-           "verdict", "explanation", "settle", "strength", "details"]
+COLUMNS = ["id", "source", "check", "nature", "description", "inputs", "computed", "stated", "stated_text",
+           "unit", "verdict", "answer", "explanation", "settle", "strength", "assumed", "details"]
+#: The kinds of problem a question can be, strongest doubts first, unless the relations file ranks them.
+NATURES = ("arithmetic", "population", "period", "wording", "coverage", "missing_base")
 _ORDER = {INCONSISTENT: 0, SECOND_LOOK: 1, NOT_CHECKABLE: 2, WITHIN_ROUNDING: 3, CONSISTENT: 4}
 _RELATION_STRENGTH = {INCONSISTENT: 0.85, SECOND_LOOK: 0.5}
 
@@ -58,6 +73,41 @@ def _relation(spec: RelationSpec, figures: pd.DataFrame, text: str) -> Raised:
     finding = kind.check(spec.inputs, spec.params, figures, text)
     return Raised(spec.id, "relation", spec.description, spec.figure_ids, kind.unit(spec.inputs, figures),
                   finding, kind.settle, _RELATION_STRENGTH.get(finding.verdict, 0.0), {"kind": spec.kind})
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the audit, as every chapter that mentions it should print it.
+
+    Attributes
+    ----------
+    id, verdict, description, explanation, settle, nature : str
+    answer : str
+        The verdict and the explanation's first sentence: the one-sentence
+        answer a chapter quotes.
+    inputs : list of str
+        The figure ids the question rests on.
+    assumptions : list of Assumption
+        The values of those figures that the data supplies and the report
+        does not state; print each with its ``sentence`` ("if ...").
+    finding : Finding
+    """
+
+    id: str
+    verdict: str
+    description: str
+    answer: str
+    explanation: str
+    settle: str
+    nature: str
+    inputs: list
+    assumptions: list
+    finding: Finding
+
+
+def _answer(verdict: str, explanation: str) -> str:
+    first = wording.sentences(explanation)[0] if explanation.strip() else ""
+    return f"{verdict[:1].upper() + verdict[1:]}: {first}"
 
 
 @dataclass(frozen=True)
@@ -74,30 +124,63 @@ class Audit:
 
     relations: list[Raised]
     raised: dict[str, list[Raised]]
+    figures: pd.DataFrame = dataclasses.field(default=None, compare=False, repr=False)
+    ranking: tuple = NATURES
+    chance: dict = dataclasses.field(default_factory=dict, compare=False)
 
     def all(self) -> list[Raised]:
-        """Relations then detector findings, ranked: strongest doubts first."""
+        """Relations then detector findings, ranked: by verdict, then by nature (arithmetic before a
+        missing base, as the relations file's ``ranking`` orders them), then strongest first."""
         rows = [*self.relations, *(r for found in self.raised.values() for r in found)]
-        return sorted(rows, key=lambda r: (_ORDER[r.finding.verdict], -r.strength, r.id))
+        rank = {n: i for i, n in enumerate(self.ranking)}
+        return sorted(rows, key=lambda r: (_ORDER[r.finding.verdict], rank.get(r.nature, len(rank)),
+                                           -r.strength, r.id))
+
+    def _raised(self, question_id: str) -> Raised:
+        for r in self.all():
+            if r.id == question_id:
+                return r
+        raise KeyError(f"no audit question {question_id!r}")
 
     def get(self, question_id: str) -> Finding:
         """The finding of one relation or detector question, by id."""
-        for r in self.all():
-            if r.id == question_id:
-                return r.finding
-        raise KeyError(f"no audit question {question_id!r}")
+        return self._raised(question_id).finding
+
+    def question(self, question_id: str) -> Question:
+        """One question with its verdict, one-sentence answer and assumptions, for a chapter to print."""
+        r = self._raised(question_id)
+        found = [a for i in dict.fromkeys(r.inputs) for a in assumptions_of(self.figures, i)] \
+            if self.figures is not None else []
+        return Question(r.id, r.finding.verdict, r.description, _answer(r.finding.verdict, r.finding.explanation),
+                        r.finding.explanation, r.settle, r.nature, list(r.inputs), found, r.finding)
+
+    def about(self, figure_id: str) -> list[str]:
+        """The ids of the questions that rest on a figure (or on another statement of its metric),
+        ranked: a chapter that prints the figure quotes the first raised one.
+
+        Examples
+        --------
+        >>> "part-whole-pd-participants" in audit().about("ach_pd_participants")
+        True
+        """
+        metric = self.figures.at[figure_id, "metric"] if self.figures is not None else None
+        same = set(self.figures.index[self.figures["metric"] == metric]) if metric is not None else {figure_id}
+        return [r.id for r in self.all() if same & set(r.inputs)]
 
     def frame(self) -> pd.DataFrame:
         """One row per question (columns :data:`COLUMNS`), ranked, indexed by id."""
         rows = []
         for r in self.all():
             f = r.finding
+            assumed = [] if self.figures is None else \
+                [f"{a.figure}.{a.field}" for i in dict.fromkeys(r.inputs) for a in assumptions_of(self.figures, i)]
             rows.append({"id": r.id, "source": "relation" if r.detector == "relation" else "detector",
                          "check": r.extra.get("kind", r.detector) if r.detector == "relation" else r.detector,
-                         "description": r.description, "inputs": list(r.inputs),
+                         "nature": r.nature, "description": r.description, "inputs": list(r.inputs),
                          "computed": f.computed, "stated": f.stated, "stated_text": f.stated_text or "",
-                         "unit": r.unit, "verdict": f.verdict, "explanation": f.explanation,
-                         "settle": r.settle, "strength": float(r.strength), "details": dict(f.details)})
+                         "unit": r.unit, "verdict": f.verdict, "answer": _answer(f.verdict, f.explanation),
+                         "explanation": f.explanation, "settle": r.settle, "strength": float(r.strength),
+                         "assumed": assumed, "details": dict(f.details)})
         frame = pd.DataFrame(rows, columns=COLUMNS)
         for column in ("computed", "stated"):
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
@@ -133,18 +216,69 @@ def run(figures: pd.DataFrame, text: str, spec: Spec) -> Audit:
         The relations and the detectors' settings.
     """
     figures = figures.copy()
-    for column in ("part_of", "per", "note"):
+    for column in ("part_of", "per", "note", "assumed", "assumed_why", "population"):
         if column not in figures:
             figures[column] = ""
         figures[column] = figures[column].fillna("")
     relations = [_relation(s, figures, text) for s in spec.relations]
-    raised = {name: detect(figures, text, dict(spec.detectors.get(name) or {}))
+    # A detector does not ask again what a declared relation asks (the same two figures compared).
+    declared = [sorted(s.figure_ids) for s in spec.relations]
+    raised = {name: detect(figures, text, {**dict(spec.detectors.get(name) or {}), "_declared": declared})
               for name, detect in DETECTORS.items()}
+    chance = {name: estimate(figures, text, dict(spec.detectors.get(name) or {}))
+              for name, estimate in CHANCE.items()}
     ids = [r.id for r in relations] + [r.id for found in raised.values() for r in found]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise ValueError(f"audit question ids must be unique: {duplicates}")
-    return Audit(relations, raised)
+    broken = [f"{r.id}: {p}" for r in [*relations, *(r for found in raised.values() for r in found)]
+              for p in wording.problems(r.finding.explanation, figures, list(r.inputs))]
+    if broken:
+        raise ValueError("audit sentences that say more than the report:\n  " + "\n  ".join(broken))
+    return Audit(relations, raised, figures, tuple(spec.ranking) or NATURES, chance)
+
+
+def assumptions() -> pd.DataFrame:
+    """Every value the data supplies and the report does not state, with the clause to print it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``figure``, ``field``, ``value``, ``why`` and ``sentence``
+        (an "if ..." clause), one row per assumed value.
+
+    Examples
+    --------
+    >>> frame = assumptions()
+    >>> frame.set_index(["figure", "field"]).at[("ach_da_attendance_baseline", "period"), "value"]
+    '2022-23'
+    """
+    from .. import data
+    figures = data.figures()
+    rows = [dataclasses.asdict(a) | {"sentence": a.sentence}
+            for fid in figures.index for a in assumptions_of(figures, fid)]
+    return pd.DataFrame(rows, columns=["figure", "field", "value", "why", "sentence"])
+
+
+def assumption(figure_id: str, field: str) -> Assumption:
+    """One assumed value of a figure; its ``sentence`` is the clause a chapter prints.
+
+    Raises
+    ------
+    KeyError
+        When the data states the value (nothing is assumed there).
+
+    Examples
+    --------
+    >>> assumption("ach_da_attendance_baseline", "period").sentence.startswith("if its period is 2022-23")
+    True
+    """
+    from .. import data
+    figures = data.figures()
+    for a in assumptions_of(figures, figure_id):
+        if a.field == field:
+            return a
+    raise KeyError(f"{figure_id}.{field} is not marked assumed in the data")
 
 
 _CACHE: dict[tuple, Audit] = {}

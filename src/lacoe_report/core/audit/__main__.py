@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         records = frame.drop(columns=["strength"]).astype(object).where(frame.notna(), None) \
             .to_dict(orient="records")
         out = {"summary": result.summary().to_dict(), "detectors": result.detector_counts().to_dict(),
-               "questions": records}
+               "expected_by_chance": result.chance, "questions": records}
         print(json.dumps(out, indent=2, default=float, ensure_ascii=False))
         return 0
     width = min(shutil.get_terminal_size((110, 20)).columns, 120)
@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Audit of the report: {len(result.frame())} questions; "
           + ", ".join(f"{n} {v}" for v, n in summary.items() if n))
     print("Raised by each detector: " + ", ".join(f"{d} {n}" for d, n in result.detector_counts().items()))
+    chance = ", ".join(f"{d} {n:.2f}" for d, n in result.chance.items())
+    print(f"False alarms chance alone would give (expected matching pairs on this report): {chance}; "
+          "the other detectors match by rule, not by value")
     n_rel = sum(r.finding.verdict in RAISED for r in result.relations)
     print(f"Raised by the declared relations: {n_rel} of {len(result.relations)}\n")
     print(_table(frame, width))

@@ -758,10 +758,11 @@ def assess_extreme_rate(pct: float, base: float, *, base_qualifier: str = "exact
     if 0 < pct < 100:
         return Finding(CONSISTENT, float(base), pct,
                        f"{fmt_number(pct, 'percent', 0)} of {b_txt} {what} is not unanimous.")
-    everyone = "every one" if pct == 100 else "not one"
+    everyone = "all of them" if pct == 100 else "none of them"
+    # The base keeps its hedge: "over 400", never "every one of the 400".
     return Finding(SECOND_LOOK, None, pct,
-                   f"{fmt_number(pct, 'percent', 0)} means {everyone} of the {b_txt} {what} answered that way. "
-                   f"The report does not say how many {what} answered, so the percentage is likely of "
+                   f"{fmt_number(pct, 'percent', 0)} of the {what} ({b_txt}) would mean {everyone} answered "
+                   f"that way. The report does not say how many answered, so the percentage is likely of "
                    f"respondents, a base it never gives.")
 
 

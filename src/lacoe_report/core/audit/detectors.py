@@ -20,9 +20,23 @@ detector           questions
 ``restatement``    one quantity stated with different values
 ``per_unit``       a count spread over units that gives fewer than one per unit
 ``growth``         growth (or a comparison) claimed without a base
-``period``         a count over a period that starts before the report's
-                   year, printed among that year's results
+``period``         a count over a period that starts (or may start) before
+                   the report's year, printed among that year's results
+``short_repeat``   a two-digit figure repeated for unrelated quantities in one
+                   section, in units a copied cell could carry
+``near_duplicate`` precise figures of unrelated quantities that differ by a
+                   hair (or by two swapped digits)
+``population``     a count of a population in one section beside a total for
+                   the same population in another, with no stated relation
+``mixed_period``   a section whose figures cover different periods, or periods
+                   the report does not state
+``uncovered``      a topic a section's text names that nothing else in the
+                   section covers
 =================  ==========================================================
+
+Where chance alone can make a match (a repeated or near value), :data:`CHANCE`
+estimates how many matches chance would give on the same table: the
+false-alarm estimate ``make audit`` prints.
 """
 from __future__ import annotations
 
@@ -36,10 +50,12 @@ import pandas as pd
 from ..formats import number as fmt_number
 from ..metrics import step_of
 from ..source_text import locate
-from ..vocabulary import LOWER_BOUNDS, SECTION_WORDS
+from ..source_text import normalize
+from ..vocabulary import LOWER_BOUNDS, POPULATION_WORDS, SECTION_WORDS
 from . import assess as A
 from .assess import INCONSISTENT, SECOND_LOOK, Finding
 from .kinds import hedged, name, place, step
+from .wording import field_text, is_assumed, points
 
 
 @dataclass(frozen=True)
@@ -64,7 +80,14 @@ class Raised:
         What would settle the question.
     strength : float
         From 0 to 1: how strongly the numbers point at a problem; ranks
-        findings of the same verdict.
+        findings of the same verdict and nature.
+    extra : dict
+        Anything else a caller needs (the check kind of a relation).
+    nature : str
+        What kind of problem it is: ``arithmetic`` (numbers that cannot all
+        hold), ``population``, ``period``, ``wording``, ``coverage`` or
+        ``missing_base`` (a figure the report gives without the base it
+        needs). The relations file's ``ranking`` orders them.
     """
 
     id: str
@@ -76,6 +99,7 @@ class Raised:
     settle: str
     strength: float = 0.5
     extra: dict = field(default_factory=dict, compare=False)
+    nature: str = "arithmetic"
 
 
 def _slug(text: str) -> str:
@@ -130,6 +154,8 @@ def granularity(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
         whole = str(p.get("part_of", "") or "")
         bases = _statements(figures, whole, p["period"]) if whole else figures.iloc[0:0]
         bases = bases[bases["unit"] == "count"]
+        # A base printed bare and hedged is restated with its hedge ("over 400", not "400").
+        bases = bases.assign(_bare=bases["qualifier"] == "exact").sort_values("_bare", kind="stable")
         if whole and len(bases):
             for bid, b in bases.iterrows():
                 count, q = float(b["value"]), str(b["qualifier"])
@@ -151,7 +177,7 @@ def granularity(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
                         f"unanimous-{_slug(p['metric'])}", "granularity",
                         f"{p['label']}: unanimous among {hedged(figures, bid)}?", [pid, bid], "percent",
                         Finding(SECOND_LOOK, count, pct, f.explanation, {"percent": pct, "base": count}),
-                        "the number who answered the question", 0.45))
+                        "the number who answered the question", 0.45, nature="missing_base"))
                     break
         elif not whole and pstep < 1:
             n = smallest_base(pct, pstep)
@@ -164,9 +190,9 @@ def granularity(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
                             f"The report prints {fmt_number(pct, 'percent', 1)} without the number of people it "
                             f"is a percentage of. Its precision fits a group as small as {n}: {k} of {n} is "
                             f"{fmt_number(100 * k / n, 'percent', 2)}. A rate that precise over so few people "
-                            f"moves by {fmt_number(100 / n, 'percent', 1)} with each person.",
+                            f"moves by {points(100 / n)} with each person.",
                             {"percent": pct, "smallest_base": n, "of_smallest": k}),
-                    "the number of people the rate is computed over", 0.3))
+                    "the number of people the rate is computed over", 0.3, nature="missing_base"))
     return out
 
 
@@ -232,8 +258,50 @@ def copy_error(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
 # --------------------------------------------------------------------------
 # Parts and wholes
 # --------------------------------------------------------------------------
+def _pops(figures: pd.DataFrame, figure_id: str) -> set[str]:
+    return set(field_text(figures, figure_id, "population").split())
+
+
+def _pop_words(pops: set[str]) -> str:
+    return " or ".join(POPULATION_WORDS.get(p, p) for p in sorted(pops))
+
+
+def true_parts(figures: pd.DataFrame, whole_id: str, part_ids: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The parts that belong to a whole by population and period, and why each other part was left out.
+
+    A part belongs when the whole names no population, or when every
+    population of the part is one of the whole's. A part whose period is the
+    data's reading may span more than one year, so it is left out too.
+
+    Returns
+    -------
+    tuple
+        The ids kept, and id -> the reason it was left out.
+    """
+    whole_pops = _pops(figures, whole_id)
+    kept, left = [], {}
+    for pid in part_ids:
+        pops = _pops(figures, pid)
+        if is_assumed(figures, pid, "period"):
+            left[pid] = "its period is the data's reading and may span more than one year"
+        elif whole_pops and not pops:
+            left[pid] = f"the report does not say whether they are {_pop_words(whole_pops)}"
+        elif whole_pops and not pops <= whole_pops:
+            left[pid] = f"they are {_pop_words(pops - whole_pops)}, not {_pop_words(whole_pops)}"
+        else:
+            kept.append(pid)
+    return kept, left
+
+
 def part_whole(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
-    """Parts declared with ``part_of`` against every statement of their whole, across sections."""
+    """Parts declared with ``part_of`` against every statement of their whole, across sections.
+
+    Only true parts are compared and added (:func:`true_parts`); the
+    explanation names the parts left out and why. When the data, not the
+    report, puts a part in the whole (``part_of`` assumed), the finding is
+    written as a condition: if the part is in the whole, it does not fit; if
+    it is not, the two are different populations and cannot be added.
+    """
     out: list[Raised] = []
     parts_all = figures[(figures["part_of"].fillna("") != "")]
     for (whole_metric, period), parts in parts_all.groupby(["part_of", "period"], sort=False):
@@ -247,7 +315,9 @@ def part_whole(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
         # One statement per part metric: the largest, the hedge deciding a tie ("over 400" > "400").
         parts = parts.assign(_lb=parts["qualifier"].isin(LOWER_BOUNDS)).sort_values(
             ["value", "_lb"], ascending=False).drop_duplicates(subset=["metric"])
-        worst: tuple[str, Finding, str, str] | None = None
+        kept, left = true_parts(figures, wholes.index[0], list(parts.index))
+        parts = parts.loc[kept]
+        worst: tuple[str, Finding, str, float] | None = None
         for wid, w in wholes.iterrows():
             for pid, p in parts.iterrows():
                 f = A.assess_at_most(p["value"], w["value"], part_qualifier=p["qualifier"],
@@ -257,31 +327,39 @@ def part_whole(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
                     if worst is None or (f.verdict == INCONSISTENT and worst[1].verdict != INCONSISTENT) or \
                             (f.verdict == worst[1].verdict and p["value"] / w["value"] > worst[3]):
                         worst = (pid, f, wid, p["value"] / w["value"])
-        total = math.fsum(parts["value"])
-        wid0 = wholes.index[0]
-        w0 = float(wholes["value"].iloc[0])
-        others = ", ".join(f"{hedged(figures, i)} {name(figures, i)} ({place(figures, i)})" for i in parts.index)
-        details = {"whole": w0, "parts_total": total, "largest_part": float(parts["value"].max()),
-                   "parts": {i: float(v) for i, v in parts["value"].items()}}
-        if worst is not None:
-            pid, f, wid, ratio = worst
-            verdict = f.verdict
-            explanation = f.explanation + (
-                f" Both are stated in {place(figures, wid)}." if place(figures, wid) == place(figures, pid)
-                else f" The whole is stated in {place(figures, wid)}, the part in {place(figures, pid)}.")
-            if len(parts) > 1:
-                explanation += (f" Together the {len(parts)} parts the report names come to "
-                                f"{fmt_number(total, w_unit)}: {others}.")
-            # Stronger when the named parts together also pass the whole (they may overlap, so less weight).
-            strength = min(1.0, 0.5 + 0.3 * min(ratio - 1, 1) + 0.15 * min(max(total / w0 - 1, 0), 1)
-                           + (0.2 if verdict == INCONSISTENT else 0))
-            inputs = [wid, *parts.index]
-        else:
+        if worst is None:
             continue
+        pid, f, wid, ratio = worst
+        total = math.fsum(parts["value"])
+        w0 = float(wholes["value"].iloc[0])
+        listing = ", ".join(f"{hedged(figures, i)} {name(figures, i)} ({place(figures, i)})" for i in parts.index)
+        where = (f" Both are stated in {place(figures, wid)}." if place(figures, wid) == place(figures, pid)
+                 else f" The whole is stated in {place(figures, wid)}, the part in {place(figures, pid)}.")
+        conditional = any(is_assumed(figures, i, "part_of") for i in parts.index)
+        if is_assumed(figures, pid, "part_of"):
+            explanation = (f"The report does not say that the {name(figures, pid)} are counted among the "
+                           f"{name(figures, wid)}; the data reads them so. If they are, "
+                           f"{f.explanation[:1].lower() + f.explanation[1:]}{where} If they are not, they are a "
+                           f"different population: the two counts cannot be added, and neither checks the other.")
+        else:
+            explanation = f.explanation + where
+        if len(parts) > 1:
+            explanation += (f" {'If they all belong, the' if conditional else 'Together the'} {len(parts)} parts "
+                            f"come to {fmt_number(total, w_unit)}: {listing}.")
+        if left:
+            explanation += (" Left out of the sum as not part of the whole: " + "; ".join(
+                f"{hedged(figures, i)} {name(figures, i)} ({why})" for i, why in left.items()) + ".")
+        details = {"whole": w0, "parts_total": total, "largest_part": float(parts["value"].max()),
+                   "parts": {i: float(v) for i, v in parts["value"].items()}, "left_out": dict(left),
+                   "conditional": conditional}
+        # Stronger when the true parts together also pass the whole (they may overlap, so less weight).
+        strength = min(1.0, 0.5 + 0.3 * min(ratio - 1, 1) + 0.15 * min(max(total / w0 - 1, 0), 1)
+                       + (0.2 if f.verdict == INCONSISTENT else 0))
         out.append(Raised(
             f"part-whole-{_slug(whole_metric)}", "part_whole",
-            f"Parts stated across the report against the {name(figures, wid0)}",
-            inputs, w_unit, Finding(verdict, w0, float(parts["value"].max()), explanation, details),
+            f"Parts stated across the report against the {name(figures, wholes.index[0])}",
+            [wid, *parts.index, *left], w_unit,
+            Finding(f.verdict, w0, float(parts["value"].max()), explanation, details),
             "what the whole counts, and whether each part is included in it", strength))
     return out
 
@@ -341,7 +419,7 @@ def hedges(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
                     f"Read literally, a count of exactly N is not 'over N'; one of each pair is loose, and a "
                     f"reader of the bare figure takes it as exact.",
                     {"pairs": [list(p) for p in dropped], "count": len(dropped)}),
-            "the exact counts behind the rounded figures", 0.35))
+            "the exact counts behind the rounded figures", 0.35, nature="wording"))
     multiple = int(params.get("round_multiple", A.ROUND_MULTIPLE))
     seen: set[str] = set()
     for fid, r in figures[figures["unit"] == "count"].iterrows():
@@ -353,7 +431,8 @@ def hedges(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
         out.append(Raised(
             f"hedge-exact-{_slug(r['metric'])}", "hedges", f"{r['label']}: an exact-looking count with a hedge",
             [fid], "count", Finding(SECOND_LOOK, None, v, f.explanation, {"value": v, "qualifier": q}),
-            "the exact count", 0.45 + 0.05 * min(significant_digits(v, str(r["as_written"])) - 2, 2)))
+            "the exact count", 0.45 + 0.05 * min(significant_digits(v, str(r["as_written"])) - 2, 2),
+            nature="wording"))
     return out
 
 
@@ -498,7 +577,7 @@ def growth(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
                         f"report.", {"rates": {i: float(v) for i, v in changes["value"].items()},
                                      "implied_starts": starts}),
                 # Unverifiable rather than wrong: below a part that passes its whole or a copied figure.
-                "the previous year's values", 0.45 + 0.05 * min(len(changes), 3)))
+                "the previous year's values", 0.45 + 0.05 * min(len(changes), 3), nature="missing_base"))
         else:
             found = _claims(sentence, spans[k][0], rows, figures, text, words, window)
             for kind, word, near in found:
@@ -519,7 +598,8 @@ def growth(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
                     f"figure but give{'' if many else 's'} no earlier value or standard to compare with: "
                     f"{listing}. The claim{'s' if many else ''} cannot be checked from the report.",
                     {"claims": [[w, list(n)] for w, n in items], "claim": kind}),
-            "the earlier figure or the standard compared with", float(weights.get(kind, 0.3))))
+            "the earlier figure or the standard compared with", float(weights.get(kind, 0.3)),
+            nature="missing_base"))
     return out
 
 
@@ -558,7 +638,12 @@ def period_span(period: str) -> tuple[float, float]:
 
 
 def period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
-    """Counts over a period that starts before the report's year, printed among its results."""
+    """Counts over a period that starts, or may start, before the report's year, among its results.
+
+    A period that begins with a calendar year holding the report year's
+    start ("2023" for 2023-24) may start before the year or inside it; a
+    period the data supplies (``assumed``) is written as a condition.
+    """
     report = params.get("report_period")
     if not report:
         return []
@@ -574,23 +659,355 @@ def period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
         ids = [fid for fid, (a, b) in spans.items() if a < start < b]
         if not ids:
             continue
-        listing = "; ".join(f"{hedged(figures, i)} {name(figures, i)} ({figures.at[i, 'period']})"
-                            for i in ids)
+        items, surely = [], 0
+        for i in ids:
+            p = str(figures.at[i, "period"])
+            first = period_span(p.partition(" to ")[0])
+            may = first[1] > start  # the first year holds the report year's start: before or inside it
+            assumed = is_assumed(figures, i, "period")
+            surely += not (may or assumed)
+            item = f"{hedged(figures, i)} {name(figures, i)}, " + (
+                f"if its period is {p} as the data reads it" if assumed else f"over {p}")
+            if may:
+                item += f", which starts before {report} only if the count began before {report} did"
+            items.append(item)
         where = SECTION_WORDS.get(section, section)
         many = len(ids) > 1
+        verb = ("count" if many else "counts") if surely == len(ids) else "may count"
         out.append(Raised(
             f"period-{_slug(ids[0])}", "period",
-            f"{'Counts' if many else 'A count'} from before {report}, in {where}",
+            f"{'Counts' if many else 'A count'} that may run from before {report}, in {where}",
             ids, "count",
             Finding(SECOND_LOOK, None, float(len(ids)),
-                    f"{len(ids)} figure{'s' if many else ''} in {where} "
-                    f"count{'' if many else 's'} over a period that starts before {report}: {listing}. "
-                    f"Printed among the results of "
+                    f"{len(ids)} figure{'s' if many else ''} in {where} {verb} over a "
+                    f"period that starts before {report}: {'; '.join(items)}. Printed among the results of "
                     f"{report}, {'they read' if many else 'it reads'} as that year's; the report does not say "
                     f"how much of {'each' if many else 'it'} falls in {report}.",
-                    {"figures": {i: str(figures.at[i, "period"]) for i in ids}, "report_period": str(report)}),
-            f"the counts for {report} alone", 0.3))
+                    {"figures": {i: str(figures.at[i, "period"]) for i in ids}, "report_period": str(report),
+                     "certain": surely}),
+            f"the counts for {report} alone, and when each count began", 0.3 if surely else 0.2,
+            nature="period"))
     return out
+
+
+# --------------------------------------------------------------------------
+# Short repeats
+# --------------------------------------------------------------------------
+def _short_eligible(figures: pd.DataFrame, params: dict) -> pd.DataFrame:
+    """Figures with two significant digits that are not round: one per metric and section."""
+    round_multiple = int(params.get("round_multiple", A.ROUND_MULTIPLE))
+    units = {u for group in params.get("unit_groups", []) for u in group}
+    f = figures[figures["unit"].isin(units)].drop_duplicates(subset=["metric", "section"])
+    digits = [significant_digits(v, w) for v, w in zip(f["value"], f["as_written"])]
+    keep = [d == 2 and float(v).is_integer() and v % round_multiple != 0
+            for d, v in zip(digits, f["value"])]
+    return f[pd.Series(keep, index=f.index, dtype=bool)]
+
+
+def _unit_group(params: dict, unit: str) -> int | None:
+    return next((k for k, group in enumerate(params.get("unit_groups", [])) if unit in group), None)
+
+
+def short_repeat_chance(figures: pd.DataFrame, text: str, params: dict) -> float:
+    """Pairs of eligible two-digit figures in one section that chance alone would make equal.
+
+    Two-digit values that are not multiples of the round step take
+    81 values (90 two-digit numbers less the 9 round ones); a pair in one
+    section and one unit group matches with odds 1 in 81.
+    """
+    f = _short_eligible(figures, params)
+    space = 90 - 90 // int(params.get("round_multiple", A.ROUND_MULTIPLE))
+    n = pd.Series([(s_, _unit_group(params, u)) for s_, u in zip(f["section"], f["unit"])],
+                  dtype=object).value_counts()
+    return float(sum(k * (k - 1) / 2 for k in n) / space)
+
+
+def short_repeat(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
+    """A two-digit figure repeated for unrelated quantities, where the context makes a copy plausible.
+
+    Stricter than the copy-error test for longer figures: both in one
+    section, of different topics, not round, and in units a copied cell
+    could carry (``unit_groups``: a count and a percentage may trade places).
+    """
+    f = _short_eligible(figures, params)
+    expected = short_repeat_chance(figures, text, params)
+    out: list[Raised] = []
+    for (section, value), group in f.groupby(["section", "value"], sort=False):
+        group = group[group["unit"].map(lambda u: _unit_group(params, u)).notna()]
+        if group["metric"].nunique() < 2 or group["topic"].nunique() < 2 or \
+                len({_unit_group(params, u) for u in group["unit"]}) != 1:
+            continue
+        ids = list(group.index)
+        where = SECTION_WORDS.get(section, section)
+        said = "; ".join(f"{fmt_number(value, figures.at[i, 'unit'])} ({name(figures, i)})" for i in ids)
+        out.append(Raised(
+            f"short-repeat-{_slug(fmt_number(value))}-{_slug(section)}", "short_repeat",
+            f"The same two-digit {fmt_number(value)} for {len(ids)} unrelated quantities in {where}", ids,
+            str(group["unit"].iloc[0]),
+            Finding(SECOND_LOOK, float(len(ids)), float(value),
+                    f"In {where} the report prints {fmt_number(value)} for {len(ids)} quantities of different "
+                    f"topics: {said}. Two-digit numbers repeat by chance far more often than longer ones, so "
+                    f"this is raised only because both sit in one section in units a copied cell could carry; "
+                    f"chance alone would give about {fmt_number(expected, digits=2)} such pairs across the "
+                    f"report's sections.",
+                    {"value": float(value), "expected_by_chance": expected, "section": section}),
+            "each figure's source record", min(0.5, 0.4 - 0.1 * expected)))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Near duplicates
+# --------------------------------------------------------------------------
+def _near_eligible(figures: pd.DataFrame, params: dict) -> pd.DataFrame:
+    f = figures.drop_duplicates(subset=["metric"])
+    digits = [significant_digits(v, w) for v, w in zip(f["value"], f["as_written"])]
+    keep = [d >= int(params.get("min_significant_digits", 3)) and float(v).is_integer()
+            for d, v in zip(digits, f["value"])]
+    return f[pd.Series(keep, index=f.index, dtype=bool)]
+
+
+def _swapped(a: float, b: float) -> bool:
+    """Whether two whole numbers differ by two adjacent digits swapped (1,574 and 1,547).
+
+    Examples
+    --------
+    >>> _swapped(1574, 1547), _swapped(1574, 1476)
+    (True, False)
+    """
+    x, y = str(int(a)), str(int(b))
+    diff = [k for k in range(len(x)) if len(x) == len(y) and x[k] != y[k]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and x[diff[0]] == y[diff[1]] and x[diff[1]] == y[diff[0]]
+
+
+def near_duplicate_chance(figures: pd.DataFrame, text: str, params: dict) -> float:
+    """Pairs of eligible figures chance alone would bring within the tolerance.
+
+    Values spread evenly on a log scale within a power of ten: a pair of one
+    unit and one number of digits lands within a relative ``tolerance`` with
+    odds ``2 * ln(1 + tolerance) / ln(10)``; a swap of adjacent digits adds
+    about ``(digits - 1) / 9 ** digits``, negligible beside it.
+    """
+    tol = float(params.get("max_relative_difference", 0.015))
+    f = _near_eligible(figures, params)
+    mag = f["value"].map(lambda v: len(str(int(abs(v)))))
+    n = f.groupby([f["unit"], mag]).size()
+    return float(sum(k * (k - 1) / 2 for k in n) * 2 * math.log1p(tol) / math.log(10))
+
+
+def near_duplicate(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
+    """Precise figures of unrelated quantities that differ by a hair, or by two swapped digits."""
+    tol = float(params.get("max_relative_difference", 0.015))
+    declared = [set(ids) for ids in params.get("_declared", [])]
+    f = _near_eligible(figures, params)
+    expected = near_duplicate_chance(figures, text, params)
+    metric_ids = figures.groupby("metric").groups
+    out: list[Raised] = []
+    rows = list(f.iterrows())
+    for k, (a, ra) in enumerate(rows):
+        for b, rb in rows[k + 1:]:
+            va, vb = float(ra["value"]), float(rb["value"])
+            if ra["unit"] != rb["unit"] or va == vb or ra["topic"] == rb["topic"]:
+                continue
+            close = abs(va - vb) / max(va, vb) <= tol
+            if not (close or _swapped(va, vb)):
+                continue
+            both = set(metric_ids[ra["metric"]]) | set(metric_ids[rb["metric"]])
+            if any(len(d & both) >= 2 for d in declared):
+                continue  # a declared relation asks this question already
+            unit = str(ra["unit"])
+            how = (f"{fmt_number(abs(va - vb), unit)} apart "
+                   f"({fmt_number(100 * abs(va - vb) / max(va, vb), 'percent', 1)} of the larger)"
+                   if close else "the same digits with two of them swapped")
+            out.append(Raised(
+                f"near-{_slug(fmt_number(va, unit))}-{_slug(fmt_number(vb, unit))}", "near_duplicate",
+                f"Nearly the same figure for unrelated quantities: {name(figures, a)} and {name(figures, b)}",
+                [a, b], unit,
+                Finding(SECOND_LOOK, vb, va,
+                        f"The report prints {hedged(figures, a)} {name(figures, a)} in {place(figures, a)} and "
+                        f"{hedged(figures, b)} {name(figures, b)} in {place(figures, b)}: {how}. Quantities of "
+                        f"different topics this close can be a mistyped or half-updated copy, or one quantity "
+                        f"counted two ways; chance alone would give about {fmt_number(expected, digits=2)} "
+                        f"such pairs among the report's precise figures.",
+                        {"difference": abs(va - vb), "swapped": not close, "expected_by_chance": expected}),
+                "each figure's source record, and what each counts", 0.35))
+    return out
+
+
+# --------------------------------------------------------------------------
+# A population against another section's total
+# --------------------------------------------------------------------------
+def population(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
+    """A count of a population in one section beside a total for the same population in another.
+
+    A total is a figure other figures are declared parts of (``part_of``).
+    A count of the same population (every population of the count is one of
+    the total's), printed in another section, that is neither a declared part
+    of it nor in a declared relation with it, raises the question a reader
+    asks: is it within that total, and if not, why two totals?
+    """
+    declared = [set(ids) for ids in params.get("_declared", [])]
+    if "population" not in figures.columns:
+        return []  # no population recorded: nothing to compare
+    figures = figures.assign(population=figures["population"].fillna(""))
+    people = figures[(figures["population"] != "") & (figures["unit"] == "count")]
+    # A total of a population: the whole of counts of that population (its parts).
+    totals = people[[any(set(str(p).split()) <= set(str(t["population"]).split())
+                         for p in people.loc[people["part_of"] == t["metric"], "population"])
+                     for _, t in people.iterrows()]].drop_duplicates(subset=["metric"])
+    out: list[Raised] = []
+    for tid, t in totals.iterrows():
+        t_pops = set(str(t["population"]).split())
+        others = people[(people["section"] != t["section"]) & (people["metric"] != t["metric"])
+                        & (people["part_of"] != t["metric"]) & (people["period"] == t["period"])
+                        ].drop_duplicates(subset=["metric"])
+        for oid, o in others.iterrows():
+            if not set(str(o["population"]).split()) <= t_pops:
+                continue
+            if any({oid, tid} <= d for d in declared):
+                continue
+            vo, vt = float(o["value"]), float(t["value"])
+            ratio = max(vo, vt) / min(vo, vt)
+            pops = " or ".join(POPULATION_WORDS.get(p, p) for p in sorted(t_pops))
+            parts = people[people["part_of"] == t["metric"]].drop_duplicates(subset=["metric"])
+            out.append(Raised(
+                f"population-{_slug(o['metric'])}-{_slug(t['metric'])}", "population",
+                f"{o['label']} against another section's total of {pops}", [oid, tid], "count",
+                Finding(SECOND_LOOK, vt, vo,
+                        f"The report counts {hedged(figures, oid)} {name(figures, oid)} in {place(figures, oid)}, "
+                        f"and {hedged(figures, tid)} {name(figures, tid)} in {place(figures, tid)}, a total of "
+                        f"which it gives {len(parts)} part{'s' if len(parts) != 1 else ''}. Both count {pops}, "
+                        f"{fmt_number(ratio, digits=1)} times apart; the report does not say whether the first "
+                        f"is within the total or a different group, so neither figure checks the other.",
+                        {"ratio": ratio, "population": sorted(t_pops)}),
+                "who each figure counts, and whether one group is within the other", 0.3, nature="population"))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Mixed or unstated periods within a section
+# --------------------------------------------------------------------------
+def mixed_period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
+    """A section whose figures cover different periods, or periods the report does not state.
+
+    A baseline (a metric stated for two periods) is a comparison, not a mix,
+    unless its period is the data's reading.
+    """
+    exempt = set(params.get("exempt_sections", []))
+    min_periods = int(params.get("min_periods", 2))
+    out: list[Raised] = []
+    for section, rows in figures.groupby("section", sort=False):
+        if section in exempt:
+            continue
+        compared = rows.groupby("metric")["period"].transform("nunique") > 1
+        vague = [i for i in rows.index if is_assumed(figures, i, "period")]
+        stated = rows[~compared & ~rows.index.isin(vague)]
+        periods = list(dict.fromkeys(stated["period"]))
+        if len(periods) < min_periods and not vague:
+            continue
+        where = SECTION_WORDS.get(section, section)
+        parts = []
+        if len(periods) >= min_periods:
+            counts = stated["period"].value_counts()
+            parts.append(f"its figures are stated for {len(periods)} different periods ("
+                         + "; ".join(f"{fmt_number(counts[p])} for {p}" for p in periods) + ")")
+        if vague:
+            by_period: dict[str, list[str]] = {}
+            for i in vague:
+                by_period.setdefault(str(figures.at[i, "period"]), []).append(i)
+            parts.append(f"{len(vague)} figure{'s' if len(vague) > 1 else ''} "
+                         f"{'carry' if len(vague) > 1 else 'carries'} a period the report does not state, which "
+                         f"the data supplies as an assumption: "
+                         + "; ".join(f"if {p}, " + ", ".join(name(figures, i) for i in ids_)
+                                     for p, ids_ in by_period.items()))
+        out.append(Raised(
+            f"mixed-period-{_slug(section)}", "mixed_period",
+            f"Periods mixed or unstated in {where}", [*stated.index[stated["period"] != (periods or [''])[0]],
+                                                      *vague] or list(rows.index[:1]), "count",
+            Finding(SECOND_LOOK, None, float(len(periods) + len(vague)),
+                    f"In {where}, {' and '.join(parts)}. A reader cannot tell which figures belong to the "
+                    f"report's year, or add and compare them without the dates.",
+                    {"periods": periods, "unstated": vague}),
+            "the date or period of each figure", 0.2 + 0.05 * min(len(vague), 2), nature="period"))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Topics a section names but never covers
+# --------------------------------------------------------------------------
+def _section_spans(figures: pd.DataFrame, text: str) -> dict[str, tuple[int, int]]:
+    spans: dict[str, tuple[int, int]] = {}
+    for fid, r in figures.iterrows():
+        hits = locate(str(r["quote"]), text)
+        if len(hits) != 1:
+            continue
+        a, b = hits[0], hits[0] + len(normalize(str(r["quote"])))
+        lo, hi = spans.get(r["section"], (a, b))
+        spans[r["section"]] = (min(lo, a), max(hi, b))
+    return spans
+
+
+def uncovered(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
+    """Topics a section's text names (a goal, a claim) that nothing else in the section covers.
+
+    Each claim of the settings names its section, a verbatim quote and the
+    words that would show the topic covered. The section runs from its first
+    figure's quote (or the claim, if earlier) to its last figure's quote; a
+    claim is covered when an evidence word occurs in that span outside the
+    claim's own sentence, or in a label of the section's figures.
+    """
+    spans = _section_spans(figures, text)
+    sentence_spans = sentences(text)
+    by_section: dict[str, list[dict]] = {}
+    for claim in params.get("claims", []):
+        section, quote = claim["section"], normalize(claim["quote"])
+        hits = locate(quote, text)
+        if len(hits) != 1:
+            raise ValueError(f"claim quote not found exactly once in the report text: {claim['quote']!r}")
+        if section not in spans:
+            raise ValueError(f"claim names a section with no figures: {section!r}")
+        lo, hi = spans[section]
+        lo = min(lo, hits[0])
+        own = next(((a, b) for a, b in sentence_spans if a <= hits[0] < b), (hits[0], hits[0] + len(quote)))
+        rest = (text[lo:own[0]] + " " + text[own[1]:hi]).lower()
+        labels = " ".join(figures.loc[figures["section"] == section, "label"]).lower()
+        words = [str(w).lower() for w in claim["evidence"]]
+        if not any(w in rest or w in labels for w in words):
+            by_section.setdefault(section, []).append(claim)
+    out: list[Raised] = []
+    for section, claims in by_section.items():
+        where = SECTION_WORDS.get(section, section)
+        ids = list(figures.index[figures["section"] == section][:1])
+        listing = "; ".join(f"{c['topic']} (\u201c{c['quote']}\u201d)" for c in claims)
+        many = len(claims) > 1
+        out.append(Raised(
+            f"uncovered-{_slug(section)}", "uncovered",
+            f"Topics {where} names but never covers", ids, "count",
+            Finding(SECOND_LOOK, None, float(len(claims)),
+                    f"The text of {where} names {len(claims)} topic{'s' if many else ''} that nothing else in "
+                    f"the section reports on, with no figure and no further word: {listing}. A reader "
+                    f"cannot tell what was done about {'them' if many else 'it'} in the year.",
+                    {"topics": [c["topic"] for c in claims]}),
+            "what was done, and measured, on each topic", 0.15 + 0.05 * min(len(claims), 3), nature="coverage"))
+    return out
+
+
+def copy_error_chance(figures: pd.DataFrame, text: str, params: dict) -> float:
+    """Pairs of precise figures chance alone would make equal (the copy-error detector's estimate)."""
+    min_digits = int(params.get("min_significant_digits", 3))
+    f = figures.drop_duplicates(subset=["metric"])
+    f = f[pd.Series([significant_digits(v, w) >= min_digits and float(v).is_integer()
+                     for v, w in zip(f["value"], f["as_written"])], index=f.index, dtype=bool)]
+    mag = f["value"].map(lambda v: len(str(int(abs(v)))))
+    n = f.groupby([f["unit"], mag]).size()
+    return float(sum(k * (k - 1) / 2 / (9 * 10 ** (m - 1)) for (_, m), k in n.items()))
+
+
+#: Detectors whose matches chance alone can make, with the number of matches it would make on a table.
+CHANCE: dict[str, Callable[[pd.DataFrame, str, dict], float]] = {
+    "copy_error": copy_error_chance,
+    "short_repeat": short_repeat_chance,
+    "near_duplicate": near_duplicate_chance,
+}
 
 
 #: Every detector, in the order the audit runs and lists them.
@@ -603,4 +1020,9 @@ DETECTORS: dict[str, Callable[[pd.DataFrame, str, dict], list[Raised]]] = {
     "per_unit": per_unit,
     "growth": growth,
     "period": period,
+    "short_repeat": short_repeat,
+    "near_duplicate": near_duplicate,
+    "population": population,
+    "mixed_period": mixed_period,
+    "uncovered": uncovered,
 }

@@ -76,8 +76,14 @@ def place(figures: pd.DataFrame, figure_id: str) -> str:
 
 
 def hedged(figures: pd.DataFrame, figure_id: str) -> str:
-    """A figure with its hedge, as a reader sees it: 'over 9,018'."""
-    return A._hedged(value(figures, figure_id), qualifier(figures, figure_id), unit(figures, figure_id))
+    """A figure with its hedge, as a reader sees it: 'over 9,018'.
+
+    A hedge the data reads into the wording (column ``assumed`` names
+    ``qualifier``) says so, so no sentence prints it as the report's.
+    """
+    text = A._hedged(value(figures, figure_id), qualifier(figures, figure_id), unit(figures, figure_id))
+    assumed = "assumed" in figures.columns and "qualifier" in str(figures.at[figure_id, "assumed"] or "").split()
+    return f"{text} (the hedge as the data reads it)" if assumed else text
 
 
 def _ids(ids: str | list[str]) -> list[str]:

@@ -84,6 +84,7 @@ class Spec:
 
     relations: list[RelationSpec]
     detectors: dict
+    ranking: tuple[str, ...] = ()
 
 
 def _line(node: yaml.Node) -> int:
@@ -127,9 +128,13 @@ def load_text(text: str, *, figure_ids: set[str], path: str = "audit_relations.y
         raise SpecError(path, [f"{path}: the file must be a mapping with 'relations' (and 'detectors')"])
     top = _mapping(root)
     for key in top:
-        if key not in ("relations", "detectors"):
-            problem(top[key][0], key, "unknown section; use relations or detectors")
+        if key not in ("relations", "detectors", "ranking"):
+            problem(top[key][0], key, "unknown section; use relations, detectors or ranking")
     detectors = yaml.safe_load(yaml.serialize(top["detectors"][1])) if "detectors" in top else {}
+    ranking = yaml.safe_load(yaml.serialize(top["ranking"][1])) if "ranking" in top else []
+    if not isinstance(ranking, list) or not all(isinstance(n, str) for n in ranking):
+        problem(top["ranking"][1], "ranking", "a list of natures, the strongest doubts first")
+        ranking = []
     relations: list[RelationSpec] = []
     if "relations" not in top:
         problem(root, "relations", "missing: a list of relations")
@@ -210,7 +215,7 @@ def load_text(text: str, *, figure_ids: set[str], path: str = "audit_relations.y
                                           _line(item)))
     if problems:
         raise SpecError(path, problems)
-    return Spec(relations, detectors or {})
+    return Spec(relations, detectors or {}, tuple(ranking))
 
 
 def load(path: Path, *, figure_ids: set[str]) -> Spec:

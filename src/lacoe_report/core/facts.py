@@ -17,8 +17,10 @@ evaluating the declaration again.
 
 Examples
 --------
->>> FACTS["period"].call(["fin_budget_total"], {})
+>>> FACTS["period"].call(["schools_students_total"], {})
 '2023-24'
+>>> FACTS["period"].call(["fin_budget_total"], {})  # the report names no year: the data reads one
+"2023-24 (the data's reading)"
 >>> FACTS["verdict"].call(["budget-lines-sum"], {})
 'consistent'
 >>> FACTS["period"].unit, FACTS["questions"].unit, FACTS["detail"].unit
@@ -28,6 +30,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+#: How a value the data supplies, and the report does not state, is marked where it is printed.
+ASSUMED_MARK = "the data's reading"
 
 
 @dataclass(frozen=True)
@@ -175,7 +180,22 @@ def _section_words(section: str) -> str:
 
 
 def _column(name: str) -> Callable:
-    return lambda args, kwargs: str(_figure(args[0])[name])
+    """A figure's column as text; a value the data supplies and the report does not state says so."""
+    def value(args, kwargs) -> str:
+        row = _figure(args[0])
+        assumed = name in str(row.get("assumed") or "").split()
+        return str(row[name]) + (f" ({ASSUMED_MARK})" if assumed else "")
+    return value
+
+
+def _assumption(args, kwargs) -> str:
+    """The clause that states one assumed value of a figure as the assumption it is ("if its period is ...")."""
+    from .audit import assumption
+    return assumption(args[0], args[1]).sentence
+
+
+def _question_text(attribute: str) -> Callable:
+    return lambda args, kwargs: str(getattr(_audit().question(args[0]), attribute))
 
 
 _FIGURE_INPUT = (lambda args, kwargs: [args[0]])
@@ -187,11 +207,15 @@ FACTS: dict[str, Fact] = {f.name: f for f in [
     Fact("label", "text", _column("label"), _FIGURE_INPUT, (0,)),
     Fact("as_written", "text", _column("as_written"), _FIGURE_INPUT, (0,)),
     Fact("verdict", "text", lambda args, kwargs: _audit().get(args[0]).verdict, _question_inputs),
+    Fact("answer", "text", _question_text("answer"), _question_inputs),
+    Fact("explanation", "text", _question_text("explanation"), _question_inputs),
+    Fact("assumption", "text", _assumption, _FIGURE_INPUT, (0,)),
     Fact("questions", "count", _questions),
     Fact("detail", None, _detail, _question_inputs),
     Fact("setting", None, _setting),
     Fact("named_figures", "text", _named_figures, _question_inputs),
     Fact("detectors", "count", _detectors),
+    Fact("chance", "count", lambda args, kwargs: _audit().chance[args[0]]),
     Fact("near_tolerance", "percent", _near_tolerance),
     Fact("section_words", "text", lambda args, kwargs: _section_words(args[0])),
     Fact("declared", "count", _declared),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..core.formats import formatter as _formatter
+from ..core.facts import ASSUMED_MARK
 from ..core.vocabulary import QUALIFIER_LABELS
 
 
@@ -23,15 +24,30 @@ def trace_table(frame: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Indexed by figure id, with the label, the value as printed, the
-        quote, the qualifier in words, the period and where it is printed.
+        quote, the qualifier in words, the period and where it is printed. A
+        period or qualifier the report does not state (``assumed``) is marked
+        "(the data's reading)".
+
+    Examples
+    --------
+    >>> from lacoe_report.core import data
+    >>> trace_table(data.figures().loc[["fin_budget_total"]])["Period"].tolist()
+    ["2023-24 (the data's reading)"]
     """
+    # A value the data supplies and the report does not state says so in its cell.
+    assumed = frame["assumed"].fillna("").str.split() if "assumed" in frame else pd.Series([[]] * len(frame),
+                                                                                              index=frame.index)
+
+    def reading(column: str, shown: pd.Series) -> pd.Series:
+        return shown.where(~assumed.map(lambda fields: column in fields), shown + f" ({ASSUMED_MARK})")
+
     # The quote comes right after the value, so it is in view without scrolling.
     table = pd.DataFrame({
         "Figure": frame["label"],
         "As printed": frame["as_written"],
         "Quote from the report": "“" + frame["quote"] + "”",
-        "Qualifier": frame["qualifier"].map(QUALIFIER_LABELS),
-        "Period": frame["period"],
+        "Qualifier": reading("qualifier", frame["qualifier"].map(QUALIFIER_LABELS)),
+        "Period": reading("period", frame["period"]),
         "Printed in": frame["presentation"],
     })
     table.index.name = "id"

@@ -38,7 +38,8 @@ import pandas as pd
 from ..formats import number as fmt_number
 from ..vocabulary import ASSUMPTION_WORDS, QUALIFIER_WORDS
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'\u2018\u201c\"(])")
+# An initialism's stops ("L.A. County") end no sentence.
+_SENTENCE = re.compile(r"(?<![A-Z]\.[A-Z]\.)(?<=[.!?])\s+(?=[A-Z0-9'\u2018\u201c\"(])")
 # A verb of change followed by a number in percent: a change of a percentage needs points.
 _POINT_CHANGE = re.compile(r"\b(?:moves?|changes?|differs?|falls?|rises?|drops?|shifts?)\s+by\s+[\d.,]+%")
 
@@ -50,6 +51,8 @@ def sentences(text: str) -> list[str]:
     --------
     >>> sentences("One is 2. Two is 3.")
     ['One is 2.', 'Two is 3.']
+    >>> sentences("Ed Buzz L.A. County was viewed. Then more.")
+    ['Ed Buzz L.A. County was viewed.', 'Then more.']
     """
     return [s for s in _SENTENCE.split(text.strip()) if s]
 
@@ -61,8 +64,10 @@ def has_assumption_words(sentence: str) -> bool:
     --------
     >>> has_assumption_words("If the baseline is 2022-23, ..."), has_assumption_words("Iffy.")
     (True, False)
+    >>> has_assumption_words("2023-24 (the data’s reading)")  # as a page prints it, with a curly apostrophe
+    True
     """
-    low = sentence.lower()
+    low = sentence.lower().replace("\u2019", "'")
     # A word starts the match ("assum" finds "assumes"); a short word must also end it ("if", not "iffy").
     return any(re.search(rf"(?<![a-z]){re.escape(w.lower())}" + ("(?![a-z])" if len(w) <= 3 else ""), low)
                for w in ASSUMPTION_WORDS)

@@ -417,14 +417,14 @@ def formatter(spec: str | Callable) -> Callable:
         return pattern(spec)
 
 
-def signed(value: float, digits: int = 2) -> str:
-    """A difference with its sign always shown: ``'+0.59'``, ``'-0.33'``, ``'0.00'``.
+def signed(value: float, digits: int = 2, suffix: str = "") -> str:
+    """A difference with its sign always shown: ``'+0.59'``, ``'-0.33'``, ``'0.00'``; a growth rate ``'+28.9%'``.
 
-    >>> signed(0.5901), signed(-0.325), signed(0.001), signed(3, 0)
-    ('+0.59', '-0.33', '0.00', '+3')
+    >>> signed(0.5901), signed(-0.325), signed(0.001), signed(3, 0), signed(28.94, 1, "%")
+    ('+0.59', '-0.33', '0.00', '+3', '+28.9%')
     """
     text = decimal(value, digits)
-    return text if text.startswith("-") or not text.strip("0.") else "+" + text
+    return (text if text.startswith("-") or not text.strip("0.") else "+" + text) + suffix
 
 
 def worded(value: float, before: str = "", after: str = "") -> str:

@@ -17,12 +17,20 @@ import warnings
 from pathlib import Path
 
 from . import freshness
+from . import published as published_files
 from .toc import toc_chapters
 from ..core.paths import BUILD_DIR, PROJ_ROOT
 
 
-def check_data() -> None:
-    """Load and validate every data file, or exit with the plain message."""
+def check_data(record: bool = True) -> None:
+    """Load and validate every data file, or exit with the plain message; then record an edit.
+
+    With ``record``, a data file edited since its checksum was recorded (a
+    correction that passed validation) has its new SHA-256 and row count
+    written into the metadata and the Data Package before any chapter runs, so
+    the data dictionary and the published package describe the files
+    published beside them (see :func:`record_data_edits`).
+    """
     from ..core import data
     from ..core.validation import DataError
 
@@ -31,6 +39,27 @@ def check_data() -> None:
         data.excluded()
     except DataError as err:
         sys.exit(f"Bad data, nothing was built: {err}")
+    if record:
+        record_data_edits()
+
+
+def record_data_edits() -> None:
+    """Do what ``make data-meta`` does when a data file changed, and say so.
+
+    The checksums are bookkeeping derived from the bytes, like the ledger the
+    build rewrites: the edit itself has just passed validation (types, quotes
+    found in the report, values equal to their printed form). Refusing would
+    only add a command to the analyst's correction, and stall ``make preview``
+    on every save of a CSV; the rewritten files show up in ``git status``
+    beside the edit, to be committed with it.
+    """
+    from ..core import metadata
+    from ..core.paths import shown
+
+    edited, written = metadata.record()
+    if written:
+        print(f"recorded the new SHA-256 and row count of {', '.join(edited) or 'the data files'} in "
+              f"{' and '.join(shown(p) for p in written)} (commit them with the edit)", flush=True)
 
 
 def enforce_rules(violations: list) -> None:
@@ -134,6 +163,10 @@ def build_html(builder: str = "html") -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         result = subprocess.run(command, cwd=PROJ_ROOT, capture_output=True, text=True)
         if result.returncode == 0:
+            # What the book states about its downloads must be true of them, or nothing is published.
+            wrong = published_files.site_disagreements(staging / "_build" / builder)
+            if wrong:
+                sys.exit(published_files.report(wrong, "The book was not published; the published book is unchanged"))
             published = _swap_in(staging / "_build" / builder, BUILD_DIR / builder)
     if result.returncode != 0:
         shown = "\n".join(plain_warning(line) for line in (result.stdout + result.stderr).splitlines()
@@ -205,7 +238,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     if args.command == "check-data":
-        check_data()
+        check_data(record=False)
     elif args.command == "execute":
         check_data()
         execute(all_chapters=args.all or bool(args.names), out_dir=args.out, names=args.names)

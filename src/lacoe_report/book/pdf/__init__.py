@@ -48,6 +48,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from ...core.paths import BUILD_DIR, PROJ_ROOT
+from .. import published
 from ..toc import read_toc
 
 #: Where the PDF is written.
@@ -575,6 +576,10 @@ def print_book(site: Path, output: Path = PDF_PATH) -> PrintResult:
 
     started = time.perf_counter()
     attachments = downloads_to_attach(site, downloads)
+    # The attached Data Package and metadata must describe the attached files, or nothing is printed.
+    wrong = published.disagreements({a.name: a.data for a in attachments})
+    if wrong:
+        sys.exit(published.report(wrong, "The PDF was not written"))
     pdf = reproducible(pdf, meta["title"], meta["author"], [c.title for c in chapters], attachments)
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_suffix(".pdf.partial")

@@ -22,6 +22,38 @@ from .toc import toc_chapters
 from ..core.paths import BUILD_DIR, PROJ_ROOT
 
 
+def check_inputs() -> None:
+    """Read every input the build parses before anything runs, or exit naming the file and line.
+
+    ``_config.yml``, ``_toc.yml``, the chapters' notebook JSON and the YAML data
+    files: a malformed one stops the build here, in plain words, before a
+    chapter executes or the published book is touched.
+    """
+    from ..core.errors import InputError, load_yaml
+    from . import chapters
+
+    try:
+        load_yaml(PROJ_ROOT / "_config.yml")
+        for path in toc_chapters():
+            chapters.read_plain(path)
+        from ..core import metadata, vocabulary  # noqa: F401 - the vocabulary is read on import
+        metadata.load()
+    except InputError as err:
+        sys.exit(f"Bad input, nothing was built: {err}")
+
+
+def check_relations() -> None:
+    """Load the audit's relations file against the figures, or exit with its plain message."""
+    from ..core import data
+    from ..core.audit.spec import SpecError, load
+    from ..core.paths import AUDIT_RELATIONS_YML
+
+    try:
+        load(AUDIT_RELATIONS_YML, figure_ids=set(data.figures().index))
+    except SpecError as err:
+        sys.exit(f"Bad input, nothing was built: {err}")
+
+
 def check_data(record: bool = True) -> None:
     """Load and validate every data file, or exit with the plain message; then record an edit.
 
@@ -31,6 +63,7 @@ def check_data(record: bool = True) -> None:
     the data dictionary and the published package describe the files
     published beside them (see :func:`record_data_edits`).
     """
+    check_inputs()
     from ..core import data
     from ..core.validation import DataError
 
@@ -39,6 +72,7 @@ def check_data(record: bool = True) -> None:
         data.excluded()
     except DataError as err:
         sys.exit(f"Bad data, nothing was built: {err}")
+    check_relations()
     if record:
         record_data_edits()
 
@@ -54,9 +88,13 @@ def record_data_edits() -> None:
     beside the edit, to be committed with it.
     """
     from ..core import metadata
+    from ..core.errors import InputError
     from ..core.paths import shown
 
-    edited, written = metadata.record()
+    try:
+        edited, written = metadata.record()
+    except InputError as err:
+        sys.exit(f"Bad input, nothing was built: {err}")
     if written:
         print(f"recorded the new SHA-256 and row count of {', '.join(edited) or 'the data files'} in "
               f"{' and '.join(shown(p) for p in written)} (commit them with the edit)", flush=True)
@@ -225,6 +263,15 @@ def quiet_notebook_warnings() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from ..core.errors import InputError
+
+    try:
+        _main(argv)
+    except InputError as err:  # an input read outside the checks above: still one plain line
+        sys.exit(f"Bad input, nothing was built: {err}")
+
+
+def _main(argv: list[str] | None = None) -> None:
     quiet_notebook_warnings()
     parser = argparse.ArgumentParser(prog="python -m lacoe_report.book.build", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)

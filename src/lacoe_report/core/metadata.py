@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from . import validation, vocabulary
+from .errors import load_yaml, shape_problem
 from .paths import DATA_DIR, FIGURES_META, PROJ_ROOT
 
 #: The Data Package, written next to the files it describes.
@@ -37,8 +38,8 @@ _ALLOWED = {
 
 
 def load(path: Path = FIGURES_META) -> dict:
-    """Return the metadata as a dictionary."""
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    """Return the metadata as a dictionary (:class:`~lacoe_report.core.errors.InputError` if it is no YAML mapping)."""
+    return load_yaml(path)
 
 
 def sha256(path: Path) -> str:
@@ -199,11 +200,17 @@ def record() -> tuple[list[str], list[Path]]:
         The data files whose SHA-256 or row count changed (as their ``files``
         entries name them), and the files rewritten (the metadata, the Data Package).
     """
-    recorded = {entry["path"]: entry for entry in load().get("files", [])}
-    meta = synced(load())
-    edited = [entry["path"] for entry in meta["files"] if recorded.get(entry["path"]) != entry]
+    try:
+        recorded = {entry["path"]: entry for entry in load().get("files", [])}
+        meta = synced(load())
+        edited = [entry["path"] for entry in meta["files"] if recorded.get(entry["path"]) != entry]
+        texts = ((FIGURES_META, metadata_text(meta)), (DATAPACKAGE, datapackage_text(meta)))
+    except (KeyError, TypeError, AttributeError) as err:  # parsed, but not the metadata's shape
+        raise shape_problem(FIGURES_META, err) from None
+    except FileNotFoundError as err:  # a file the metadata lists
+        raise shape_problem(FIGURES_META, ValueError(f"it lists {err.filename}, which does not exist")) from None
     written = []
-    for path, text in ((FIGURES_META, metadata_text(meta)), (DATAPACKAGE, datapackage_text(meta))):
+    for path, text in texts:
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
             written.append(path)

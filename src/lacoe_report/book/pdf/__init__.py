@@ -140,7 +140,12 @@ class PrintResult:
 
 def book_meta(config_file: Path = PROJ_ROOT / "_config.yml") -> dict[str, str]:
     """Return the title and author of the book from ``_config.yml``."""
-    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    from ...core.errors import InputError, load_yaml
+
+    try:
+        config = load_yaml(config_file)
+    except InputError as err:
+        sys.exit(f"Bad input, nothing was printed: {err}")
     return {"title": str(config.get("title", "")).strip(), "author": str(config.get("author", "") or "").strip()}
 
 

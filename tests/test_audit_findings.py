@@ -11,7 +11,7 @@ from fractions import Fraction
 
 import pytest
 
-from lacoe_report.core.audit import INCONSISTENT, NOT_CHECKABLE, CONSISTENT, SECOND_LOOK
+from lacoe_report.core.audit import CONSISTENT, INCONSISTENT, NOT_CHECKABLE, SECOND_LOOK, WITHIN_ROUNDING
 from test_audit import GROWTH_WORDS, check, raised, table
 
 
@@ -426,3 +426,110 @@ def test_per_unit_kind_over_months_and_several_figures():
                                     "for each of the staff")
     monthly = check("per_unit", f, amount=["a"], per=["s"], params={"monthly": True})
     assert monthly.explanation.startswith("600 calls for over 10 staff is 60.0 a month for each of the staff")
+
+
+# -- the check kinds' words -------------------------------------------------------------------------------
+
+def test_at_most_names_the_part_and_the_wholes_added_up():
+    f = table(dict(id="pre", value=1000, qualifier="more_than", label="Pre-applications"),
+              dict(id="calls", value=340, label="Calls"), dict(id="emails", value=560, label="Emails"))
+    r = check("at_most", f, part="pre", whole=["calls", "emails"])
+    # more than 1,000 from 340 + 560 = 900: at least 100 too many.
+    assert (r.verdict, r.computed, r.stated) == (INCONSISTENT, 900.0, 1000.0)
+    assert r.explanation == ("The part, pre-applications (more than 1,000), is larger than the whole, calls plus "
+                             "emails (900), by 100.")
+
+
+def test_at_most_reads_the_hedges_of_several_wholes():
+    # "over 340" plus an exact 560 is at least 900: a part of 950 may fit, so only a second look.
+    f = table(dict(id="part", value=950, label="Part"), dict(id="a", value=340, qualifier="over", label="A"),
+              dict(id="b", value=560, label="B"))
+    assert check("at_most", f, part="part", whole=["a", "b"]).verdict == SECOND_LOOK
+    # "nearly 340" plus an exact 560: no lower bound the sum can pass, so 950 cannot fit.
+    g = table(dict(id="part", value=950), dict(id="a", value=340, qualifier="nearly"), dict(id="b", value=560))
+    assert check("at_most", g, part="part", whole=["a", "b"]).verdict == INCONSISTENT
+    # Two wholes with the same hedge keep it: "over 340" plus "over 560" is over 900.
+    h = table(dict(id="part", value=950), dict(id="a", value=340, qualifier="over"),
+              dict(id="b", value=560, qualifier="over"))
+    assert "(over 900)" in check("at_most", h, part="part", whole=["a", "b"]).explanation
+
+
+def test_at_most_gives_the_part_as_a_share_unless_told_not_to():
+    f = table(dict(id="uc", value=223, label="UC-ready graduates"), dict(id="d", value=410, label="Diplomas"))
+    # 223 / 410 = 54.39%
+    assert check("at_most", f, part="uc", whole=["d"]).explanation == (
+        "The part, UC-ready graduates (223), is 54.4% of the whole, diplomas (410).")
+    assert check("at_most", f, part="uc", whole=["d"], params={"ratio": False}).explanation == (
+        "UC-ready graduates (223) stays within diplomas (410).")
+
+
+def test_a_rating_within_its_scale_in_words():
+    f = table(dict(id="r", value=4.7, unit="rating", scale_max="5", as_written="4.7"),
+              dict(id="r6", value=6, unit="rating", scale_max="5"))
+    ok = check("rating_scale", f, rating="r")
+    assert (ok.verdict, ok.computed, ok.stated) == (CONSISTENT, 5.0, 4.7)
+    assert ok.explanation == "The rating (4.7) stays within the top of its scale (5)."
+    too_high = check("rating_scale", f, rating="r6")
+    assert too_high.explanation == ("The part, the rating (6), is larger than the whole, the top of its scale (5), "
+                                    "by 1.")
+
+
+def test_same_quantity_in_words():
+    f = table(dict(id="a", value=400, qualifier="over", label="Educators"),
+              dict(id="b", value=410, section="closing", label="Teachers"),
+              dict(id="c", value=300, label="Staff"), dict(id="d", value=400, label="People"))
+    fits = check("same_quantity", f, a="a", b="b")
+    assert (fits.verdict, fits.computed, fits.stated) == (SECOND_LOOK, 410.0, 400.0)
+    assert fits.details == {"difference": 10.0, "reconcilable": True, "a": 400.0, "b": 410.0}
+    assert fits.explanation.startswith(
+        "The report states over 400 educators in the prose of the achievements and 410 teachers in the prose of "
+        "the closing page: 10 apart. If they count the same things, both can be true")
+    apart = check("same_quantity", f, a="b", b="c")
+    assert apart.details["reconcilable"] is False
+    assert apart.explanation.endswith(
+        "110 apart. No reading of the hedges makes them equal: if they count the same things, at most one is "
+        "right; the report does not say whether they do.")
+    same = check("same_quantity", f, a="a", b="d")
+    assert (same.verdict, same.explanation, same.details) == (CONSISTENT, "Both are 400.", {"difference": 0.0})
+
+
+def test_same_quantity_reads_each_figures_precision():
+    # "$1.6 million" covers $1.55-1.65 million: $1,555,556 fits it, so the two can be one amount.
+    f = table(dict(id="a", value=1.6e6, unit="usd", as_written="$1.6 million"),
+              dict(id="b", value=1555556, unit="usd", as_written="$1,555,556"))
+    assert check("same_quantity", f, a="a", b="b").details["reconcilable"] is True
+    assert check("same_quantity", f, a="b", b="a").details["reconcilable"] is True
+    assert "$44,444 apart" in check("same_quantity", f, a="a", b="b").explanation
+
+
+def test_growth_kind_reads_the_stated_rate_at_its_precision():
+    # 50,427 to 65,000 is +28.898%: the report's "28.9%" and "29%" agree once rounded.
+    f = table(dict(id="before", value=50427), dict(id="after", value=65000),
+              dict(id="rate", value=28.9, unit="percent_change", as_written="28.9%"),
+              dict(id="rough", value=29, unit="percent_change", as_written="29%"))
+    assert check("growth", f, before="before", after="after", stated="rate").verdict == WITHIN_ROUNDING
+    assert check("growth", f, before="before", after="after", stated="rough").verdict == WITHIN_ROUNDING
+    # Without a stated rate there is nothing to compare: the growth is computed, not checked.
+    computed = check("growth", f, before="before", after="after")
+    assert computed.stated is None and round(computed.computed, 1) == 28.9
+    # A fall where the words claim a rise.
+    assert check("growth", f, before="after", after="before", stated="rate").verdict == INCONSISTENT
+    assert check("growth", f, before="after", after="before", params={"direction": "down"}).verdict != INCONSISTENT
+
+
+def test_share_kind_names_what_the_percentage_is():
+    f = table(dict(id="part", value=59.4e6, unit="usd", as_written="$59.4 million"),
+              dict(id="whole", value=627e6, unit="usd", as_written="$627 million"),
+              dict(id="pct", value=9.5, unit="percent", as_written="9.5%"))
+    # 59.4 / 627 = 9.47%: the printed 9.5% agrees.
+    r = check("share", f, part="part", whole="whole", stated="pct", params={"what": "administration's share"})
+    assert r.verdict == WITHIN_ROUNDING and round(r.computed, 2) == 9.47
+    assert r.explanation == ("$59.4 million of $627 million is 9.47%, which rounds to the stated 9.5% at "
+                             "one-decimal precision.")
+    # A percentage the amounts cannot give is named by what it is said to be.
+    g = table(dict(id="part", value=59.4e6, unit="usd", as_written="$59.4 million"),
+              dict(id="whole", value=627e6, unit="usd", as_written="$627 million"),
+              dict(id="pct", value=12, unit="percent", as_written="12%"))
+    wrong = check("share", g, part="part", whole="whole", stated="pct", params={"what": "administration's share"})
+    assert wrong.verdict == INCONSISTENT and "administration's share" in wrong.explanation
+    assert "administration's share" not in check("share", g, part="part", whole="whole", stated="pct").explanation

@@ -210,7 +210,7 @@ def test_any_grammatical_formula_evaluates_or_fails_plainly(expression):
 
 @pytest.mark.parametrize("expression, says", [
     ("1 / 0", "division by zero"),
-    ("round_half_up()", "round_half_up() missing 1 required positional argument"),
+    ("round_half_up()", "missing 1 required positional argument"),
     ("10 ** 10 ** 10", "too large"),
     ("1e308 * 10 ** 400", "too large"),
     ("-" * 5000 + "1", "nested too deeply"),

@@ -38,8 +38,8 @@ def yaml_problem(path: Path, err: yaml.YAMLError) -> InputError:
     ...     yaml.safe_load("a: [1,\\nb: 2")
     ... except yaml.YAMLError as caught:
     ...     err = caught
-    >>> str(yaml_problem(Path("x.yml"), err))
-    "x.yml, line 2: not valid YAML (expected ',' or ']', but got '<stream end>')"
+    >>> str(yaml_problem(Path("/elsewhere/x.yml"), err))
+    "/elsewhere/x.yml, line 2: not valid YAML (expected ',' or ']', but got '<stream end>')"
     """
     mark = getattr(err, "problem_mark", None)
     where = f", line {mark.line + 1}" if mark is not None else ""
@@ -71,8 +71,8 @@ def load_yaml(path: Path, kind: type = dict) -> Any:
 def shape_problem(path: Path, err: Exception) -> InputError:
     """A YAML file that parsed but lacks an entry the code reads (a ``KeyError``, a wrong type).
 
-    >>> str(shape_problem(Path("x.yml"), KeyError("root")))
-    "x.yml: the entry 'root' is missing or not where it belongs"
+    >>> str(shape_problem(Path("/elsewhere/x.yml"), KeyError("root")))
+    "/elsewhere/x.yml: the entry 'root' is missing or not where it belongs"
     """
     if isinstance(err, KeyError):
         return InputError(f"{shown(path)}: the entry {err.args[0]!r} is missing or not where it belongs")

@@ -54,7 +54,7 @@ def test_chart_labels_keep_enough_digits(value, text):
 
 @pytest.mark.parametrize("points, digits, text", [
     (0.4, 0, "<1%"), (0.5, 0, "1%"), (-0.4, 0, ">-1%"), (-0.5, 0, "-1%"), (0.04, 1, "<0.1%"),
-    (0.05, 1, "0.1%"), (-0.04, 1, ">-0.1%"), (0.004, 2, "<0.01%"), (-0.2, 0, ">-1%"), (99.5, 0, "100%"),
+    (0.05, 1, "0.1%"), (-0.04, 1, ">-0.1%"), (0.047, 1, "<0.1%"), (0.004, 2, "<0.01%"), (-0.2, 0, ">-1%"), (99.5, 0, "100%"),
 ])
 def test_small_percentages_never_read_as_nothing(points, digits, text):
     assert formats.percent(points, digits) == text
@@ -67,6 +67,11 @@ def test_small_percentages_never_read_as_nothing(points, digits, text):
     (999_999_999, "usd", None, "$1,000 million"),
     (1e6, "usd", None, "$1 million"),
     (-5, "usd", None, "-$5"),
+    (0, "usd", None, "$0"),
+    (0.4, "usd", None, "$0"),
+    (1.05e9, "usd", None, "$1.1 billion"),
+    (1.05e6, "usd", None, "$1.1 million"),
+    (4.75, "rating", None, "4.75"),  # a rating prints as stated, never rounded to one decimal
     (28.9, "percent_change", None, "28.9%"),
     (-3, "percent_points", None, "-3%"),
     (2.25, "percent_points", 2, "2.25%"),
@@ -121,7 +126,7 @@ def test_round_half_up(value, digits, rounded):
     ("3 thousand", 1e3), ("six", 1.0), ("two million", 1.0),  # spelled out: whole
 ])
 def test_step_of_reads_the_printed_precision(as_written, step):
-    assert metrics.step_of(as_written) == pytest.approx(step)
+    assert metrics.step_of(as_written) == step  # exact: a step is a power of ten times the scale
 
 
 @pytest.mark.parametrize("stated, exact, step, consistent", [

@@ -268,3 +268,39 @@ def test_a_broken_input_stops_the_build_plainly_and_keeps_the_book(scratch_repo,
     assert result.stderr.startswith(("Bad input, nothing was built: ", "Bad data, nothing was built: "))
     assert "executing" not in result.stdout  # stopped before any chapter ran
     assert published.read_text(encoding="utf-8") == "the previous book"
+
+
+@pytest.mark.parametrize("expression, says", [
+    ("'text' + 1", "'text' is not a number (text only inside count/nunique)"),
+    ("round + 1", "round is a function; call it"),
+    ("abs(1, x=2)", "only count and nunique take column='value' arguments"),
+    ("count(**where)", "no ** arguments"),
+    ("a.b", "Attribute is not part of the formula grammar"),
+    ("open('x')", "calls only round_half_up, round, abs, min, max, sum, floor_to, ceil_to, count, nunique"),
+])
+def test_a_formula_outside_the_grammar_says_what_is_wrong(expression, says):
+    with pytest.raises(FormulaError) as caught:
+        formula.parse(expression)
+    assert str(caught.value) == f"{expression}: {says}"
+
+
+def test_chained_comparisons_and_the_largest_power():
+    assert formula.evaluate("1 < 2 < 3") is True
+    assert formula.evaluate("1 < 3 < 2") is False
+    assert formula.evaluate("2 ** 1000") == 2 ** 1000  # the largest exponent allowed
+    assert formula.evaluate("1 ** 5000") == 1 and formula.evaluate("0 ** 5000") == 0  # never large
+    with pytest.raises(FormulaError, match="too large"):
+        formula.evaluate("2 ** 1001")
+
+
+def test_a_result_agrees_with_a_published_zero():
+    # Float noise around zero is agreement; a real difference is not.
+    assert formula.agrees(1e-12, 0) and formula.agrees(0.1 + 0.2, 0.3)
+    assert not formula.agrees(0.001, 0)
+
+
+def test_an_unknown_figure_is_named_with_the_file():
+    with pytest.raises(FormulaError) as caught:
+        formula.evaluate("no_such_figure + 1")
+    assert str(caught.value) == ("no_such_figure + 1: no_such_figure is not a figure id of data/report_figures.csv "
+                                 "with a numeric value")

@@ -22,20 +22,21 @@ from .toc import toc_chapters
 from ..core.paths import BUILD_DIR, PROJ_ROOT
 
 
-def check_inputs() -> None:
+def check_inputs(book: bool = True) -> None:
     """Read every input the build parses before anything runs, or exit naming the file and line.
 
-    ``_config.yml``, ``_toc.yml``, the chapters' notebook JSON and the YAML data
-    files: a malformed one stops the build here, in plain words, before a
-    chapter executes or the published book is touched.
+    ``_config.yml``, ``_toc.yml``, the chapters' notebook JSON (with ``book``)
+    and the YAML data files: a malformed one stops the build here, in plain
+    words, before a chapter executes or the published book is touched.
     """
     from ..core.errors import InputError, load_yaml
     from . import chapters
 
     try:
-        load_yaml(PROJ_ROOT / "_config.yml")
-        for path in toc_chapters():
-            chapters.read_plain(path)
+        if book:
+            load_yaml(PROJ_ROOT / "_config.yml")
+            for path in toc_chapters():
+                chapters.read_plain(path)
         from ..core import metadata, vocabulary  # noqa: F401 - the vocabulary is read on import
         metadata.load()
     except InputError as err:
@@ -54,16 +55,17 @@ def check_relations() -> None:
         sys.exit(f"Bad input, nothing was built: {err}")
 
 
-def check_data(record: bool = True) -> None:
+def check_data(record: bool = True, book: bool = True) -> None:
     """Load and validate every data file, or exit with the plain message; then record an edit.
 
     With ``record``, a data file edited since its checksum was recorded (a
     correction that passed validation) has its new SHA-256 and row count
     written into the metadata and the Data Package before any chapter runs, so
     the data dictionary and the published package describe the files
-    published beside them (see :func:`record_data_edits`).
+    published beside them (see :func:`record_data_edits`). Without ``book``
+    only ``data/`` is read (``check-data``).
     """
-    check_inputs()
+    check_inputs(book)
     from ..core import data
     from ..core.validation import DataError
 
@@ -285,7 +287,7 @@ def _main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     if args.command == "check-data":
-        check_data(record=False)
+        check_data(record=False, book=False)
     elif args.command == "execute":
         check_data()
         execute(all_chapters=args.all or bool(args.names), out_dir=args.out, names=args.names)

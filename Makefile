@@ -22,7 +22,7 @@ CHAPTER_NOTEBOOKS := $(filter-out %.nbconvert.ipynb,$(wildcard chapters/*.ipynb)
 NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300 \
          -p lacoe_report.book.kernels --nbval-kernel-name lacoe-warm
 
-.PHONY: help book preview pdf test check verify bench audit data-meta lab lock chapter clean
+.PHONY: help book preview pdf test check verify bench mutation audit data-meta lab lock chapter clean
 
 help: ## List every target with one line on what it does
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -86,6 +86,10 @@ bench: $(INSTALLED) $(SYSTEM) $(AXE) $(VNU) $(LIGHTHOUSE) ## Time builds, tests 
 	@$(PY) benchmarks/bench.py
 	@$(PY) benchmarks/lighthouse.py
 
+# Not part of make test: ~10 minutes on two cores (only the tests that call a mutated function run per mutant).
+mutation: $(INSTALLED) ## Mutation testing of the core modules: score, and surviving mutants in benchmarks/mutation_survivors.md
+	@$(PY) benchmarks/mutation.py
+
 lock: $(UV) ## Re-compile requirements.txt (every pin) from the direct dependencies in requirements.in
 	@$(UV) pip compile -q requirements.in -o requirements.txt --python-version 3.11 --custom-compile-command "make lock"
 
@@ -105,5 +109,5 @@ data-meta: $(INSTALLED) ## Record the current sha256 and row counts of the data 
 	@$(PY) -m lacoe_report.core.metadata --write
 
 clean: ## Remove every build output and cache (keeps .venv)
-	@rm -rf _build .pytest_cache .hypothesis
+	@rm -rf _build .pytest_cache .hypothesis mutants
 	@find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +

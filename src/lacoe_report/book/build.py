@@ -17,12 +17,55 @@ import warnings
 from pathlib import Path
 
 from . import freshness
+from . import published as published_files
 from .toc import toc_chapters
 from ..core.paths import BUILD_DIR, PROJ_ROOT
 
 
-def check_data() -> None:
-    """Load and validate every data file, or exit with the plain message."""
+def check_inputs(book: bool = True) -> None:
+    """Read every input the build parses before anything runs, or exit naming the file and line.
+
+    ``_config.yml``, ``_toc.yml``, the chapters' notebook JSON (with ``book``)
+    and the YAML data files: a malformed one stops the build here, in plain
+    words, before a chapter executes or the published book is touched.
+    """
+    from ..core.errors import InputError, load_yaml
+    from . import chapters
+
+    try:
+        if book:
+            load_yaml(PROJ_ROOT / "_config.yml")
+            for path in toc_chapters():
+                chapters.read_plain(path)
+        from ..core import metadata, vocabulary  # noqa: F401 - the vocabulary is read on import
+        metadata.load()
+    except InputError as err:
+        sys.exit(f"Bad input, nothing was built: {err}")
+
+
+def check_relations() -> None:
+    """Load the audit's relations file against the figures, or exit with its plain message."""
+    from ..core import data
+    from ..core.audit.spec import SpecError, load
+    from ..core.paths import AUDIT_RELATIONS_YML
+
+    try:
+        load(AUDIT_RELATIONS_YML, figure_ids=set(data.figures().index))
+    except SpecError as err:
+        sys.exit(f"Bad input, nothing was built: {err}")
+
+
+def check_data(record: bool = True, book: bool = True) -> None:
+    """Load and validate every data file, or exit with the plain message; then record an edit.
+
+    With ``record``, a data file edited since its checksum was recorded (a
+    correction that passed validation) has its new SHA-256 and row count
+    written into the metadata and the Data Package before any chapter runs, so
+    the data dictionary and the published package describe the files
+    published beside them (see :func:`record_data_edits`). Without ``book``
+    only ``data/`` is read (``check-data``).
+    """
+    check_inputs(book)
     from ..core import data
     from ..core.validation import DataError
 
@@ -31,6 +74,32 @@ def check_data() -> None:
         data.excluded()
     except DataError as err:
         sys.exit(f"Bad data, nothing was built: {err}")
+    check_relations()
+    if record:
+        record_data_edits()
+
+
+def record_data_edits() -> None:
+    """Do what ``make data-meta`` does when a data file changed, and say so.
+
+    The checksums are bookkeeping derived from the bytes, like the ledger the
+    build rewrites: the edit itself has just passed validation (types, quotes
+    found in the report, values equal to their printed form). Refusing would
+    only add a command to the analyst's correction, and stall ``make preview``
+    on every save of a CSV; the rewritten files show up in ``git status``
+    beside the edit, to be committed with it.
+    """
+    from ..core import metadata
+    from ..core.errors import InputError
+    from ..core.paths import shown
+
+    try:
+        edited, written = metadata.record()
+    except InputError as err:
+        sys.exit(f"Bad input, nothing was built: {err}")
+    if written:
+        print(f"recorded the new SHA-256 and row count of {', '.join(edited) or 'the data files'} in "
+              f"{' and '.join(shown(p) for p in written)} (commit them with the edit)", flush=True)
 
 
 def enforce_rules(violations: list) -> None:
@@ -137,6 +206,10 @@ def build_html(builder: str = "html") -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         result = subprocess.run(command, cwd=PROJ_ROOT, capture_output=True, text=True)
         if result.returncode == 0:
+            # What the book states about its downloads must be true of them, or nothing is published.
+            wrong = published_files.site_disagreements(staging / "_build" / builder)
+            if wrong:
+                sys.exit(published_files.report(wrong, "The book was not published; the published book is unchanged"))
             published = _swap_in(staging / "_build" / builder, BUILD_DIR / builder)
     if result.returncode != 0:
         shown = "\n".join(plain_warning(line) for line in (result.stdout + result.stderr).splitlines()
@@ -195,6 +268,15 @@ def quiet_notebook_warnings() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from ..core.errors import InputError
+
+    try:
+        _main(argv)
+    except InputError as err:  # an input read outside the checks above: still one plain line
+        sys.exit(f"Bad input, nothing was built: {err}")
+
+
+def _main(argv: list[str] | None = None) -> None:
     quiet_notebook_warnings()
     parser = argparse.ArgumentParser(prog="python -m lacoe_report.book.build", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -208,7 +290,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     if args.command == "check-data":
-        check_data()
+        check_data(record=False, book=False)
     elif args.command == "execute":
         check_data()
         execute(all_chapters=args.all or bool(args.names), out_dir=args.out, names=args.names)

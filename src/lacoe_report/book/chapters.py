@@ -50,6 +50,29 @@ def _shared_inputs() -> list[tuple[str, Path]]:
     return sorted(named)
 
 
+def read_plain(path: Path) -> nbformat.NotebookNode:
+    """Read a chapter, or raise :class:`~lacoe_report.core.errors.InputError` naming it and the line.
+
+    nbformat's own error is a traceback that quotes the file's first bytes and
+    not its name; a reader of the build's output needs the file and the line.
+    """
+    import json
+
+    from ..core.errors import InputError, read_text
+
+    text = read_text(path)
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(f"{shown(path)}, line {err.lineno}, column {err.colno}: not valid notebook JSON "
+                         f"({err.msg}); fix it or restore it with git") from None
+    try:
+        return nbformat.reads(text, as_version=4)
+    except Exception as err:  # nbformat's errors share no base class: JSON, but not a notebook
+        raise InputError(f"{shown(path)}: JSON, but not a notebook nbformat can read "
+                         f"({str(err).strip().splitlines()[0][:200]})") from None
+
+
 def shared_fingerprint() -> str:
     """SHA-256 over the data, the package and the pins (names and bytes)."""
     digest = hashlib.sha256()

@@ -10,8 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from ..core.errors import load_yaml, shape_problem
 from ..core.paths import TOC_FILE
 
 
@@ -47,7 +46,7 @@ def read_toc(toc_file: Path = TOC_FILE) -> tuple[str, list[Part], list[str]]:
     documents : list of str
         Every document listed at any depth, root first, in book order.
     """
-    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
+    toc = load_yaml(toc_file)
 
     def walk(node) -> list[str]:
         if isinstance(node, list):
@@ -58,12 +57,15 @@ def read_toc(toc_file: Path = TOC_FILE) -> tuple[str, list[Part], list[str]]:
                           for name in walk(value)]
         return []
 
-    root = _docname(toc["root"])
-    raw_parts = toc.get("parts") or [{"chapters": toc.get("chapters", [])}]
-    parts = [Part(part.get("caption"), [_docname(c["file"]) for c in part.get("chapters", []) if "file" in c],
-                  bool(part.get("numbered")))
-             for part in raw_parts]
-    return root, parts, [root] + walk(toc)
+    try:
+        root = _docname(toc["root"])
+        raw_parts = toc.get("parts") or [{"chapters": toc.get("chapters", [])}]
+        parts = [Part(part.get("caption"), [_docname(c["file"]) for c in part.get("chapters", []) if "file" in c],
+                      bool(part.get("numbered")))
+                 for part in raw_parts]
+        return root, parts, [root] + walk(toc)
+    except (KeyError, TypeError, AttributeError) as err:  # YAML, but not a table of contents
+        raise shape_problem(toc_file, err) from None
 
 
 def toc_documents(toc_file: Path = TOC_FILE) -> list[str]:

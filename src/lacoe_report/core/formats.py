@@ -147,7 +147,8 @@ def usd(value: float) -> str:
     >>> usd(733700), usd(1555555.6)
     ('$733,700', '$1,555,556')
     """
-    return f"${count(value)}" if value >= 0 else f"-${count(-value)}"
+    # Decided on the rounded value: a loss that rounds to nothing prints "$0", never "-$0".
+    return f"${count(value)}" if round_half_up(value) >= 0 else f"-${count(-value)}"
 
 
 def _scaled(value: float, scale: float, word: str, digits: int, trim: bool, prefix: str = "$") -> str:

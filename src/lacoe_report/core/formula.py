@@ -110,6 +110,10 @@ _COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, as
 _DATA_FUNCTIONS = {"count", "nunique"}
 
 
+#: The largest exponent a formula may raise a number to (the report needs squares at most).
+_MAX_EXPONENT = 1000
+
+
 class FormulaError(ValueError):
     """A formula outside the grammar, or naming a figure that does not exist."""
 
@@ -126,6 +130,10 @@ def parse(expression: str) -> ast.Expression:
         tree = ast.parse(expression.strip(), mode="eval")
     except SyntaxError as error:
         raise FormulaError(f"{expression}: not an expression ({error.msg})") from None
+    except ValueError as error:  # a null byte: Python 3.11 says so with a ValueError
+        raise FormulaError(f"{expression}: not an expression ({error})") from None
+    except (RecursionError, MemoryError):
+        raise FormulaError(f"{expression}: nested too deeply") from None
 
     def check(node, data_args=False):
         if isinstance(node, ast.Expression):
@@ -162,7 +170,10 @@ def parse(expression: str) -> ast.Expression:
                            if isinstance(node, ast.Call) else
                            f"{expression}: {type(node).__name__} is not part of the formula grammar")
 
-    check(tree)
+    try:
+        check(tree)
+    except RecursionError:
+        raise FormulaError(f"{expression}: nested too deeply") from None
     return tree
 
 
@@ -225,7 +236,11 @@ def evaluate(expression: str, table=None):
                                    "with a numeric value")
             return values[node.id]
         if isinstance(node, ast.BinOp):
-            return _BINARY[type(node.op)](ev(node.left), ev(node.right))
+            left, right = ev(node.left), ev(node.right)
+            # An integer power would take hours to compute before it failed: refuse it first.
+            if isinstance(node.op, ast.Pow) and abs(right) > _MAX_EXPONENT and abs(left) not in (0, 1):
+                raise OverflowError
+            return _BINARY[type(node.op)](left, right)
         if isinstance(node, ast.UnaryOp):
             return _UNARY[type(node.op)](ev(node.operand))
         if isinstance(node, ast.Compare):
@@ -242,7 +257,23 @@ def evaluate(expression: str, table=None):
                                            **{k.arg: ev(k.value) for k in node.keywords})
         raise FormulaError(f"{expression}: cannot evaluate {type(node).__name__}")  # parse() prevents this
 
-    return ev(tree)
+    # Arithmetic that fails (a zero divisor, a wrong count of arguments, a number
+    # too large) is a formula error too: named, with Python's reason, no traceback.
+    try:
+        result = ev(tree)
+    except FormulaError:
+        raise
+    except ZeroDivisionError:
+        raise FormulaError(f"{expression}: cannot be computed (division by zero)") from None
+    except OverflowError:
+        raise FormulaError(f"{expression}: cannot be computed (a number too large)") from None
+    except (ArithmeticError, TypeError, ValueError) as error:
+        raise FormulaError(f"{expression}: cannot be computed ({error})") from None
+    except RecursionError:
+        raise FormulaError(f"{expression}: nested too deeply") from None
+    if isinstance(result, complex):
+        raise FormulaError(f"{expression}: cannot be computed (not a real number)")
+    return result
 
 
 def substituted(expression: str, table=None) -> str:

@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from . import validation, vocabulary
+from .errors import load_yaml, shape_problem
 from .paths import DATA_DIR, FIGURES_META, PROJ_ROOT
 
 #: The Data Package, written next to the files it describes.
@@ -37,8 +38,8 @@ _ALLOWED = {
 
 
 def load(path: Path = FIGURES_META) -> dict:
-    """Return the metadata as a dictionary."""
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    """Return the metadata as a dictionary (:class:`~lacoe_report.core.errors.InputError` if it is no YAML mapping)."""
+    return load_yaml(path)
 
 
 def sha256(path: Path) -> str:
@@ -185,19 +186,47 @@ def datapackage_text(meta: dict) -> str:
     return json.dumps(datapackage(meta), indent=2, ensure_ascii=False) + "\n"
 
 
+def metadata_text(meta: dict) -> str:
+    """``data/report_figures.meta.yml`` as written from ``meta``."""
+    return yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
+
+
+def record() -> tuple[list[str], list[Path]]:
+    """Record the data files as they are now, as ``make data-meta`` does, writing only what changed.
+
+    Returns
+    -------
+    tuple of (list of str, list of Path)
+        The data files whose SHA-256 or row count changed (as their ``files``
+        entries name them), and the files rewritten (the metadata, the Data Package).
+    """
+    try:
+        recorded = {entry["path"]: entry for entry in load().get("files", [])}
+        meta = synced(load())
+        edited = [entry["path"] for entry in meta["files"] if recorded.get(entry["path"]) != entry]
+        texts = ((FIGURES_META, metadata_text(meta)), (DATAPACKAGE, datapackage_text(meta)))
+    except (KeyError, TypeError, AttributeError) as err:  # parsed, but not the metadata's shape
+        raise shape_problem(FIGURES_META, err) from None
+    except FileNotFoundError as err:  # a file the metadata lists
+        raise shape_problem(FIGURES_META, ValueError(f"it lists {err.filename}, which does not exist")) from None
+    written = []
+    for path, text in texts:
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return edited, written
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m lacoe_report.core.metadata", description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true",
                         help="rewrite the metadata file in place and the Data Package from it")
     args = parser.parse_args(argv)
-    meta = synced(load())
-    text = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
     if args.write:
-        FIGURES_META.write_text(text, encoding="utf-8")
-        DATAPACKAGE.write_text(datapackage_text(meta), encoding="utf-8")
+        record()
         print(f"updated {FIGURES_META.relative_to(PROJ_ROOT)} and {DATAPACKAGE.relative_to(PROJ_ROOT)}")
     else:
-        print(text)
+        print(metadata_text(synced(load())))
 
 
 if __name__ == "__main__":

@@ -15,27 +15,32 @@ True
 """
 from __future__ import annotations
 
-import yaml
-
 from . import formats
+from .errors import InputError, load_yaml, shape_problem
 from .paths import VOCABULARY_YML, shown
 
 
 def _load() -> dict:
-    vocabulary = yaml.safe_load(VOCABULARY_YML.read_text(encoding="utf-8"))
-    for part, fields in (("units", {"in_data", "means", "display"}), ("qualifiers", {"words", "label", "bound"})):
-        for name, entry in vocabulary[part].items():
-            if set(entry) != fields:
-                raise ValueError(f"{shown(VOCABULARY_YML)}: {part}.{name} needs exactly the fields "
-                                 f"{', '.join(sorted(fields))}")
-    for name, entry in vocabulary["units"].items():
-        try:
-            formats.named(entry["display"])
-        except ValueError as error:
-            raise ValueError(f"{shown(VOCABULARY_YML)}: units.{name}.display: {error}") from None
-    bounds = {entry["bound"] for entry in vocabulary["qualifiers"].values()}
+    vocabulary = load_yaml(VOCABULARY_YML)
+    try:
+        for part, fields in (("units", {"in_data", "means", "display"}), ("qualifiers", {"words", "label", "bound"})):
+            for name, entry in vocabulary[part].items():
+                if not isinstance(entry, dict) or set(entry) != fields:
+                    raise InputError(f"{shown(VOCABULARY_YML)}: {part}.{name} needs exactly the fields "
+                                     f"{', '.join(sorted(fields))}")
+        for name, entry in vocabulary["units"].items():
+            try:
+                formats.named(entry["display"])
+            except ValueError as error:
+                raise InputError(f"{shown(VOCABULARY_YML)}: units.{name}.display: {error}") from None
+        bounds = {entry["bound"] for entry in vocabulary["qualifiers"].values()}
+        dict(vocabulary["sections"]), list(vocabulary["presentations"]), list(vocabulary["number_names"])
+    except InputError:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError) as err:  # YAML, but not the vocabulary's shape
+        raise shape_problem(VOCABULARY_YML, err) from None
     if not bounds <= {"lower", "upper", "none"}:
-        raise ValueError(f"{shown(VOCABULARY_YML)}: a qualifier's bound is lower, upper or none")
+        raise InputError(f"{shown(VOCABULARY_YML)}: a qualifier's bound is lower, upper or none")
     return vocabulary
 
 

@@ -48,6 +48,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from ...core.paths import BUILD_DIR, PROJ_ROOT
+from .. import published
 from ..toc import read_toc
 
 #: Where the PDF is written.
@@ -139,7 +140,12 @@ class PrintResult:
 
 def book_meta(config_file: Path = PROJ_ROOT / "_config.yml") -> dict[str, str]:
     """Return the title and author of the book from ``_config.yml``."""
-    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    from ...core.errors import InputError, load_yaml
+
+    try:
+        config = load_yaml(config_file)
+    except InputError as err:
+        sys.exit(f"Bad input, nothing was printed: {err}")
     return {"title": str(config.get("title", "")).strip(), "author": str(config.get("author", "") or "").strip()}
 
 
@@ -575,6 +581,10 @@ def print_book(site: Path, output: Path = PDF_PATH) -> PrintResult:
 
     started = time.perf_counter()
     attachments = downloads_to_attach(site, downloads)
+    # The attached Data Package and metadata must describe the attached files, or nothing is printed.
+    wrong = published.disagreements({a.name: a.data for a in attachments})
+    if wrong:
+        sys.exit(published.report(wrong, "The PDF was not written"))
     pdf = reproducible(pdf, meta["title"], meta["author"], [c.title for c in chapters], attachments)
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_suffix(".pdf.partial")

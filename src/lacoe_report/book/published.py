@@ -1,0 +1,117 @@
+"""Do the published checksums and row counts describe the bytes published beside them?
+
+The Data Package (``datapackage.json``), the metadata (``report_figures.meta.yml``)
+and the data dictionary's table of files each state a SHA-256 (and a size or a
+row count) for the data files. A reader checks a download against them
+(``frictionless validate``), so the build checks them too, on what it is about
+to publish: the staged site before it replaces the published one, and the
+PDF's attachments before the PDF is written. A file is matched by its name,
+as Sphinx publishes every download under its own name.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import yaml
+
+#: A row of the data dictionary's table of files: path, SHA-256, rows (pandas' HTML).
+_DICTIONARY_ROW = re.compile(r"<th>([^<>]+)</th>\s*<td>([0-9a-f]{64})</td>\s*<td>(\d+)</td>")
+
+
+def count_rows(name: str, data: bytes) -> int:
+    """Rows as the metadata counts them: data lines of a CSV (less the header), lines of a text.
+
+    >>> count_rows("a.csv", b"id,x\\n1,2\\n3,4\\n"), count_rows("a.txt", b"one\\ntwo\\n")
+    (2, 2)
+    """
+    lines = data.decode("utf-8").splitlines()
+    return len(lines) - 1 if name.endswith(".csv") else len(lines)
+
+
+def _stated(files: Mapping[str, bytes], name: str, where: str, sha256: str | None,
+            size: int | None = None, rows: int | None = None) -> list[str]:
+    """What is wrong with one statement about the file called ``name`` (nothing if it is true)."""
+    data = files.get(name)
+    if data is None:
+        return []  # not published beside it: nothing to contradict
+    problems = []
+    actual = hashlib.sha256(data).hexdigest()
+    if sha256 is not None and sha256 != actual:
+        problems.append(f"{where} gives {name} the SHA-256 {sha256[:12]}..., the published file has {actual[:12]}...")
+    if size is not None and size != len(data):
+        problems.append(f"{where} gives {name} {size} bytes, the published file has {len(data)}")
+    if rows is not None and rows != count_rows(name, data):
+        problems.append(f"{where} gives {name} {rows} rows, the published file has {count_rows(name, data)}")
+    return problems
+
+
+def disagreements(files: Mapping[str, bytes], dictionary_pages: Mapping[str, str] | None = None) -> list[str]:
+    """Every checksum, size or row count stated among ``files`` that their bytes contradict.
+
+    Parameters
+    ----------
+    files : mapping of str to bytes
+        The published files by name (``datapackage.json``, ``report_figures.csv`` ...).
+    dictionary_pages : mapping of str to str
+        Pages (name to HTML) that may hold the data dictionary's table of files.
+
+    Returns
+    -------
+    list of str
+        One plain sentence per disagreement; empty when everything stated is true.
+
+    Examples
+    --------
+    >>> data = b"id\\n1\\n"
+    >>> package = {"resources": [{"path": "raw/x.csv", "hash": "sha256:" + "0" * 64, "bytes": 5}]}
+    >>> disagreements({"x.csv": data, "datapackage.json": json.dumps(package).encode()})
+    ['datapackage.json gives x.csv the SHA-256 000000000000..., the published file has 7cde7fb64fd8...']
+    """
+    problems: list[str] = []
+    if "datapackage.json" in files:
+        try:
+            package = json.loads(files["datapackage.json"])
+        except ValueError as err:
+            return [f"datapackage.json is not valid JSON: {err}"]
+        for resource in package.get("resources", []):
+            digest = resource.get("hash", "")
+            problems += _stated(files, Path(resource.get("path", "")).name, "datapackage.json",
+                                digest.removeprefix("sha256:") if digest else None, resource.get("bytes"))
+    meta_name = next((name for name in files if name.endswith(".meta.yml")), None)
+    if meta_name:
+        try:
+            meta = yaml.safe_load(files[meta_name]) or {}
+        except yaml.YAMLError as err:
+            return problems + [f"{meta_name} is not valid YAML: {err}"]
+        for record in meta.get("files", []):
+            problems += _stated(files, Path(record["path"]).name, meta_name, record.get("sha256"),
+                                rows=record.get("rows"))
+    for page, text in (dictionary_pages or {}).items():
+        for path, sha256, rows in _DICTIONARY_ROW.findall(text):
+            problems += _stated(files, Path(html.unescape(path)).name, f"the data dictionary ({page})",
+                                sha256, rows=int(rows))
+    return problems
+
+
+def site_disagreements(site: Path) -> list[str]:
+    """:func:`disagreements` for a built site: its downloads and the pages that list the files."""
+    files: dict[str, bytes] = {}
+    for path in sorted((site / "_downloads").rglob("*")):
+        if path.is_file():
+            files[path.name] = path.read_bytes()
+    pages = {path.relative_to(site).as_posix(): path.read_text(encoding="utf-8", errors="replace")
+             for path in sorted(site.rglob("*.html")) if "_downloads" not in path.parts}
+    pages = {name: text for name, text in pages.items() if _DICTIONARY_ROW.search(text)}
+    return disagreements(files, pages)
+
+
+def report(problems: list[str], what: str) -> str:
+    """The build's message: what was refused, and one line per disagreement."""
+    return (f"{what}: what it states about the data files disagrees with the files published beside it.\n  "
+            + "\n  ".join(problems)
+            + "\nRun `make data-meta` to record the data files as they are, then build again.")

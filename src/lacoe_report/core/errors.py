@@ -1,0 +1,79 @@
+"""The plain error of an input the project cannot read, and the YAML reader that raises it.
+
+Every file the build reads (``_toc.yml``, ``_config.yml``, the YAML data files,
+the chapters' notebook JSON) is read through a helper that turns a parser's
+exception into :class:`InputError`, whose message names the file and, where
+the parser knows it, the line. The build prints that message and stops; no
+traceback reaches the terminal.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .paths import shown
+
+
+class InputError(ValueError):
+    """An input file that cannot be read; ``str(error)`` names the file (and line) and the problem."""
+
+
+def read_text(path: Path) -> str:
+    """The UTF-8 text of ``path``, or :class:`InputError` naming it."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{shown(path)}: the file is missing") from None
+    except UnicodeDecodeError as err:
+        raise InputError(f"{shown(path)}: not UTF-8 text (byte {err.start} cannot be read)") from None
+
+
+def yaml_problem(path: Path, err: yaml.YAMLError) -> InputError:
+    """A YAML parser's error as the plain message: file, line and the parser's own words.
+
+    >>> err = None
+    >>> try:
+    ...     yaml.safe_load("a: [1,\\nb: 2")
+    ... except yaml.YAMLError as caught:
+    ...     err = caught
+    >>> str(yaml_problem(Path("/elsewhere/x.yml"), err))
+    "/elsewhere/x.yml, line 2: not valid YAML (expected ',' or ']', but got '<stream end>')"
+    """
+    mark = getattr(err, "problem_mark", None)
+    where = f", line {mark.line + 1}" if mark is not None else ""
+    problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+    return InputError(f"{shown(path)}{where}: not valid YAML ({problem})")
+
+
+def load_yaml(path: Path, kind: type = dict) -> Any:
+    """Parse the YAML file ``path``, whose top level must be a ``kind`` (a mapping by default).
+
+    Raises
+    ------
+    InputError
+        When the file is missing, is not UTF-8, is not YAML, or its top level
+        is not a ``kind``; the message names the file and the line.
+    """
+    text = read_text(path)
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise yaml_problem(path, err) from None
+    if not isinstance(value, kind):
+        wanted = "a mapping of names to entries" if kind is dict else f"a {kind.__name__}"
+        found = "nothing" if value is None else f"a {type(value).__name__}"
+        raise InputError(f"{shown(path)}, line 1: the file must hold {wanted}, not {found}")
+    return value
+
+
+def shape_problem(path: Path, err: Exception) -> InputError:
+    """A YAML file that parsed but lacks an entry the code reads (a ``KeyError``, a wrong type).
+
+    >>> str(shape_problem(Path("/elsewhere/x.yml"), KeyError("root")))
+    "/elsewhere/x.yml: the entry 'root' is missing or not where it belongs"
+    """
+    if isinstance(err, KeyError):
+        return InputError(f"{shown(path)}: the entry {err.args[0]!r} is missing or not where it belongs")
+    return InputError(f"{shown(path)}: an entry has the wrong shape ({err})")

@@ -115,7 +115,7 @@ def test_preview_refuses_a_broken_house_rule_with_the_message_make_book_prints(s
         state = events.until_done(state["version"])
         assert state["status"] == "ok", state["message"]
     output = terminal[0]
-    assert f"chapters/finance.ipynb, cell {glued}: a glued key the chapter does not publish" in output
+    assert f"chapters/finance.ipynb, cell {glued}: a glued key the chapter does not declare" in output
     assert "\x1b[" not in output
 
 

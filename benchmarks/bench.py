@@ -32,17 +32,18 @@ RESULTS = ROOT / "benchmarks" / "results.md"
 #: Hand-written reading of the figures (misses, their causes, the profile), appended to the results.
 ANALYSIS = ROOT / "benchmarks" / "analysis.md"
 #: Targets as ("a", ratio to the stock template), ("s", ratio to stock force-execution) or ("abs", seconds).
+#: Issue 21: verify <= 3.0x (a), a one-chapter edit and the preview's code edit <= 1.0x (a), the PDF <= 2.0x (a).
 TARGETS = {"fresh": ("abs", 30.0), "b": ("a", 2.5), "c": ("abs", 1.0), "d": ("a", 1.0),
-           "p1": ("abs", 1.5), "p2": ("abs", 4.0), "e": ("s", 0.4), "f": ("abs", 60.0), "h": ("abs", 15.0),
-           "g": ("a", 1.5)}
+           "p1": ("abs", 1.5), "p2": ("a", 1.0), "e": ("a", 3.0), "f": ("abs", 60.0), "h": ("abs", 15.0),
+           "g": ("a", 2.0)}
 
 
-def run(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> tuple[float, str]:
-    """Run a command; return its wall time and its output. Fail loudly."""
+def run(command: list[str], cwd: Path = ROOT, env: dict | None = None, check: bool = True) -> tuple[float, str]:
+    """Run a command; return its wall time and its output. Fail loudly (unless ``check`` is false)."""
     started = time.perf_counter()
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - started
-    if result.returncode != 0:
+    if result.returncode != 0 and check:
         sys.exit(f"benchmark step failed: {' '.join(command)}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     return seconds, result.stdout + result.stderr
 
@@ -216,8 +217,11 @@ def main() -> None:
     seconds, _ = median_of(n, make("check"))
     rows["h"] = ("`make check` (unit tests, doctests, data tests)", seconds, "")
     print("(f) make test ...", flush=True)
-    seconds, _ = median_of(1, make("test"))
-    rows["f"] = ("`make test` (everything: nbval, scratch builds, PDF, browser)", seconds, "one run")
+    # Timed even when a test fails (the time is the suite's either way); the note says so.
+    seconds, output = run(["make", "--no-print-directory", "test"], check=False)
+    summary = re.findall(r"^=*\s*(\d+ (?:failed|passed).*?) in [\d.]+s", output, re.M)
+    rows["f"] = ("`make test` (everything: nbval, scratch builds, PDF, browser)", seconds,
+                 "one run" + (f"; {summary[-1]}" if summary else ""))
     print("(g) make pdf after the HTML exists ...", flush=True)
     seconds, _ = median_of(n, make("pdf"), prepare=lambda: shutil.rmtree(ROOT / "_build" / "pdf", ignore_errors=True))
     rows["g"] = ("`make pdf`, HTML already built", seconds, "")

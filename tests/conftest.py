@@ -60,6 +60,50 @@ def copy_repo(root: Path, toc: str | None = None) -> Path:
     return root
 
 
+# The smallest book that still exercises execution, the ledger and Sphinx.
+SCRATCH_TOC = """format: jb-book
+root: chapters/intro
+chapters:
+  - file: chapters/finance
+"""
+
+
+@pytest.fixture(scope="session")
+def built_scratch(tmp_path_factory) -> tuple[Path, Path]:
+    """A copy of the repository with a two-page book, built once per session (per worker) with make.
+
+    Returns the copy the tests use and a pristine copy of it as built.
+    """
+    base = tmp_path_factory.mktemp("scratch")
+    root = copy_repo(base / "repo", SCRATCH_TOC)
+    first = make(root)
+    assert first.returncode == 0, first.stdout + first.stderr
+    pristine = base / "pristine"
+    shutil.copytree(root, pristine, symlinks=True, copy_function=shutil.copy2)
+    return root, pristine
+
+
+@pytest.fixture
+def scratch(built_scratch) -> Path:
+    """The scratch book exactly as first built, for one test to change.
+
+    Every test gets it back byte for byte and with its file times (the folder is
+    replaced by a copy of the pristine one before each test), at the same path, so
+    Sphinx's saved environment stays valid: each test sees only its own change on a
+    built book, as the tests that built a copy each did, without the build. Only
+    ``make preview``'s own output folder (``_build/preview``, never read by make book)
+    is kept from test to test, as the preview keeps it between runs.
+    """
+    root, pristine = built_scratch
+    preview, kept = root / "_build" / "preview", root.parent / "preview-kept"
+    if preview.is_dir():
+        preview.rename(kept)
+    shutil.rmtree(root)
+    shutil.copytree(pristine, root, symlinks=True, copy_function=shutil.copy2)
+    if kept.is_dir():
+        kept.rename(preview)
+    return root
+
 
 class FiguresFile:
     """A scratch copy of ``report_figures.csv`` with helpers to break it."""

@@ -15,16 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_repo, environment, make
+from conftest import environment, make
 from lacoe_report.book import chapters, ledger
 from lacoe_report.core.paths import PROJ_ROOT
-
-# The smallest book that still exercises execution, the ledger and Sphinx.
-SCRATCH_TOC = """format: jb-book
-root: chapters/intro
-chapters:
-  - file: chapters/finance
-"""
 
 
 def tree_digest(folder: Path) -> str:
@@ -36,13 +29,8 @@ def tree_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-@pytest.fixture(scope="module")
-def scratch(tmp_path_factory) -> Path:
-    """A copy of the repository (same installed package) with a two-page book, built once."""
-    root = copy_repo(tmp_path_factory.mktemp("scratch") / "repo", SCRATCH_TOC)
-    first = make(root)
-    assert first.returncode == 0, first.stdout + first.stderr
-    return root
+# `scratch` (tests/conftest.py): a two-page copy of the repository, built once per
+# session, given back to each test exactly as built.
 
 
 def set_value(root: Path, figure_id: str, value: str) -> None:

@@ -13,7 +13,7 @@ import pytest
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks"))
 from preview_latency import Events, free_port  # noqa: E402
 
-from test_build import environment, scratch, set_value, tree_digest  # noqa: E402,F401
+from test_build import environment, set_value, tree_digest  # noqa: E402,F401
 
 pytestmark = pytest.mark.slow  # builds a scratch book and serves it
 
@@ -49,7 +49,7 @@ def preview(root, terminal: list | None = None, keep=None):
             terminal.append(output)
 
 
-def test_preview_rebuilds_on_save_and_shows_bad_data_without_stopping(scratch):  # noqa: F811
+def test_preview_rebuilds_on_save_and_shows_bad_data_without_stopping(scratch):
     published = tree_digest(scratch / "_build" / "html")
     figures = scratch / "data" / "report_figures.csv"
     original = figures.read_text(encoding="utf-8")
@@ -79,7 +79,7 @@ def _cell_with(notebook: dict, needle: str) -> int:
     return next(n for n, c in enumerate(notebook["cells"], start=1) if needle in "".join(c["source"]))
 
 
-def test_preview_refuses_a_broken_house_rule_with_the_message_make_book_prints(scratch):  # noqa: F811
+def test_preview_refuses_a_broken_house_rule_with_the_message_make_book_prints(scratch):
     path = scratch / "chapters" / "finance.ipynb"
     original = path.read_text(encoding="utf-8")
     notebook = json.loads(original)
@@ -127,7 +127,7 @@ def test_a_sphinx_warning_in_the_preview_reads_as_in_make_book():
     assert _short_path(line) == "chapters/finance.ipynb, cell 7: WARNING: No key 'x' found"
 
 
-def test_preview_listens_on_loopback_only(scratch):  # noqa: F811
+def test_preview_listens_on_loopback_only(scratch):
     with preview(scratch) as (port, _, _):  # up on 127.0.0.1
         listening = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True).stdout
         assert f"127.0.0.1:{port}" in listening and f"0.0.0.0:{port}" not in listening

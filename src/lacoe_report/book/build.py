@@ -10,7 +10,6 @@ import argparse
 import fcntl
 import re
 import shutil
-import subprocess
 import sys
 import time
 import warnings
@@ -195,27 +194,49 @@ def build_html(builder: str = "html") -> Path:
     # builds share the parsed doctrees, so the second one does not read the
     # chapters again.
     staging = BUILD_DIR / ".staging"
-    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(PROJ_ROOT),
-               "--path-output", str(staging), "-n", "-W", "--keep-going", "-q"]
-    if builder != "html":
-        command += ["--builder", "custom", "--custom-builder", builder]
     BUILD_DIR.mkdir(parents=True, exist_ok=True)
     # Two builds at once (the PDF and the browser tests run in parallel) would
     # write the same doctrees: take turns.
     with (BUILD_DIR / ".staging.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        result = subprocess.run(command, cwd=PROJ_ROOT, capture_output=True, text=True)
-        if result.returncode == 0:
+        returncode, output = sphinx_build(staging, builder)
+        if returncode == 0:
             # What the book states about its downloads must be true of them, or nothing is published.
             wrong = published_files.site_disagreements(staging / "_build" / builder)
             if wrong:
                 sys.exit(published_files.report(wrong, "The book was not published; the published book is unchanged"))
             published = _swap_in(staging / "_build" / builder, BUILD_DIR / builder)
-    if result.returncode != 0:
-        shown = "\n".join(plain_warning(line) for line in (result.stdout + result.stderr).splitlines()
+    if returncode != 0:
+        shown = "\n".join(plain_warning(line) for line in output.splitlines()
                            if "WARNING" in line or "ERROR" in line or "Error" in line)
-        sys.exit(f"The book did not build; the published book is unchanged.\n{shown or result.stderr[-2000:]}")
+        sys.exit(f"The book did not build; the published book is unchanged.\n{shown or output[-2000:]}")
     return published
+
+
+def sphinx_build(staging: Path, builder: str = "html") -> tuple[int, str]:
+    """What ``jupyter-book build PROJ_ROOT --path-output staging -n -W --keep-going -q`` does, in this process.
+
+    The same function of Jupyter Book with the same arguments as its command
+    line (``_config.yml``, ``_toc.yml``, nitpicky, warnings as errors, keep
+    going, quiet), without a second interpreter importing Sphinx, MyST-NB and
+    the extensions anew. Returns the exit status and what Sphinx printed.
+    """
+    import contextlib
+    import io
+
+    from jupyter_book.sphinx import build_sphinx
+
+    out = staging / "_build" / builder
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+        result = build_sphinx(
+            PROJ_ROOT, out, use_external_toc=True, noconfig=True, path_config=str(PROJ_ROOT / "_config.yml"),
+            confoverrides={"external_toc_path": (PROJ_ROOT / "_toc.yml").as_posix(), "latex_individualpages": False,
+                           "nitpicky": True},
+            builder=builder, warningiserror=True, keep_going=True, freshenv=False, verbosity=0, quiet=True)
+    if isinstance(result, BaseException):
+        return 1, printed.getvalue() + f"\n{type(result).__name__}: {result}"
+    return int(result or 0), printed.getvalue()
 
 
 def plain_warning(line: str) -> str:

@@ -106,6 +106,7 @@ _OVERFLOW_JS = (Path(__file__).parent / "overflow.js").read_text(encoding="utf-8
 _FILL_PAGES_JS = (Path(__file__).parent / "fill_pages.js").read_text(encoding="utf-8")
 
 
+
 @dataclass
 class Chapter:
     """One chapter of the printed book."""
@@ -518,7 +519,7 @@ def _print_numbered(page, chapters: list[Chapter], options: dict) -> tuple[bytes
     return pdf, passes
 
 
-def print_book(site: Path, output: Path = PDF_PATH) -> PrintResult:
+def print_book(site: Path, output: Path = PDF_PATH, again: Path | None = None) -> PrintResult:
     """Print the singlehtml book in ``site`` to ``output``.
 
     Parameters
@@ -527,6 +528,12 @@ def print_book(site: Path, output: Path = PDF_PATH) -> PrintResult:
         A ``singlehtml`` build folder (``_build/singlehtml``).
     output : pathlib.Path
         The PDF to write; replaced only once the new one is complete.
+    again : pathlib.Path, optional
+        Also print the book a second time and write that PDF here, made
+        reproducible the same way: the same browser loads, prepares and prints
+        the book anew in a new page (new DOM nodes, so new tag ids, and later
+        dates). Equal bytes prove the output stable without a second process,
+        interpreter, server and browser (the tests' byte-stability check).
 
     Returns
     -------
@@ -574,6 +581,16 @@ def print_book(site: Path, output: Path = PDF_PATH) -> PrintResult:
                     started = time.perf_counter()
                     pdf, passes = _print_numbered(page, chapters, options)
                     seconds["print"] = time.perf_counter() - started
+                    if again is not None:
+                        # A new page: the book loaded, prepared and printed anew in the same browser,
+                        # so every element is a new DOM node with a new tag id, at a later second.
+                        started = time.perf_counter()
+                        second = browser.new_page()
+                        second.route("**/*", only_local)
+                        second.goto(url, wait_until="load", timeout=120_000)
+                        again_chapters, _ = _prepare(second, meta, root, parts, printable_px)
+                        reprinted, _ = _print_numbered(second, again_chapters, options)
+                        seconds["again"] = time.perf_counter() - started
                 finally:
                     browser.close()
         except PlaywrightError as err:
@@ -586,6 +603,10 @@ def print_book(site: Path, output: Path = PDF_PATH) -> PrintResult:
     if wrong:
         sys.exit(published.report(wrong, "The PDF was not written"))
     pdf = reproducible(pdf, meta["title"], meta["author"], [c.title for c in chapters], attachments)
+    if again is not None:
+        again.parent.mkdir(parents=True, exist_ok=True)
+        again.write_bytes(reproducible(reprinted, meta["title"], meta["author"], [c.title for c in chapters],
+                                       attachments))
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_suffix(".pdf.partial")
     partial.write_bytes(pdf)
@@ -603,6 +624,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-build", action="store_true",
                         help="print the existing _build/singlehtml instead of building it")
     parser.add_argument("--output", type=Path, default=PDF_PATH, help=f"default: {PDF_PATH.relative_to(PROJ_ROOT)}")
+    parser.add_argument("--again", type=Path, metavar="PDF",
+                        help="also print the finished book a second time in the same browser, to PDF "
+                             "(equal bytes: the output is stable)")
     args = parser.parse_args(argv)
 
     from .. import build, freshness
@@ -627,7 +651,7 @@ def main(argv: list[str] | None = None) -> None:
             site = build.build_html("singlehtml")
             freshness.record("singlehtml", fingerprint)
         timings["html"] = time.perf_counter() - step
-    result = print_book(site, args.output.resolve())
+    result = print_book(site, args.output.resolve(), args.again.resolve() if args.again else None)
     timings |= result.seconds
     timings["total"] = time.perf_counter() - started
 

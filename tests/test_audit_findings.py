@@ -98,8 +98,8 @@ def test_a_precise_percentage_of_a_tiny_group():
     assert r.finding.details == {"percent": 90.9, "smallest_base": 11, "of_smallest": 10}
     assert r.finding.explanation == (
         "The report prints 90.9% without the number of people it is a percentage of. Its precision fits a "
-        "group as small as 11: 10 of 11 is 90.91%. A rate that precise over so few people moves by 9.1% "
-        "with each person.")
+        "group as small as 11: 10 of 11 is 90.91%. A rate that precise over so few people moves by 9.1 "
+        "percentage points with each person.")  # a change of a percentage is written in points
 
 
 @pytest.mark.parametrize("pct, small", [("55.0", True), ("52.6", True), ("50.5", False)])
@@ -164,8 +164,9 @@ def test_a_part_larger_than_its_whole_names_both_places():
                          "computed": 9018.0, "stated": 10603.0,
                          "settle": "what the whole counts, and whether each part is included in it",
                          "strength": pytest.approx(0.5 + 0.45 * (ratio - 1) + 0.2)}
+    # nothing left out, and the part is the data's own reading of the whole, not an assumption
     assert r.finding.details == {"whole": 9018.0, "parts_total": 10603.0, "largest_part": 10603.0,
-                                 "parts": {"da": 10603.0}}
+                                 "parts": {"da": 10603.0}, "left_out": {}, "conditional": False}
     assert r.finding.explanation.endswith(
         " The whole is stated in the prose of the achievements, the part in the prose of the wellbeing pillar.")
 
@@ -179,7 +180,7 @@ def test_parts_in_the_same_place_and_their_total():
     assert r.finding.details["parts_total"] == 150.0 and r.finding.details["largest_part"] == 120.0
     assert " Both are stated in the prose of the achievements." in r.finding.explanation
     assert r.finding.explanation.endswith(
-        " Together the 2 parts the report names come to 150: 120 first part (the prose of the achievements), "
+        " Together the 2 parts come to 150: 120 first part (the prose of the achievements), "
         "30 second part (the prose of the achievements).")
     # ratio 1.2, total / whole 1.5: 0.5 + 0.3 * 0.2 + 0.15 * 0.5 + 0.2
     assert r.strength == pytest.approx(0.5 + 0.06 + 0.075 + 0.2)
@@ -366,21 +367,24 @@ def test_a_count_from_before_the_year_among_its_results():
               dict(id="year", value=300))
     [r] = raised("period", f, report_period="2023-24")
     assert fields(r) == {"id": "period-since", "detector": "period",
-                         "description": "A count from before 2023-24, in the achievements", "inputs": ["since"],
-                         "unit": "count", "verdict": SECOND_LOOK, "computed": None, "stated": 1.0,
-                         "settle": "the counts for 2023-24 alone", "strength": pytest.approx(0.3)}
+                         "description": "A count that may run from before 2023-24, in the achievements",
+                         "inputs": ["since"], "unit": "count", "verdict": SECOND_LOOK, "computed": None,
+                         "stated": 1.0, "settle": "the counts for 2023-24 alone, and when each count began",
+                         "strength": pytest.approx(0.3)}
     assert r.finding.explanation == (
-        "1 figure in the achievements counts over a period that starts before 2023-24: 5,000 families served "
-        "(2021-22 to 2023-24). Printed among the results of 2023-24, it reads as that year's; the report does "
+        # the period is the report's own (not assumed), so the sentence may say it starts before the year
+        "1 figure in the achievements counts over a period that starts before 2023-24: 5,000 families served, "
+        "over 2021-22 to 2023-24. Printed among the results of 2023-24, it reads as that year's; the report does "
         "not say how much of it falls in 2023-24.")
-    assert r.finding.details == {"figures": {"since": "2021-22 to 2023-24"}, "report_period": "2023-24"}
+    assert r.finding.details == {"figures": {"since": "2021-22 to 2023-24"}, "report_period": "2023-24",
+                                 "certain": 1}
 
 
 def test_counts_from_before_the_year_in_an_exempt_section_or_without_a_year():
     f = table(dict(id="a", value=5000, period="2021-22 to 2023-24"),
               dict(id="b", value=70, period="2022-23 to 2023-24"))
     [r] = raised("period", f, report_period="2023-24")
-    assert r.description == "Counts from before 2023-24, in the achievements" and r.inputs == ["a", "b"]
+    assert r.description == "Counts that may run from before 2023-24, in the achievements" and r.inputs == ["a", "b"]
     assert "2 figures in the achievements count over" in r.finding.explanation
     assert "they read as that year's" in r.finding.explanation and "how much of each" in r.finding.explanation
     assert raised("period", f, report_period="2023-24", exempt_sections=["achievements"]) == []

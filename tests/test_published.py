@@ -5,7 +5,9 @@ count in the metadata and the Data Package), and the build checks the staged
 site before publishing it: a Data Package, metadata or data dictionary that
 contradicts the downloads stops the build with the published book untouched.
 """
+import csv
 import hashlib
+import io
 import json
 import shutil
 import subprocess
@@ -93,12 +95,15 @@ def test_a_corrected_figure_publishes_a_package_that_validates(tmp_path):
     assert first.returncode == 0, first.stdout + first.stderr
     # A consistent correction that every check accepts: a row's free-text note.
     figures = root / "data" / "report_figures.csv"
-    text = figures.read_text(encoding="utf-8")
-    assert text.count("\nletter_students_served,") == 1
-    lines = text.splitlines(keepends=True)
-    number = next(n for n, line in enumerate(lines) if line.startswith("letter_students_served,"))
-    lines[number] = lines[number].rstrip("\n") + "corrected by an analyst\n"
-    figures.write_text("".join(lines), encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(figures.read_text(encoding="utf-8"), newline=""))
+    rows = list(reader)
+    [row] = [r for r in rows if r["id"] == "letter_students_served"]
+    row["note"] = "corrected by an analyst"
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=reader.fieldnames, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    figures.write_text(out.getvalue(), encoding="utf-8")
     report_text = root / "data" / "raw" / "lacoe-annual-report-2023-24.txt"
     report_text.write_text(report_text.read_text(encoding="utf-8") + "Corrected by an analyst.\n", encoding="utf-8")
 

@@ -120,6 +120,7 @@ def load_text(text: str, *, figure_ids: set[str], path: str = "audit_relations.y
 
     try:
         root = yaml.compose(text)
+        yaml.safe_load(text)  # composing leaves tags unresolved: an unknown one ("!,") fails only here
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = f"line {mark.line + 1}: " if mark else ""

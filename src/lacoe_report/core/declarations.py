@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +105,8 @@ class Entry:
         Its unit (declared or inferred) and the named format it prints with.
     where : str
         File and line, for messages.
+    fact : tuple or None
+        ``(Fact, args, kwargs)`` when the declaration is a fact, else None (read once, when loaded).
     """
 
     chapter: str
@@ -112,11 +115,7 @@ class Entry:
     unit: str
     format: str
     where: str
-
-    @functools.cached_property
-    def fact(self) -> tuple | None:
-        """``(Fact, args, kwargs)`` when the declaration is a fact, else None."""
-        return _fact_call(self.formula, self.where)
+    fact: tuple | None = None
 
     def inputs(self) -> list[str]:
         """The figure ids this number rests on."""
@@ -140,7 +139,7 @@ def _fact_call(text: str, where: str) -> tuple | None:
         return None
     fact = FACTS[body.func.id]
 
-    def literal(node, position=None):
+    def literal(node):
         if isinstance(node, ast.Name):
             return node.id
         if isinstance(node, ast.List):
@@ -151,7 +150,7 @@ def _fact_call(text: str, where: str) -> tuple | None:
             raise DeclarationError(f"{where}: {fact.name}() takes figure ids and quoted words, "
                                    f"not {ast.unparse(node)!r}") from None
 
-    args = [literal(a, i) for i, a in enumerate(body.args)]
+    args = [literal(a) for a in body.args]
     kwargs = {k.arg: literal(k.value) for k in body.keywords}
     for position in fact.figure_args:
         if position >= len(args) or not isinstance(body.args[position], ast.Name):
@@ -259,7 +258,7 @@ def load_text(text: str, chapter: str, source: str | None = None) -> list[Entry]
             formats.named(fmt)
         except ValueError as error:
             raise DeclarationError(f"{where}: {error}") from None
-        entries.append(Entry(chapter, key, formula_text, unit, fmt, where))
+        entries.append(Entry(chapter, key, formula_text, unit, fmt, where, fact))
         if key in _formula.figure_values():  # a figure id always means the figure
             continue
         if fact is None:
@@ -304,7 +303,6 @@ def evaluate(entry: Entry) -> dict:
 
 def _plain(value) -> int | float:
     """A plain Python number (numpy scalars break glue), whole numbers as int; never NaN or infinite."""
-    import math
     number = float(value)
     if not math.isfinite(number):
         raise ValueError(f"the value is not a finite number ({value!r})")

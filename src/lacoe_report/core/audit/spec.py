@@ -91,6 +91,19 @@ def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
+def _value(node: yaml.Node):
+    """The Python value of a composed node, constructed as ``yaml.safe_load`` would.
+
+    Constructed from the node itself: writing it back out and reading that again
+    can fail on text the file itself parses (a damaged block that serializes to '...').
+    """
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def _mapping(node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
     return {k.value: (k, v) for k, v in node.value}
 
@@ -131,8 +144,8 @@ def load_text(text: str, *, figure_ids: set[str], path: str = "audit_relations.y
     for key in top:
         if key not in ("relations", "detectors", "ranking"):
             problem(top[key][0], key, "unknown section; use relations, detectors or ranking")
-    detectors = yaml.safe_load(yaml.serialize(top["detectors"][1])) if "detectors" in top else {}
-    ranking = yaml.safe_load(yaml.serialize(top["ranking"][1])) if "ranking" in top else []
+    detectors = _value(top["detectors"][1]) if "detectors" in top else {}
+    ranking = _value(top["ranking"][1]) if "ranking" in top else []
     if not isinstance(ranking, list) or not all(isinstance(n, str) for n in ranking):
         problem(top["ranking"][1], "ranking", "a list of natures, the strongest doubts first")
         ranking = []
@@ -150,7 +163,7 @@ def load_text(text: str, *, figure_ids: set[str], path: str = "audit_relations.y
             problem(item, "relations", "each relation is a mapping with id, kind, description and inputs")
             continue
         fields = _mapping(item)
-        plain = {k: yaml.safe_load(yaml.serialize(v)) for k, (_, v) in fields.items()}
+        plain = {k: _value(v) for k, (_, v) in fields.items()}
         for key, (knode, _) in fields.items():
             if key not in REQUIRED + OPTIONAL:
                 problem(knode, key, f"unknown field; a relation has {', '.join(REQUIRED + OPTIONAL)}")
@@ -179,7 +192,7 @@ def load_text(text: str, *, figure_ids: set[str], path: str = "audit_relations.y
                         problem(rnode, f"inputs.{role}", f"unknown role for kind {kind.name}; "
                                                          f"use {', '.join(kind.roles)}")
                         continue
-                    ids = yaml.safe_load(yaml.serialize(vnode))
+                    ids = _value(vnode)
                     many = kind.roles[role] == "many"
                     if isinstance(ids, str):
                         ids = [ids] if many else ids

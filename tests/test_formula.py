@@ -101,3 +101,24 @@ def test_the_verify_chapter_code_agrees_with_the_project_evaluator_on_every_ledg
         theirs = namespace["recheck"](row["formula"])
         ours = formula.evaluate(row["formula"])
         assert math.isclose(float(theirs), float(ours), rel_tol=1e-12, abs_tol=1e-12), (row["key"], theirs, ours)
+
+
+def test_an_edited_figures_file_is_read_again_in_the_same_process(tmp_path, monkeypatch):
+    # A kernel or the preview evaluates formulas for hours: a saved edit must reach the next evaluation.
+    import os
+    import shutil
+
+    from lacoe_report.core.paths import FIGURES_CSV
+
+    copy = tmp_path / "report_figures.csv"
+    shutil.copy2(FIGURES_CSV, copy)
+    monkeypatch.setattr(formula, "FIGURES_CSV", copy)
+    before = formula.evaluate("fin_budget_total")
+    text = copy.read_text(encoding="utf-8-sig")
+    row = next(line for line in text.splitlines() if line.startswith("fin_budget_total,"))
+    edited = row.replace(f",{before:.0f},", f",{before + 7:.0f},", 1)
+    assert edited != row
+    copy.write_text(text.replace(row, edited), encoding="utf-8")
+    os.utime(copy, ns=(1, 1))  # even a write within the same clock tick shows (size or inode may not change)
+    assert formula.evaluate("fin_budget_total") == before + 7
+    assert formula.figure_values()["fin_budget_total"] == before + 7

@@ -45,6 +45,7 @@ from ..core.paths import CHAPTERS_DIR, PROJ_ROOT, TOC_FILE, shown
 from ..core.source_text import normalize, report_text
 from ..core.vocabulary import NUMBER_NAMES
 from ..core.declarations import SUFFIX
+from ..core.errors import SAFE_LOADER
 from .toc import read_toc
 
 #: Each rule's id and what breaking it looks like, in the order the build checks them.
@@ -205,7 +206,7 @@ def _declared_keys(path: Path) -> set[str] | None:
     if not numbers.exists():
         return set()
     try:
-        document = yaml.safe_load(numbers.read_text(encoding="utf-8"))
+        document = yaml.load(numbers.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
         return set((document or {}).get("numbers") or {})
     except (yaml.YAMLError, AttributeError):
         return None

@@ -6,13 +6,13 @@ the same validated data and a bad file stops the book with one plain message
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 from . import validation
+from . import paths
 from .paths import EXCLUDED_CSV, FIGURES_CSV, LEDGER_CSV
 
 # Chapters show quotes, labels and explanations in tables: never cut them at
@@ -27,22 +27,13 @@ TRACE_COLUMNS = ["label", "value", "unit", "qualifier", "period", "quote"]
 _CACHE: dict[Path, tuple[tuple[int, int, int], pd.DataFrame]] = {}
 
 
-def _stamp(path: Path) -> tuple[int, int, int]:
-    """What changes when a file is edited, saved or replaced (missing: all zero)."""
-    try:
-        stat = os.stat(path)
-    except FileNotFoundError:
-        return (0, 0, 0)
-    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-
-
 def _cached(path: Path, load: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     """Load ``path`` once, and again whenever the file changed since.
 
     An analyst who edits the CSV and re-runs a cell in the same kernel gets
     the new values, not the ones the kernel read first.
     """
-    stamp = _stamp(path)
+    stamp = paths.stamp(path)
     hit = _CACHE.get(path)
     if hit is None or hit[0] != stamp:
         hit = _CACHE[path] = (stamp, load())

@@ -47,7 +47,8 @@ import yaml
 
 from . import formats, formula as _formula
 from .facts import FACTS
-from .paths import CHAPTERS_DIR, shown
+from .errors import SAFE_LOADER
+from .paths import CHAPTERS_DIR, FIGURES_CSV, shown, stamp
 from .vocabulary import DISPLAY, UNITS
 
 #: The suffix of a chapter's declarations file: ``chapters/finance.numbers.yml``.
@@ -71,7 +72,7 @@ def path(chapter: str) -> Path:
     return CHAPTERS_DIR / f"{chapter}{SUFFIX}"
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(SAFE_LOADER):
     """A YAML loader that refuses a key given twice (PyYAML keeps the last silently) and keeps lines."""
 
 
@@ -273,7 +274,14 @@ def load(chapter: str) -> list[Entry]:
     file = path(chapter)
     if not file.exists():
         return []
-    return load_text(file.read_text(encoding="utf-8"), chapter, shown(file))
+    return list(_load_cached(file.read_text(encoding="utf-8"), chapter, shown(file), stamp(FIGURES_CSV)))
+
+
+@functools.lru_cache(maxsize=64)
+def _load_cached(text: str, chapter: str, source: str, figures_stamp: tuple) -> tuple[Entry, ...]:
+    # Keyed on the text and on the figures file it reads units from: the ledger
+    # counts the book's declarations once per `declared(...)` and reads each file again.
+    return tuple(load_text(text, chapter, source))
 
 
 def evaluate(entry: Entry) -> dict:

@@ -16,6 +16,11 @@ import yaml
 from .paths import shown
 
 
+#: libyaml's parser where PyYAML was built with it (the pinned wheels are), else PyYAML's own:
+#: the same documents, errors and line marks, about ten times faster on the declarations files.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class InputError(ValueError):
     """An input file that cannot be read; ``str(error)`` names the file (and line) and the problem."""
 
@@ -58,7 +63,7 @@ def load_yaml(path: Path, kind: type = dict) -> Any:
     """
     text = read_text(path)
     try:
-        value = yaml.safe_load(text)
+        value = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as err:
         raise yaml_problem(path, err) from None
     if not isinstance(value, kind):

@@ -41,10 +41,11 @@ import functools
 import math
 import operator
 import re
+import types
 from collections.abc import Mapping
 
 from .formats import round_half_up
-from .paths import FIGURES_CSV, shown
+from .paths import FIGURES_CSV, shown, stamp
 
 #: A value that is a number, as the CSV files write them.
 NUMBER = re.compile(r"-?[\d.]+(e-?\d+)?")
@@ -77,14 +78,18 @@ def ceil_to(x: float, step: float) -> float:
 
 
 @functools.lru_cache(maxsize=4)
-def _rows(path: str) -> tuple[dict, ...]:
+def _rows(path: str, stamp: tuple) -> tuple[dict, ...]:
     with open(path, encoding="utf-8-sig", newline="") as handle:
         return tuple(csv.DictReader(handle))
 
 
 def figure_rows() -> tuple[dict, ...]:
-    """The rows of ``data/report_figures.csv`` as text, as every evaluator reads them (cached)."""
-    return _rows(str(FIGURES_CSV))
+    """The rows of ``data/report_figures.csv`` as text, as every evaluator reads them.
+
+    Cached until the file changes: a kernel or the preview that evaluates a
+    formula after the CSV was edited reads the edit.
+    """
+    return _rows(str(FIGURES_CSV), stamp(FIGURES_CSV))
 
 
 def _matches(row: Mapping, where: Mapping) -> bool:
@@ -203,11 +208,20 @@ def figure_ids(expression: str) -> list[str]:
     return sorted(set(names), key=lambda name: position.get(name, 0))
 
 
-def figure_values(table=None) -> dict[str, float]:
-    """Every figure id of ``report_figures.csv`` with a numeric value, as floats."""
+def figure_values(table=None) -> Mapping[str, float]:
+    """Every figure id of ``report_figures.csv`` (or of the rows ``table``) with a numeric value, as floats.
+
+    Read-only, and worked out once per table: a ledger evaluates thousands of formulas over the same rows.
+    """
     rows = figure_rows() if table is None else table
-    return {row["id"]: float(row["value"]) for row in rows
-            if NUMBER.fullmatch(row.get("value") or "")}
+    if _VALUES[0] is not rows:
+        values = {row["id"]: float(row["value"]) for row in rows if NUMBER.fullmatch(row.get("value") or "")}
+        _VALUES[:] = [rows, types.MappingProxyType(values)]
+    return _VALUES[1]
+
+
+# The last table figure_values read, and its values (the table is kept, so its identity is not reused).
+_VALUES: list = [None, types.MappingProxyType({})]
 
 
 def evaluate(expression: str, table=None):

@@ -38,3 +38,19 @@ def shown(path: Path) -> str:
         return Path(path).resolve().relative_to(PROJ_ROOT).as_posix()
     except ValueError:
         return str(path)
+
+
+def stamp(path: Path) -> tuple[int, int, int]:
+    """What changes when a file is edited, saved or replaced: its time, size and inode (missing: all zero).
+
+    Caches keyed on it read a file again after any edit, in a kernel or a
+    long-lived process (the preview) as in a new one.
+
+    >>> stamp(Path("/no/such/file"))
+    (0, 0, 0)
+    """
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return (0, 0, 0)
+    return (found.st_mtime_ns, found.st_size, found.st_ino)

@@ -40,6 +40,7 @@ True
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,7 +169,12 @@ class Audit:
         return [r.id for r in self.all() if same & set(r.inputs)]
 
     def frame(self) -> pd.DataFrame:
-        """One row per question (columns :data:`COLUMNS`), ranked, indexed by id."""
+        """One row per question (columns :data:`COLUMNS`), ranked, indexed by id (a copy: the caller's to change)."""
+        return self._frame.copy()
+
+    @functools.cached_property
+    def _frame(self) -> pd.DataFrame:
+        # Built once per audit: a ledger asks for it once per question it counts.
         rows = []
         for r in self.all():
             f = r.finding

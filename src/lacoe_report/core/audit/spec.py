@@ -31,6 +31,7 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import SAFE_LOADER
 from .kinds import KINDS
 
 #: The fields every relation has, and the ones it may have.
@@ -132,8 +133,8 @@ def load_text(text: str, *, figure_ids: set[str], path: str = "audit_relations.y
         problems.append(f"{path}, {where}field '{fieldname}': {message}")
 
     try:
-        root = yaml.compose(text)
-        yaml.safe_load(text)  # composing leaves tags unresolved: an unknown one ("!,") fails only here
+        root = yaml.compose(text, Loader=SAFE_LOADER)
+        yaml.load(text, Loader=SAFE_LOADER)  # composing leaves tags unresolved: an unknown one ("!,") fails only here
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = f"line {mark.line + 1}: " if mark else ""

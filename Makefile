@@ -8,6 +8,11 @@ PYTHON_BASE ?= python3
 unexport PYTHONDONTWRITEBYTECODE
 VENV := .venv
 PY := $(VENV)/bin/python
+# The commands that build, print and verify run as forks of a server that has
+# already imported Sphinx, pandas & co. and keeps the warm-kernel servers
+# (book/warm.py; started by the first one, gone after 15 idle minutes;
+# LACOE_WARM=0 runs them in their own process instead).
+WARM := $(PY) -m lacoe_report.book.warm
 # Re-install only when the pins or the package metadata change.
 INSTALLED := $(VENV)/.installed
 SYSTEM := $(VENV)/.system-deps
@@ -60,27 +65,27 @@ $(LIGHTHOUSE): scripts/vendor-lighthouse.sh | $(SYSTEM)
 # Always ask the builder: it decides from content fingerprints (a deleted or
 # renamed input counts), never from file times, and is a no-op when nothing changed.
 book: $(INSTALLED) ## Build the HTML book into _build/html (executes only chapters whose inputs changed)
-	@$(PY) -m lacoe_report.book.build html
+	@$(WARM) lacoe_report.book.build html
 
 PORT ?= 8000
 preview: $(INSTALLED) ## Serve the book on 127.0.0.1:PORT (8000), rebuild on every save, reload the page (never touches _build/html)
 	@$(PY) -m lacoe_report.book.preview --port $(PORT)
 
 pdf: $(INSTALLED) $(SYSTEM) ## Print the book to _build/pdf/ as one PDF (Debian Chromium, offline; executes only stale chapters)
-	@$(PY) -m lacoe_report.book.pdf
+	@$(WARM) lacoe_report.book.pdf
 
 # The book is built first, once: the browser tests find it current, and the PDF's
 # single-page build reuses its parsed chapters instead of waiting for it (a failed
 # build is reported again, in plain words, by the tests that need the book).
 test: $(INSTALLED) $(SYSTEM) $(AXE) $(VNU) ## Run every test: data, package, chapters (nbval), build, PDF and browser checks
-	@$(PY) -m lacoe_report.book.build html || echo "the book did not build: the tests below say why"
+	@$(WARM) lacoe_report.book.build html || echo "the book did not build: the tests below say why"
 	@$(PY) -m pytest -n 2 --dist loadfile -q $(NBVAL) tests src $(CHAPTER_NOTEBOOKS)
 
 check: $(INSTALLED) ## Fast tests for the edit loop: unit tests, doctests, data tests (no kernels, builds or browser)
 	@$(PY) -m pytest -q -m "not slow" -p no:xdist -p no:nbval tests src
 
 verify: $(INSTALLED) ## Re-execute every chapter in clean kernels; name every published number that changed
-	@$(PY) -m lacoe_report.book.verify
+	@$(WARM) lacoe_report.book.verify
 
 bench: $(INSTALLED) $(SYSTEM) $(AXE) $(VNU) $(LIGHTHOUSE) ## Time builds, tests and verify against the stock template; Lighthouse and the Nu HTML Checker on the book (benchmarks/*.md)
 	@$(PY) benchmarks/bench.py
@@ -108,6 +113,7 @@ lab: $(INSTALLED) ## Open the chapters in JupyterLab with the project's environm
 data-meta: $(INSTALLED) ## Record the current sha256 and row counts of the data files in their metadata
 	@$(PY) -m lacoe_report.core.metadata --write
 
-clean: ## Remove every build output and cache (keeps .venv)
+clean: ## Remove every build output and cache (keeps .venv); stop the warm command server
+	@test ! -x $(PY) || $(WARM) --stop >/dev/null
 	@rm -rf _build .pytest_cache .hypothesis mutants
 	@find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +

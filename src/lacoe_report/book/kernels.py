@@ -182,14 +182,14 @@ def _become_kernel(request: dict[str, Any]) -> None:
 # --- the client -------------------------------------------------------------
 
 class ForkServer:
-    """A fork server started by (and dying with) the current process."""
+    """A fork server started by (and dying with) the current process, in ``env`` (default: this process's)."""
 
-    def __init__(self) -> None:
+    def __init__(self, env: dict | None = None) -> None:
         self._folder = tempfile.mkdtemp(prefix="lacoe-kernels-")
         self.address = os.path.join(self._folder, "socket")
         self.process = subprocess.Popen([sys.executable, "-m", "lacoe_report.book.kernels", self.address],
                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, cwd="/")
+                                        stderr=subprocess.DEVNULL, cwd="/", env=env)
         atexit.register(self.close)
 
     def spawn(self, argv: list[str], env: dict[str, str], cwd: str, timeout: float = 120) -> int:
@@ -201,11 +201,7 @@ class ForkServer:
             if time.monotonic() > deadline:
                 raise TimeoutError("the warm-kernel server did not start")
             time.sleep(0.02)
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
-            client.settimeout(30)
-            client.connect(self.address)
-            client.sendall((json.dumps({"argv": argv, "env": env, "cwd": cwd}) + "\n").encode())
-            return int(client.makefile("r").readline())
+        return _request(self.address, argv, env, cwd)
 
     def close(self) -> None:
         if self.process.poll() is None:
@@ -221,12 +217,59 @@ class ForkServer:
             os.rmdir(self._folder)
 
 
-_server: ForkServer | None = None
+def _request(address: str, argv: list[str], env: dict[str, str], cwd: str) -> int:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+        client.settimeout(30)
+        client.connect(address)
+        client.sendall((json.dumps({"argv": argv, "env": env, "cwd": cwd}) + "\n").encode())
+        return int(client.makefile("r").readline())
+
+
+class KeptServer:
+    """A fork server that the warm command server (:mod:`lacoe_report.book.warm`) keeps between commands.
+
+    The command server may close it while this process still uses it (it keeps
+    only the last few): its folder is then gone, and the next kernel asks for
+    one again; with the command server gone too, this process starts its own.
+    """
+
+    def __init__(self, address: str, root: str, key: str) -> None:
+        self.address, self._root, self._key = address, root, key
+        self._own: ForkServer | None = None
+
+    def spawn(self, argv: list[str], env: dict[str, str], cwd: str, timeout: float = 120) -> int:
+        """Fork a kernel from the kept server (asked for again if it was closed); return its pid."""
+        from . import warm
+
+        deadline = time.monotonic() + timeout
+        while self._own is None and time.monotonic() < deadline:
+            if not os.path.isdir(os.path.dirname(self.address)):  # closed by the command server
+                address = warm.kernel_server(self._root, self._key)
+                if address is None:
+                    self._own = ForkServer()
+                    break
+                self.address = address
+            elif os.path.exists(self.address):
+                try:
+                    return _request(self.address, argv, env, cwd)
+                except (FileNotFoundError, ConnectionRefusedError):
+                    continue  # closed between the look and the request
+            time.sleep(0.02)
+        if self._own is None:
+            raise TimeoutError("the warm-kernel server did not start")
+        return self._own.spawn(argv, env, cwd, timeout)
+
+    def close(self) -> None:
+        if self._own is not None:
+            self._own.close()
+
+
+_server: ForkServer | KeptServer | None = None
 _server_key: str | None = None
 _server_lock = threading.Lock()
 
 
-def server(key: str | None = None) -> ForkServer:
+def server(key: str | None = None) -> ForkServer | KeptServer:
     """This process's fork server, started on first use (or by :func:`prestart`).
 
     A ``key`` that differs from the one the running server was started with
@@ -236,14 +279,32 @@ def server(key: str | None = None) -> ForkServer:
     global _server, _server_key
     with _server_lock:
         stale = key is not None and _server_key is not None and key != _server_key
-        if _server is None or _server.process.poll() is not None or stale:
+        if _server is None or not _alive(_server) or stale:
             if _server is not None:
                 _server.close()
-            _server = ForkServer()
+            _server = _kept(key) or ForkServer()
             _server_key = key
         elif key is not None:
             _server_key = key
         return _server
+
+
+def _alive(found: ForkServer | KeptServer) -> bool:
+    return isinstance(found, KeptServer) or found.process.poll() is None
+
+
+def _kept(key: str | None) -> KeptServer | None:
+    """Under the warm command server, the kernel server it keeps for this project, data and package."""
+    from . import warm
+
+    if not os.environ.get(warm.SERVER_ENV):
+        return None
+    from ..core.paths import PROJ_ROOT
+    from .chapters import shared_fingerprint
+
+    key = key or shared_fingerprint()
+    address = warm.kernel_server(str(PROJ_ROOT), key)
+    return KeptServer(address, str(PROJ_ROOT), key) if address else None
 
 
 def prestart(key: str | None = None) -> None:

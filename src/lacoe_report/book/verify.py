@@ -43,14 +43,71 @@ from ..core.paths import FIGURES_CSV, LEDGER_CSV, PROJ_ROOT
 SANITIZE_FILE = PROJ_ROOT / "tests" / "nbval_sanitize.cfg"
 
 
-def nbval_command(notebooks: list[Path], workers: int = 2) -> list[str]:
-    """The pytest command line that re-executes and compares ``notebooks``."""
-    return [sys.executable, "-m", "pytest", "--nbval", "-q", "--color=no", "-p", "no:cacheprovider",
-            "--nbval-sanitize-with", str(SANITIZE_FILE), "--nbval-cell-timeout", "300",
-            "-o", "addopts=", "-n", str(workers), "--dist", "loadfile",
+def nbval_args(notebook: Path) -> list[str]:
+    """pytest's arguments that re-execute ``notebook`` and compare every output (nbval, warm kernels)."""
+    return ["--nbval", "-q", "--color=no", "-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:randomly",
+            "--nbval-sanitize-with", str(SANITIZE_FILE), "--nbval-cell-timeout", "300", "-o", "addopts=",
             # warm kernels: forked after the heavy imports, each chapter still in a fresh process
-            "-p", "lacoe_report.book.kernels", "--nbval-kernel-name", "lacoe-warm",
-            *[str(p) for p in notebooks]]
+            "-p", "lacoe_report.book.kernels", "--nbval-kernel-name", "lacoe-warm", str(notebook)]
+
+
+def run_nbval(notebooks: list[Path], workers: int = 2) -> tuple[int, str]:
+    """Re-execute and compare ``notebooks`` with nbval in ``workers`` forked processes; (status, report).
+
+    Each worker takes the next chapter not yet taken (the longest first) and runs
+    pytest on it in its own process, in a clean kernel; the status is non-zero
+    when any chapter failed, and the report is pytest's, chapter by chapter.
+    Forked rather than started: under ``make verify`` this process has pytest,
+    nbval and Jupyter's client imported already (:mod:`lacoe_report.book.warm`).
+    """
+    import tempfile
+
+    order = sorted(notebooks, key=lambda p: -p.stat().st_size)  # charts take longest, and weigh most
+    taken, offer = os.pipe()
+    os.write(offer, bytes(range(len(order))))  # one byte per chapter: a read of one byte is atomic
+    os.close(offer)
+    reports = [tempfile.TemporaryFile() for _ in range(max(1, min(workers, len(order))))]
+    children = []
+    for report in reports:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            os._exit(_nbval_worker(taken, order, report))
+        children.append(pid)
+    os.close(taken)
+    failed = False
+    for pid in children:
+        failed |= os.waitpid(pid, 0)[1] != 0
+    text = ""
+    for report in reports:
+        report.seek(0)
+        text += report.read().decode("utf-8", "replace")
+        report.close()
+    return int(failed), text
+
+
+def _nbval_worker(taken: int, order: list[Path], report) -> int:
+    """In a forked worker: run pytest on each chapter it takes, its output into ``report``; its status."""
+    status = 0
+    try:
+        import pytest
+
+        os.chdir(PROJ_ROOT)
+        os.dup2(report.fileno(), 1)
+        os.dup2(report.fileno(), 2)
+        while chosen := os.read(taken, 1):
+            status |= int(pytest.main(nbval_args(order[chosen[0]]))) != 0
+            sys.stdout.flush()
+    except BaseException:  # noqa: BLE001 - reported as a failure, with its traceback in the report
+        import traceback
+
+        traceback.print_exc()
+        status = 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    return status
 
 
 def _rows(text: str) -> list[dict]:
@@ -220,16 +277,16 @@ def main() -> None:
     workers = max(1, min(len(notebooks), os.cpu_count() or 1))
     print(f"re-executing {len(notebooks)} chapters in clean kernels and comparing every output (nbval) ...",
           file=sys.stderr, flush=True)
-    result = subprocess.run(nbval_command(notebooks, workers), cwd=PROJ_ROOT, capture_output=True, text=True)
-    if result.returncode != 0:
+    status, output = run_nbval(notebooks, workers)
+    if status != 0:
         failed = True
-        cells = [line.split("::")[0].removeprefix("FAILED ").strip() for line in result.stdout.splitlines()
+        cells = [line.split("::")[0].removeprefix("FAILED ").strip() for line in output.splitlines()
                  if line.startswith(("FAILED", "ERROR"))]
         where = ", ".join(f"{Path(c).stem} ({n})" for c, n in
                           pd.Series(cells, dtype=str).value_counts(sort=False).items()) or "see below"
         print(f"\nnbval: {len(cells)} cell(s) differ from the committed outputs, by chapter: {where}")
         if not cells:
-            print(result.stdout[-3000:] or result.stderr[-2000:])
+            print(output[-3000:])
     print(f"(make verify took {time.perf_counter() - started:.0f} s)")
     if failed:
         sys.exit(1)

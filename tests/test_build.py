@@ -123,6 +123,28 @@ def test_the_build_step_itself_executes_nothing_when_fresh(scratch):
     assert result.returncode == 0 and "none executed" in result.stdout
 
 
+@pytest.mark.slow  # builds a scratch book
+def test_the_ledger_is_written_again_when_deleted_or_when_a_declaration_changes(scratch):
+    # The build skips evaluating the ledger when its inputs are unchanged: never when they are not.
+    ledger_csv = scratch / "ledger" / "ledger.csv"
+    as_built = ledger_csv.read_text(encoding="utf-8")
+    ledger_csv.unlink()
+
+    def execute():
+        result = subprocess.run([sys.executable, "-m", "lacoe_report.book.build", "execute"], cwd=scratch,
+                                env=environment(scratch), capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    execute()
+    assert ledger_csv.read_text(encoding="utf-8") == as_built
+    numbers = scratch / "chapters" / "finance.numbers.yml"
+    numbers.write_text(numbers.read_text(encoding="utf-8") + "  probe_budget_again: fin_budget_total\n",
+                       encoding="utf-8")
+    execute()
+    rows = ledger.read(ledger_csv)
+    assert list(rows.loc[rows["key"] == "probe_budget_again", "inputs"]) == ["fin_budget_total"]
+
+
 def test_a_change_to_the_package_makes_chapters_stale(tmp_path, monkeypatch):
     package = tmp_path / "lacoe_report"
     shutil.copytree(chapters._PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))

@@ -162,13 +162,47 @@ def execute(all_chapters: bool = False, out_dir: Path | None = None, quiet: bool
 
 
 def write_ledger() -> None:
-    """Write ``ledger/ledger.csv`` from the declarations; a declaration that cannot be evaluated stops the build."""
+    """Write ``ledger/ledger.csv`` from the declarations; a declaration that cannot be evaluated stops the build.
+
+    The ledger is a function of its inputs (:func:`ledger_inputs`): when they
+    and the written files are what they were at the last write, it is not
+    evaluated again (a code edit to one chapter changes none of them).
+    """
     from ..core.declarations import DeclarationError
     from . import ledger
+
+    stamp = BUILD_DIR / ".ledger.inputs"
+    inputs = ledger_inputs()
+    if stamp.exists() and stamp.read_text(encoding="utf-8").strip() == inputs:
+        return
     try:
         ledger.write(ledger.collect(toc_chapters()))
     except DeclarationError as err:
         sys.exit(f"A declared number could not be evaluated, nothing was built:\n  {err}")
+    BUILD_DIR.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(ledger_inputs() + "\n", encoding="utf-8")
+
+
+def ledger_inputs() -> str:
+    """SHA-256 over what the ledger is computed from, and the ledger files as written.
+
+    The data and the package layers chapters compute with
+    (:func:`~lacoe_report.book.chapters.shared_fingerprint`), every chapter's
+    declarations, the table of contents (which chapters count), the code that
+    writes the ledger, and the two ledger files themselves, so an edited or
+    deleted ledger is written again.
+    """
+    import hashlib
+
+    from ..core.paths import CHAPTERS_DIR, LEDGER_CSV
+    from .chapters import shared_fingerprint
+
+    digest = hashlib.sha256(shared_fingerprint().encode())
+    for path in [PROJ_ROOT / "_toc.yml", LEDGER_CSV, LEDGER_CSV.with_name("ledger_inputs.csv"),
+                 Path(__file__).with_name("ledger.py"), *sorted(CHAPTERS_DIR.glob("*.numbers.yml"))]:
+        digest.update(path.name.encode() + b"\0")
+        digest.update((path.read_bytes() if path.exists() else b"(missing)") + b"\0")
+    return digest.hexdigest()
 
 
 def _execute_batch(todo: list[Path], listed: int, out_dir: Path | None) -> list:

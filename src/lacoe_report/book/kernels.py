@@ -6,8 +6,9 @@ chapter computes anything. Here one *fork server* per executing process does
 those imports once, then forks a child per kernel; the child becomes an
 ipykernel with the connection file the kernel manager wrote. Every chapter
 still runs in a fresh process with an empty namespace: the server imports
-third-party modules only, never ``lacoe_report`` and never user code, and a
-kernel is never reused.
+the libraries and the book's own modules (:data:`PACKAGE_MODULES`), reads the
+data and runs the audit, caches that every call checks against the files'
+stamps, but never runs a chapter's code; a kernel is never reused.
 
 The kernel spec ``lacoe-warm`` (``kernelspec/kernels/lacoe-warm/kernel.json``)
 names the ``lacoe-fork`` provisioner (an entry point of this package). Any
@@ -121,19 +122,22 @@ def _import_as_in_a_kernel(names: tuple[str, ...]) -> None:
 
 
 def _preload_package() -> None:
-    """Import :data:`PACKAGE_MODULES` and read and validate the data, as every chapter's first cell does.
+    """Import :data:`PACKAGE_MODULES`, read and validate the data and run the audit, as chapters' first cells do.
 
-    ``lacoe_report.core.data`` caches each validated file with its size,
-    mtime and inode and reads it again when any of them changed, so a kernel
-    forked later never sees stale data. Bad data is left for the chapters to
-    report, in their own words.
+    ``lacoe_report.core.data``, the formula evaluator and the audit cache what
+    they read with each file's size, mtime and inode and read it again when
+    any of them changed, so a kernel forked later never sees stale data. Bad
+    data is left for the chapters to report, in their own words.
     """
     try:
         _import_as_in_a_kernel(PACKAGE_MODULES)
-        from lacoe_report.core import data
+        from lacoe_report.core import data, formula
+        from lacoe_report.core.audit import audit
 
         data.figures()
         data.excluded()
+        formula.figure_rows()
+        audit()
     except Exception:  # noqa: BLE001 - each chapter loads the data again and says what is wrong
         _forget_package()
 

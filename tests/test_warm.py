@@ -70,10 +70,12 @@ def gone(pid, within=10.0):
             os.kill(pid, 0)
         except ProcessLookupError:
             return True
-        # a zombie is gone for every purpose but the process table
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            if stat.read().split()[2] == "Z":
-                return True
+        try:  # a zombie is gone for every purpose but the process table
+            with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+                if stat.read().split()[2] == "Z":
+                    return True
+        except FileNotFoundError:  # reaped between the two looks
+            return True
         time.sleep(0.05)
     return False
 

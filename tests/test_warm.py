@@ -74,7 +74,7 @@ def gone(pid, within=10.0):
             with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
                 if stat.read().split()[2] == "Z":
                     return True
-        except FileNotFoundError:  # reaped between the two looks
+        except OSError:  # reaped between the two looks (ENOENT or ESRCH while reading)
             return True
         time.sleep(0.05)
     return False

@@ -341,6 +341,9 @@ def _child(connection: socket.socket, listener: socket.socket, request: dict, fd
         signal.signal(signal.SIGINT, signal.default_int_handler)
         for target, fd in zip((0, 1, 2), fds):
             os.dup2(fd, target)
+        for fd in fds:
+            if fd > 2:
+                os.close(fd)
         _reopen_standard_streams()
         os.chdir(request["cwd"])
         os.environ.clear()
@@ -391,12 +394,16 @@ def _reopen_standard_streams() -> None:
 
 
 def _stop_when_client_leaves(connection: socket.socket) -> None:
-    """The client never writes again: an end of file means it was killed, so the command stops too."""
+    """The client never writes again: an end of file means it was killed, so the command stops too.
+
+    A client killed before it read what was sent to it resets the connection
+    instead of closing it: that is the same end.
+    """
     try:
-        if connection.recv(1) == b"":
-            os.killpg(0, signal.SIGTERM)
+        connection.recv(1)
     except OSError:
         pass
+    os.killpg(0, signal.SIGTERM)
 
 
 def main(argv: list[str] | None = None) -> None:

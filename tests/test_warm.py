@@ -35,14 +35,24 @@ PROBE = textwrap.dedent('''
 ''')
 
 
-@pytest.fixture
-def probe(tmp_path):
-    """A module to run through a server of this test's own (its own salt), stopped afterwards."""
-    (tmp_path / "warm_probe.py").write_text(PROBE, encoding="utf-8")
-    env = dict(os.environ, LACOE_WARM_SALT=uuid.uuid4().hex, LACOE_WARM="1")
-    env.pop(warm.SERVER_ENV, None)
-    yield tmp_path, env
+def stop(env):
     subprocess.run([sys.executable, "-m", "lacoe_report.book.warm", "--stop"], env=env, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def server_env():
+    """The environment of a server for this module's tests (its own salt, one kept kernel server), stopped after."""
+    env = dict(os.environ, LACOE_WARM_SALT=uuid.uuid4().hex, LACOE_WARM="1", LACOE_WARM_KEEP="1")
+    env.pop(warm.SERVER_ENV, None)
+    yield env
+    stop(env)
+
+
+@pytest.fixture
+def probe(tmp_path, server_env):
+    """A folder with a module to run through the module's server, and the environment that reaches it."""
+    (tmp_path / "warm_probe.py").write_text(PROBE, encoding="utf-8")
+    return tmp_path, server_env
 
 
 def client(folder, env, *args, **kwargs):
@@ -138,10 +148,11 @@ def test_a_killed_client_takes_its_command_with_it(probe):
 
 def test_lacoe_warm_0_runs_the_command_in_the_clients_own_process(probe):
     folder, env = probe
-    process = client(folder, dict(env, LACOE_WARM="0"))
+    alone = dict(env, LACOE_WARM_SALT=uuid.uuid4().hex)
+    process = client(folder, dict(alone, LACOE_WARM="0"))
     out, _ = process.communicate(timeout=120)
     assert json.loads(out)["pid"] == process.pid
-    assert server_pid(env) is None  # and starts no server
+    assert server_pid(alone) is None  # and starts no server
 
 
 def test_another_import_environment_gets_another_server_and_an_idle_server_leaves(probe):
@@ -156,7 +167,7 @@ def test_another_import_environment_gets_another_server_and_an_idle_server_leave
         assert server_pid(other) is None  # idle past LACOE_WARM_IDLE
         assert server_pid(env) == first
     finally:
-        subprocess.run([sys.executable, "-m", "lacoe_report.book.warm", "--stop"], env=other, capture_output=True)
+        stop(other)
 
 
 def test_the_kernel_server_is_kept_between_commands(probe):
@@ -185,7 +196,7 @@ def test_a_kept_kernel_server_closed_under_a_running_command_is_asked_for_again(
         from lacoe_report.core.paths import PROJ_ROOT
         server = kernels.server()
         first = server.address
-        for n in range(warm._KernelServers.KEEP):  # newer servers push this command's out
+        for n in range(int(os.environ["LACOE_WARM_KEEP"])):  # newer servers push this command's out
             warm.kernel_server(str(PROJ_ROOT), f"another version {n}")
         closed = not os.path.isdir(os.path.dirname(first))
         pid = server.spawn(["--not-a-kernel-option"], dict(os.environ), "/", timeout=60)

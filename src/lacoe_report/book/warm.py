@@ -298,12 +298,13 @@ def _peer_uid(connection: socket.socket) -> int:
 
 
 class _KernelServers:
-    """Warm-kernel servers kept between commands, the most recently used few."""
+    """Warm-kernel servers kept between commands, the most recently used :attr:`KEEP` (``LACOE_WARM_KEEP``)."""
 
     KEEP = 4
 
     def __init__(self) -> None:
         self._servers: dict[tuple, object] = {}
+        self.keep = int(os.environ.get("LACOE_WARM_KEEP", self.KEEP))
 
     def address(self, root: str, fingerprint: str, env: dict) -> str:
         from . import kernels
@@ -314,7 +315,7 @@ class _KernelServers:
         if found is None or found.process.poll() is not None or not os.path.isdir(os.path.dirname(found.address)):
             found = kernels.ForkServer(env={**env, "LACOE_PROJ_ROOT": root})
         self._servers[key] = found  # most recent last
-        while len(self._servers) > self.KEEP:
+        while len(self._servers) > self.keep:
             self._servers.pop(next(iter(self._servers))).close()
         return found.address
 

@@ -341,3 +341,79 @@ def test_every_ledger_key_is_printed_whole_and_every_glued_number_links_to_it(wh
     assert sum(uses.values()) > 500, f"only {sum(uses.values())} glued numbers found in the chapters' prose"
     short = {anchor: (n, links.get(anchor, 0)) for anchor, n in uses.items() if links.get(anchor, 0) < n}
     assert short == {}, f"glued numbers without their link to the ledger (uses, links): {dict(list(short.items())[:5])}"
+
+
+# --------------------------------------------------------------------------- the numbering passes
+
+class FakePage:
+    """Chromium's page as _print_numbered sees it: the pages it numbered, and the prints it made.
+
+    Each print lays the chapters out at ``layout``, which the contents' numbers may move
+    (``moves``: numbering with these pages shifts the book to those).
+    """
+
+    def __init__(self, layout, moves=None):
+        self.layout, self.moves, self.numbered, self.prints = dict(layout), moves or {}, None, []
+
+    def evaluate(self, script, pages):
+        assert script == pdf._FILL_PAGES_JS
+        self.numbered = dict(pages)
+        self.layout = dict(self.moves.get(tuple(sorted(pages.items())), self.layout))
+
+    def pdf(self, **options):
+        self.prints.append(options)
+        return json.dumps({"layout": self.layout, "numbered": self.numbered}).encode()
+
+
+CHAPTERS = [pdf.Chapter("chapters/a", "a", "A"), pdf.Chapter("chapters/b", "b", "B")]
+FULL = {"tagged": True, "outline": True, "print_background": True, "display_header_footer": True}
+
+
+@pytest.fixture
+def fake_pages(monkeypatch):
+    monkeypatch.setattr(pdf, "chapter_pages", lambda printed, chapters: json.loads(printed)["layout"])
+
+
+def test_without_a_seed_a_finding_pass_then_a_full_one(fake_pages):
+    page = FakePage({"a": 3, "b": 9})
+    printed, passes = pdf._print_numbered(page, CHAPTERS, FULL)
+    assert passes == 2 and [p["tagged"] for p in page.prints] == [False, True]
+    assert json.loads(printed) == {"layout": {"a": 3, "b": 9}, "numbered": {"a": 3, "b": 9}}
+
+
+def test_a_seed_that_still_holds_prints_the_book_in_one_full_pass(fake_pages):
+    page = FakePage({"a": 3, "b": 9})
+    printed, passes = pdf._print_numbered(page, CHAPTERS, FULL, seed={"a": 3, "b": 9})
+    assert passes == 1 and page.prints == [FULL]
+    assert json.loads(printed)["numbered"] == {"a": 3, "b": 9}
+    assert [c.page for c in CHAPTERS] == [3, 9]
+
+
+def test_a_seed_that_no_longer_holds_is_corrected_by_the_next_full_pass(fake_pages):
+    page = FakePage({"a": 3, "b": 10})  # an edit moved chapter b
+    printed, passes = pdf._print_numbered(page, CHAPTERS, FULL, seed={"a": 3, "b": 9})
+    assert passes == 2 and page.prints == [FULL, FULL]
+    assert json.loads(printed) == {"layout": {"a": 3, "b": 10}, "numbered": {"a": 3, "b": 10}}
+
+
+def test_a_seed_for_other_chapters_is_not_used(fake_pages):
+    page = FakePage({"a": 3, "b": 9})
+    _, passes = pdf._print_numbered(page, CHAPTERS, FULL, seed={"a": 3, "c": 9})
+    assert passes == 2 and page.prints[0]["tagged"] is False
+
+
+def test_the_structure_ids_are_renumbered_in_element_order_and_the_id_tree_stays_sorted(built_pdf):
+    # The ids are renumbered so that a print's bytes do not depend on its passes; the
+    # /IDTree must still list them sorted, within its limits, each naming its element.
+    data = built_pdf.read_bytes()
+    in_elements = [int(n) for n in re.findall(rb"/ID \(node(\d{8})\)", data)]
+    assert in_elements == list(range(1, len(in_elements) + 1))
+    leaves = re.findall(rb"/Limits \[\(node(\d{8})\) \(node(\d{8})\)\]\n/Names \[([^\]]*)\]", data)
+    assert len(leaves) == 1
+    first, last, names = leaves[0]
+    pairs = [(int(i), int(ref)) for i, ref in re.findall(rb"\(node(\d{8})\) (\d+) 0 R", names)]
+    assert [i for i, _ in pairs] == sorted(i for i, _ in pairs) == in_elements
+    assert (int(first), int(last)) == (pairs[0][0], pairs[-1][0])
+    for number, ref in pairs[:50]:
+        element = re.search(rb"\n%d 0 obj\n<<(?:(?!endobj).)*?/ID \(node%08d\)" % (ref, number), data, re.S)
+        assert element is not None, f"node{number:08d} does not name object {ref}"

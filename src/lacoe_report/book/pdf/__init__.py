@@ -32,6 +32,7 @@ import functools
 import html
 import http.server
 import io
+import json
 import os
 import re
 import shutil
@@ -77,8 +78,25 @@ MAX_PASSES = 4
 FINDING_PASS = {"tagged": False, "outline": False, "print_background": False, "display_header_footer": False}
 # The dates Chromium writes into the document information.
 _DATES = re.compile(rb"/(?:CreationDate|ModDate)\s*\([^)]*\)")
-# A structure element's /ID in Chromium's tagged PDF.
+# A structure element's /ID in Chromium's tagged PDF, anywhere, and where the element itself names it.
 _NODE_ID = re.compile(rb"\(node(\d{8})\)")
+_ELEMENT_ID = re.compile(rb"/ID \(node(\d{8})\)")
+# A leaf of the /IDTree: its limits and its (id, element) pairs, as Chromium writes them.
+_ID_TREE_LEAF = re.compile(rb"/Limits \[(\(node\d{8}\)) (\(node\d{8}\))\]\n/Names \[((?:\(node\d{8}\) \d+ 0 R ?)+)\]")
+_ID_PAIR = re.compile(rb"\(node\d{8}\) \d+ 0 R")
+
+
+def _sorted_leaf(match: re.Match) -> bytes:
+    """An /IDTree leaf with its pairs sorted by id and its limits the first and last id.
+
+    >>> _sorted_leaf(_ID_TREE_LEAF.search(b"/Limits [(node00000002) (node00000001)]\\n"
+    ...                                   b"/Names [(node00000002) 7 0 R (node00000001) 12 0 R]"))
+    b'/Limits [(node00000001) (node00000002)]\\n/Names [(node00000001) 12 0 R (node00000002) 7 0 R]'
+    """
+    pairs = sorted(_ID_PAIR.findall(match.group(3)))
+    first, last = pairs[0].split(b" ", 1)[0], pairs[-1].split(b" ", 1)[0]
+    leaf = b"/Limits [" + first + b" " + last + b"]\n/Names [" + b" ".join(pairs) + b"]"
+    return leaf if len(leaf) == len(match.group(0)) else match.group(0)  # another layout: leave it as it was
 # Wide enough for any page number, so that filling the contents in does not
 # change its layout between the passes.
 _PAGE_PLACEHOLDER = "888"
@@ -311,11 +329,15 @@ def reproducible(pdf: bytes, title: str, author: str, chapter_titles: Sequence[s
     # Blank the dates where Chromium wrote them: spaces of the same length.
     data = _DATES.sub(lambda m: b" " * len(m.group(0)), pdf)
     # A tagged PDF names each structure element after Blink's DOM node id
-    # ("node00000222"), which shifts from run to run. Renumber them by rank:
-    # same length (no offset moves), same order (the /IDTree stays sorted).
-    ids = sorted(set(_NODE_ID.findall(data)))
-    rank = {number: b"%08d" % i for i, number in enumerate(ids, 1)}
+    # ("node00000222"), which shifts from run to run, and whose order depends on
+    # what printed before (a page-finding pass gives some nodes their ids early).
+    # Renumber them by where their element stands in the file, then sort the
+    # /IDTree's pairs and limits again: the same lengths, so no offset moves.
+    order = dict.fromkeys(_ELEMENT_ID.findall(data))
+    rank = {number: b"%08d" % i for i, number in enumerate(order, 1)}
+    rank |= {n: b"%08d" % i for i, n in enumerate(sorted(set(_NODE_ID.findall(data)) - set(rank)), len(rank) + 1)}
     data = _NODE_ID.sub(lambda m: b"(node" + rank[m.group(1)] + b")", data)
+    data = _ID_TREE_LEAF.sub(_sorted_leaf, data)
 
     reader = PdfReader(io.BytesIO(data))
     changed: dict[tuple[int, int], DictionaryObject] = {}
@@ -492,7 +514,8 @@ def _prepare(page, meta: dict[str, str], root: str, parts: list[dict], printable
     return chapters, found["downloads"]
 
 
-def _print_numbered(page, chapters: list[Chapter], options: dict) -> tuple[bytes, int]:
+def _print_numbered(page, chapters: list[Chapter], options: dict,
+                    seed: dict[str, int] | None = None) -> tuple[bytes, int]:
     """Print until the contents' page numbers match the pages the chapters start on.
 
     Returns the last PDF and the number of passes; sets each chapter's
@@ -500,10 +523,19 @@ def _print_numbered(page, chapters: list[Chapter], options: dict) -> tuple[bytes
     first pass only finds the pages, so it skips what does not move a line:
     tags, outline, backgrounds, header and footer (the margins are fixed).
     That halves its time; the PDF returned always comes from a full pass.
+
+    With ``seed`` (the pages of the last print, for the same chapters) the
+    contents are numbered with it first and the first pass is a full one: when
+    the chapters still start there, that print is the book, in one pass;
+    when they moved, the pages it found number the next pass, as without a seed.
     """
     pages: dict[str, int] = {}
+    if seed and set(seed) == {c.id for c in chapters}:
+        pages = dict(seed)
+        page.evaluate(_FILL_PAGES_JS, pages)
     for passes in range(1, MAX_PASSES + 1):
-        pdf = page.pdf(**(options | FINDING_PASS if passes == 1 else options))
+        finding = passes == 1 and not pages  # nothing to check yet: this pass only finds the pages
+        pdf = page.pdf(**(options | FINDING_PASS if finding else options))
         now = chapter_pages(pdf, chapters)
         if now == pages:
             break
@@ -517,6 +549,23 @@ def _print_numbered(page, chapters: list[Chapter], options: dict) -> tuple[bytes
     for chapter in chapters:
         chapter.page = pages[chapter.id]
     return pdf, passes
+
+
+#: The pages the chapters started on in the last print: the next print tries them first.
+LAST_PAGES = BUILD_DIR / ".pdf-pages.json"
+
+
+def _last_pages() -> dict[str, int] | None:
+    try:
+        found = json.loads(LAST_PAGES.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) and all(isinstance(v, int) for v in found.values()) else None
+
+
+def _remember_pages(pages: dict[str, int]) -> None:
+    LAST_PAGES.parent.mkdir(parents=True, exist_ok=True)
+    LAST_PAGES.write_text(json.dumps(pages, sort_keys=True), encoding="utf-8")
 
 
 def print_book(site: Path, output: Path = PDF_PATH, again: Path | None = None) -> PrintResult:
@@ -579,7 +628,7 @@ def print_book(site: Path, output: Path = PDF_PATH, again: Path | None = None) -
                     chapters, downloads = _prepare(page, meta, root, parts, printable_px)
                     seconds["load"] = time.perf_counter() - started
                     started = time.perf_counter()
-                    pdf, passes = _print_numbered(page, chapters, options)
+                    pdf, passes = _print_numbered(page, chapters, options, seed=_last_pages())
                     seconds["print"] = time.perf_counter() - started
                     if again is not None:
                         # A new page: the book loaded, prepared and printed anew in the same browser,
@@ -611,6 +660,7 @@ def print_book(site: Path, output: Path = PDF_PATH, again: Path | None = None) -
     partial = output.with_suffix(".pdf.partial")
     partial.write_bytes(pdf)
     partial.replace(output)  # never leave a half-written PDF behind
+    _remember_pages({c.id: c.page for c in chapters})
     seconds["finish"] = time.perf_counter() - started
     return PrintResult(path=output, pages=len(PdfReader(io.BytesIO(pdf)).pages), chapters=chapters,
                        passes=passes, blocked=blocked, seconds=seconds, attachments=[a.name for a in attachments])
@@ -660,7 +710,7 @@ def main(argv: list[str] | None = None) -> None:
     except ValueError:
         shown = result.path
     print(f"PDF written to {shown}: {result.pages} pages, {len(result.chapters)} chapters, "
-          f"{result.passes} print passes, {len(result.attachments)} attached files")
+          f"{result.passes} print pass{'' if result.passes == 1 else 'es'}, {len(result.attachments)} attached files")
     hosts = sorted({urlsplit(u).netloc for u in result.blocked})
     print(f"blocked {len(result.blocked)} request(s) to other hosts" + (f": {', '.join(hosts)}" if hosts else ""))
     print("timings: " + ", ".join(f"{name} {value:.1f} s" for name, value in timings.items()))

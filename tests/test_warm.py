@@ -11,6 +11,8 @@ import uuid
 import pytest
 from lacoe_report.book import warm
 
+pytestmark = pytest.mark.slow  # each test starts processes, and some a server
+
 PROBE = textwrap.dedent('''
     import builtins, json, os, sys
     report = {

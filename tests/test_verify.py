@@ -101,3 +101,28 @@ def test_a_consistent_correction_is_named_with_every_number_it_moves_before_any_
 def test_nothing_changed_prints_nothing():
     rows = verify._rows(FIGURES_CSV.read_text(encoding="utf-8-sig"))
     assert verify.what_changed(ledger.moved(ledger.read(), rows), rows, rows) == ""
+
+
+@pytest.mark.slow  # starts kernels
+def test_nbval_workers_run_each_chapter_once_and_report_an_output_that_differs(tmp_path):
+    import re
+
+    import nbformat
+
+    from lacoe_report.book import verify
+
+    def notebook(name, printed):
+        cell = nbformat.v4.new_code_cell("40 + 2", execution_count=1, outputs=[nbformat.v4.new_output(
+            "execute_result", {"text/plain": printed}, execution_count=1)])
+        path = tmp_path / f"{name}.ipynb"
+        nbformat.write(nbformat.v4.new_notebook(cells=[cell, cell.copy()]), path)
+        return path
+
+    chapters = [notebook("good", "42"), notebook("tampered", "43"), notebook("also_good", "42")]
+    status, report = verify.run_nbval(chapters, workers=2)
+    assert status == 1
+    counts = {kind: sum(int(n) for n in re.findall(rf"(\d+) {kind}", report)) for kind in ("passed", "failed", "skipped")}
+    # six cells in all, each run by exactly one of the two workers and skipped by the other;
+    # the two of the tampered chapter fail, the four of the others pass
+    assert counts == {"passed": 4, "failed": 2, "skipped": 6}
+    assert report.count("Cell outputs differ") == 2

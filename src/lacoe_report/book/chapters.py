@@ -196,9 +196,11 @@ def execute(source: Path, target: Path | None = None, shared: str | None = None)
 
     target = source if target is None else target
     notebook = nbformat.read(source, as_version=4)
+    # "immediate": once the last cell's outputs are in, the kernel is killed rather than asked to
+    # shut down and polled every 0.1 s; it has nothing left to say or save.
     client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name=use_warm_kernels(),
                             resources={"metadata": {"path": str(source.parent)}},
-                            record_timing=False, log=_QUIET)
+                            record_timing=False, log=_QUIET, shutdown_kernel="immediate")
     started = time.perf_counter()
     try:
         client.execute(stderr=subprocess.DEVNULL)  # the kernel's own start-up chatter

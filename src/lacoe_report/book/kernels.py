@@ -355,6 +355,8 @@ class _ForeignProcess:
 
 
 def _provisioner_class():
+    import asyncio
+
     from jupyter_client.provisioning import LocalProvisioner
 
     class ForkProvisioner(LocalProvisioner):
@@ -370,6 +372,14 @@ def _provisioner_class():
             self.pid = self.pgid = pid
             self.cwd = cwd
             return self.connection_info
+
+        async def kill(self, restart: bool = False) -> None:
+            await super().kill(restart)
+            # A killed kernel is gone within milliseconds (its fork server reaps it): wait for that
+            # here, so that the kernel manager's first look finds it gone, not after its 0.1 s poll.
+            process, deadline = self.process, time.monotonic() + 0.5
+            while isinstance(process, _ForeignProcess) and process.poll() is None and time.monotonic() < deadline:
+                await asyncio.sleep(0.002)
 
     return ForkProvisioner
 

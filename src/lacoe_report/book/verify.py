@@ -43,52 +43,102 @@ from ..core.paths import FIGURES_CSV, LEDGER_CSV, PROJ_ROOT
 SANITIZE_FILE = PROJ_ROOT / "tests" / "nbval_sanitize.cfg"
 
 
-def nbval_args(notebook: Path) -> list[str]:
-    """pytest's arguments that re-execute ``notebook`` and compare every output (nbval, warm kernels)."""
+def nbval_args(notebooks: list[Path]) -> list[str]:
+    """pytest's arguments that re-execute ``notebooks`` and compare every output (nbval, warm kernels)."""
     return ["--nbval", "-q", "--color=no", "-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:randomly",
             "--nbval-sanitize-with", str(SANITIZE_FILE), "--nbval-cell-timeout", "300", "-o", "addopts=",
             # warm kernels: forked after the heavy imports, each chapter still in a fresh process
-            "-p", "lacoe_report.book.kernels", "--nbval-kernel-name", "lacoe-warm", str(notebook)]
+            "-p", "lacoe_report.book.kernels", "--nbval-kernel-name", "lacoe-warm", *map(str, notebooks)]
 
 
 def run_nbval(notebooks: list[Path], workers: int = 2) -> tuple[int, str]:
     """Re-execute and compare ``notebooks`` with nbval in ``workers`` forked processes; (status, report).
 
-    Each worker takes the next chapter not yet taken (the longest first) and runs
-    pytest on it in its own process, in a clean kernel; the status is non-zero
-    when any chapter failed, and the report is pytest's, chapter by chapter.
+    Every worker runs one pytest session over all the chapters, the longest
+    first, and runs each chapter it is the first to claim (:func:`_claims_plugin`),
+    in a clean kernel; the others it skips before their kernel starts. The
+    status is non-zero when any chapter failed; the report is pytest's.
     Forked rather than started: under ``make verify`` this process has pytest,
     nbval and Jupyter's client imported already (:mod:`lacoe_report.book.warm`).
     """
-    import tempfile
-
-    order = sorted(notebooks, key=lambda p: -p.stat().st_size)  # charts take longest, and weigh most
-    taken, offer = os.pipe()
-    os.write(offer, bytes(range(len(order))))  # one byte per chapter: a read of one byte is atomic
-    os.close(offer)
-    reports = [tempfile.TemporaryFile() for _ in range(max(1, min(workers, len(order))))]
-    children = []
-    for report in reports:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:
-            os._exit(_nbval_worker(taken, order, report))
-        children.append(pid)
-    os.close(taken)
-    failed = False
-    for pid in children:
-        failed |= os.waitpid(pid, 0)[1] != 0
-    text = ""
-    for report in reports:
-        report.seek(0)
-        text += report.read().decode("utf-8", "replace")
-        report.close()
-    return int(failed), text
+    return NbvalRun(notebooks, workers).result()
 
 
-def _nbval_worker(taken: int, order: list[Path], report) -> int:
-    """In a forked worker: run pytest on each chapter it takes, its output into ``report``; its status."""
+class NbvalRun:
+    """:func:`run_nbval` started now, its result asked for later (the caller works meanwhile)."""
+
+    def __init__(self, notebooks: list[Path], workers: int = 2) -> None:
+        import tempfile
+
+        order = sorted(notebooks, key=lambda p: -p.stat().st_size)  # charts take longest, and weigh most
+        self._claims = tempfile.TemporaryDirectory(prefix="lacoe-verify-")
+        self._reports = [tempfile.TemporaryFile() for _ in range(max(1, min(workers, len(order))))]
+        self._children = []
+        for report in self._reports:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:
+                os._exit(_nbval_worker(order, self._claims.name, report))
+            self._children.append(pid)
+
+    def result(self) -> tuple[int, str]:
+        """Wait for the workers; (status, report)."""
+        failed = False
+        for pid in self._children:
+            failed |= os.waitpid(pid, 0)[1] != 0
+        self._children = []
+        self._claims.cleanup()
+        text = ""
+        for report in self._reports:
+            report.seek(0)
+            text += report.read().decode("utf-8", "replace")
+            report.close()
+        return int(failed), text
+
+    def stop(self) -> None:
+        """Stop workers still running (the caller is leaving early)."""
+        import signal
+
+        for pid in self._children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+        self._children = []
+
+
+def _claims_plugin(folder: str):
+    """A pytest plugin: a chapter's cells run in the worker that claims the chapter first; the others skip them.
+
+    A claim is a file created with ``O_EXCL`` in a folder the workers share, so
+    exactly one worker gets each chapter; it is made when the chapter's first
+    cell is about to be set up, before nbval starts its kernel.
+    """
+    import pytest
+
+    class Claims:
+        def __init__(self) -> None:
+            self.mine: dict[str, bool] = {}
+
+        @pytest.hookimpl(tryfirst=True)  # before nbval sets the chapter up (and starts its kernel)
+        def pytest_runtest_setup(self, item) -> None:
+            chapter = str(item.path)  # its node id names no file when it lies outside pytest's root
+            if chapter not in self.mine:
+                try:
+                    os.close(os.open(os.path.join(folder, chapter.replace("/", "%")), os.O_CREAT | os.O_EXCL))
+                    self.mine[chapter] = True
+                except FileExistsError:
+                    self.mine[chapter] = False
+            if not self.mine[chapter]:
+                pytest.skip("re-executed by the other worker")
+
+    return Claims()
+
+
+def _nbval_worker(order: list[Path], claims: str, report) -> int:
+    """In a forked worker: one pytest session over ``order``, its output into ``report``; its status."""
     status = 0
     try:
         import pytest
@@ -96,9 +146,10 @@ def _nbval_worker(taken: int, order: list[Path], report) -> int:
         os.chdir(PROJ_ROOT)
         os.dup2(report.fileno(), 1)
         os.dup2(report.fileno(), 2)
-        while chosen := os.read(taken, 1):
-            status |= int(pytest.main(nbval_args(order[chosen[0]]))) != 0
-            sys.stdout.flush()
+        # pytest reports to sys.stdout, which a caller may have replaced (a test's capture): the report file
+        sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115 - fd 1, closed at exit
+        sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+        status = int(pytest.main(nbval_args(order), plugins=[_claims_plugin(claims)]))
     except BaseException:  # noqa: BLE001 - reported as a failure, with its traceback in the report
         import traceback
 
@@ -234,9 +285,23 @@ def main() -> None:
             print(paragraph + "\n(counts and words from the audit are not listed: with bad data "
                   "they cannot be evaluated)\n", flush=True)
         raise
+    # The chapters re-execute while the checks below run: they read nothing the checks write.
+    notebooks = toc_chapters()
+    workers = max(1, min(len(notebooks), os.cpu_count() or 1))
+    print(f"re-executing {len(notebooks)} chapters in clean kernels and comparing every output (nbval) ...",
+          file=sys.stderr, flush=True)
+    nbval = NbvalRun(notebooks, workers)
+    try:
+        _check_and_compare(nbval, notebooks, committed_ledger, before, now, started)
+    finally:
+        nbval.stop()
+
+
+def _check_and_compare(nbval: NbvalRun, notebooks: list[Path], committed_ledger: pd.DataFrame,
+                       before: list[dict] | None, now: list[dict], started: float) -> None:
     failed = False
     try:
-        fresh = ledger.collect(toc_chapters())
+        fresh = ledger.collect(notebooks)
     except DeclarationError as error:
         sys.exit(f"A declared number could not be evaluated:\n  {error}")
     paragraph = first_paragraph(committed_ledger, fresh, before, now)
@@ -273,11 +338,7 @@ def main() -> None:
                    ledger.format_differences(diff)]
     print("\n".join(report), flush=True)
 
-    notebooks = toc_chapters()
-    workers = max(1, min(len(notebooks), os.cpu_count() or 1))
-    print(f"re-executing {len(notebooks)} chapters in clean kernels and comparing every output (nbval) ...",
-          file=sys.stderr, flush=True)
-    status, output = run_nbval(notebooks, workers)
+    status, output = nbval.result()
     if status != 0:
         failed = True
         cells = [line.split("::")[0].removeprefix("FAILED ").strip() for line in output.splitlines()

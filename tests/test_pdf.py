@@ -266,7 +266,8 @@ def test_hidden_code_and_theme_chrome_are_not_printed(whole_text, built_pdf):
 
 def test_printing_again_gives_the_same_bytes(printed_twice):
     # The second print is a new page (every DOM node new), a full print at a later second
-    # (Chromium writes new dates), through the same page-finding passes and clean-up.
+    # (Chromium writes new dates), numbered from the first print's pages and so printed in
+    # one pass where the first print (without its pages from an earlier one) took two.
     first, again = printed_twice
     assert again.is_file() and again.stat().st_size > 100_000
     assert hashlib.sha256(again.read_bytes()).hexdigest() == hashlib.sha256(first.read_bytes()).hexdigest()

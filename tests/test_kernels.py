@@ -65,3 +65,27 @@ def test_the_book_package_is_preloaded_unless_the_kernel_is_for_another_project_
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
+
+
+def test_a_forked_child_starts_its_own_server_and_leaves_its_parents_alone():
+    # make verify forks its nbval workers: a worker that finds its parent's server object
+    # must neither use nor close it (closing removed the parent's socket: its next kernel waited 120 s).
+    import os
+    import time
+
+    parent = kernels.server()
+    deadline = time.monotonic() + 60
+    while not os.path.exists(parent.address) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert os.path.exists(parent.address)
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            own = kernels.server()
+            code = 0 if own is not parent else 2
+            own.close()
+        finally:
+            os._exit(code)
+    assert os.waitpid(pid, 0)[1] == 0
+    assert os.path.exists(parent.address) and kernels.server() is parent

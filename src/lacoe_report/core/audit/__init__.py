@@ -42,11 +42,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
-from ..paths import AUDIT_RELATIONS_YML, FIGURES_CSV
+from ..paths import AUDIT_RELATIONS_YML, FIGURES_CSV, REPORT_TEXT, stamp
 from .assess import (CONSISTENT, INCONSISTENT, NOT_CHECKABLE, RAISED, SECOND_LOOK, VERDICTS,
                      WITHIN_ROUNDING, Finding)
 from .detectors import CHANCE, DETECTORS, Raised
@@ -290,16 +289,11 @@ def assumption(figure_id: str, field: str) -> Assumption:
 _CACHE: dict[tuple, Audit] = {}
 
 
-def _stamp(path: Path) -> tuple:
-    stat = path.stat()
-    return (str(path), stat.st_mtime_ns, stat.st_size)
-
-
 def audit() -> Audit:
-    """The audit of the report's data, computed once per version of the data files."""
+    """The audit of the report's data, computed once per version of the files it reads."""
     from .. import data
     from ..source_text import report_text
-    key = (_stamp(FIGURES_CSV), _stamp(AUDIT_RELATIONS_YML))
+    key = tuple(stamp(path) for path in (FIGURES_CSV, AUDIT_RELATIONS_YML, REPORT_TEXT))
     if key not in _CACHE:
         figures = data.figures()
         spec = load(AUDIT_RELATIONS_YML, figure_ids=set(figures.index))

@@ -79,9 +79,18 @@ def server_key(env: dict | None = None) -> str:
         digest.update(f"{folder}\0{stat.st_mtime_ns}\0".encode())
     digest.update(_OWN_FILE.read_bytes())
     digest.update(f"salt={env.get('LACOE_WARM_SALT', '')}\0".encode())  # a server of its own (tests)
-    for name in sorted(n for n in env if n.startswith(_IMPORT_ENV)):
-        digest.update(f"{name}={env[name]}\0".encode())
+    for name, value in import_environment(env):
+        digest.update(f"{name}={value}\0".encode())
     return digest.hexdigest()
+
+
+def import_environment(env: dict) -> tuple[tuple[str, str], ...]:
+    """The variables of ``env`` that an import reads (:data:`_IMPORT_ENV`), sorted.
+
+    >>> import_environment({"PATH": "/bin", "PYTHONHASHSEED": "0", "LANG": "C"})
+    (('LANG', 'C'), ('PYTHONHASHSEED', '0'))
+    """
+    return tuple(sorted((name, value) for name, value in env.items() if name.startswith(_IMPORT_ENV)))
 
 
 def server_name(key: str) -> str:
@@ -309,8 +318,7 @@ class _KernelServers:
     def address(self, root: str, fingerprint: str, env: dict) -> str:
         from . import kernels
 
-        imports = tuple(sorted((k, v) for k, v in env.items() if k.startswith(_IMPORT_ENV)))
-        key = (root, fingerprint, imports)
+        key = (root, fingerprint, import_environment(env))
         found = self._servers.pop(key, None)
         if found is None or found.process.poll() is not None or not os.path.isdir(os.path.dirname(found.address)):
             found = kernels.ForkServer(env={**env, "LACOE_PROJ_ROOT": root})

@@ -190,6 +190,28 @@ def test_the_kernel_server_is_kept_between_commands(probe):
     assert first[0] == "KeptServer" and first == second
 
 
+def test_a_command_gets_the_kept_kernel_server_and_its_preloaded_package_after_changing_its_environment(probe):
+    # nbval's plugin puts the warm kernel spec on JUPYTER_PATH, a variable of the server's key, before it asks
+    # for the kernel server; the command's kernels leave LACOE_PROJ_ROOT unset, which the kept server has set.
+    folder, env = probe
+    (folder / "verify_probe.py").write_text(textwrap.dedent('''
+        import nbformat
+        from nbclient import NotebookClient
+        from lacoe_report.book import kernels
+        name = kernels.use_warm_kernels()
+        print(type(kernels.server()).__name__)
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+            "import sys; print('lacoe_report.core.data' in sys.modules)")])
+        NotebookClient(notebook, kernel_name=name).execute()
+        print(notebook.cells[0].outputs[0]["text"].strip())
+    '''), encoding="utf-8")
+    env = {k: v for k, v in env.items() if k not in ("LACOE_PROJ_ROOT", "JUPYTER_PATH")}
+    found = subprocess.run([sys.executable, "-m", "lacoe_report.book.warm", "verify_probe"], cwd=folder, env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.split() == ["KeptServer", "True"]
+
+
 def test_a_kept_kernel_server_closed_under_a_running_command_is_asked_for_again(probe):
     folder, env = probe
     (folder / "evicted_probe.py").write_text(textwrap.dedent('''

@@ -148,11 +148,27 @@ def _forget_package() -> None:
         del sys.modules[name]
 
 
+def _imported_for_another_root(env: dict[str, str]) -> bool:
+    """Whether the book's modules are imported here for a project root other than the one ``env`` selects.
+
+    ``env`` selects the root as ``lacoe_report.core.paths`` does: the variable
+    ``LACOE_PROJ_ROOT`` when set, else the folder the package lies in. So a
+    kernel server that the warm command server started for a root (with the
+    variable set) serves, with its imports, the kernels of a command at that
+    root that left the variable unset.
+    """
+    paths = sys.modules.get("lacoe_report.core.paths")
+    if paths is None:
+        return False
+    wanted = Path(env.get("LACOE_PROJ_ROOT") or Path(paths.__file__).resolve().parents[3]).resolve()
+    return wanted != paths.PROJ_ROOT
+
+
 def _become_kernel(request: dict[str, Any]) -> None:
     """In the forked child: the environment of a stock kernel launch, then ipykernel."""
     code = 1
     try:
-        if request["env"].get("LACOE_PROJ_ROOT") != os.environ.get("LACOE_PROJ_ROOT"):
+        if _imported_for_another_root(request["env"]):
             _forget_package()  # imported for another project root: paths are fixed at import
         os.setsid()  # its own process group, as the stock launcher does: interrupts reach only it
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the server's SIG_IGN would break subprocess in cells
@@ -305,7 +321,13 @@ def _alive(found: ForkServer | KeptServer) -> bool:
 
 
 def _kept(key: str | None) -> KeptServer | None:
-    """Under the warm command server, the kernel server it keeps for this project, data and package."""
+    """Under the warm command server, the kernel server it keeps for this project, data and package.
+
+    Its key names this file's bytes too: a kept server runs the fork loop and the
+    kernel's set-up as they were when it started, so an edit here starts a new one.
+    """
+    import hashlib
+
     from . import warm
 
     if not os.environ.get(warm.SERVER_ENV):
@@ -313,7 +335,7 @@ def _kept(key: str | None) -> KeptServer | None:
     from ..core.paths import PROJ_ROOT
     from .chapters import shared_fingerprint
 
-    key = key or shared_fingerprint()
+    key = f"{key or shared_fingerprint()} {hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}"
     address = warm.kernel_server(str(PROJ_ROOT), key)
     return KeptServer(address, str(PROJ_ROOT), key) if address else None
 

@@ -57,7 +57,7 @@ IDLE_SECONDS = 900
 #: Environment variables read while the libraries are imported: a different value needs a new server.
 _IMPORT_ENV = ("PYTHON", "LC_", "LANG", "MPL", "JUPYTER", "SPHINX", "PANDAS", "NUMPY", "TZ", "TMP", "TEMP")
 _OWN_FILE = Path(__file__).resolve()
-#: What a child of the server finds in its environment: the server's name, for kernel_server().
+#: What a child of the server finds in its environment: the server's key, for kernel_server().
 SERVER_ENV = "LACOE_WARM_SERVER"
 
 
@@ -208,9 +208,9 @@ def _spawn(key: str) -> subprocess.Popen:
                             start_new_session=True)
 
 
-def ask(request: dict, start: bool = False) -> dict | None:
-    """Send one request other than a command to the server for this process's key; its reply, or None."""
-    key = server_key()
+def ask(request: dict, start: bool = False, key: str | None = None) -> dict | None:
+    """Send one request other than a command to the server for ``key`` (this process's); its reply, or None."""
+    key = key or server_key()
     connection = _connect(key, start=start)
     if connection is None:
         return None
@@ -224,11 +224,14 @@ def kernel_server(root: str, fingerprint: str) -> str | None:
     """The address of a warm-kernel server for ``root`` at ``fingerprint``, kept by the command server.
 
     None when this process is not a command of the server (``SERVER_ENV`` unset), or the
-    server is gone: the caller starts its own kernel server then.
+    server is gone: the caller starts its own kernel server then. The server asked is the
+    one that started this command, even when the command has since set a variable that
+    enters the key (nbval's plugin puts the warm kernel spec on ``JUPYTER_PATH``).
     """
-    if not os.environ.get(SERVER_ENV):
+    key = os.environ.get(SERVER_ENV)
+    if not key:
         return None
-    reply = ask({"kind": "kernels", "root": root, "fingerprint": fingerprint, "env": dict(os.environ)})
+    reply = ask({"kind": "kernels", "root": root, "fingerprint": fingerprint, "env": dict(os.environ)}, key=key)
     return reply.get("address") if reply else None
 
 
@@ -357,7 +360,7 @@ def _child(connection: socket.socket, listener: socket.socket, request: dict, fd
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
-        os.environ[SERVER_ENV] = server_name(request["key"]).lstrip("\0")
+        os.environ[SERVER_ENV] = request["key"]
         os.umask(request["umask"])
         tempfile.tempdir = None  # found again from this environment's TMPDIR
         sys.executable = request["executable"]

@@ -89,3 +89,57 @@ def test_a_forked_child_starts_its_own_server_and_leaves_its_parents_alone():
             os._exit(code)
     assert os.waitpid(pid, 0)[1] == 0
     assert os.path.exists(parent.address) and kernels.server() is parent
+
+
+def test_a_quick_client_is_ready_while_the_kernels_iopub_never_falls_silent():
+    import threading
+
+    from lacoe_report.book.kernel_clients import QuickKernelManager
+
+    manager = QuickKernelManager(kernel_name=kernels.use_warm_kernels())
+    manager.start_kernel()
+    clients = [manager.client()]
+    try:
+        clients[0].start_channels()
+        clients[0].wait_for_ready(timeout=60)
+        # From now on a thread in the kernel prints every 20 ms: IOPub is never silent for 0.2 s,
+        # which jupyter_client's own wait_for_ready waits for before it returns.
+        clients[0].execute_interactive(
+            "import threading, time\n"
+            "def chatter():\n"
+            "    while True:\n"
+            "        print('.', end='', flush=True)\n"
+            "        time.sleep(0.02)\n"
+            "threading.Thread(target=chatter, daemon=True).start()", timeout=60)
+        clients.append(manager.client())
+        clients[1].start_channels()
+        waiting = threading.Thread(target=clients[1].wait_for_ready, kwargs={"timeout": 60}, daemon=True)
+        waiting.start()
+        waiting.join(90)
+        assert not waiting.is_alive(), "wait_for_ready waited for IOPub to fall silent"
+        printed = []
+        reply = clients[1].execute_interactive("print(6 * 7)", timeout=60, output_hook=lambda m: printed.append(
+            m["content"].get("text", "")) if m["msg_type"] == "stream" else None)
+        assert reply["content"]["status"] == "ok" and "".join(printed).strip() == "42"
+    finally:
+        for client in clients:
+            client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def test_the_nbval_plugin_gives_nbval_the_quick_kernel_manager_and_leaves_another_alone(monkeypatch):
+    import nbval.kernel
+    from jupyter_client.manager import KernelManager
+
+    from lacoe_report.book.kernel_clients import QuickKernelManager
+
+    monkeypatch.setattr(nbval.kernel, "KernelManager", KernelManager)
+    kernels._quick_nbval_clients()
+    assert nbval.kernel.KernelManager is QuickKernelManager
+
+    class Another(KernelManager):
+        pass
+
+    monkeypatch.setattr(nbval.kernel, "KernelManager", Another)
+    kernels._quick_nbval_clients()
+    assert nbval.kernel.KernelManager is Another

@@ -428,13 +428,29 @@ def __getattr__(name: str):
 # --- pytest plugin (nbval) --------------------------------------------------
 
 def pytest_configure(config) -> None:
-    """With ``-p lacoe_report.book.kernels``: find the warm spec, start the server early."""
+    """With ``-p lacoe_report.book.kernels``: find the warm spec, quick clients for nbval, start the server early."""
     use_warm_kernels()
     if not getattr(config.option, "nbval", False):
         return
+    _quick_nbval_clients()
     # Under xdist the workers run the notebooks, not the controller.
     if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
         prestart()
+
+
+def _quick_nbval_clients() -> None:
+    """Let nbval's kernels be ready when they are (:mod:`lacoe_report.book.kernel_clients`).
+
+    nbval starts each kernel with the ``KernelManager`` its module imported from
+    jupyter_client; an nbval that names another class is left as it is.
+    """
+    import nbval.kernel
+    from jupyter_client.manager import KernelManager
+
+    from .kernel_clients import QuickKernelManager
+
+    if nbval.kernel.KernelManager is KernelManager:
+        nbval.kernel.KernelManager = QuickKernelManager
 
 
 if __name__ == "__main__":

@@ -249,6 +249,23 @@ def find_chromium() -> str:
              "or set LACOE_CHROMIUM to a Chromium executable.")
 
 
+@contextmanager
+def chromium() -> Iterator:
+    """Headless Chromium (:func:`find_chromium`) driven by Playwright, closed after the block."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+            try:
+                yield browser
+            finally:
+                browser.close()
+    except PlaywrightError as err:
+        sys.exit(f"Chromium could not print the book: {err}")
+
+
 def _normalize(text: str) -> str:
     """Fold ligatures and whitespace so that titles compare with extracted text."""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
@@ -568,7 +585,7 @@ def _remember_pages(pages: dict[str, int]) -> None:
     LAST_PAGES.write_text(json.dumps(pages, sort_keys=True), encoding="utf-8")
 
 
-def print_book(site: Path, output: Path = PDF_PATH, again: Path | None = None) -> PrintResult:
+def print_book(site: Path, output: Path = PDF_PATH, again: Path | None = None, browser=None) -> PrintResult:
     """Print the singlehtml book in ``site`` to ``output``.
 
     Parameters
@@ -584,6 +601,9 @@ def print_book(site: Path, output: Path = PDF_PATH, again: Path | None = None) -
         dates), its contents numbered from the first print's pages. Equal bytes
         prove the output stable, whatever the passes it took, without a second
         process, interpreter, server and browser (the tests' byte-stability check).
+    browser : playwright.sync_api.Browser, optional
+        A Chromium launched already (:func:`chromium`); by default one is
+        launched here and closed after printing.
 
     Returns
     -------
@@ -592,13 +612,14 @@ def print_book(site: Path, output: Path = PDF_PATH, again: Path | None = None) -
         passes, the requests that were blocked and the time each step took.
     """
     from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
     from pypdf import PdfReader
 
+    if browser is None:
+        with chromium() as launched:
+            return print_book(site, output, again, launched)
     meta = book_meta()
     root, parts = toc_parts()
     page_file = root_page(site, root)
-    chromium = find_chromium()
     blocked: list[str] = []
     seconds: dict[str, float] = {}
     mm = {name: float(value.removesuffix("mm")) for name, value in MARGINS.items()}
@@ -619,33 +640,28 @@ def print_book(site: Path, output: Path = PDF_PATH, again: Path | None = None) -
                 route.abort()
 
         try:
-            with sync_playwright() as playwright:
+            started = time.perf_counter()
+            page = browser.new_page()
+            page.route("**/*", only_local)
+            page.goto(url, wait_until="load", timeout=120_000)
+            chapters, downloads = _prepare(page, meta, root, parts, printable_px)
+            seconds["load"] = time.perf_counter() - started
+            started = time.perf_counter()
+            pdf, passes = _print_numbered(page, chapters, options, seed=_last_pages())
+            seconds["print"] = time.perf_counter() - started
+            if again is not None:
+                # A new page: the book loaded, prepared and printed anew in the same browser,
+                # so every element is a new DOM node with a new tag id, at a later second.
                 started = time.perf_counter()
-                browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-                try:
-                    page = browser.new_page()
-                    page.route("**/*", only_local)
-                    page.goto(url, wait_until="load", timeout=120_000)
-                    chapters, downloads = _prepare(page, meta, root, parts, printable_px)
-                    seconds["load"] = time.perf_counter() - started
-                    started = time.perf_counter()
-                    pdf, passes = _print_numbered(page, chapters, options, seed=_last_pages())
-                    seconds["print"] = time.perf_counter() - started
-                    if again is not None:
-                        # A new page: the book loaded, prepared and printed anew in the same browser,
-                        # so every element is a new DOM node with a new tag id, at a later second.
-                        started = time.perf_counter()
-                        second = browser.new_page()
-                        second.route("**/*", only_local)
-                        second.goto(url, wait_until="load", timeout=120_000)
-                        again_chapters, _ = _prepare(second, meta, root, parts, printable_px)
-                        # Numbered from the first print's pages, checked on one full pass: equal bytes
-                        # then also show that the output does not depend on the passes it took.
-                        reprinted, _ = _print_numbered(second, again_chapters, options,
-                                                       seed={c.id: c.page for c in chapters})
-                        seconds["again"] = time.perf_counter() - started
-                finally:
-                    browser.close()
+                second = browser.new_page()
+                second.route("**/*", only_local)
+                second.goto(url, wait_until="load", timeout=120_000)
+                again_chapters, _ = _prepare(second, meta, root, parts, printable_px)
+                # Numbered from the first print's pages, checked on one full pass: equal bytes
+                # then also show that the output does not depend on the passes it took.
+                reprinted, _ = _print_numbered(second, again_chapters, options,
+                                               seed={c.id: c.page for c in chapters})
+                seconds["again"] = time.perf_counter() - started
         except PlaywrightError as err:
             sys.exit(f"Chromium could not print the book: {err}")
 
@@ -670,6 +686,42 @@ def print_book(site: Path, output: Path = PDF_PATH, again: Path | None = None) -
                        passes=passes, blocked=blocked, seconds=seconds, attachments=[a.name for a in attachments])
 
 
+def _check_and_execute() -> None:
+    """``make book``'s first steps: check the data, execute the stale chapters."""
+    from .. import build
+
+    build.check_data()
+    build.execute(quiet=True)
+
+
+class _Background:
+    """``work()`` in a thread from now; :meth:`result` waits for it and raises what it raised (``sys.exit`` too).
+
+    >>> _Background(lambda: sys.exit("the data is bad")).result()
+    Traceback (most recent call last):
+    SystemExit: the data is bad
+    >>> _Background(None).result()  # nothing to do
+    """
+
+    def __init__(self, work=None) -> None:
+        self._raised: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(work,), daemon=True) if work else None
+        if self._thread is not None:
+            self._thread.start()
+
+    def _run(self, work) -> None:
+        try:
+            work()
+        except BaseException as raised:  # noqa: BLE001 - handed to the caller of result()
+            self._raised = raised
+
+    def result(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+        if self._raised is not None:
+            raise self._raised
+
+
 def main(argv: list[str] | None = None) -> None:
     """Build the singlehtml book and print it; see ``python -m lacoe_report.book.pdf --help``."""
     parser = argparse.ArgumentParser(prog="python -m lacoe_report.book.pdf", description=__doc__.splitlines()[0])
@@ -692,20 +744,21 @@ def main(argv: list[str] | None = None) -> None:
         site = BUILD_DIR / "singlehtml"
         if not site.exists():
             sys.exit(f"{site} does not exist: run without --no-build.")
-    else:
-        if not args.no_execute:
-            build.check_data()
-            build.execute(quiet=True)
-        step = time.perf_counter()
-        # Decided from content, as for `make book`: the same inputs give the same page.
-        if freshness.is_current("singlehtml"):
-            site = BUILD_DIR / "singlehtml"
-        else:
-            fingerprint = freshness.inputs_fingerprint()
-            site = build.build_html("singlehtml")
-            freshness.record("singlehtml", fingerprint)
-        timings["html"] = time.perf_counter() - step
-    result = print_book(site, args.output.resolve(), args.again.resolve() if args.again else None)
+    checks = _Background(None if args.no_build or args.no_execute else _check_and_execute)
+    with chromium() as browser:  # starts while the data is checked and stale chapters run
+        timings["chromium"] = time.perf_counter() - started
+        checks.result()
+        if not args.no_build:
+            step = time.perf_counter()
+            # Decided from content, as for `make book`: the same inputs give the same page.
+            if freshness.is_current("singlehtml"):
+                site = BUILD_DIR / "singlehtml"
+            else:
+                fingerprint = freshness.inputs_fingerprint()
+                site = build.build_html("singlehtml")
+                freshness.record("singlehtml", fingerprint)
+            timings["html"] = time.perf_counter() - step
+        result = print_book(site, args.output.resolve(), args.again.resolve() if args.again else None, browser)
     timings |= result.seconds
     timings["total"] = time.perf_counter() - started
 

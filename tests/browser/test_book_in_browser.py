@@ -176,6 +176,10 @@ def _visit_all(context, base: str, paths: list[str], axe_source: str) -> list[Vi
     recorder = _Recorder(page, base)
     visits: list[Visit] = []
     for path in paths:
+        # Widening the window on the page just measured at the phone width would make its <picture>s
+        # fetch their desktop sources again, requests the next navigation then aborts: the window is
+        # widened on a blank page (the page's own late requests still count against it).
+        page.goto("about:blank")
         recorder.visit = visit = Visit(path)
         page.set_viewport_size(DESKTOP)
         page.goto(base + path, wait_until="load")

@@ -31,6 +31,8 @@ VENV_BIN = ROOT / ".venv" / "bin"
 RESULTS = ROOT / "benchmarks" / "results.md"
 #: Hand-written reading of the figures (misses, their causes, the profile), appended to the results.
 ANALYSIS = ROOT / "benchmarks" / "analysis.md"
+#: The output of the timed `make test`, kept for the run's failures.
+TEST_LOG = ROOT / "_build" / "bench" / "make-test.log"
 #: Targets as ("a", ratio to the stock template), ("s", ratio to stock force-execution) or ("abs", seconds).
 #: Issue 21: verify <= 3.0x (a), a one-chapter edit and the preview's code edit <= 1.0x (a), the PDF <= 2.0x (a).
 TARGETS = {"fresh": ("abs", 30.0), "b": ("a", 2.5), "c": ("abs", 1.0), "d": ("a", 1.0),
@@ -220,8 +222,13 @@ def main() -> None:
     # Timed even when a test fails (the time is the suite's either way); the note says so.
     seconds, output = run(["make", "--no-print-directory", "test"], check=False)
     summary = re.findall(r"^=*\s*(\d+ (?:failed|passed).*?) in [\d.]+s", output, re.M)
+    failed = sorted(set(re.findall(r"^(?:FAILED|ERROR) (\S+)", output, re.M)))
+    TEST_LOG.parent.mkdir(parents=True, exist_ok=True)
+    TEST_LOG.write_text(output, encoding="utf-8")  # what failed, and why, when a run fails
     rows["f"] = ("`make test` (everything: nbval, scratch builds, PDF, browser)", seconds,
-                 "one run" + (f"; {summary[-1]}" if summary else ""))
+                 "one run" + (f"; {summary[-1]}" if summary else "")
+                 + (f" ({', '.join(f'`{t}`' for t in failed)}; output in {TEST_LOG.relative_to(ROOT)})"
+                    if failed else ""))
     print("(g) make pdf after the HTML exists ...", flush=True)
     seconds, _ = median_of(n, make("pdf"), prepare=lambda: shutil.rmtree(ROOT / "_build" / "pdf", ignore_errors=True))
     rows["g"] = ("`make pdf`, HTML already built", seconds, "")

@@ -21,41 +21,45 @@ pytestmark = pytest.mark.slow  # builds the book and runs Java: make test, not m
 VNU_JAR = PROJ_ROOT / ".cache" / "vnu" / "vnu.jar"
 
 
+#: A page with one known error: a <p> inside <summary>, the fault of the book's code toggles before.
+BAD_PAGE = ("<!DOCTYPE html><html lang=en><head><title>t</title></head><body>"
+            "<details><summary><p>Show code</p></summary>x</details></body></html>")
+
+
 @pytest.fixture(scope="module")
-def vnu_errors(book_dir) -> tuple[list[str], list[dict]]:
-    """The pages checked and the checker's errors over all of them."""
+def vnu_run(book_dir, tmp_path_factory) -> tuple[list[str], list[dict], list[dict]]:
+    """One run of the checker over every page and :data:`BAD_PAGE`: the pages, their errors, the bad page's."""
     java = shutil.which("java")
     assert java, "Java is missing: the Nu HTML Checker runs on it; run `bash scripts/system-deps.sh`"
     assert VNU_JAR.is_file(), f"{VNU_JAR.relative_to(PROJ_ROOT)} is missing: run `bash scripts/vendor-vnu.sh`"
     pages = sorted(p for p in book_dir.rglob("*.html") if not any(
         part.startswith("_") for part in p.relative_to(book_dir).parts))
-    result = subprocess.run([java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *map(str, pages)],
-                            capture_output=True, text=True, timeout=600)
+    bad = tmp_path_factory.mktemp("vnu") / "bad.html"
+    bad.write_text(BAD_PAGE, encoding="utf-8")
+    # One Java start for both: the checker's start-up is most of its time on these pages.
+    result = subprocess.run([java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *map(str, pages),
+                             str(bad)], capture_output=True, text=True, timeout=600)
     messages = json.loads(result.stderr)["messages"]  # vnu reports on stderr, exit 1 when it found errors
     errors = [m for m in messages if m.get("type") == "error"]
-    return [p.relative_to(book_dir).as_posix() for p in pages], errors
+    on_bad = [e for e in errors if e.get("url", "").endswith("/" + bad.name) and bad.parent.name in e["url"]]
+    return [p.relative_to(book_dir).as_posix() for p in pages], [e for e in errors if e not in on_bad], on_bad
 
 
-def test_the_checker_checks_every_page(vnu_errors, book_dir):
-    pages, _ = vnu_errors
+def test_the_checker_checks_every_page(vnu_run, book_dir):
+    pages, _, _ = vnu_run
     assert "index.html" in pages and "search.html" in pages
     assert sum(p.startswith("chapters/") for p in pages) >= 10
 
 
-def test_no_page_has_an_html_error(vnu_errors):
-    _, errors = vnu_errors
+def test_no_page_has_an_html_error(vnu_run):
+    _, errors, _ = vnu_run
     per_page = Counter(e["url"].rsplit("/", 2)[-1] for e in errors)
     listing = "\n  ".join(f"{e['url'].rsplit('/', 2)[-1]}:{e.get('lastLine')}: {e['message'][:160]}"
                           for e in errors[:30])
     assert not errors, f"{len(errors)} HTML errors ({dict(per_page)}):\n  {listing}"
 
 
-def test_the_checker_finds_an_error_when_there_is_one(tmp_path):
-    """The check can fail: a <p> inside <summary>, the fault of the book's code toggles before."""
-    page = tmp_path / "bad.html"
-    page.write_text("<!DOCTYPE html><html lang=en><head><title>t</title></head><body>"
-                    "<details><summary><p>Show code</p></summary>x</details></body></html>", encoding="utf-8")
-    result = subprocess.run([shutil.which("java") or "java", "-jar", str(VNU_JAR), "--errors-only",
-                             "--format", "json", str(page)], capture_output=True, text=True, timeout=300)
-    errors = [m for m in json.loads(result.stderr)["messages"] if m.get("type") == "error"]
-    assert any("summary" in e["message"] for e in errors)
+def test_the_checker_finds_an_error_when_there_is_one(vnu_run):
+    """The check can fail: the same run finds the known error of :data:`BAD_PAGE`."""
+    _, _, on_bad = vnu_run
+    assert any("summary" in e["message"] for e in on_bad)

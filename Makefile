@@ -82,7 +82,7 @@ test: $(INSTALLED) $(SYSTEM) $(AXE) $(VNU) ## Run every test: data, package, cha
 	@$(PY) -m pytest -n 2 --dist loadfile -q $(NBVAL) tests src $(CHAPTER_NOTEBOOKS)
 
 check: $(INSTALLED) ## Fast tests for the edit loop: unit tests, doctests, data tests (no kernels, builds or browser)
-	@$(PY) -m pytest -q -m "not slow" -p no:xdist -p no:nbval tests src
+	@$(PY) -m pytest -q -m "not slow" -n 2 -p no:nbval tests src
 
 verify: $(INSTALLED) ## Re-execute every chapter in clean kernels; name every published number that changed
 	@$(WARM) lacoe_report.book.verify

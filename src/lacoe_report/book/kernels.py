@@ -151,17 +151,14 @@ def _forget_package() -> None:
 def _imported_for_another_root(env: dict[str, str]) -> bool:
     """Whether the book's modules are imported here for a project root other than the one ``env`` selects.
 
-    ``env`` selects the root as ``lacoe_report.core.paths`` does: the variable
-    ``LACOE_PROJ_ROOT`` when set, else the folder the package lies in. So a
-    kernel server that the warm command server started for a root (with the
-    variable set) serves, with its imports, the kernels of a command at that
-    root that left the variable unset.
+    ``env`` selects the root as ``lacoe_report.core.paths.project_root`` does:
+    the variable ``LACOE_PROJ_ROOT`` when set, else the folder the package lies
+    in. So a kernel server that the warm command server started for a root
+    (with the variable set) serves, with its imports, the kernels of a command
+    at that root that left the variable unset.
     """
     paths = sys.modules.get("lacoe_report.core.paths")
-    if paths is None:
-        return False
-    wanted = Path(env.get("LACOE_PROJ_ROOT") or Path(paths.__file__).resolve().parents[3]).resolve()
-    return wanted != paths.PROJ_ROOT
+    return paths is not None and paths.project_root(env) != paths.PROJ_ROOT
 
 
 def _become_kernel(request: dict[str, Any]) -> None:

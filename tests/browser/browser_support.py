@@ -14,8 +14,6 @@ from pathlib import Path
 from lacoe_report.core.paths import BUILD_DIR, PROJ_ROOT
 
 CHROMIUM = Path(os.environ.get("LACOE_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AXE_JS = PROJ_ROOT / ".cache" / "axe-core" / "axe.min.js"
 REPORT_JSON = BUILD_DIR / "browser-report.json"
 SETUP_HINT = "run `make test` (or `bash scripts/system-deps.sh && bash scripts/vendor-axe.sh`)"

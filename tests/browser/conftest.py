@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from lacoe_report.book.pdf import CHROMIUM_ARGS  # the PDF's Chromium flags: one list for both
 from lacoe_report.core.paths import BUILD_DIR, PROJ_ROOT
 
-from .browser_support import AXE_JS, CHROMIUM, CHROMIUM_ARGS, SETUP_HINT, print_figures, serve
+from .browser_support import AXE_JS, CHROMIUM, SETUP_HINT, print_figures, serve
 
 
 # --------------------------------------------------------------------------- the book

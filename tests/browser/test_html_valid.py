@@ -41,7 +41,7 @@ def vnu_run(book_dir, tmp_path_factory) -> tuple[list[str], list[dict], list[dic
                              str(bad)], capture_output=True, text=True, timeout=600)
     messages = json.loads(result.stderr)["messages"]  # vnu reports on stderr, exit 1 when it found errors
     errors = [m for m in messages if m.get("type") == "error"]
-    on_bad = [e for e in errors if e.get("url", "").endswith("/" + bad.name) and bad.parent.name in e["url"]]
+    on_bad = [e for e in errors if e.get("url", "").endswith(str(bad))]  # vnu names files file:/path
     return [p.relative_to(book_dir).as_posix() for p in pages], [e for e in errors if e not in on_bad], on_bad
 
 

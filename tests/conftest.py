@@ -4,6 +4,7 @@ import io
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,17 @@ def make(root: Path, target: str = "book") -> subprocess.CompletedProcess:
     """Run a make target in a scratch copy, as a user would."""
     return subprocess.run(["make", "--no-print-directory", target], cwd=root, env=environment(root),
                           capture_output=True, text=True, timeout=600)
+
+
+def command(root: Path, module: str, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    """``python -m MODULE ARGS`` in a scratch copy as ``make`` runs it: forked from the warm command server.
+
+    The book's commands (``make book``, ``pdf``, ``verify``) reach the reader that way
+    (book/warm.py): the same code, arguments, folder, environment and exit status as a
+    new interpreter, without its seconds of imports and its own kernel server.
+    """
+    return subprocess.run([sys.executable, "-m", "lacoe_report.book.warm", module, *args], cwd=root,
+                          env=environment(root), capture_output=True, text=True, timeout=timeout)
 
 
 def copy_repo(root: Path, toc: str | None = None) -> Path:

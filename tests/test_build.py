@@ -10,12 +10,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import environment, make
+from conftest import command, make
 from lacoe_report.book import chapters, ledger
 from lacoe_report.core.paths import PROJ_ROOT
 
@@ -118,8 +117,7 @@ def test_a_rebuild_with_nothing_changed_executes_nothing(scratch):
 
 @pytest.mark.slow  # builds a scratch book
 def test_the_build_step_itself_executes_nothing_when_fresh(scratch):
-    result = subprocess.run([sys.executable, "-m", "lacoe_report.book.build", "execute"], cwd=scratch,
-                            env=environment(scratch), capture_output=True, text=True)
+    result = command(scratch, "lacoe_report.book.build", "execute")
     assert result.returncode == 0 and "none executed" in result.stdout
 
 
@@ -131,8 +129,7 @@ def test_the_ledger_is_written_again_when_deleted_or_when_a_declaration_changes(
     ledger_csv.unlink()
 
     def execute():
-        result = subprocess.run([sys.executable, "-m", "lacoe_report.book.build", "execute"], cwd=scratch,
-                                env=environment(scratch), capture_output=True, text=True)
+        result = command(scratch, "lacoe_report.book.build", "execute")
         assert result.returncode == 0, result.stdout + result.stderr
 
     execute()
@@ -167,7 +164,7 @@ def test_a_change_to_the_package_makes_chapters_stale(tmp_path, monkeypatch):
     ("fin_admin_share", 5, "140", "column 'value': '140' is not a percentage from 0 to 100"),
     ("fin_admin_share", 0, "fin_budget_total", "column 'id': 'fin_budget_total' is not unique"),
 ])
-@pytest.mark.slow  # a new interpreter per case
+@pytest.mark.slow  # a command per case
 def test_check_data_prints_one_short_paragraph(tmp_path, figure_id, column_index, bad, expected):
     shutil.copytree(PROJ_ROOT / "data", tmp_path / "data")
     path = tmp_path / "data" / "report_figures.csv"
@@ -177,22 +174,20 @@ def test_check_data_prints_one_short_paragraph(tmp_path, figure_id, column_index
     cells[column_index] = bad
     lines[line_number - 1] = ",".join(cells)
     path.write_text("".join(lines), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "lacoe_report.book.build", "check-data"], cwd=tmp_path,
-                            env=environment(tmp_path), capture_output=True, text=True)
+    result = command(tmp_path, "lacoe_report.book.build", "check-data")
     assert result.returncode != 0
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert "data/report_figures.csv: line " in result.stderr
     assert f"line {line_number}, {expected}" in result.stderr
 
 
-@pytest.mark.slow  # a new interpreter
+@pytest.mark.slow  # a command
 def test_check_data_names_a_missing_column(tmp_path):
     shutil.copytree(PROJ_ROOT / "data", tmp_path / "data")
     path = tmp_path / "data" / "report_figures.csv"
     text = path.read_text(encoding="utf-8").replace(",qualifier,", ",hedge,", 1)
     path.write_text(text, encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "lacoe_report.book.build", "check-data"], cwd=tmp_path,
-                            env=environment(tmp_path), capture_output=True, text=True)
+    result = command(tmp_path, "lacoe_report.book.build", "check-data")
     assert result.returncode != 0
     assert "line 1: column 'qualifier' is missing from the header" in result.stderr
 

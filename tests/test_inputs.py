@@ -7,8 +7,6 @@ exception a loader may raise is the project's own plain error
 import csv
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import copy_repo, environment
+from conftest import command, copy_repo
 from lacoe_report.book import chapters, toc
 from lacoe_report.core import formula, metadata, validation
 from lacoe_report.core.audit.spec import SpecError, load_text
@@ -251,7 +249,7 @@ def scratch_repo(tmp_path_factory) -> Path:
     return copy_repo(tmp_path_factory.mktemp("inputs") / "repo")
 
 
-@pytest.mark.slow  # a new interpreter per case
+@pytest.mark.slow  # a command per case
 @pytest.mark.parametrize("name, breaks, names", BROKEN, ids=[f"{b[0]}-{i}" for i, b in enumerate(BROKEN)])
 def test_a_broken_input_stops_the_build_plainly_and_keeps_the_book(scratch_repo, name, breaks, names):
     path = scratch_repo / name
@@ -261,8 +259,7 @@ def test_a_broken_input_stops_the_build_plainly_and_keeps_the_book(scratch_repo,
     published.write_text("the previous book", encoding="utf-8")
     path.write_text(breaks(original), encoding="utf-8")
     try:
-        result = subprocess.run([sys.executable, "-m", "lacoe_report.book.build", "html"], cwd=scratch_repo,
-                                env=environment(scratch_repo), capture_output=True, text=True, timeout=300)
+        result = command(scratch_repo, "lacoe_report.book.build", "html", timeout=300)
     finally:
         path.write_text(original, encoding="utf-8")
     assert result.returncode != 0

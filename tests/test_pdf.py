@@ -23,6 +23,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from conftest import command
 from lacoe_report.book import pdf
 from lacoe_report.core.paths import PROJ_ROOT
 
@@ -104,8 +105,7 @@ def printed_twice(tmp_path_factory) -> tuple[Path, Path]:
     printed anew in a new page of the same browser, at a later second. Returns both PDFs.
     """
     again = tmp_path_factory.mktemp("pdf") / "again.pdf"
-    result = subprocess.run([sys.executable, "-m", "lacoe_report.book.pdf", "--no-execute", "--again", str(again)],
-                            cwd=PROJ_ROOT, capture_output=True, text=True, timeout=900)
+    result = command(PROJ_ROOT, "lacoe_report.book.pdf", "--no-execute", "--again", str(again), timeout=900)
     if result.returncode != 0:
         pytest.fail(f"python -m lacoe_report.book.pdf failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
     assert pdf.PDF_PATH.is_file()

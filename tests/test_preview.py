@@ -13,7 +13,8 @@ import pytest
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks"))
 from preview_latency import Events, free_port  # noqa: E402
 
-from test_build import environment, set_value, tree_digest  # noqa: E402,F401
+from conftest import environment  # noqa: E402
+from test_build import set_value, tree_digest  # noqa: E402,F401
 
 pytestmark = pytest.mark.slow  # builds a scratch book and serves it
 

@@ -77,9 +77,11 @@ pdf: $(INSTALLED) $(SYSTEM) ## Print the book to _build/pdf/ as one PDF (Debian 
 # The book is built first, once: the browser tests find it current, and the PDF's
 # single-page build reuses its parsed chapters instead of waiting for it (a failed
 # build is reported again, in plain words, by the tests that need the book).
+# pytest runs as a warm command: its xdist workers ask the command server for the
+# kept kernel server the build just used instead of each starting its own.
 test: $(INSTALLED) $(SYSTEM) $(AXE) $(VNU) ## Run every test: data, package, chapters (nbval), build, PDF and browser checks
 	@$(WARM) lacoe_report.book.build html || echo "the book did not build: the tests below say why"
-	@$(PY) -m pytest -n 2 --dist loadfile -q $(NBVAL) tests src $(CHAPTER_NOTEBOOKS)
+	@$(WARM) pytest -n 2 --dist loadfile -q $(NBVAL) tests src $(CHAPTER_NOTEBOOKS)
 
 check: $(INSTALLED) ## Fast tests for the edit loop: unit tests, doctests, data tests (no kernels, builds or browser)
 	@$(PY) -m pytest -q -m "not slow" -n 2 -p no:nbval tests src

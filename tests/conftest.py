@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from lacoe_report.book import sphinx_web
+from lacoe_report.book import sphinx_web, warm
 from lacoe_report.book.toc import toc_documents
 from lacoe_report.core.paths import FIGURES_CSV, PROJ_ROOT
 
@@ -18,8 +18,14 @@ NOT_COPIED = shutil.ignore_patterns(".git", ".venv", "_build", ".cache", "node_m
 
 
 def environment(root: Path) -> dict:
+    """This process's environment for a command in the copy at ``root``, as a user's shell has it there.
+
+    Not what the test session inherited from being a warm command itself (``make test``
+    runs pytest as one): a process started from a shell asks no warm server of its own.
+    """
     env = dict(os.environ, LACOE_PROJ_ROOT=str(root))
-    env.pop("PYTEST_XDIST_WORKER", None)
+    for inherited in ("PYTEST_XDIST_WORKER", warm.SERVER_ENV):
+        env.pop(inherited, None)
     return env
 
 

@@ -67,13 +67,20 @@ def test_the_book_package_is_preloaded_unless_the_kernel_is_for_another_project_
         manager.shutdown_kernel(now=True)
 
 
-def test_a_forked_child_starts_its_own_server_and_leaves_its_parents_alone():
+def test_a_forked_child_starts_its_own_server_and_leaves_its_parents_alone(monkeypatch):
     # make verify forks its nbval workers: a worker that finds its parent's server object
     # must neither use nor close it (closing removed the parent's socket: its next kernel waited 120 s).
     import os
     import time
 
+    from lacoe_report.book import warm
+
+    # A process of its own server, as with LACOE_WARM=0 (under make test, pytest is a warm
+    # command, whose kernel servers the command server keeps and shares by design).
+    monkeypatch.delenv(warm.SERVER_ENV, raising=False)
+    monkeypatch.setattr(kernels, "_server", None)
     parent = kernels.server()
+    assert isinstance(parent, kernels.ForkServer)
     deadline = time.monotonic() + 60
     while not os.path.exists(parent.address) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -89,6 +96,7 @@ def test_a_forked_child_starts_its_own_server_and_leaves_its_parents_alone():
             os._exit(code)
     assert os.waitpid(pid, 0)[1] == 0
     assert os.path.exists(parent.address) and kernels.server() is parent
+    parent.close()
 
 
 def test_a_quick_client_is_ready_while_the_kernels_iopub_never_falls_silent():

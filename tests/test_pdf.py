@@ -98,18 +98,25 @@ def distinctive(text: str) -> bool:
 # --------------------------------------------------------------------------- the PDF, once
 
 @pytest.fixture(scope="session")
-def printed_twice(tmp_path_factory) -> tuple[Path, Path]:
+def print_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
     """Build the singlehtml book and print it; committed outputs only (nothing executes).
 
     The same run prints the book a second time (``--again``): loaded, prepared and
-    printed anew in a new page of the same browser, at a later second. Returns both PDFs.
+    printed anew in a new page of the same browser, at a later second. Returns the
+    finished command and the second PDF.
     """
     again = tmp_path_factory.mktemp("pdf") / "again.pdf"
     result = command(PROJ_ROOT, "lacoe_report.book.pdf", "--no-execute", "--again", str(again), timeout=900)
     if result.returncode != 0:
         pytest.fail(f"python -m lacoe_report.book.pdf failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
     assert pdf.PDF_PATH.is_file()
-    return pdf.PDF_PATH, again
+    return result, again
+
+
+@pytest.fixture(scope="session")
+def printed_twice(print_run) -> tuple[Path, Path]:
+    """The PDF and its second print."""
+    return pdf.PDF_PATH, print_run[1]
 
 
 @pytest.fixture(scope="session")
@@ -262,6 +269,12 @@ def test_hidden_code_and_theme_chrome_are_not_printed(whole_text, built_pdf):
                 assert normalize(code) not in whole_text, f"hidden code of {path.name} is printed"
     # Links to the print server's port would lead nowhere and change on every build.
     assert b"127.0.0.1" not in built_pdf.read_bytes()
+
+
+def test_the_printed_page_asks_no_other_host(print_run):
+    # Both loads of the single page, offline by design: Jupyter Book put MathJax from a CDN on it
+    # whether or not the book has math (it has none), a request Chromium then had to be refused.
+    assert "blocked 0 request(s) to other hosts" in print_run[0].stdout, print_run[0].stdout
 
 
 def test_printing_again_gives_the_same_bytes(printed_twice):

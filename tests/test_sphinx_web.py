@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from lacoe_report.book import sphinx_web
 
 
@@ -87,3 +89,20 @@ def test_edited_trimming_code_is_not_served_a_bundle_the_old_code_made(tmp_path,
     monkeypatch.setattr(sphinx_web, "_processing_version", lambda: old + b"# an edit")
     sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
     assert bundle(out).strip() == ".a{color:red}"
+
+
+@pytest.mark.slow  # two Sphinx builds
+@pytest.mark.parametrize("chapter, has_mathjax", [("Plain words.", False), ("A sum: :math:`a^2 + b^2`.", True)])
+def test_the_single_page_gets_mathjax_exactly_when_an_included_chapter_has_math(tmp_path, chapter, has_mathjax):
+    from sphinx.application import Sphinx
+
+    (tmp_path / "conf.py").write_text('extensions = ["sphinx.ext.mathjax", "lacoe_report.book.sphinx_web"]\n',
+                                      encoding="utf-8")
+    (tmp_path / "index.rst").write_text("Book\n====\n\n.. toctree::\n\n   chapter\n", encoding="utf-8")
+    (tmp_path / "chapter.rst").write_text(f"Chapter\n=======\n\n{chapter}\n", encoding="utf-8")
+    app = Sphinx(tmp_path, tmp_path, tmp_path / "out", tmp_path / "doctrees", "singlehtml",
+                 status=None, warning=None, freshenv=True)
+    app.set_html_assets_policy("always")  # what Jupyter Book does for this builder
+    app.build()
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert ("mathjax" in page) is has_mathjax

@@ -27,6 +27,12 @@ What it changes, and why (the numbers are the issue's measurements):
   width and height, and load charts lazily. The single-page build behind the
   PDF keeps the print layout.
 
+* **An offline PDF page.** Jupyter Book puts MathJax, from a CDN, on the
+  ``singlehtml`` page whether or not the book has math (its asset policy
+  ``always``, for Sphinx versions that did not look into the chapters a page
+  includes); this Sphinx does, so the page gets MathJax exactly when a chapter
+  has math (:func:`math_assets_where_math_is`).
+
 Only the ``html`` builder's pages are rewritten (as Sphinx renders them, so
 an incremental build never rewrites a page twice); the ``singlehtml`` build
 of the PDF gets the valid markup only. The ``make bench`` Lighthouse and Nu
@@ -757,7 +763,18 @@ def _finish(app, exception) -> None:
         write_bundle(outdir, state.stylesheets or ["styles/theme.css"], cache=outdir.parent / CSS_CACHE)
 
 
+def math_assets_where_math_is(app, pagename, templatename, context, doctree) -> None:
+    """Give the single-page build Sphinx's own rule for MathJax: on a page with math, or including one.
+
+    Runs before ``sphinx.ext.mathjax`` decides for the page (a lower priority).
+    Only the math extensions read the policy (mathjax, jsmath).
+    """
+    if app.builder.name == "singlehtml" and app.registry.html_assets_policy != "per_page":
+        app.set_html_assets_policy("per_page")
+
+
 def setup(app):
+    app.connect("html-page-context", math_assets_where_math_is, priority=100)
     app.connect("doctree-resolved", drop_scoped_styles)
     app.connect("html-page-context", add_description)
     app.connect("builder-inited", _wrap_renderer)

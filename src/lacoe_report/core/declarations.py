@@ -130,7 +130,7 @@ def _fact_call(text: str, where: str) -> tuple | None:
     body = _formula.parse(text).body if _formula.parses(text) else None
     if body is None:
         try:
-            body = ast.parse(text.strip(), mode="eval").body
+            body = _formula.python_expression(text).body
         except SyntaxError as error:
             raise DeclarationError(f"{where}: {text!r} is not a formula ({error.msg})") from None
     if not (isinstance(body, ast.Call) and isinstance(body.func, ast.Name) and body.func.id in FACTS):
@@ -241,7 +241,7 @@ def load_text(text: str, chapter: str, source: str | None = None) -> list[Entry]
         given_text = whole[1:-1] if whole.startswith("(") and whole.endswith(")") else given_text
         formula_text = _substitute(given_text, lets, where)
         if "#" not in formula_text and _formula.parses(formula_text):
-            formula_text = ast.unparse(ast.parse(formula_text, mode="eval"))  # only the parentheses it needs
+            formula_text = ast.unparse(_formula.python_expression(formula_text))  # only the parentheses it needs
         fact = _fact_call(formula_text, where)
         if fact is None:
             try:

@@ -378,8 +378,10 @@ def named(spec: str) -> Callable:
     def refuse():
         return ValueError(f"{spec!r} is not a named format ({', '.join(NAMED[:3])}, ...)")
 
+    from .formula import python_expression  # formula imports this module
+
     try:
-        node = ast.parse(str(spec).strip(), mode="eval").body
+        node = python_expression(str(spec)).body
     except SyntaxError:
         raise refuse() from None
     if isinstance(node, ast.Name) and node.id in NAMED and node.id not in _FACTORIES:

@@ -42,6 +42,7 @@ import math
 import operator
 import re
 import types
+import warnings
 from collections.abc import Mapping
 
 from .formats import round_half_up
@@ -123,6 +124,25 @@ class FormulaError(ValueError):
     """A formula outside the grammar, or naming a figure that does not exist."""
 
 
+def python_expression(text: str) -> ast.Expression:
+    r"""``ast.parse(text, mode="eval")``, refusing what Python only warns about.
+
+    An invalid escape in a string (``'\d'``) is a warning in Python 3.11, shown
+    or not by the warning filters of the moment (a later Python refuses it): here
+    it is the ``SyntaxError`` each caller already reports in plain words.
+
+    >>> python_expression(r"'a\\d'").body.value  # an escaped backslash is text
+    'a\\d'
+    >>> python_expression(r"'a\d'")
+    Traceback (most recent call last):
+    ...
+    SyntaxError: invalid escape sequence '\d'
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", (SyntaxWarning, DeprecationWarning))
+        return ast.parse(text.strip(), mode="eval")
+
+
 def parse(expression: str) -> ast.Expression:
     """Parse ``expression`` and check that it uses only the grammar above.
 
@@ -132,7 +152,7 @@ def parse(expression: str) -> ast.Expression:
     lacoe_report.core.formula.FormulaError: __import__('os'): calls only round_half_up, round, abs, min, max, sum, floor_to, ceil_to, count, nunique
     """
     try:
-        tree = ast.parse(expression.strip(), mode="eval")
+        tree = python_expression(expression)
     except SyntaxError as error:
         raise FormulaError(f"{expression}: not an expression ({error.msg})") from None
     except ValueError as error:  # a null byte: Python 3.11 says so with a ValueError

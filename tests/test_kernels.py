@@ -99,6 +99,30 @@ def test_a_forked_child_starts_its_own_server_and_leaves_its_parents_alone(monke
     parent.close()
 
 
+def test_a_connection_that_sends_nothing_or_nonsense_leaves_the_kernel_server_serving():
+    # Any process of the user may connect to the socket: a kernel server that died of it
+    # left every later kernel of its command waiting 120 s for a socket that still existed.
+    import os
+    import socket
+    import time
+
+    server = kernels.ForkServer()
+    try:
+        deadline = time.monotonic() + 60
+        while not os.path.exists(server.address) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for sent in (b"", b"not json\n"):
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as stray:
+                stray.connect(server.address)
+                stray.sendall(sent)
+        time.sleep(0.2)
+        assert server.process.poll() is None
+        # It still forks kernels: this child fails at once on an unknown option, but it was forked.
+        assert server.spawn(["--not-a-kernel-option"], dict(os.environ), "/", timeout=30) > 0
+    finally:
+        server.close()
+
+
 def test_a_quick_client_is_ready_while_the_kernels_iopub_never_falls_silent():
     import threading
 

@@ -89,7 +89,10 @@ def serve(address: str) -> None:
             continue
         with connection:
             connection.settimeout(10)
-            request = json.loads(connection.makefile("r", encoding="utf-8").readline())
+            try:
+                request = json.loads(connection.makefile("r", encoding="utf-8").readline())
+            except (OSError, ValueError):
+                continue  # a client that went away or sent nonsense: the next one is served
             pid = os.fork()
             if pid == 0:
                 listener.close()

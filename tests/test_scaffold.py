@@ -36,10 +36,12 @@ def test_a_scaffolded_chapter_builds_and_passes_its_tests_untouched(tmp_path):
     page = (root / "_build" / "html" / "chapters" / f"{name}.html").read_text(encoding="utf-8")
     assert "Getting to school" in page and f"fig-{name}-counts" in page
 
-    # The chapter tests and nbval, run in the copy as `make test` runs them.
+    # The chapter tests and nbval, run in the copy as `make test` runs them: a warm command,
+    # the chapter in a warm kernel (the Makefile's NBVAL options).
     tested = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-         "--nbval", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", f"chapters/{name}.ipynb",
+        [sys.executable, "-m", "lacoe_report.book.warm", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
+         "--nbval", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "--nbval-cell-timeout", "300",
+         "-p", "lacoe_report.book.kernels", "--nbval-kernel-name", "lacoe-warm", f"chapters/{name}.ipynb",
          "tests/test_chapters.py", "tests/test_rules.py::test_the_committed_book_keeps_every_rule"],
         cwd=root, env=environment(root), capture_output=True, text=True)
     assert tested.returncode == 0, tested.stdout[-3000:] + tested.stderr[-2000:]

@@ -1,4 +1,5 @@
 """`make chapter` makes a chapter that builds, keeps the house rules and passes nbval untouched."""
+import re
 import subprocess
 import sys
 
@@ -16,6 +17,13 @@ parts:
     chapters:
       - file: chapters/finance
 """
+
+
+def makefile_nbval_options(root) -> list[str]:
+    """The options ``make test`` gives nbval: the Makefile's ``NBVAL :=`` value, continuation lines joined."""
+    found = re.search(r"^NBVAL :=((?:.*\\\n)*.*)$", (root / "Makefile").read_text(encoding="utf-8"), re.MULTILINE)
+    assert found, "the Makefile defines no NBVAL"
+    return found.group(1).replace("\\\n", " ").split()
 
 
 def test_a_scaffolded_chapter_builds_and_passes_its_tests_untouched(tmp_path):
@@ -37,11 +45,10 @@ def test_a_scaffolded_chapter_builds_and_passes_its_tests_untouched(tmp_path):
     assert "Getting to school" in page and f"fig-{name}-counts" in page
 
     # The chapter tests and nbval, run in the copy as `make test` runs them: a warm command,
-    # the chapter in a warm kernel (the Makefile's NBVAL options).
+    # with the Makefile's own nbval options (warm kernels).
     tested = subprocess.run(
         [sys.executable, "-m", "lacoe_report.book.warm", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-         "--nbval", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "--nbval-cell-timeout", "300",
-         "-p", "lacoe_report.book.kernels", "--nbval-kernel-name", "lacoe-warm", f"chapters/{name}.ipynb",
+         *makefile_nbval_options(root), f"chapters/{name}.ipynb",
          "tests/test_chapters.py", "tests/test_rules.py::test_the_committed_book_keeps_every_rule"],
         cwd=root, env=environment(root), capture_output=True, text=True)
     assert tested.returncode == 0, tested.stdout[-3000:] + tested.stderr[-2000:]

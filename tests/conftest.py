@@ -46,6 +46,15 @@ def command(root: Path, module: str, *args: str, timeout: float = 600) -> subpro
                           env=environment(root), capture_output=True, text=True, timeout=timeout)
 
 
+def make_variable(name: str, makefile: Path = PROJ_ROOT / "Makefile", cwd: Path | None = None) -> str:
+    """``$(NAME)`` as make expands it, reading ``makefile`` in ``cwd`` (the makefile's folder by default)."""
+    shown = subprocess.run(["make", "--no-print-directory", "-s", "-f", str(makefile),
+                            "--eval", f"show-variable: ; @echo $({name})", "show-variable"],
+                           cwd=cwd or makefile.parent, capture_output=True, text=True)
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    return shown.stdout.strip()
+
+
 def copy_repo(root: Path, toc: str | None = None) -> Path:
     """A copy of the repository at ``root`` that builds with the real venv, never installing into it.
 

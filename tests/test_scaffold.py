@@ -1,11 +1,10 @@
 """`make chapter` makes a chapter that builds, keeps the house rules and passes nbval untouched."""
-import re
 import subprocess
 import sys
 
 import pytest
 
-from conftest import copy_repo, environment, make
+from conftest import copy_repo, environment, make, make_variable
 
 pytestmark = pytest.mark.slow  # builds scratch copies of the book: make test, not make check
 
@@ -17,13 +16,6 @@ parts:
     chapters:
       - file: chapters/finance
 """
-
-
-def makefile_nbval_options(root) -> list[str]:
-    """The options ``make test`` gives nbval: the Makefile's ``NBVAL :=`` value, continuation lines joined."""
-    found = re.search(r"^NBVAL :=((?:.*\\\n)*.*)$", (root / "Makefile").read_text(encoding="utf-8"), re.MULTILINE)
-    assert found, "the Makefile defines no NBVAL"
-    return found.group(1).replace("\\\n", " ").split()
 
 
 def test_a_scaffolded_chapter_builds_and_passes_its_tests_untouched(tmp_path):
@@ -48,7 +40,7 @@ def test_a_scaffolded_chapter_builds_and_passes_its_tests_untouched(tmp_path):
     # with the Makefile's own nbval options (warm kernels).
     tested = subprocess.run(
         [sys.executable, "-m", "lacoe_report.book.warm", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-         *makefile_nbval_options(root), f"chapters/{name}.ipynb",
+         *make_variable("NBVAL", root / "Makefile").split(), f"chapters/{name}.ipynb",
          "tests/test_chapters.py", "tests/test_rules.py::test_the_committed_book_keeps_every_rule"],
         cwd=root, env=environment(root), capture_output=True, text=True)
     assert tested.returncode == 0, tested.stdout[-3000:] + tested.stderr[-2000:]

@@ -15,6 +15,17 @@ def run(sources: list[str], kernel_name: str) -> list[str]:
     return ["".join(o.get("text", "") for o in c.outputs).strip() for c in notebook.cells]
 
 
+def listening(server: kernels.ForkServer, within: float = 60) -> None:
+    """Wait until ``server`` has made its socket (after its imports); fail if it does not within ``within`` s."""
+    import os
+    import time
+
+    deadline = time.monotonic() + within
+    while not os.path.exists(server.address) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert os.path.exists(server.address)
+
+
 def test_every_warm_kernel_is_a_new_process_with_an_empty_namespace():
     name = kernels.use_warm_kernels()
     first = run(["import os; leaked = 1; print(os.getpid())"], name)
@@ -71,7 +82,6 @@ def test_a_forked_child_starts_its_own_server_and_leaves_its_parents_alone(monke
     # make verify forks its nbval workers: a worker that finds its parent's server object
     # must neither use nor close it (closing removed the parent's socket: its next kernel waited 120 s).
     import os
-    import time
 
     from lacoe_report.book import warm
 
@@ -81,10 +91,7 @@ def test_a_forked_child_starts_its_own_server_and_leaves_its_parents_alone(monke
     monkeypatch.setattr(kernels, "_server", None)
     parent = kernels.server()
     assert isinstance(parent, kernels.ForkServer)
-    deadline = time.monotonic() + 60
-    while not os.path.exists(parent.address) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert os.path.exists(parent.address)
+    listening(parent)
     pid = os.fork()
     if pid == 0:
         code = 1
@@ -108,9 +115,7 @@ def test_a_connection_that_sends_nothing_or_nonsense_leaves_the_kernel_server_se
 
     server = kernels.ForkServer()
     try:
-        deadline = time.monotonic() + 60
-        while not os.path.exists(server.address) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        listening(server)
         for sent in (b"", b"not json\n"):
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as stray:
                 stray.connect(server.address)

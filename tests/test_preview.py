@@ -27,9 +27,11 @@ def get(port: int, path: str) -> str:
 def preview(root, terminal: list | None = None, keep=None):
     """``make preview``'s server on a free port of ``root``, its first build done and good.
 
-    Yields the port, its build events and the first build's state. When the
-    server stops, the file ``keep`` gets its first text back and what the
-    server printed is appended to ``terminal``.
+    Every preview started here is checked to listen on the loopback address
+    only: the page runs the book's code on a save, so no other machine may
+    reach it. Yields the port, its build events and the first build's state.
+    When the server stops, the file ``keep`` gets its first text back and
+    what the server printed is appended to ``terminal``.
     """
     original = keep.read_text(encoding="utf-8") if keep else None
     port = free_port()
@@ -40,6 +42,9 @@ def preview(root, terminal: list | None = None, keep=None):
         events = Events(port)
         state = events.until_done(0)
         assert state["status"] == "ok", state["message"]
+        listening = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True,
+                                   check=True).stdout.splitlines()
+        assert listening and all(line.split()[3] == f"127.0.0.1:{port}" for line in listening), listening
         yield port, events, state
     finally:
         if keep:
@@ -126,9 +131,3 @@ def test_a_sphinx_warning_in_the_preview_reads_as_in_make_book():
 
     line = f"\x1b[91m{PROJ_ROOT}/chapters/finance.ipynb:70002: WARNING: No key 'x' found\x1b[39;49;00m"
     assert _short_path(line) == "chapters/finance.ipynb, cell 7: WARNING: No key 'x' found"
-
-
-def test_preview_listens_on_loopback_only(scratch):
-    with preview(scratch) as (port, _, _):  # up on 127.0.0.1
-        listening = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True).stdout
-        assert f"127.0.0.1:{port}" in listening and f"0.0.0.0:{port}" not in listening

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import urllib.request
 
+import psutil
 import pytest
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -29,9 +30,9 @@ def preview(root, terminal: list | None = None, keep=None):
 
     Every preview started here is checked to listen on the loopback address
     only: the page runs the book's code on a save, so no other machine may
-    reach it. Yields the port, its build events and the first build's state.
-    When the server stops, the file ``keep`` gets its first text back and
-    what the server printed is appended to ``terminal``.
+    reach it. Yields the port, its build events, the first build's state and
+    the server's process. When the server stops, the file ``keep`` gets its
+    first text back and what the server printed is appended to ``terminal``.
     """
     original = keep.read_text(encoding="utf-8") if keep else None
     port = free_port()
@@ -45,7 +46,7 @@ def preview(root, terminal: list | None = None, keep=None):
         listening = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True,
                                    check=True).stdout.splitlines()
         assert listening and all(line.split()[3] == f"127.0.0.1:{port}" for line in listening), listening
-        yield port, events, state
+        yield port, events, state, server
     finally:
         if keep:
             keep.write_text(original, encoding="utf-8")
@@ -55,12 +56,19 @@ def preview(root, terminal: list | None = None, keep=None):
             terminal.append(output)
 
 
+def kernel_servers(preview_server: subprocess.Popen) -> list[int]:
+    """The pids of the preview's warm-kernel servers (its children running ``lacoe_report.book.kernels``)."""
+    return [child.pid for child in psutil.Process(preview_server.pid).children()
+            if "lacoe_report.book.kernels" in child.cmdline()]
+
+
 def test_preview_rebuilds_on_save_and_shows_bad_data_without_stopping(scratch):
     published = tree_digest(scratch / "_build" / "html")
     figures = scratch / "data" / "report_figures.csv"
     original = figures.read_text(encoding="utf-8")
     terminal: list[str] = []
-    with preview(scratch, terminal, keep=figures) as (port, events, state):
+    with preview(scratch, terminal, keep=figures) as (port, events, state, server):
+        [kernel_server] = kernel_servers(server)
         page = get(port, "/chapters/finance.html")
         assert '<script src="/__preview__/reload.js" defer></script></head>' in page
         assert "EventSource" in get(port, "/__preview__/reload.js")
@@ -75,6 +83,8 @@ def test_preview_rebuilds_on_save_and_shows_bad_data_without_stopping(scratch):
         figures.write_text(original, encoding="utf-8")
         state = events.until_done(state["version"])
         assert state["status"] == "ok", state["message"]
+        # No server was started for the bad data: the one of the good data serves its fix.
+        assert kernel_servers(server) == [kernel_server]
     output = terminal[0]
     assert "'140' is not a percentage" in output  # the terminal shows it too
     assert tree_digest(scratch / "_build" / "html") == published
@@ -100,7 +110,7 @@ def test_preview_refuses_a_broken_house_rule_with_the_message_make_book_prints(s
         return json.dumps(copy, indent=1, ensure_ascii=False) + "\n"
 
     terminal: list[str] = []
-    with preview(scratch, terminal, keep=path) as (port, events, state):
+    with preview(scratch, terminal, keep=path) as (port, events, state, _):
 
         path.write_text(edited(typed, "The report splits", "The report's 4 lines split"), encoding="utf-8")
         state = events.until_done(state["version"])

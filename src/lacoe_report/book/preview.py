@@ -91,11 +91,13 @@ class Builder:
         from . import build, chapters, kernels, rules
 
         started = time.perf_counter()
-        # The warm-kernel server imported the package and read the data: a new
-        # one when either changed.
-        kernels.prestart(key=chapters.shared_fingerprint())
         # The same checks, in the same order and with the same words, as make book.
-        _plainly(build.check_data, lambda: build.enforce_rules(rules.check_sources()))
+        _plainly(build.check_data)
+        # The warm-kernel server imported the package and read the data: a new one
+        # when either changed, but not for data that failed its checks (no chapter
+        # runs on it, and the server of the last good data is kept for its fix).
+        kernels.prestart(key=chapters.shared_fingerprint())
+        _plainly(lambda: build.enforce_rules(rules.check_sources()))
         executed = _plainly(lambda: build.execute(quiet=True))
         self._sphinx_build()
         ran = f"; executed {', '.join(e.source.stem for e in executed)}" if executed else ""

@@ -7,11 +7,11 @@ import re
 import subprocess
 import sys
 import urllib.request
+from pathlib import Path
 
-import psutil
 import pytest
 
-sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from preview_latency import Events, free_port  # noqa: E402
 
 from conftest import environment  # noqa: E402
@@ -58,8 +58,11 @@ def preview(root, terminal: list | None = None, keep=None):
 
 def kernel_servers(preview_server: subprocess.Popen) -> list[int]:
     """The pids of the preview's warm-kernel servers (its children running ``lacoe_report.book.kernels``)."""
-    return [child.pid for child in psutil.Process(preview_server.pid).children()
-            if "lacoe_report.book.kernels" in child.cmdline()]
+    proc = Path("/proc")  # Linux, as the `ss` check above; a child is listed under the thread that started it
+    children = [pid for task in (proc / str(preview_server.pid) / "task").iterdir()
+                for pid in (task / "children").read_text().split()]
+    return [int(pid) for pid in children
+            if b"lacoe_report.book.kernels" in (proc / pid / "cmdline").read_bytes().split(b"\0")]
 
 
 def test_preview_rebuilds_on_save_and_shows_bad_data_without_stopping(scratch):

@@ -143,17 +143,20 @@ def execute(all_chapters: bool = False, out_dir: Path | None = None, quiet: bool
 
     from . import chapters, kernels
 
-    kernels.prestart()  # its imports overlap the reading and fingerprinting below
-
     listed = toc_chapters()
     if names:
         unknown = set(names) - {p.stem for p in listed}
         if unknown:
             sys.exit(f"no chapter named {', '.join(sorted(unknown))} in _toc.yml")
         listed = [p for p in listed if p.stem in names]
-    if out_dir is None:
-        write_ledger()
     read = {p: nbformat.read(p, as_version=4) for p in listed}
+    # A kernel server costs seconds of imports: start it only for a chapter to run
+    # (not for a prose edit, a cold build of current chapters or a fresh clone),
+    # early enough that its imports overlap writing the ledger.
+    if all_chapters or chapters.stale_chapters(listed, read):
+        kernels.prestart()
+    if out_dir is None:
+        write_ledger()  # the ledger appendix depends on what it writes: fingerprints are taken after it
     todo = listed if all_chapters else chapters.stale_chapters(listed, read)
     executed = _execute_batch(todo, len(listed), out_dir) if todo else []
     if not executed and not quiet:

@@ -141,25 +141,6 @@ def test_the_ledger_is_written_again_when_deleted_or_when_a_declaration_changes(
     assert list(rows.loc[rows["key"] == "probe_budget_again", "inputs"]) == ["fin_budget_total"]
 
 
-@pytest.mark.parametrize("stale, run_all, server_started", [
-    ([], False, False),        # a prose edit, a cold build of current chapters, a fresh clone
-    (["future"], False, True),  # a chapter to run
-    ([], True, True),          # every chapter on request
-])
-def test_a_kernel_server_is_started_only_for_a_chapter_to_run(tmp_path, monkeypatch, stale, run_all,
-                                                              server_started):
-    from lacoe_report.book import build, kernels
-
-    calls = []
-    monkeypatch.setattr(kernels, "prestart", lambda key=None: calls.append("kernel server"))
-    monkeypatch.setattr(chapters, "stale_chapters", lambda paths, read=None: [p for p in paths if p.stem in stale])
-    monkeypatch.setattr(build, "_execute_batch", lambda todo, listed, out_dir: calls.append(
-        [p.stem for p in todo]) or [])
-    build.execute(all_chapters=run_all, out_dir=tmp_path, names=["future", "finance"], quiet=True)
-    ran = [["finance", "future"]] if run_all else [stale] if stale else []
-    assert calls == (["kernel server"] if server_started else []) + ran
-
-
 def test_a_change_to_the_package_makes_chapters_stale(tmp_path, monkeypatch):
     package = tmp_path / "lacoe_report"
     shutil.copytree(chapters._PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))

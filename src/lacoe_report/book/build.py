@@ -143,20 +143,19 @@ def execute(all_chapters: bool = False, out_dir: Path | None = None, quiet: bool
 
     from . import chapters, kernels
 
+    # Even when no chapter is stale: its imports run on the core Sphinx leaves idle, and the
+    # warm command server keeps it for the next code edit (started lazily, that edit waits 2 s).
+    kernels.prestart()  # its imports overlap the reading and fingerprinting below
+
     listed = toc_chapters()
     if names:
         unknown = set(names) - {p.stem for p in listed}
         if unknown:
             sys.exit(f"no chapter named {', '.join(sorted(unknown))} in _toc.yml")
         listed = [p for p in listed if p.stem in names]
-    read = {p: nbformat.read(p, as_version=4) for p in listed}
-    # A kernel server costs seconds of imports: start it only for a chapter to run
-    # (not for a prose edit, a cold build of current chapters or a fresh clone),
-    # early enough that its imports overlap writing the ledger.
-    if all_chapters or chapters.stale_chapters(listed, read):
-        kernels.prestart()
     if out_dir is None:
-        write_ledger()  # the ledger appendix depends on what it writes: fingerprints are taken after it
+        write_ledger()
+    read = {p: nbformat.read(p, as_version=4) for p in listed}
     todo = listed if all_chapters else chapters.stale_chapters(listed, read)
     executed = _execute_batch(todo, len(listed), out_dir) if todo else []
     if not executed and not quiet:

@@ -60,9 +60,17 @@ def kernel_servers(preview_server: subprocess.Popen) -> list[int]:
     """The pids of the preview's warm-kernel servers (its children running ``lacoe_report.book.kernels``)."""
     proc = Path("/proc")  # Linux, as the `ss` check above; a child is listed under the thread that started it
     children = [pid for task in (proc / str(preview_server.pid) / "task").iterdir()
-                for pid in (task / "children").read_text().split()]
+                for pid in _read(task / "children").split()]
     return [int(pid) for pid in children
-            if b"lacoe_report.book.kernels" in (proc / pid / "cmdline").read_bytes().split(b"\0")]
+            if "lacoe_report.book.kernels" in _read(proc / pid / "cmdline").split("\0")]
+
+
+def _read(proc_file: Path) -> str:
+    """A /proc file's text, or "" once its thread or process has exited (between listing and reading)."""
+    try:
+        return proc_file.read_text(encoding="utf-8", errors="surrogateescape")
+    except (FileNotFoundError, ProcessLookupError):
+        return ""
 
 
 def test_preview_rebuilds_on_save_and_shows_bad_data_without_stopping(scratch):

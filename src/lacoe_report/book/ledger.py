@@ -19,7 +19,7 @@ from ..core import data, declarations, formats
 from ..core import formula as _formula
 from ..core.paths import LEDGER_CSV, PROJ_ROOT
 
-COLUMNS = ["chapter", "key", "text", "value", "unit", "format", "inputs", "formula"]
+COLUMNS = ["chapter", "key", "text", "hedge", "value", "unit", "format", "inputs", "formula"]
 
 
 def records(path: Path) -> list[dict]:

@@ -27,6 +27,11 @@ words. The rules, by id:
 ``orphan-numbers``
     Every declarations file belongs to a chapter listed in ``_toc.yml`` (its
     numbers would be in the ledger but on no page).
+``hedge-dropped``
+    A hedged number is pasted with its hedge ("over 400"). One declared
+    ``bare: true`` prints without it, so every sentence, caption or alt text
+    that pastes it must carry the hedge in its own words (``hedge_carriers``
+    in ``data/vocabulary.yml``: "lower bound", "at least" ...).
 
 Data that disagrees with its printed form or quote is refused earlier, when
 it loads (:mod:`lacoe_report.core.validation`).
@@ -43,7 +48,8 @@ import yaml
 
 from ..core.paths import CHAPTERS_DIR, PROJ_ROOT, TOC_FILE, shown
 from ..core.source_text import normalize, report_text
-from ..core.vocabulary import NUMBER_NAMES
+from ..core.audit.wording import sentences
+from ..core.vocabulary import HEDGE_CARRIERS, NUMBER_NAMES
 from ..core.declarations import SUFFIX
 from ..core.errors import SAFE_LOADER
 from .toc import read_toc
@@ -56,6 +62,7 @@ RULES = {
     "figure-table": "no table of the figures it uses, as the report states them",
     "glue-key": "a glued key the chapter does not declare",
     "orphan-numbers": "a declarations file without its chapter",
+    "hedge-dropped": "a hedged number shown bare, with no word beside it that carries its hedge",
 }
 
 # A role or a cross-reference carries its own text; what is left is typed prose.
@@ -192,6 +199,7 @@ def check_sources(root: Path = PROJ_ROOT) -> list[Violation]:
                 if key not in declared:
                     found.append(Violation("glue-key", where, f"{{glue:text}}`{key}` is not declared in "
                                            f"{shown(path.with_name(path.stem + SUFFIX))}: declare it, or fix the key"))
+            found += bare_hedges(text, where, {k for k, v in (declared or {}).items() if _is_bare(v)})
         name = path.relative_to(root).with_suffix("").as_posix()
         code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
         if name in numbered and "trace_table(" not in code:
@@ -200,16 +208,33 @@ def check_sources(root: Path = PROJ_ROOT) -> list[Violation]:
     return found
 
 
-def _declared_keys(path: Path) -> set[str] | None:
-    """The keys ``<chapter>.numbers.yml`` declares; None when it cannot be read (the ledger says why, by line)."""
+def _declared_keys(path: Path) -> dict | None:
+    """What ``<chapter>.numbers.yml`` declares, by key; None when it cannot be read (the ledger says why, by line)."""
     numbers = path.with_name(path.stem + SUFFIX)
     if not numbers.exists():
-        return set()
+        return {}
     try:
         document = yaml.load(numbers.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-        return set((document or {}).get("numbers") or {})
-    except (yaml.YAMLError, AttributeError):
+        return dict((document or {}).get("numbers") or {})
+    except (yaml.YAMLError, AttributeError, TypeError, ValueError):
         return None
+
+
+def _is_bare(declaration) -> bool:
+    return isinstance(declaration, dict) and declaration.get("bare") is True
+
+
+def bare_hedges(text: str, where: str, bare: set[str]) -> Iterator[Violation]:
+    """Sentences that paste a number declared ``bare: true`` without a word that carries its hedge.
+
+    >>> [v.text for v in bare_hedges("It is {glue:text}`n`. At least {glue:text}`n` here.", "x", {"n"})]
+    ['It is {glue:text}`n`.']
+    """
+    for sentence in sentences(" ".join(text.split())):
+        keys = set(_GLUE.findall(sentence)) & bare
+        words = _ROLES.sub(" ", sentence).lower()
+        if keys and not any(re.search(rf"\b{re.escape(w)}\b", words) for w in HEDGE_CARRIERS):
+            yield Violation("hedge-dropped", where, _excerpt(sentence, 0, len(sentence)))
 
 
 def report(violations: list[Violation]) -> str:

@@ -12,6 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import validation
+from .formats import Hedged
+from .vocabulary import QUALIFIER_WORDS
 from . import paths
 from .paths import EXCLUDED_CSV, FIGURES_CSV, LEDGER_CSV
 
@@ -82,8 +84,23 @@ def figure(figure_id: str) -> pd.Series:
 
 
 def value(figure_id: str) -> int | float:
-    """Return one figure's value as a plain Python number (int when whole)."""
-    number = float(figure(figure_id)["value"])
+    """Return one figure's value as a plain Python number (int when whole), its hedge kept.
+
+    A hedged figure is a :class:`~lacoe_report.core.formats.Hedged` float, so a
+    chart or table that shows it shows "over 400", never a bare "400".
+
+    >>> value("fin_budget_total"), value("p2_conference_educators")
+    (627000000, over 400.0)
+    """
+    row = figure(figure_id)
+    return hedged_value(row["value"], row["qualifier"])
+
+
+def hedged_value(number: float, qualifier: str) -> int | float:
+    """A figure's value with the words of its ``qualifier`` (a plain int or float when exact)."""
+    number = float(number)
+    if QUALIFIER_WORDS.get(qualifier):
+        return Hedged(number, QUALIFIER_WORDS[qualifier])
     return int(number) if number.is_integer() else number
 
 
@@ -199,7 +216,7 @@ def social_media() -> pd.DataFrame:
     -------
     pandas.DataFrame
         Indexed by platform: ``measure`` (reach, impressions, views),
-        ``value``, ``growth_pct`` (NaN where the report gives none),
+        ``value`` (hedged where the report hedges it: a column of objects), ``growth_pct`` (NaN where the report gives none),
         ``value_id``, ``growth_id``.
     """
     rows = []
@@ -212,11 +229,13 @@ def social_media() -> pd.DataFrame:
         stated = statements(metric(metric_name)).iloc[0]
         growth = figures(metric=f"{metric_name}_growth")
         rows.append({
-            "platform": platform, "measure": measure, "value": float(stated["value"]),
+            "platform": platform, "measure": measure, "value": hedged_value(stated["value"], stated["qualifier"]),
             "growth_pct": float(growth["value"].iloc[0]) if len(growth) else float("nan"),
             "value_id": stated["id"], "growth_id": growth.index[0] if len(growth) else "",
         })
-    return pd.DataFrame(rows).set_index("platform")
+    frame = pd.DataFrame(rows).set_index("platform")
+    frame["value"] = pd.Series([r["value"] for r in rows], index=frame.index, dtype=object)  # keep each hedge
+    return frame
 
 
 def by_topic(topic: str) -> pd.DataFrame:

@@ -17,6 +17,7 @@ names another format of :data:`lacoe_report.core.formats.NAMED`::
       fin_edu_computed: {formula: edu_share, unit: percent, format: percent_1dp}
       fin_period: period(fin_budget_total)   # a fact: the words come from the data
       fin_months: {formula: "12  # months in a year", unit: months}  # a constant says why
+      ig_prior_low: {formula: ..., bare: true}  # printed without its hedge: the sentence carries it
 
 A let, or a number declared above (unless its key is also a figure id), is
 substituted into the formulas that name it (in parentheses), so the ledger
@@ -45,7 +46,7 @@ from pathlib import Path
 
 import yaml
 
-from . import formats, formula as _formula
+from . import bounds, formats, formula as _formula
 from .facts import FACTS
 from .errors import SAFE_LOADER
 from .paths import CHAPTERS_DIR, FIGURES_CSV, shown, stamp
@@ -54,7 +55,7 @@ from .vocabulary import DISPLAY, UNITS
 #: The suffix of a chapter's declarations file: ``chapters/finance.numbers.yml``.
 SUFFIX = ".numbers.yml"
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
-_FIELDS = {"formula", "unit", "format"}
+_FIELDS = {"formula", "unit", "format", "bare"}
 # A name outside quotes that is not a keyword argument (count(section='x')).
 _NAME = re.compile(r"('[^']*'|\"[^\"]*\")|(?<![\w.])([a-z][a-z0-9_]*)\b(?!\s*=[^=])")
 
@@ -108,6 +109,9 @@ class Entry:
         File and line, for messages.
     fact : tuple or None
         ``(Fact, args, kwargs)`` when the declaration is a fact, else None (read once, when loaded).
+    bare : bool
+        Printed without its hedge, because the sentence that pastes it carries the
+        hedge in its own words (``book/rules.py`` checks that it does).
     """
 
     chapter: str
@@ -117,6 +121,7 @@ class Entry:
     format: str
     where: str
     fact: tuple | None = None
+    bare: bool = False
 
     def inputs(self) -> list[str]:
         """The figure ids this number rests on."""
@@ -259,7 +264,10 @@ def load_text(text: str, chapter: str, source: str | None = None) -> list[Entry]
             formats.named(fmt)
         except ValueError as error:
             raise DeclarationError(f"{where}: {error}") from None
-        entries.append(Entry(chapter, key, formula_text, unit, fmt, where, fact))
+        bare = spec.get("bare", False)
+        if not isinstance(bare, bool):
+            raise DeclarationError(f"{where}: bare is true or false")
+        entries.append(Entry(chapter, key, formula_text, unit, fmt, where, fact, bare))
         if key in _formula.figure_values():  # a figure id always means the figure
             continue
         if fact is None:
@@ -285,7 +293,10 @@ def _load_cached(text: str, chapter: str, source: str, figures_stamp: tuple) -> 
 
 
 def evaluate(entry: Entry) -> dict:
-    """The ledger record of one declaration: key, value, text, unit, format, inputs, formula.
+    """The ledger record of one declaration: key, value, text, hedge, unit, format, inputs, formula.
+
+    ``text`` is the number as every page prints it, its ``hedge`` ("over", "at
+    least", "about" ...: :mod:`lacoe_report.core.bounds`) before it.
 
     Raises
     ------
@@ -302,11 +313,15 @@ def evaluate(entry: Entry) -> dict:
             recorded = entry.formula if entry.unit == "text" else f"{_plain(value)!r}  # {entry.formula}"
         value = str(value) if entry.unit == "text" else _plain(value)
         text = formats.named(entry.format)(value)
+        # A number from hedged figures is shown with its hedge, wherever it is pasted.
+        hedge = "" if entry.fact is not None or entry.unit == "text" else bounds.hedge(entry.formula, text)
+        if entry.bare and not hedge:
+            raise ValueError("bare: true is for a hedged number, and this one is exact")
     except (_formula.FormulaError, ArithmeticError, KeyError, TypeError, ValueError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         raise DeclarationError(f"{entry.where}: {message}") from None
-    return {"key": entry.key, "value": value, "text": text, "unit": entry.unit, "format": entry.format,
-            "inputs": entry.inputs(), "formula": recorded}
+    return {"key": entry.key, "value": value, "text": text if entry.bare else formats.hedged(text, hedge), "hedge": hedge,
+            "unit": entry.unit, "format": entry.format, "inputs": entry.inputs(), "formula": recorded}
 
 
 def _plain(value) -> int | float:

@@ -440,3 +440,59 @@ def worded(value: float, before: str = "", after: str = "") -> str:
 
 
 NAMED = (*NAMED, "worded")
+
+
+#: The scale words a format may print after a number, and what each multiplies by.
+_SCALE_WORDS = {"million": 1e6, "billion": 1e9, "M": 1e6, "B": 1e9}
+_PRINTED = re.compile(r"(?P<sign>[-+])?\$?(?P<digits>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>million|billion|M|B)?")
+
+
+def printed_value(text: str) -> float | None:
+    """The number a formatted text shows, as the reader reads it (None for a text with no number).
+
+    Percentages read in points, as the data stores them; a count in words reads as its number.
+
+    >>> printed_value("$1.6 million"), printed_value("98%"), printed_value("7th"), printed_value("six")
+    (1600000.0, 98.0, 7.0, 6.0)
+    >>> printed_value("-0.60 percentage points"), printed_value("$303M"), printed_value("2023-24 (the report's year)")
+    (-0.6, 303000000.0, None)
+    """
+    words = str(text).strip()
+    if words in NUMBER_WORDS:
+        return float(NUMBER_WORDS.index(words))
+    if re.search(r"\d{4}-\d{2}", words):  # a school year or a period: a name, not a quantity
+        return None
+    match = _PRINTED.search(words)
+    if match is None:
+        return None
+    value = float(match["digits"].replace(",", "")) * _SCALE_WORDS.get(match["scale"] or "", 1.0)
+    return -value if match["sign"] == "-" else value
+
+
+def hedged(text: str, words: str) -> str:
+    """``text`` with the hedge ``words`` before it: how a hedged number is always shown.
+
+    >>> hedged("400", "over"), hedged("$627 million", "")
+    ('over 400', '$627 million')
+    """
+    return f"{words} {text}" if words else text
+
+
+class Hedged(float):
+    """A published number that carries the words of its hedge, so a chart's label can show them.
+
+    Arithmetic on it gives a plain float: a number computed from it has its own
+    hedge, which only :mod:`lacoe_report.core.bounds` can work out.
+
+    >>> n = Hedged(400, "over")
+    >>> n.hedge, n + 0, hedged(count(n), n.hedge)
+    ('over', 400.0, 'over 400')
+    """
+
+    def __new__(cls, value: float, hedge: str = ""):
+        number = super().__new__(cls, value)
+        number.hedge = hedge
+        return number
+
+    def __repr__(self) -> str:
+        return hedged(float.__repr__(self), self.hedge)

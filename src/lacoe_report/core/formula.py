@@ -252,12 +252,28 @@ def evaluate(expression: str, table=None):
     FormulaError
         When the expression leaves the grammar or names an unknown figure.
     """
-    tree = parse(expression)
     rows = figure_rows() if table is None else table
-    values = figure_values(rows)
+    return evaluate_over(expression, figure_values(rows), rows)
+
+
+def evaluate_over(expression: str, values: Mapping[str, object], rows, functions: Mapping | None = None):
+    """Evaluate ``expression`` with each figure id standing for ``values[id]``.
+
+    The one evaluator of the grammar: :func:`evaluate` passes the figures' values
+    as floats; :mod:`lacoe_report.core.bounds` passes intervals, with ``functions``
+    replacing the rounding functions by their interval versions. ``rows`` are
+    what ``count`` and ``nunique`` count.
+
+    Raises
+    ------
+    FormulaError
+        When the expression leaves the grammar or names an unknown figure.
+    """
+    tree = parse(expression)
     functions = {"round_half_up": round_half_up, "round": round, "abs": abs, "min": min, "max": max,
                  "sum": sum, "floor_to": floor_to, "ceil_to": ceil_to,
-                 "count": functools.partial(_count, rows), "nunique": functools.partial(_nunique, rows)}
+                 "count": functools.partial(_count, rows), "nunique": functools.partial(_nunique, rows),
+                 **(functions or {})}
 
     def ev(node):
         if isinstance(node, ast.Expression):

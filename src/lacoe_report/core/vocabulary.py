@@ -35,6 +35,9 @@ def _load() -> dict:
                 raise InputError(f"{shown(VOCABULARY_YML)}: units.{name}.display: {error}") from None
         bounds = {entry["bound"] for entry in vocabulary["qualifiers"].values()}
         dict(vocabulary["sections"]), list(vocabulary["presentations"]), list(vocabulary["number_names"])
+        if set(vocabulary["derived_bounds"]) != {"lower", "upper", "none"}:
+            raise InputError(f"{shown(VOCABULARY_YML)}: derived_bounds names the words of a lower, "
+                             "an upper and no bound (lower, upper, none)")
     except InputError:
         raise
     except (KeyError, TypeError, AttributeError, ValueError) as err:  # YAML, but not the vocabulary's shape
@@ -63,6 +66,12 @@ QUALIFIER_LABELS = {q: entry["label"] for q, entry in _VOCABULARY["qualifiers"].
 LOWER_BOUNDS = tuple(q for q, entry in _VOCABULARY["qualifiers"].items() if entry["bound"] == "lower")
 #: Qualifiers that make a figure a ceiling: the true value is at most this.
 UPPER_BOUNDS = tuple(q for q, entry in _VOCABULARY["qualifiers"].items() if entry["bound"] == "upper")
+#: Each qualifier's bound: lower, upper or none.
+QUALIFIER_BOUNDS = {q: entry["bound"] for q, entry in _VOCABULARY["qualifiers"].items()}
+#: The words before a number computed from hedged figures, by the way it may be off (core/bounds.py).
+DERIVED_BOUND_WORDS = dict(_VOCABULARY["derived_bounds"])
+#: Words that carry a hedge in a sentence, so a number beside them may be shown bare (book/rules.py).
+HEDGE_CARRIERS = tuple(_VOCABULARY["hedge_carriers"])
 #: Qualifiers that hedge a figure at all.
 HEDGES = tuple(q for q in QUALIFIERS if q != "exact")
 SECTIONS = tuple(_VOCABULARY["sections"])

@@ -43,7 +43,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 
-from ..core.formats import count, formatter, percent
+from ..core.formats import Hedged, count, formatter, hedged, percent
 
 __all__ = [
     "STYLE_PATH",
@@ -137,7 +137,22 @@ def house_style() -> Iterator[None]:
 
 
 def _formatter(value_format: ValueFormat | None) -> Callable[[float], str]:
-    """Turn a format string or callable into a one-argument formatter."""
+    """Turn a format string or callable into a one-argument formatter that keeps a value's hedge.
+
+    A published number that is hedged (:class:`lacoe_report.core.formats.Hedged`)
+    is labelled with its hedge, as the prose pastes it: "over 400", never "400".
+
+    >>> _formatter("count")(Hedged(400, "over")), _formatter("count")(400)
+    ('over 400', '400')
+    """
+    plain = _plain_formatter(value_format)
+
+    def label(value: float) -> str:
+        return hedged(plain(value), getattr(value, "hedge", ""))
+    return label
+
+
+def _plain_formatter(value_format: ValueFormat | None) -> Callable[[float], str]:
     if callable(value_format):
         return value_format
     if isinstance(value_format, str):
@@ -172,7 +187,8 @@ def _as_numbers(items: Any, what: str) -> list[float]:
     out = []
     for item in _as_list(items, what):
         try:
-            x = float(item)
+            # A hedged number stays hedged, so its label keeps the hedge.
+            x = item if isinstance(item, Hedged) else float(item)
         except (TypeError, ValueError):
             raise ValueError(f"{what} must be numbers; got {item!r}") from None
         if not math.isfinite(x):

@@ -14,6 +14,7 @@ from __future__ import annotations
 from IPython.display import display
 
 from ..core import declarations
+from ..core.formats import Hedged
 
 #: Metadata key under which each glued output carries its ledger record.
 LEDGER_KEY = "lacoe_ledger"
@@ -25,7 +26,9 @@ class Numbers(dict):
     """A chapter's published numbers, key -> value, shown as the table of what each one is."""
 
     def __init__(self, chapter: str, records: list[dict]):
-        super().__init__((r["key"], r["value"]) for r in records)
+        # A hedged number keeps its hedge, so a chart or table labelling it shows "over 400", never "400".
+        super().__init__((r["key"], Hedged(r["value"], r["hedge"]) if r.get("hedge") else r["value"])
+                         for r in records)
         self.chapter, self.records = chapter, records
 
     def table(self):

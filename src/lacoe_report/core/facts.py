@@ -5,7 +5,8 @@ A chapter's numbers are declared in ``chapters/<name>.numbers.yml``
 (:mod:`lacoe_report.core.formula`). The rest are *facts*: a figure's period or
 quote, an audit question's verdict, a count of the audit's questions, a
 setting of the relations file. Each is one call, alone in its declaration:
-``period(fin_budget_total)``, ``verdict('budget-share-educational')``,
+``period(fin_budget_total)`` (with how the period is known, unless the
+report states it), ``verdict('budget-share-educational')``,
 ``questions(verdict='consistent')``. Its words come from their source (the
 data, the engine), never typed into a chapter.
 
@@ -17,8 +18,10 @@ evaluating the declaration again.
 
 Examples
 --------
->>> FACTS["period"].call(["schools_students_total"], {})
+>>> FACTS["period"].call(["schools_diplomas"], {})  # "in the 2023-24 school year"
 '2023-24'
+>>> FACTS["period"].call(["schools_students_total"], {})  # undated: the report's year by default
+"2023-24 (the report's year: undated)"
 >>> FACTS["period"].call(["fin_budget_total"], {})  # the report names no year: the data reads one
 "2023-24 (the data's reading)"
 >>> FACTS["verdict"].call(["budget-lines-sum"], {})
@@ -188,6 +191,23 @@ def _column(name: str) -> Callable:
     return value
 
 
+def _period(args, kwargs) -> str:
+    """A figure's period, and how it is known unless the report states it.
+
+    An undated figure's period is the report's year by default, and says so;
+    a period the data reads into the report says that.
+    """
+    from .vocabulary import PERIOD_BASIS_LABELS
+    row = _figure(args[0])
+    basis = str(row["period_basis"])
+    return str(row["period"]) + ("" if basis == "stated" else f" ({PERIOD_BASIS_LABELS[basis]})")
+
+
+def _report_year(args, kwargs) -> str:
+    from .vocabulary import REPORT_YEAR
+    return REPORT_YEAR
+
+
 def _assumption(args, kwargs) -> str:
     """The clause that states one assumed value of a figure as the assumption it is ("if its period is ...")."""
     from .audit import assumption
@@ -202,7 +222,8 @@ _FIGURE_INPUT = (lambda args, kwargs: [args[0]])
 
 #: Every fact a declaration may state, by name.
 FACTS: dict[str, Fact] = {f.name: f for f in [
-    Fact("period", "text", _column("period"), _FIGURE_INPUT, (0,)),
+    Fact("period", "text", _period, _FIGURE_INPUT, (0,)),
+    Fact("report_year", "text", _report_year),
     Fact("quote", "text", _column("quote"), _FIGURE_INPUT, (0,)),
     Fact("label", "text", _column("label"), _FIGURE_INPUT, (0,)),
     Fact("as_written", "text", _column("as_written"), _FIGURE_INPUT, (0,)),

@@ -18,7 +18,8 @@ from .coverage import parse_as_written
 from .paths import shown
 from .source_text import locate, normalize
 
-from .vocabulary import ASSUMABLE_FIELDS, DATA_UNITS, POPULATIONS, PRESENTATIONS, QUALIFIERS, SECTIONS
+from .vocabulary import (ASSUMABLE_FIELDS, DATA_UNITS, PERIOD_BASES, POPULATIONS, PRESENTATIONS, QUALIFIERS,
+                         REPORT_YEAR, SECTIONS)
 
 EXCLUSION_REASONS = (
     "school_year", "plan_period", "date", "page_number", "street_address",
@@ -154,6 +155,9 @@ FIGURES_SCHEMA = pa.DataFrameSchema(
         "scale_max": pa.Column(str),
         "qualifier": pa.Column(str, pa.Check.isin(QUALIFIERS, error=f"one of {', '.join(QUALIFIERS)}")),
         "period": pa.Column(str, pa.Check.str_matches(PERIOD, error="a school year like 2023-24, a year, or 'A to B'")),
+        "period_basis": pa.Column(str, pa.Check.isin(PERIOD_BASES, error=f"one of {', '.join(PERIOD_BASES)}")),
+        "period_words": pa.Column(str, pa.Check(lambda s: s.map(lambda v: v == "" or bool(locate(v))),
+                                                error="empty, or words found in the report text")),
         "presentation": pa.Column(str, pa.Check.isin(PRESENTATIONS, error="callout or prose")),
         "as_written": _text(),
         "quote": _text(pa.Check(lambda s: s.map(_in_report),
@@ -200,6 +204,13 @@ FIGURE_ROW_RULES = pa.DataFrameSchema(checks=[
                lambda r: (r["assumed"].strip() == "") == (r["assumed_why"].strip() == "")),
     _row_check("assumed", "a field the row fills (an empty part_of or per cannot be assumed)",
                lambda r: all(str(r[f]).strip() != "" for f in r["assumed"].split())),
+    # A period is stated (with the report's words), the report's year (the figure is undated) or assumed.
+    _row_check("period_words", "the report's words stating the period, given exactly when period_basis is stated",
+               lambda r: (r["period_basis"] == "stated") == (r["period_words"].strip() != "")),
+    _row_check("period_basis", "assumed exactly when the assumed column names period",
+               lambda r: (r["period_basis"] == "assumed") == ("period" in r["assumed"].split())),
+    _row_check("period", f"the report's year, {REPORT_YEAR}, for an undated figure (period_basis report_year)",
+               lambda r: r["period_basis"] != "report_year" or r["period"] == REPORT_YEAR),
     _row_check("population", "empty unless the unit is count",
                lambda r: r["population"].strip() == "" or r["unit"] == "count"),
     # The audit's detectors read these: a part of a whole, a count per unit.

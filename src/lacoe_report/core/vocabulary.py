@@ -35,6 +35,11 @@ def _load() -> dict:
                 raise InputError(f"{shown(VOCABULARY_YML)}: units.{name}.display: {error}") from None
         bounds = {entry["bound"] for entry in vocabulary["qualifiers"].values()}
         dict(vocabulary["sections"]), list(vocabulary["presentations"]), list(vocabulary["number_names"])
+        if set(vocabulary["period_bases"]) != {"stated", "report_year", "assumed"} or any(
+                set(entry) != {"label", "words"} for entry in vocabulary["period_bases"].values()):
+            raise InputError(f"{shown(VOCABULARY_YML)}: period_bases names stated, report_year and assumed, "
+                             "each with a label and words")
+        str(vocabulary["report_year"])
         if set(vocabulary["derived_bounds"]) != {"lower", "upper", "none"}:
             raise InputError(f"{shown(VOCABULARY_YML)}: derived_bounds names the words of a lower, "
                              "an upper and no bound (lower, upper, none)")
@@ -66,6 +71,13 @@ QUALIFIER_LABELS = {q: entry["label"] for q, entry in _VOCABULARY["qualifiers"].
 LOWER_BOUNDS = tuple(q for q, entry in _VOCABULARY["qualifiers"].items() if entry["bound"] == "lower")
 #: Qualifiers that make a figure a ceiling: the true value is at most this.
 UPPER_BOUNDS = tuple(q for q, entry in _VOCABULARY["qualifiers"].items() if entry["bound"] == "upper")
+#: The school year the report covers: the period of a figure that gives none.
+REPORT_YEAR = str(_VOCABULARY["report_year"])
+#: How a figure's period is known (column ``period_basis``): stated, report_year or assumed.
+PERIOD_BASES = tuple(_VOCABULARY["period_bases"])
+#: How each basis reads after a period in a table cell, and in a sentence.
+PERIOD_BASIS_LABELS = {b: entry["label"] for b, entry in _VOCABULARY["period_bases"].items()}
+PERIOD_BASIS_WORDS = {b: entry["words"] for b, entry in _VOCABULARY["period_bases"].items()}
 #: Each qualifier's bound: lower, upper or none.
 QUALIFIER_BOUNDS = {q: entry["bound"] for q, entry in _VOCABULARY["qualifiers"].items()}
 #: The words before a number computed from hedged figures, by the way it may be off (core/bounds.py).

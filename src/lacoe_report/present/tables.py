@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..core.formats import formatter as _formatter
 from ..core.facts import ASSUMED_MARK
-from ..core.vocabulary import QUALIFIER_LABELS
+from ..core.vocabulary import PERIOD_BASIS_LABELS, QUALIFIER_LABELS
 
 
 def trace_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -25,14 +25,15 @@ def trace_table(frame: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         Indexed by figure id, with the label, the value as printed, the
         quote, the qualifier in words, the period and where it is printed. A
-        period or qualifier the report does not state (``assumed``) is marked
-        "(the data's reading)".
+        qualifier the report does not state (``assumed``) is marked "(the
+        data's reading)"; each period says how it is known: stated, the
+        report's year (the figure is undated) or the data's reading.
 
     Examples
     --------
     >>> from lacoe_report.core import data
-    >>> trace_table(data.figures().loc[["fin_budget_total"]])["Period"].tolist()
-    ["2023-24 (the data's reading)"]
+    >>> trace_table(data.figures().loc[["fin_budget_total", "schools_diplomas", "p2_ease_employees"]])["Period"].tolist()
+    ["2023-24 (the data's reading)", '2023-24 (stated)', "2023-24 (the report's year: undated)"]
     """
     # A value the data supplies and the report does not state says so in its cell.
     assumed = frame["assumed"].fillna("").str.split() if "assumed" in frame else pd.Series([[]] * len(frame),
@@ -47,7 +48,8 @@ def trace_table(frame: pd.DataFrame) -> pd.DataFrame:
         "As printed": frame["as_written"],
         "Quote from the report": "“" + frame["quote"] + "”",
         "Qualifier": reading("qualifier", frame["qualifier"].map(QUALIFIER_LABELS)),
-        "Period": reading("period", frame["period"]),
+        # Undated figures take the report's year: the cell says so, so no reader takes it for a date.
+        "Period": frame["period"] + " (" + frame["period_basis"].map(PERIOD_BASIS_LABELS) + ")",
         "Printed in": frame["presentation"],
     })
     table.index.name = "id"

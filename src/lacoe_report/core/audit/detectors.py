@@ -890,7 +890,9 @@ def mixed_period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]
     """A section whose figures cover different periods, or periods the report does not state.
 
     A baseline (a metric stated for two periods) is a comparison, not a mix,
-    unless its period is the data's reading.
+    unless its period is the data's reading. Only periods the report states
+    count as stated: an undated figure's period is the report's year by
+    default (``period_basis`` report_year), not a period of its own.
     """
     exempt = set(params.get("exempt_sections", []))
     min_periods = int(params.get("min_periods", 2))
@@ -900,7 +902,8 @@ def mixed_period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]
             continue
         compared = rows.groupby("metric")["period"].transform("nunique") > 1
         vague = [i for i in rows.index if is_assumed(figures, i, "period")]
-        stated = rows[~compared & ~rows.index.isin(vague)]
+        stated = rows[~compared & rows["period_basis"].eq("stated")]
+        undated = int(rows["period_basis"].eq("report_year").sum())
         periods = list(dict.fromkeys(stated["period"]))
         if len(periods) < min_periods and not vague:
             continue
@@ -908,7 +911,7 @@ def mixed_period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]
         parts = []
         if len(periods) >= min_periods:
             counts = stated["period"].value_counts()
-            parts.append(f"its figures are stated for {len(periods)} different periods ("
+            parts.append(f"the report states {len(periods)} different periods for its figures ("
                          + "; ".join(f"{fmt_number(counts[p])} for {p}" for p in periods) + ")")
         if vague:
             by_period: dict[str, list[str]] = {}
@@ -924,8 +927,10 @@ def mixed_period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]
             f"Periods mixed or unstated in {where}", [*stated.index[stated["period"] != (periods or [''])[0]],
                                                       *vague] or list(rows.index[:1]), "count",
             Finding(SECOND_LOOK, None, float(len(periods) + len(vague)),
-                    f"In {where}, {' and '.join(parts)}. A reader cannot tell which figures belong to the "
-                    f"report's year, or add and compare them without the dates.",
+                    f"In {where}, {' and '.join(parts)}"
+                    + (f"; {fmt_number(undated)} more carry no date at all" if undated else "")
+                    + ". A reader cannot tell which figures belong to the report's year, or add and compare "
+                    "them without the dates.",
                     {"periods": periods, "unstated": vague}),
             "the date or period of each figure", 0.2 + 0.05 * min(len(vague), 2), nature="period"))
     return out

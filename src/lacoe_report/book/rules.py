@@ -32,6 +32,11 @@ words. The rules, by id:
     ``bare: true`` prints without it, so every sentence, caption or alt text
     that pastes it must carry the hedge in its own words (``hedge_carriers``
     in ``data/vocabulary.yml``: "lower bound", "at least" ...).
+``combination-caveat``
+    A number that adds or divides counts of people of different groups is
+    declared with ``combines`` (what the result can and cannot mean); every
+    paragraph, caption or alt text that pastes it also pastes that caveat
+    (``{glue:text}`<key>_caveat```, of it or of a number with the same caveat).
 
 Data that disagrees with its printed form or quote is refused earlier, when
 it loads (:mod:`lacoe_report.core.validation`).
@@ -50,7 +55,7 @@ from ..core.paths import CHAPTERS_DIR, PROJ_ROOT, TOC_FILE, shown
 from ..core.source_text import normalize, report_text
 from ..core.audit.wording import sentences
 from ..core.vocabulary import HEDGE_CARRIERS, NUMBER_NAMES
-from ..core.declarations import SUFFIX
+from ..core.declarations import CAVEAT_SUFFIX, SUFFIX
 from ..core.errors import SAFE_LOADER
 from .toc import read_toc
 
@@ -63,6 +68,7 @@ RULES = {
     "glue-key": "a glued key the chapter does not declare",
     "orphan-numbers": "a declarations file without its chapter",
     "hedge-dropped": "a hedged number shown bare, with no word beside it that carries its hedge",
+    "combination-caveat": "a sum or ratio across groups of people without its declared caveat beside it",
 }
 
 # A role or a cross-reference carries its own text; what is left is typed prose.
@@ -194,9 +200,13 @@ def check_sources(root: Path = PROJ_ROOT) -> list[Violation]:
             found.append(Violation("download-link", shown(path),
                                    "no {download} link to ../data/report_figures.csv or ../ledger/ledger.csv"))
         declared = _declared_keys(path)
+        caveats = {k: " ".join(str(v["combines"]).split()) for k, v in (declared or {}).items()
+                   if isinstance(v, dict) and v.get("combines")}
+        pasteable = set(declared or {}) | {k + CAVEAT_SUFFIX for k in caveats}
         for where, _, text in cells:
+            found += missing_caveats(text, where, caveats)
             for key in _GLUE.findall(text) if declared is not None else []:
-                if key not in declared:
+                if key not in pasteable:
                     found.append(Violation("glue-key", where, f"{{glue:text}}`{key}` is not declared in "
                                            f"{shown(path.with_name(path.stem + SUFFIX))}: declare it, or fix the key"))
             found += bare_hedges(text, where, {k for k, v in (declared or {}).items() if _is_bare(v)})
@@ -218,6 +228,28 @@ def _declared_keys(path: Path) -> dict | None:
         return dict((document or {}).get("numbers") or {})
     except (yaml.YAMLError, AttributeError, TypeError, ValueError):
         return None
+
+
+def missing_caveats(text: str, where: str, caveats: dict[str, str]) -> Iterator[Violation]:
+    """Numbers that combine groups of people, pasted in ``text`` without their caveat.
+
+    ``caveats`` maps each combining key to its declared caveat; the caveat of
+    any key with the same words serves.
+
+    >>> caveats = {"total": "May count people twice.", "share": "May count people twice."}
+    >>> [v.text for v in missing_caveats("{glue:text}`share` of {glue:text}`total`.", "x", caveats)]
+    ['{glue:text}`share` (paste its caveat, {glue:text}`share_caveat`)']
+    >>> list(missing_caveats("{glue:text}`share`. {glue:text}`total_caveat`", "x", caveats))
+    []
+    """
+    pasted = set(_GLUE.findall(text))
+    said = {caveats[k.removesuffix(CAVEAT_SUFFIX)] for k in pasted
+            if k.endswith(CAVEAT_SUFFIX) and k.removesuffix(CAVEAT_SUFFIX) in caveats}
+    for key in sorted(pasted & set(caveats)):
+        if caveats[key] not in said:
+            yield Violation("combination-caveat", where,
+                            f"{{glue:text}}`{key}` (paste its caveat, {{glue:text}}`{key}{CAVEAT_SUFFIX}`)")
+            said.add(caveats[key])  # one message per caveat missing from the paragraph
 
 
 def _is_bare(declaration) -> bool:

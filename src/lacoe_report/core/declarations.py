@@ -18,6 +18,7 @@ names another format of :data:`lacoe_report.core.formats.NAMED`::
       fin_period: period(fin_budget_total)   # a fact: the words come from the data
       fin_months: {formula: "12  # months in a year", unit: months}  # a constant says why
       ig_prior_low: {formula: ..., bare: true}  # printed without its hedge: the sentence carries it
+      ws_total: {formula: a + b, unit: count, combines: "..."}  # groups of people: what the sum means
 
 A let, or a number declared above (unless its key is also a figure id), is
 substituted into the formulas that name it (in parentheses), so the ledger
@@ -55,7 +56,7 @@ from .vocabulary import DISPLAY, UNITS
 #: The suffix of a chapter's declarations file: ``chapters/finance.numbers.yml``.
 SUFFIX = ".numbers.yml"
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
-_FIELDS = {"formula", "unit", "format", "bare"}
+_FIELDS = {"formula", "unit", "format", "bare", "combines"}
 # A name outside quotes that is not a keyword argument (count(section='x')).
 _NAME = re.compile(r"('[^']*'|\"[^\"]*\")|(?<![\w.])([a-z][a-z0-9_]*)\b(?!\s*=[^=])")
 
@@ -112,6 +113,10 @@ class Entry:
     bare : bool
         Printed without its hedge, because the sentence that pastes it carries the
         hedge in its own words (``book/rules.py`` checks that it does).
+    caveat : str
+        For a number that adds or divides counts of people of different groups
+        (populations or periods): what the combination can and cannot mean, as
+        declared under ``combines``; glued as ``<key>_caveat`` beside the number.
     """
 
     chapter: str
@@ -122,6 +127,7 @@ class Entry:
     where: str
     fact: tuple | None = None
     bare: bool = False
+    caveat: str = ""
 
     def inputs(self) -> list[str]:
         """The figure ids this number rests on."""
@@ -267,7 +273,8 @@ def load_text(text: str, chapter: str, source: str | None = None) -> list[Entry]
         bare = spec.get("bare", False)
         if not isinstance(bare, bool):
             raise DeclarationError(f"{where}: bare is true or false")
-        entries.append(Entry(chapter, key, formula_text, unit, fmt, where, fact, bare))
+        caveat = _caveat(spec.get("combines"), formula_text if fact is None else "", where, key)
+        entries.append(Entry(chapter, key, formula_text, unit, fmt, where, fact, bare, caveat))
         if key in _formula.figure_values():  # a figure id always means the figure
             continue
         if fact is None:
@@ -275,6 +282,46 @@ def load_text(text: str, chapter: str, source: str | None = None) -> list[Entry]
         elif unit != "text":  # a later formula names a numeric fact by its value: the ledger shows that number
             lets[key] = functools.partial(lambda entry: repr(evaluate(entry)["value"]), entries[-1])
     return entries
+
+
+#: The suffix of the glue key under which a combining number's caveat is pasted.
+CAVEAT_SUFFIX = "_caveat"
+
+
+def combined_groups(formula_text: str) -> list[str]:
+    """The groups of people a formula combines: counts with a population, by population and period.
+
+    Two counts of people of different populations, or of different periods, may
+    hold the same people, or people the report never relates; adding or
+    dividing them needs a declared reason (``combines``). One quantity stated
+    for two periods is a change over time, not a mix.
+
+    >>> combined_groups("p3_immigrant_workshop_educators + p3_immigrant_workshop_parents")
+    ['educators in 2023-24', 'parents in 2023-24']
+    >>> combined_groups("p2_ease_counseling_employees / p2_ease_employees")
+    []
+    """
+    from . import data
+    figures = data.figures()
+    people = figures.loc[[i for i in _formula.figure_ids(formula_text)
+                          if figures.at[i, "unit"] == "count" and figures.at[i, "population"]]]
+    if people["metric"].nunique() < 2:  # one quantity at two dates is a change over time, not a mix of groups
+        return []
+    groups = list(dict.fromkeys(zip(people["population"], people["period"])))
+    return [f"{population.replace(' ', ' and ')} in {period}" for population, period in groups] if len(groups) > 1 else []
+
+
+def _caveat(given, formula_text: str, where: str, key: str) -> str:
+    """The declared caveat of a number that combines groups of people; refused when missing or needless."""
+    groups = combined_groups(formula_text) if formula_text and _formula.parses(formula_text) else []
+    if groups and not (isinstance(given, str) and given.strip()):
+        raise DeclarationError(f"{where}: {key} combines counts of different groups ({'; '.join(groups)}): "
+                               "say under 'combines' what the result can and cannot mean (for example, that "
+                               "people may be counted twice)")
+    if given is not None and not groups:
+        raise DeclarationError(f"{where}: combines is for a number that adds or divides counts of people of "
+                               "different populations or periods, and this one does not")
+    return " ".join(str(given).split()) if groups else ""
 
 
 def load(chapter: str) -> list[Entry]:
@@ -321,7 +368,8 @@ def evaluate(entry: Entry) -> dict:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         raise DeclarationError(f"{entry.where}: {message}") from None
     return {"key": entry.key, "value": value, "text": text if entry.bare else formats.hedged(text, hedge), "hedge": hedge,
-            "unit": entry.unit, "format": entry.format, "inputs": entry.inputs(), "formula": recorded}
+            "unit": entry.unit, "format": entry.format, "inputs": entry.inputs(), "formula": recorded,
+            "caveat": entry.caveat}
 
 
 def _plain(value) -> int | float:

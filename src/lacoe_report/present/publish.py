@@ -50,6 +50,8 @@ def publish(chapter: str) -> Numbers:
     Each declaration is evaluated, printed in its unit's format (or the named
     format it gives) and glued under its key, with its ledger record in the
     output's metadata; the chapter's text pastes it with ``{glue:text}`key```.
+    A number that combines groups of people (``combines`` in its declaration)
+    also glues its caveat, as ``<key>_caveat``, for the sentence beside it.
     The returned mapping gives each key's value to the chapter's tables and
     charts, and, ending a cell, shows the analyst what each number is: key,
     printed text, formula.
@@ -62,6 +64,8 @@ def publish(chapter: str) -> Numbers:
     found = declarations.records(chapter)
     for record in found:
         glue(record)
+        if record.get("caveat"):  # what a combination of groups can and cannot mean, pasted beside it
+            glue({**record, "key": record["key"] + declarations.CAVEAT_SUFFIX, "text": record["caveat"]})
     return Numbers(chapter, found)
 
 

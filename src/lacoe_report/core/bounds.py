@@ -14,7 +14,10 @@ printed:
 - otherwise: "about".
 
 The words come from ``derived_bounds`` in ``data/vocabulary.yml``; a figure
-pasted alone keeps its own qualifier's words ("over", "nearly").
+pasted alone keeps its own qualifier's words ("over", "nearly"), unless the
+qualifier is the data's reading (``assumed``): then it shows as the report
+prints it, and the sentence must say how the data reads it. A number computed
+from it uses the data's reading, which its sentence says too.
 
 Examples
 --------
@@ -24,6 +27,8 @@ Examples
 'about'
 >>> hedge("p2_conference_educators", "400"), hedge("fin_budget_total / 2", "$313,500,000")
 ('over', '')
+>>> hedge("p3_immigrant_workshop_parents", "100")  # "more than" is printed once, before the educators
+''
 """
 from __future__ import annotations
 
@@ -288,8 +293,10 @@ def hedge(expression: str, text: str, table=None) -> str:
     rows = formula.figure_rows() if table is None else table
     name = expression.strip()
     if name in formula.figure_values(rows):
-        qualifier = next(r.get("qualifier") or "exact" for r in rows if r["id"] == name)
-        return QUALIFIER_WORDS[qualifier]
+        row = next(r for r in rows if r["id"] == name)
+        if "qualifier" in (row.get("assumed") or "").split():
+            return ""  # the report does not print this hedge: the figure shows as printed, the sentence reads it
+        return QUALIFIER_WORDS[row.get("qualifier") or "exact"]
     printed = formats.printed_value(text)
     if printed is None:
         return ""

@@ -234,3 +234,55 @@ def test_every_combination_of_groups_stands_beside_its_caveat(book_dir):
                 problems.append(f"{page.name}: {key} = {shown!r} without its caveat: {block[:160]}")
     assert uses >= len(caveats), f"{uses} uses of {len(caveats)} combining numbers found on the pages"
     assert not problems, "\n".join(problems)
+
+
+#: Words that say a period is only the report's year, not a date the report gives a figure.
+UNDATED_WORDS = ("report's year", "report’s year", "undated", "no date", "not a date", "gives no")
+
+
+def dated_as_fact(statements: list[str]) -> list[tuple[str, str]]:
+    """(figure, statement) for each statement that prints an undated figure's number beside the report's year.
+
+    A table row that names figure ids is checked only for those figures.
+    """
+    figures = data.figures()
+    undated = figures.index[figures["period_basis"].eq("report_year")]
+    ids = set(figures.index)
+    found = []
+    for figure_id in undated:
+        year = str(figures.at[figure_id, "period"])
+        forms = printed_forms(figure_id)
+        for s in statements:
+            named = {w for w in re.findall(r"[a-z0-9_]+", s) if w in ids}
+            if named and figure_id not in named:
+                continue
+            if any(w in s for w in UNDATED_WORDS):
+                continue
+            if figure_id in named and _occurs(year, s) or any(_near(n, year, s) for n in forms):
+                found.append((figure_id, s))
+    return found
+
+
+def _near(number: str, year: str, statement: str, within: int = 60) -> bool:
+    """Whether ``number`` and ``year`` both stand in ``statement``, at most ``within`` characters apart."""
+    # Not a part of a longer number, nor of a year ("24" in "2023-24").
+    numbers = [m.start() for m in re.finditer(rf"(?<![\d,.-]){re.escape(number)}(?![\d,]|-\d)", statement)]
+    years = [m.start() for m in re.finditer(re.escape(year), statement)]
+    return any(abs(a - b) <= within for a in numbers for b in years)
+
+
+def test_the_scan_finds_an_undated_figure_given_the_reports_year():
+    # The report gives the EASE programme's 177,000 employees no date.
+    found = [f for f, _ in dated_as_fact(["EASE covered 177,000 employees in 2023-24."])]
+    assert sorted(found) == ["p2_ease_employees", "p2_ease_employees_callout"]  # the callout prints it too
+    assert dated_as_fact(["EASE covers 177,000 employees (undated: the report's year, 2023-24)."]) == []
+
+
+def test_no_built_page_gives_an_undated_figure_a_period_as_fact(book_dir):
+    problems = []
+    for page in sorted(book_dir.rglob("*.html")):
+        if "_static" in page.parts or "_sources" in page.parts:
+            continue
+        for figure, statement in dated_as_fact(page_statements(page)):
+            problems.append(f"{page.relative_to(book_dir)}: {figure}: {statement[:200]}")
+    assert not problems, "\n".join(problems)

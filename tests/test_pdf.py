@@ -25,7 +25,9 @@ from pypdf import PdfReader
 
 from conftest import command
 from lacoe_report.book import pdf
+from lacoe_report.core.declarations import CAVEAT_SUFFIX
 from lacoe_report.core.paths import PROJ_ROOT
+from lacoe_report.core.vocabulary import DERIVED_BOUND_WORDS, QUALIFIER_WORDS
 
 pytestmark = pytest.mark.slow  # prints the book with Chromium: make test, not make check
 
@@ -238,6 +240,19 @@ def test_glued_numbers_are_printed(whole_text):
     assert not missing, "glued numbers missing from the PDF:\n  " + "\n  ".join(missing)
 
 
+def test_hedged_numbers_keep_their_hedges_in_print(whole_text):
+    """Every hedged number a chapter pastes is printed with its hedge ("over 400"), and no hedge twice."""
+    hedges = sorted({w for w in QUALIFIER_WORDS.values() if w} | set(DERIVED_BOUND_WORDS.values()))
+    starts = tuple(h + " " for h in hedges)
+    hedged = [(path.stem, key, text) for path in toc_files() if path.suffix == ".ipynb"
+              for key, text in glued_texts(path) if text.startswith(starts) and distinctive(text)]
+    assert len(hedged) >= MIN_GLUED, f"only {len(hedged)} hedged numbers pasted: the check reads nothing"
+    missing = [f"{stem}:{key} = {text!r}" for stem, key, text in hedged if normalize(text) not in whole_text]
+    assert not missing, "hedged numbers printed without their hedge:\n  " + "\n  ".join(missing)
+    doubled = re.findall(r"\b(?:" + "|".join(hedges) + r") (?:" + "|".join(hedges) + r") [\d$]", whole_text)
+    assert not doubled, f"hedges printed twice: {doubled}"
+
+
 def test_figures_keep_their_numbers(whole_text):
     """Figure numbering (numfig) survives the single-page build."""
     site = pdf.BUILD_DIR / "singlehtml"
@@ -351,6 +366,8 @@ def test_every_ledger_key_is_printed_whole_and_every_glued_number_links_to_it(wh
                           + [c.get("metadata", {}).get("mystnb", {}).get("figure", {}).get("caption", "")
                              for c in cells])
         for key in GLUE_ROLE.findall(prose):
+            if key.endswith(CAVEAT_SUFFIX):
+                continue  # a caveat's words are pasted beside their number, which links to the ledger
             uses[f"ledger-{path.stem}-{key}"] = uses.get(f"ledger-{path.stem}-{key}", 0) + 1
     assert sum(uses.values()) > 500, f"only {sum(uses.values())} glued numbers found in the chapters' prose"
     short = {anchor: (n, links.get(anchor, 0)) for anchor, n in uses.items() if links.get(anchor, 0) < n}

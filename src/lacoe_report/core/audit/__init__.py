@@ -48,6 +48,7 @@ import pandas as pd
 from ..paths import AUDIT_RELATIONS_YML, FIGURES_CSV, REPORT_TEXT, stamp
 from .assess import (CONSISTENT, INCONSISTENT, NOT_CHECKABLE, RAISED, SECOND_LOOK, VERDICTS,
                      WITHIN_ROUNDING, Finding)
+from .base import slug
 from .detectors import CHANCE, DETECTORS, Raised
 from .kinds import KINDS
 from .spec import RelationSpec, Spec, SpecError, load, load_text
@@ -207,6 +208,36 @@ class Audit:
         return counts.rename("questions").rename_axis("verdict").astype(int)
 
 
+def _unique(relations: list[Raised], raised: dict[str, list[Raised]]) -> dict[str, list[Raised]]:
+    """Each question its own id: a detector's id already taken gets its first figure id that tells it apart.
+
+    Ids come from figure ids and values, so any valid table can give two questions one id
+    (two pairs of figures with the same values); the first keeps it, so ids chapters cite stay.
+
+    Examples
+    --------
+    >>> f = Finding("worth a second look", None, None, "Close.", {})
+    >>> a, b = (Raised("near-1-2", "near_duplicate", "", ids, "count", f, "") for ids in (["x", "y"], ["x", "z"]))
+    >>> [r.id for r in _unique([], {"near_duplicate": [a, b]})["near_duplicate"]]
+    ['near-1-2', 'near-1-2-z']
+    """
+    taken = {r.id: r for r in relations}
+    out: dict[str, list[Raised]] = {}
+    for name, found in raised.items():
+        out[name] = []
+        for r in found:
+            if r.id in taken:
+                apart = [i for i in r.inputs if i not in taken[r.id].inputs] or list(r.inputs)
+                base = f"{r.id}-{slug(apart[0])}" if apart else r.id
+                new, k = base, 2
+                while new in taken:
+                    new, k = f"{base}-{k}", k + 1
+                r = dataclasses.replace(r, id=new)
+            taken[r.id] = r
+            out[name].append(r)
+    return out
+
+
 def run(figures: pd.DataFrame, text: str, spec: Spec) -> Audit:
     """Run every declared relation and every detector on a figures table.
 
@@ -232,10 +263,7 @@ def run(figures: pd.DataFrame, text: str, spec: Spec) -> Audit:
               for name, detect in DETECTORS.items()}
     chance = {name: estimate(figures, text, dict(spec.detectors.get(name) or {}))
               for name, estimate in CHANCE.items()}
-    ids = [r.id for r in relations] + [r.id for found in raised.values() for r in found]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicates:
-        raise ValueError(f"audit question ids must be unique: {duplicates}")
+    raised = _unique(relations, raised)
     broken = [f"{r.id}: {p}" for r in [*relations, *(r for found in raised.values() for r in found)]
               for p in wording.problems(r.finding.explanation, figures, list(r.inputs))]
     if broken:

@@ -43,7 +43,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -54,56 +53,10 @@ from ..source_text import normalize
 from ..vocabulary import LOWER_BOUNDS, POPULATION_WORDS, SECTION_WORDS
 from . import assess as A
 from .assess import INCONSISTENT, SECOND_LOOK, Finding
+from .base import Raised, sentences
+from .base import slug as _slug
 from .kinds import hedged, name, place, step
 from .wording import field_text, is_assumed, points
-
-
-@dataclass(frozen=True)
-class Raised:
-    """One question a detector raises.
-
-    Attributes
-    ----------
-    id : str
-        Stable, readable id (``part-whole-pd-participants``).
-    detector : str
-        The detector's name.
-    description : str
-        The question, in one line.
-    inputs : list of str
-        The figure ids involved.
-    unit : str
-        Unit of the finding's computed and stated values.
-    finding : Finding
-        Verdict, numbers, explanation and details.
-    settle : str
-        What would settle the question.
-    strength : float
-        From 0 to 1: how strongly the numbers point at a problem; ranks
-        findings of the same verdict and nature.
-    extra : dict
-        Anything else a caller needs (the check kind of a relation).
-    nature : str
-        What kind of problem it is: ``arithmetic`` (numbers that cannot all
-        hold), ``population``, ``period``, ``wording``, ``coverage`` or
-        ``missing_base`` (a figure the report gives without the base it
-        needs). The relations file's ``ranking`` orders them.
-    """
-
-    id: str
-    detector: str
-    description: str
-    inputs: list[str]
-    unit: str
-    finding: Finding
-    settle: str
-    strength: float = 0.5
-    extra: dict = field(default_factory=dict, compare=False)
-    nature: str = "arithmetic"
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
 
 
 def _periods_match(a: str, b: str) -> bool:
@@ -486,19 +439,6 @@ def per_unit(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
 # --------------------------------------------------------------------------
 # Growth without a base
 # --------------------------------------------------------------------------
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u201c\"•])|\s•\s")
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Spans of the text's sentences (bullets count as sentence breaks)."""
-    spans, start = [], 0
-    for m in _SENTENCE.finditer(text):
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, len(text)))
-    return spans
-
-
 #: Units whose figures can grow or be compared with a standard.
 _LEVEL_UNITS = ("count", "usd", "percent")
 
@@ -794,42 +734,88 @@ def near_duplicate_chance(figures: pd.DataFrame, text: str, params: dict) -> flo
     return float(sum(k * (k - 1) / 2 for k in n) * 2 * math.log1p(tol) / math.log(10))
 
 
+def _near_values(values: list[float], tol: float) -> list[tuple[float, float]]:
+    """Pairs of distinct positive whole values within ``tol`` of the larger, or with two adjacent digits swapped.
+
+    Sorted neighbours only: a value is compared with the larger values up to
+    ``1 / (1 - tol)`` times it, and with the values of the same digits.
+
+    Examples
+    --------
+    >>> _near_values([175000, 177000, 1574, 1547, 900], 0.015)
+    [(1547.0, 1574.0), (175000.0, 177000.0)]
+    """
+    distinct = sorted({float(v) for v in values if v > 0})
+    pairs = set()
+    for k, v in enumerate(distinct):
+        for w in distinct[k + 1:]:
+            if (w - v) / w > tol:
+                break
+            pairs.add((v, w))
+    by_digits: dict[str, list[float]] = {}
+    for v in distinct:
+        by_digits.setdefault("".join(sorted(str(int(v)))), []).append(v)
+    for same in by_digits.values():
+        pairs.update((v, w) for k, v in enumerate(same) for w in same[k + 1:] if _swapped(v, w))
+    return sorted(pairs)
+
+
 def near_duplicate(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
-    """Precise figures of unrelated quantities that differ by a hair, or by two swapped digits."""
+    """Precise figures of unrelated quantities that differ by a hair, or by two swapped digits.
+
+    One question per pair of values; the figures stating them are compared
+    by unit, values sorted, so the cost grows with the figures, not their pairs.
+    """
     tol = float(params.get("max_relative_difference", 0.015))
     declared = [set(ids) for ids in params.get("_declared", [])]
     f = _near_eligible(figures, params)
     expected = near_duplicate_chance(figures, text, params)
-    metric_ids = figures.groupby("metric").groups
+    metric_ids = {m: set(ids) for m, ids in figures.groupby("metric").groups.items()}
+    order = {fid: k for k, fid in enumerate(f.index)}
+    found: list[tuple[list[tuple[str, str]], str]] = []
+    for unit, rows in f.groupby("unit", sort=False):
+        at: dict[float, list[str]] = {}
+        for fid, v in rows["value"].items():
+            at.setdefault(float(v), []).append(fid)
+        for v, w in _near_values(list(at), tol):
+            pairs = []
+            for x in at[v]:
+                for y in at[w]:
+                    a, b = (x, y) if order[x] < order[y] else (y, x)
+                    if f.at[a, "topic"] == f.at[b, "topic"]:
+                        continue
+                    both = metric_ids[f.at[a, "metric"]] | metric_ids[f.at[b, "metric"]]
+                    if any(len(d & both) >= 2 for d in declared):
+                        continue  # a declared relation asks this question already
+                    pairs.append((a, b))
+            if pairs:
+                found.append((sorted(pairs, key=lambda p: (order[p[0]], order[p[1]])), str(unit)))
     out: list[Raised] = []
-    rows = list(f.iterrows())
-    for k, (a, ra) in enumerate(rows):
-        for b, rb in rows[k + 1:]:
-            va, vb = float(ra["value"]), float(rb["value"])
-            if ra["unit"] != rb["unit"] or va == vb or ra["topic"] == rb["topic"]:
-                continue
-            close = abs(va - vb) / max(va, vb) <= tol
-            if not (close or _swapped(va, vb)):
-                continue
-            both = set(metric_ids[ra["metric"]]) | set(metric_ids[rb["metric"]])
-            if any(len(d & both) >= 2 for d in declared):
-                continue  # a declared relation asks this question already
-            unit = str(ra["unit"])
-            how = (f"{fmt_number(abs(va - vb), unit)} apart "
-                   f"({fmt_number(100 * abs(va - vb) / max(va, vb), 'percent', 1)} of the larger)"
-                   if close else "the same digits with two of them swapped")
-            out.append(Raised(
-                f"near-{_slug(fmt_number(va, unit))}-{_slug(fmt_number(vb, unit))}", "near_duplicate",
-                f"Nearly the same figure for unrelated quantities: {name(figures, a)} and {name(figures, b)}",
-                [a, b], unit,
-                Finding(SECOND_LOOK, vb, va,
-                        f"The report prints {hedged(figures, a)} {name(figures, a)} in {place(figures, a)} and "
-                        f"{hedged(figures, b)} {name(figures, b)} in {place(figures, b)}: {how}. Quantities of "
-                        f"different topics this close can be a mistyped or half-updated copy, or one quantity "
-                        f"counted two ways; chance alone would give about {fmt_number(expected, digits=2)} "
-                        f"such pairs among the report's precise figures.",
-                        {"difference": abs(va - vb), "swapped": not close, "expected_by_chance": expected}),
-                "each figure's source record, and what each counts", 0.35))
+    for pairs, unit in sorted(found, key=lambda x: (order[x[0][0][0]], order[x[0][0][1]])):
+        a, b = pairs[0]
+        va, vb = float(f.at[a, "value"]), float(f.at[b, "value"])
+        close = abs(va - vb) / max(va, vb) <= tol
+        how = (f"{fmt_number(abs(va - vb), unit)} apart "
+               f"({fmt_number(100 * abs(va - vb) / max(va, vb), 'percent', 1)} of the larger)"
+               if close else "the same digits with two of them swapped")
+        ids = list(dict.fromkeys(i for p in pairs for i in p))
+        if len(ids) == 2:
+            said = (f"{hedged(figures, a)} {name(figures, a)} in {place(figures, a)} and "
+                    f"{hedged(figures, b)} {name(figures, b)} in {place(figures, b)}")
+        else:
+            said = f"{len(ids)} figures of two values, " + "; ".join(
+                f"{hedged(figures, i)} {name(figures, i)} in {place(figures, i)}" for i in ids)
+        out.append(Raised(
+            f"near-{_slug(fmt_number(va, unit))}-{_slug(fmt_number(vb, unit))}", "near_duplicate",
+            f"Nearly the same figure for unrelated quantities: {name(figures, a)} and {name(figures, b)}",
+            ids, unit,
+            Finding(SECOND_LOOK, vb, va,
+                    f"The report prints {said}: {how}. Quantities of "
+                    f"different topics this close can be a mistyped or half-updated copy, or one quantity "
+                    f"counted two ways; chance alone would give about {fmt_number(expected, digits=2)} "
+                    f"such pairs among the report's precise figures.",
+                    {"difference": abs(va - vb), "swapped": not close, "expected_by_chance": expected}),
+            "each figure's source record, and what each counts", 0.35))
     return out
 
 
@@ -850,32 +836,43 @@ def population(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
         return []  # no population recorded: nothing to compare
     figures = figures.assign(population=figures["population"].fillna(""))
     people = figures[(figures["population"] != "") & (figures["unit"] == "count")]
-    # A total of a population: the whole of counts of that population (its parts).
-    totals = people[[any(set(str(p).split()) <= set(str(t["population"]).split())
-                         for p in people.loc[people["part_of"] == t["metric"], "population"])
-                     for _, t in people.iterrows()]].drop_duplicates(subset=["metric"])
+    pops = {fid: frozenset(str(p).split()) for fid, p in people["population"].items()}
+    rows = list(people[["section", "metric", "part_of", "period", "value"]].itertuples())
+    parts_of: dict[str, list[str]] = {}
+    by_period: dict[str, list] = {}
+    for r in rows:
+        by_period.setdefault(r.period, []).append(r)
+        if r.part_of:
+            parts_of.setdefault(r.part_of, []).append(r.Index)
+    # A total of a population: the whole of counts of that population (its parts); its first such statement.
+    totals, seen = [], set()
+    for r in rows:
+        if r.metric not in seen and any(pops[p] <= pops[r.Index] for p in parts_of.get(r.metric, [])):
+            seen.add(r.metric)
+            totals.append(r)
     out: list[Raised] = []
-    for tid, t in totals.iterrows():
-        t_pops = set(str(t["population"]).split())
-        others = people[(people["section"] != t["section"]) & (people["metric"] != t["metric"])
-                        & (people["part_of"] != t["metric"]) & (people["period"] == t["period"])
-                        ].drop_duplicates(subset=["metric"])
-        for oid, o in others.iterrows():
-            if not set(str(o["population"]).split()) <= t_pops:
+    for t in totals:
+        tid, t_pops = t.Index, pops[t.Index]
+        pops_words = " or ".join(POPULATION_WORDS.get(p, p) for p in sorted(t_pops))
+        n_parts = len({figures.at[i, "metric"] for i in parts_of.get(t.metric, [])})
+        met: set[str] = set()
+        for o in by_period[t.period]:
+            # One statement per metric: its first outside the total's section.
+            if o.section == t.section or o.metric == t.metric or o.part_of == t.metric or o.metric in met:
                 continue
-            if any({oid, tid} <= d for d in declared):
+            met.add(o.metric)
+            oid = o.Index
+            if not pops[oid] <= t_pops or any({oid, tid} <= d for d in declared):
                 continue
-            vo, vt = float(o["value"]), float(t["value"])
+            vo, vt = float(o.value), float(t.value)
             ratio = max(vo, vt) / min(vo, vt)
-            pops = " or ".join(POPULATION_WORDS.get(p, p) for p in sorted(t_pops))
-            parts = people[people["part_of"] == t["metric"]].drop_duplicates(subset=["metric"])
             out.append(Raised(
-                f"population-{_slug(o['metric'])}-{_slug(t['metric'])}", "population",
-                f"{o['label']} against another section's total of {pops}", [oid, tid], "count",
+                f"population-{_slug(o.metric)}-{_slug(t.metric)}", "population",
+                f"{figures.at[oid, 'label']} against another section's total of {pops_words}", [oid, tid], "count",
                 Finding(SECOND_LOOK, vt, vo,
                         f"The report counts {hedged(figures, oid)} {name(figures, oid)} in {place(figures, oid)}, "
                         f"and {hedged(figures, tid)} {name(figures, tid)} in {place(figures, tid)}, a total of "
-                        f"which it gives {len(parts)} part{'s' if len(parts) != 1 else ''}. Both count {pops}, "
+                        f"which it gives {n_parts} part{'s' if n_parts != 1 else ''}. Both count {pops_words}, "
                         f"{fmt_number(ratio, digits=1)} times apart; the report does not say whether the first "
                         f"is within the total or a different group, so neither figure checks the other.",
                         {"ratio": ratio, "population": sorted(t_pops)}),

@@ -1,0 +1,78 @@
+"""What every detector shares: the record of a raised question, ids and sentences.
+
+Examples
+--------
+>>> slug("Over 465 schools")
+'over-465-schools'
+>>> text = "One sentence. • A bullet. Another one."
+>>> [text[a:b] for a, b in sentences(text)]
+['One sentence.', '• A bullet.', 'Another one.']
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .assess import Finding
+
+
+@dataclass(frozen=True)
+class Raised:
+    """One question a detector raises.
+
+    Attributes
+    ----------
+    id : str
+        Stable, readable id (``part-whole-pd-participants``).
+    detector : str
+        The detector's name.
+    description : str
+        The question, in one line.
+    inputs : list of str
+        The figure ids involved.
+    unit : str
+        Unit of the finding's computed and stated values.
+    finding : Finding
+        Verdict, numbers, explanation and details.
+    settle : str
+        What would settle the question.
+    strength : float
+        From 0 to 1: how strongly the numbers point at a problem; ranks
+        findings of the same verdict and nature.
+    extra : dict
+        Anything else a caller needs (the check kind of a relation).
+    nature : str
+        What kind of problem it is: ``arithmetic`` (numbers that cannot all
+        hold), ``population``, ``period``, ``wording``, ``coverage`` or
+        ``missing_base`` (a figure the report gives without the base it
+        needs). The relations file's ``ranking`` orders them.
+    """
+
+    id: str
+    detector: str
+    description: str
+    inputs: list[str]
+    unit: str
+    finding: Finding
+    settle: str
+    strength: float = 0.5
+    extra: dict = field(default_factory=dict, compare=False)
+    nature: str = "arithmetic"
+
+
+def slug(text: str) -> str:
+    """A readable id part: lower-case words and digits joined by hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u201c\"•])|\s•\s")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of the text's sentences (bullets count as sentence breaks)."""
+    spans, start = [], 0
+    for m in _SENTENCE.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans

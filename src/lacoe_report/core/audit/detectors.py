@@ -32,6 +32,10 @@ detector           questions
                    the report does not state
 ``uncovered``      a topic a section's text names that nothing else in the
                    section covers
+``claims``         a claim of rank, primacy or comparison with neither the
+                   comparison nor its source (:mod:`.claims`)
+``budget``         money stated outside the financial overview, against the
+                   budget it gives (:mod:`.money`)
 =================  ==========================================================
 
 Where chance alone can make a match (a repeated or near value), :data:`CHANCE`
@@ -54,6 +58,8 @@ from ..vocabulary import LOWER_BOUNDS, POPULATION_WORDS, SECTION_WORDS
 from . import assess as A
 from .assess import INCONSISTENT, SECOND_LOOK, Finding
 from .base import Raised, sentences
+from .claims import claims
+from .money import budget
 from .base import slug as _slug
 from .kinds import hedged, name, place, step
 from .wording import field_text, is_assumed, points
@@ -1027,4 +1033,6 @@ DETECTORS: dict[str, Callable[[pd.DataFrame, str, dict], list[Raised]]] = {
     "population": population,
     "mixed_period": mixed_period,
     "uncovered": uncovered,
+    "claims": claims,
+    "budget": budget,
 }

@@ -32,8 +32,11 @@ from pathlib import Path
 import yaml
 
 from ..errors import SAFE_LOADER
+from . import claims, money
 from .kinds import KINDS
 
+#: Detectors whose settings are checked on load: name -> problems of its settings.
+SETTINGS_CHECKS = {"claims": claims.check_settings, "budget": money.check_settings}
 #: The fields every relation has, and the ones it may have.
 REQUIRED = ("id", "kind", "description", "inputs")
 OPTIONAL = ("params",)
@@ -146,6 +149,13 @@ def load_text(text: str, *, figure_ids: set[str], path: str = "audit_relations.y
         if key not in ("relations", "detectors", "ranking"):
             problem(top[key][0], key, "unknown section; use relations, detectors or ranking")
     detectors = _value(top["detectors"][1]) if "detectors" in top else {}
+    if "detectors" in top and isinstance(top["detectors"][1], yaml.MappingNode):
+        for dname, (dnode, _) in _mapping(top["detectors"][1]).items():
+            check = SETTINGS_CHECKS.get(dname)
+            settings = detectors.get(dname)
+            for message in (check(settings) if isinstance(settings, dict) else [f"{dname}: a mapping of settings"])\
+                    if check else []:
+                problem(dnode, f"detectors.{dname}.{message.split(':')[0]}", message.partition(": ")[2])
     ranking = _value(top["ranking"][1]) if "ranking" in top else []
     if not isinstance(ranking, list) or not all(isinstance(n, str) for n in ranking):
         problem(top["ranking"][1], "ranking", "a list of natures, the strongest doubts first")

@@ -53,15 +53,15 @@ import pandas as pd
 from ..formats import number as fmt_number
 from ..metrics import step_of
 from ..source_text import locate
-from ..source_text import normalize
 from ..vocabulary import LOWER_BOUNDS, POPULATION_WORDS, SECTION_WORDS
 from . import assess as A
 from .assess import INCONSISTENT, SECOND_LOOK, Finding
 from .base import Raised, sentences
-from .claims import claims
-from .money import budget
 from .base import slug as _slug
+from .claims import claims
+from .goals import uncovered
 from .kinds import hedged, name, place, step
+from .money import budget
 from .wording import field_text, is_assumed, points
 
 
@@ -936,66 +936,6 @@ def mixed_period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]
                     "them without the dates.",
                     {"periods": periods, "unstated": vague}),
             "the date or period of each figure", 0.2 + 0.05 * min(len(vague), 2), nature="period"))
-    return out
-
-
-# --------------------------------------------------------------------------
-# Topics a section names but never covers
-# --------------------------------------------------------------------------
-def _section_spans(figures: pd.DataFrame, text: str) -> dict[str, tuple[int, int]]:
-    spans: dict[str, tuple[int, int]] = {}
-    for fid, r in figures.iterrows():
-        hits = locate(str(r["quote"]), text)
-        if len(hits) != 1:
-            continue
-        a, b = hits[0], hits[0] + len(normalize(str(r["quote"])))
-        lo, hi = spans.get(r["section"], (a, b))
-        spans[r["section"]] = (min(lo, a), max(hi, b))
-    return spans
-
-
-def uncovered(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
-    """Topics a section's text names (a goal, a claim) that nothing else in the section covers.
-
-    Each claim of the settings names its section, a verbatim quote and the
-    words that would show the topic covered. The section runs from its first
-    figure's quote (or the claim, if earlier) to its last figure's quote; a
-    claim is covered when an evidence word occurs in that span outside the
-    claim's own sentence, or in a label of the section's figures.
-    """
-    spans = _section_spans(figures, text)
-    sentence_spans = sentences(text)
-    by_section: dict[str, list[dict]] = {}
-    for claim in params.get("claims", []):
-        section, quote = claim["section"], normalize(claim["quote"])
-        hits = locate(quote, text)
-        if len(hits) != 1:
-            raise ValueError(f"claim quote not found exactly once in the report text: {claim['quote']!r}")
-        if section not in spans:
-            raise ValueError(f"claim names a section with no figures: {section!r}")
-        lo, hi = spans[section]
-        lo = min(lo, hits[0])
-        own = next(((a, b) for a, b in sentence_spans if a <= hits[0] < b), (hits[0], hits[0] + len(quote)))
-        rest = (text[lo:own[0]] + " " + text[own[1]:hi]).lower()
-        labels = " ".join(figures.loc[figures["section"] == section, "label"]).lower()
-        words = [str(w).lower() for w in claim["evidence"]]
-        if not any(w in rest or w in labels for w in words):
-            by_section.setdefault(section, []).append(claim)
-    out: list[Raised] = []
-    for section, claims in by_section.items():
-        where = SECTION_WORDS.get(section, section)
-        ids = list(figures.index[figures["section"] == section][:1])
-        listing = "; ".join(f"{c['topic']} (\u201c{c['quote']}\u201d)" for c in claims)
-        many = len(claims) > 1
-        out.append(Raised(
-            f"uncovered-{_slug(section)}", "uncovered",
-            f"Topics {where} names but never covers", ids, "count",
-            Finding(SECOND_LOOK, None, float(len(claims)),
-                    f"The text of {where} names {len(claims)} topic{'s' if many else ''} that nothing else in "
-                    f"the section reports on, with no figure and no further word: {listing}. A reader "
-                    f"cannot tell what was done about {'them' if many else 'it'} in the year.",
-                    {"topics": [c["topic"] for c in claims]}),
-            "what was done, and measured, on each topic", 0.15 + 0.05 * min(len(claims), 3), nature="coverage"))
     return out
 
 

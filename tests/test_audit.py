@@ -27,6 +27,8 @@ def table(*rows: dict) -> pd.DataFrame:
         r.setdefault("label", r["id"].replace("_", " ").capitalize())
         r.setdefault("as_written", f"{r['value']:,}" if float(r["value"]).is_integer() else str(r["value"]))
         r.setdefault("quote", f"QUOTE {r['id']} {r['as_written']}")
+        # A made-up figure's period is as stated unless the row assumes it.
+        r.setdefault("period_basis", "assumed" if "period" in str(r.get("assumed", "")).split() else "stated")
         r["value"] = float(r["value"])
         out.append(r)
     return pd.DataFrame(out).set_index("id", drop=False)

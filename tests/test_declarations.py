@@ -73,13 +73,17 @@ def test_a_constants_rule_stays_words_even_when_it_names_a_let():
 def test_a_fact_takes_its_words_from_the_data_or_the_engine():
     records = {r["key"]: r for r in declared("""
 numbers:
-  period: period(schools_students_total)
+  period: period(schools_diplomas)
+  undated_period: period(schools_students_total)
   assumed_period: period(fin_budget_total)
   quote: quote(p4_newsletter_open_rate)
   verdict: verdict('budget-share-educational')
   n_consistent: questions(verdict='consistent')
 """)}
-    assert records["period"]["text"] == figure_row("schools_students_total")["period"]
+    # "graduation outcomes in the 2023-24 school year": a period the report states prints as it is
+    assert records["period"]["text"] == "2023-24"
+    # the enrolment of LACOE's schools carries no date: its period is only the report's year, and says so
+    assert records["undated_period"]["text"] == "2023-24 (the report's year: undated)"
     # a period the report does not state is printed as what it is, the data's reading
     assert "period" in figure_row("fin_budget_total")["assumed"].split()
     assert records["assumed_period"]["text"] == figure_row("fin_budget_total")["period"] + " (the data's reading)"

@@ -13,7 +13,7 @@ from lacoe_report.present.publish import LEDGER_KEY
 
 
 def entry(chapter, key, text, value, **extra):
-    row = {"chapter": chapter, "key": key, "text": text, "value": value, "unit": "count",
+    row = {"chapter": chapter, "key": key, "text": text, "hedge": "", "value": value, "unit": "count",
            "format": "{:,}", "inputs": "a;b", "formula": "a + b"}
     row.update(extra)
     return row

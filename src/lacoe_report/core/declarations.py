@@ -303,8 +303,8 @@ def combined_groups(formula_text: str) -> list[str]:
     """
     from . import data
     figures = data.figures()
-    people = figures.loc[[i for i in _formula.figure_ids(formula_text)
-                          if figures.at[i, "unit"] == "count" and figures.at[i, "population"]]]
+    people = figures.loc[[i for i in _formula.figure_ids(formula_text) if i in figures.index  # else refused later
+                          and figures.at[i, "unit"] == "count" and figures.at[i, "population"]]]
     if people["metric"].nunique() < 2:  # one quantity at two dates is a change over time, not a mix of groups
         return []
     groups = list(dict.fromkeys(zip(people["population"], people["period"])))

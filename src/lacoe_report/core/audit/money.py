@@ -19,7 +19,7 @@ from ..vocabulary import SECTION_WORDS
 from .assess import SECOND_LOOK, Finding
 from .base import Raised, sentences, slug
 from .kinds import hedged, name, place
-from .wording import is_assumed
+from .wording import is_assumed, period_phrase
 
 
 def _sentence_of(figures: pd.DataFrame, fid: str, text: str, spans: list[tuple[int, int]]) -> str:
@@ -27,11 +27,6 @@ def _sentence_of(figures: pd.DataFrame, fid: str, text: str, spans: list[tuple[i
     if not hits:
         return str(figures.at[fid, "quote"])
     return next((text[a:b] for a, b in spans if a <= hits[0] < b), str(figures.at[fid, "quote"]))
-
-
-def _period(figures: pd.DataFrame, fid: str) -> str:
-    p = str(figures.at[fid, "period"])
-    return f"if its period is {p} as the data reads it" if is_assumed(figures, fid, "period") else f"for {p}"
 
 
 def check_settings(params: dict) -> list[str]:
@@ -73,14 +68,14 @@ def budget(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     if not ids:
         return []
     where = SECTION_WORDS.get(section, section)
-    listing = "; ".join(f"{hedged(figures, i)} ({name(figures, i)}, {place(figures, i)}, {_period(figures, i)})"
+    listing = "; ".join(f"{hedged(figures, i)} ({name(figures, i)}, {place(figures, i)}, {period_phrase(figures, i)})"
                         for i in ids)
     many = len(ids) > 1
     # The sums' periods beside a budget year the data assumes: said so in the same sentence.
     yearless = ", while the budget's year is the data's reading" if is_assumed(figures, bid, "period") else ""
     explanation = (
         f"{where[:1].upper() + where[1:]} states a {name(figures, bid)} of {hedged(figures, bid)}, "
-        f"{_period(figures, bid)}. Other sections state {len(ids)} sum{'s' if many else ''} of money secured "
+        f"{period_phrase(figures, bid)}. Other sections state {len(ids)} sum{'s' if many else ''} of money secured "
         f"or received{yearless}: {listing}. The report does not say whether {'they are' if many else 'it is'} part of "
         f"that budget, or whether the budget is for the same year, so {'they' if many else 'it'} can be "
         f"neither added to it nor compared with it.")

@@ -171,6 +171,21 @@ def is_assumed(figures: pd.DataFrame, figure_id: str, field: str) -> bool:
     return any(a.field == field for a in assumptions_of(figures, figure_id))
 
 
+def period_phrase(figures: pd.DataFrame, figure_id: str) -> str:
+    """A figure's period as an explanation says it: stated, undated, or the data's reading as a condition.
+
+    >>> from lacoe_report.core import data
+    >>> [period_phrase(data.figures(), i) for i in ("ach_grant_funding", "p1_literacy_grant", "fin_budget_total")]
+    ['for 2023-24', 'undated', 'if its period is 2023-24 as the data reads it']
+    """
+    period = str(figures.at[figure_id, "period"])
+    if is_assumed(figures, figure_id, "period"):
+        return f"if its period is {period} as the data reads it"
+    if figures.at[figure_id, "period_basis"] == "report_year":
+        return "undated"  # its period is only the report's year, by default: never said as a date
+    return f"for {period}"
+
+
 def _texts(a: Assumption, figures: pd.DataFrame) -> list[str]:
     """How an assumed value can show in a sentence."""
     if a.field == "period":

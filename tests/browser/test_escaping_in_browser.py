@@ -34,7 +34,7 @@ from lacoe_report.present.tables import trace_table
 
 frame = pd.DataFrame({{
     "label": [{LABEL!r}], "as_written": ["<i>7</i>"], "qualifier": ["exact"],
-    "period": ["2023-24"], "presentation": ["text"], "quote": [{QUOTE!r}],
+    "period": ["2023-24"], "period_basis": ["report_year"], "presentation": ["text"], "quote": [{QUOTE!r}],
 }}, index=pd.Index(["x_markup"], name="id"))
 """
 

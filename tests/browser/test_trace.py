@@ -29,7 +29,9 @@ class Glued(HTMLParser):
         attrs = dict(attrs)
         if attrs.get("id"):
             self.ids.add(attrs["id"])
-        if tag == "span" and "pasted-text" in (attrs.get("class") or "").split():
+        classes = (attrs.get("class") or "").split()
+        # A caveat pasted beside a number that combines groups is words, not a number of the ledger.
+        if tag == "span" and "pasted-text" in classes and "lacoe-caveat" not in classes:
             link = next((a for t, a in reversed(self.stack)
                          if t == "a" and "lacoe-trace" in (a.get("class") or "").split()), None)
             self.pasted.append(link["href"] if link else None)

@@ -29,6 +29,7 @@ from myst_nb.ext.glue.roles import PasteTextRole
 from sphinx.util.docutils import SphinxDirective
 
 from ...core import formula
+from ...core.declarations import CAVEAT_SUFFIX
 from ...core.paths import LEDGER_CSV
 from ...core.vocabulary import SECTION_WORDS
 
@@ -76,6 +77,9 @@ class TracedTextRole(PasteTextRole):
         if len(result) != 1 or "pasted-text" not in result[0].get("classes", []):
             return result, messages  # a warning, or a pasted reference to another document
         key = self.text.split(":", 1)[0]  # "key" or "key:format"
+        if key.endswith(CAVEAT_SUFFIX):  # words beside a number, not a number: no ledger row to trace
+            result[0]["classes"].append("lacoe-caveat")
+            return result, messages
         env = self.document.settings.env
         chapter = Path(env.docname).name
         uses = env.lacoe_trace_uses.setdefault(env.docname, [])

@@ -7,6 +7,7 @@ terminal on the ``make`` path.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import re
 import shutil
@@ -78,6 +79,28 @@ def check_data(record: bool = True, book: bool = True) -> None:
         record_data_edits()
 
 
+@contextlib.contextmanager
+def saves_kept():
+    """Stop, in plain words naming the file, when a file the build writes was saved while it worked.
+
+    The save is on disk as it was made (:mod:`lacoe_report.core.safe_write`);
+    the build stops rather than publish a book that does not show it.
+
+    >>> with saves_kept():
+    ...     from lacoe_report.core.safe_write import ChangedOnDisk
+    ...     raise ChangedOnDisk([PROJ_ROOT / "chapters" / "finance.ipynb"])
+    Traceback (most recent call last):
+    SystemExit: chapters/finance.ipynb changed on disk during the build: the save was kept and nothing was \
+written over it. Nothing was published: build again to include it (make preview does so by itself).
+    """
+    from ..core.safe_write import ChangedOnDisk
+
+    try:
+        yield
+    except ChangedOnDisk as err:
+        sys.exit(f"{err}. Nothing was published: build again to include it (make preview does so by itself).")
+
+
 def record_data_edits() -> None:
     """Do what ``make data-meta`` does when a data file changed, and say so.
 
@@ -93,7 +116,8 @@ def record_data_edits() -> None:
     from ..core.paths import shown
 
     try:
-        edited, written = metadata.record()
+        with saves_kept():
+            edited, written = metadata.record()
     except InputError as err:
         sys.exit(f"Bad input, nothing was built: {err}")
     if written:
@@ -113,19 +137,27 @@ def strip_volatile(paths: list[Path]) -> list[Path]:
     """Remove run-specific metadata (execution timestamps ...) that an editor or nbconvert left.
 
     Returns the chapters rewritten. Their outputs and fingerprints are untouched.
+    A chapter saved between its reading and its rewriting is kept as saved, and
+    :class:`~lacoe_report.core.safe_write.ChangedOnDisk` names it.
     """
     import nbformat
 
+    from ..core.safe_write import ChangedOnDisk, digest, write_if_unchanged
     from . import chapters
 
-    cleaned = []
+    cleaned, changed = [], []
     for path in paths:
-        original = path.read_text(encoding="utf-8")
-        notebook = chapters.clean(nbformat.reads(original, as_version=4))
-        text = nbformat.writes(notebook) + "\n"
-        if text != original:
-            path.write_text(text, encoding="utf-8")
+        original = path.read_bytes()
+        notebook = chapters.clean(nbformat.reads(original.decode("utf-8"), as_version=4))
+        text = (nbformat.writes(notebook) + "\n").encode("utf-8")
+        if text == original:
+            continue
+        if write_if_unchanged(path, text, digest(original)):
             cleaned.append(path)
+        else:
+            changed.append(path)
+    if changed:
+        raise ChangedOnDisk(changed)
     return cleaned
 
 
@@ -153,11 +185,12 @@ def execute(all_chapters: bool = False, out_dir: Path | None = None, quiet: bool
         if unknown:
             sys.exit(f"no chapter named {', '.join(sorted(unknown))} in _toc.yml")
         listed = [p for p in listed if p.stem in names]
-    if out_dir is None:
-        write_ledger()
-    read = {p: nbformat.read(p, as_version=4) for p in listed}
-    todo = listed if all_chapters else chapters.stale_chapters(listed, read)
-    executed = _execute_batch(todo, len(listed), out_dir) if todo else []
+    with saves_kept():
+        if out_dir is None:
+            write_ledger()
+        read = {p: nbformat.read(p, as_version=4) for p in listed}
+        todo = listed if all_chapters else chapters.stale_chapters(listed, read)
+        executed = _execute_batch(todo, len(listed), out_dir) if todo else []
     if not executed and not quiet:
         print(f"all {len(listed)} chapters are up to date; none executed")
     return executed
@@ -168,43 +201,59 @@ def write_ledger() -> None:
 
     The ledger is a function of its inputs (:func:`ledger_inputs`): when they
     and the written files are what they were at the last write, it is not
-    evaluated again (a code edit to one chapter changes none of them).
+    evaluated again (a code edit to one chapter changes none of them). What is
+    recorded as built is what was read before the evaluation, so a
+    declaration saved during it is evaluated next time.
     """
     from ..core.declarations import DeclarationError
+    from ..core.safe_write import fingerprint
     from . import ledger
 
     stamp = BUILD_DIR / ".ledger.inputs"
-    inputs = ledger_inputs()
+    sources = ledger_sources()
+    read = {path: fingerprint(path) for path in ledger.files()}
+    inputs = ledger_inputs(sources, read)
     if stamp.exists() and stamp.read_text(encoding="utf-8").strip() == inputs:
         return
     try:
-        ledger.write(ledger.collect(toc_chapters()))
+        ledger.write(ledger.collect(toc_chapters()), read=read)
     except DeclarationError as err:
         sys.exit(f"A declared number could not be evaluated, nothing was built:\n  {err}")
     BUILD_DIR.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(ledger_inputs() + "\n", encoding="utf-8")
+    written = {path: fingerprint(path) for path in ledger.files()}
+    stamp.write_text(ledger_inputs(sources, written) + "\n", encoding="utf-8")
 
 
-def ledger_inputs() -> str:
-    """SHA-256 over what the ledger is computed from, and the ledger files as written.
+def ledger_sources() -> str:
+    """SHA-256 over what the ledger is computed from.
 
     The data and the package layers chapters compute with
     (:func:`~lacoe_report.book.chapters.shared_fingerprint`), every chapter's
-    declarations, the table of contents (which chapters count), the code that
-    writes the ledger, and the two ledger files themselves, so an edited or
-    deleted ledger is written again.
+    declarations, the table of contents (which chapters count) and the code
+    that writes the ledger.
     """
     import hashlib
 
-    from ..core.paths import CHAPTERS_DIR, LEDGER_CSV
+    from ..core.paths import CHAPTERS_DIR
     from .chapters import shared_fingerprint
 
     digest = hashlib.sha256(shared_fingerprint().encode())
-    for path in [PROJ_ROOT / "_toc.yml", LEDGER_CSV, LEDGER_CSV.with_name("ledger_inputs.csv"),
-                 Path(__file__).with_name("ledger.py"), *sorted(CHAPTERS_DIR.glob("*.numbers.yml"))]:
+    for path in [PROJ_ROOT / "_toc.yml", Path(__file__).with_name("ledger.py"),
+                 *sorted(CHAPTERS_DIR.glob("*.numbers.yml"))]:
         digest.update(path.name.encode() + b"\0")
         digest.update((path.read_bytes() if path.exists() else b"(missing)") + b"\0")
     return digest.hexdigest()
+
+
+def ledger_inputs(sources: str, ledger_files: dict[Path, str]) -> str:
+    """:func:`ledger_sources` and the ledger files' hashes, so an edited or deleted ledger is written again.
+
+    >>> ledger_inputs("a", {Path("ledger.csv"): "b"}) != ledger_inputs("a", {Path("ledger.csv"): "c"})
+    True
+    """
+    from ..core.safe_write import digest
+
+    return digest((sources + "".join(f"\0{p.name}\0{h}" for p, h in sorted(ledger_files.items()))).encode())
 
 
 def _execute_batch(todo: list[Path], listed: int, out_dir: Path | None) -> list:
@@ -373,7 +422,8 @@ def _build_book(builder: str) -> None:
     check_data()
     enforce_rules(rules.check_sources())
     execute()
-    strip_volatile(toc_chapters())
+    with saves_kept():
+        strip_volatile(toc_chapters())
     # The fingerprint of what is about to be built: chapters and ledger as executed.
     fingerprint = freshness.inputs_fingerprint()
     published = build_html(builder)

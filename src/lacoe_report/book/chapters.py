@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from ..core import safe_write
 from ..core.paths import DATA_DIR, PROJ_ROOT, shown
+from ..core.safe_write import ChangedOnDisk, digest, write_if_unchanged
 from ..core.declarations import SUFFIX
 
 #: Notebook metadata key holding the fingerprint of the inputs last executed.
@@ -188,6 +190,9 @@ def execute(source: Path, target: Path | None = None, shared: str | None = None)
     ChapterError
         When a cell raises; the message names the chapter, the cell and the
         error, without the traceback.
+    lacoe_report.core.safe_write.ChangedOnDisk
+        When the chapter was saved while it ran: the save is kept, the
+        outputs are not written.
     """
     from nbclient import NotebookClient  # heavy: only when a chapter runs
     from nbclient.exceptions import CellExecutionError
@@ -196,7 +201,11 @@ def execute(source: Path, target: Path | None = None, shared: str | None = None)
     from .kernels import use_warm_kernels
 
     target = source if target is None else target
-    notebook = nbformat.read(source, as_version=4)
+    read = source.read_bytes()
+    notebook = nbformat.reads(read.decode("utf-8"), as_version=4)
+    # The fingerprint of what this run reads, taken before it runs: a declaration saved
+    # while it runs makes the chapter stale, instead of being recorded as executed.
+    inputs = fingerprint(notebook, shared, source)
     # "immediate": once the last cell's outputs are in, the kernel is killed rather than asked to
     # shut down and polled every 0.1 s; it has nothing left to say or save.
     client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name=use_warm_kernels(),
@@ -210,11 +219,13 @@ def execute(source: Path, target: Path | None = None, shared: str | None = None)
         raise ChapterError(_short_error(source, notebook, err)) from None
     seconds = time.perf_counter() - started
     clean(notebook)
-    notebook.metadata.setdefault(META_KEY, {})["inputs_sha256"] = fingerprint(notebook, shared, source)
+    notebook.metadata.setdefault(META_KEY, {})["inputs_sha256"] = inputs
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_suffix(".ipynb.tmp")
-    nbformat.write(notebook, temporary)
-    os.replace(temporary, target)  # never leave a half-written chapter behind
+    # Written back only over the bytes it was executed from (one rename): a save made
+    # while it ran is kept, and the chapter, still stale, runs again in the next build.
+    expected = digest(read) if target == source else safe_write.fingerprint(target)
+    if not write_if_unchanged(target, (nbformat.writes(notebook) + "\n").encode("utf-8"), expected):
+        raise ChangedOnDisk([target])
     return Executed(source, target, seconds)
 
 
@@ -229,12 +240,14 @@ def _short_error(source: Path, notebook: nbformat.NotebookNode, err) -> str:
     return f"{where}: {str(err).strip().splitlines()[-1]}"
 
 
-def _run(job: tuple[Path, Path | None, str]) -> Executed | str:
+def _run(job: tuple[Path, Path | None, str]) -> Executed | str | ChangedOnDisk:
     source, target, shared = job
     try:
         return execute(source, target, shared)
     except ChapterError as err:
         return str(err)
+    except ChangedOnDisk as err:
+        return err
 
 
 def execute_many(sources: list[Path], out_dir: Path | None = None, jobs: int | None = None
@@ -247,9 +260,16 @@ def execute_many(sources: list[Path], out_dir: Path | None = None, jobs: int | N
     Returns
     -------
     executed : list of Executed
-        The chapters that ran, in the order given.
+        The chapters that ran and were written, in the order given.
     errors : list of str
-        One short message per chapter that failed.
+        One short message per chapter that failed (and, with them, one naming
+        the chapters saved while they ran).
+
+    Raises
+    ------
+    lacoe_report.core.safe_write.ChangedOnDisk
+        When no chapter failed but some were saved while they ran (every one
+        named): their saves are kept, their outputs not written.
     """
     if not sources:
         return [], []
@@ -263,7 +283,10 @@ def execute_many(sources: list[Path], out_dir: Path | None = None, jobs: int | N
             results = list(pool.map(_run, work))
     executed = [r for r in results if isinstance(r, Executed)]
     errors = [r for r in results if isinstance(r, str)]
-    return executed, errors
+    changed = [path for r in results if isinstance(r, ChangedOnDisk) for path in r.paths]
+    if changed and not errors:
+        raise ChangedOnDisk(changed)
+    return executed, errors + ([str(ChangedOnDisk(changed))] if changed else [])
 
 
 def chapter_outputs_missing(path: Path) -> list[int]:

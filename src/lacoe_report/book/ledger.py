@@ -18,6 +18,7 @@ import pandas as pd
 from ..core import data, declarations, formats
 from ..core import formula as _formula
 from ..core.paths import LEDGER_CSV, PROJ_ROOT
+from ..core.safe_write import ChangedOnDisk, digest, fingerprint, write_if_unchanged
 
 COLUMNS = ["chapter", "key", "text", "hedge", "value", "unit", "format", "inputs", "formula"]
 
@@ -39,24 +40,39 @@ def collect(paths: list[Path]) -> pd.DataFrame:
     return pd.DataFrame([r for p in paths for r in records(p)], columns=COLUMNS)
 
 
-def write(frame: pd.DataFrame, path: Path = LEDGER_CSV) -> bool:
+def files(path: Path = LEDGER_CSV) -> tuple[Path, Path]:
+    """The ledger's two files: ``ledger.csv`` and ``ledger_inputs.csv`` beside it."""
+    return path, path.with_name("ledger_inputs.csv")
+
+
+def write(frame: pd.DataFrame, path: Path = LEDGER_CSV, read: dict[Path, str] | None = None) -> bool:
     """Write the ledger as CSV; return True when its content changed.
 
     Also writes ``ledger_inputs.csv`` beside it, one row per (number, input
     figure): the Data Package's foreign key from the ledger to the figures.
+    ``read`` maps each file to its hash when the ledger was computed (by
+    default, now): a file saved since then is kept, and
+    :class:`~lacoe_report.core.safe_write.ChangedOnDisk` names it.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    read = read or {file: fingerprint(file) for file in files(path)}
     links = [(row.chapter, row.key, figure) for row in frame.itertuples()
              for figure in str(row.inputs or "").split(";") if figure]
-    inputs_text = pd.DataFrame(links, columns=["chapter", "key", "figure_id"]).to_csv(index=False, lineterminator="\n")
-    inputs_path = path.with_name("ledger_inputs.csv")
-    if not inputs_path.exists() or inputs_path.read_text(encoding="utf-8") != inputs_text:
-        inputs_path.write_text(inputs_text, encoding="utf-8")
-    text = frame.to_csv(index=False, lineterminator="\n")
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.write_text(text, encoding="utf-8")
-    return True
+    texts = {path: frame.to_csv(index=False, lineterminator="\n"),
+             files(path)[1]: pd.DataFrame(links, columns=["chapter", "key", "figure_id"]).to_csv(
+                 index=False, lineterminator="\n")}
+    changed, kept = False, []
+    for file, text in texts.items():
+        data = text.encode("utf-8")
+        if digest(data) == read[file]:
+            continue
+        if write_if_unchanged(file, data, read[file]):
+            changed |= file == path
+        else:
+            kept.append(file)
+    if kept:
+        raise ChangedOnDisk(kept)
+    return changed
 
 
 def read(path: Path = LEDGER_CSV) -> pd.DataFrame:
@@ -173,6 +189,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--check", action="store_true",
                         help="compare the committed ledger with the chapters' declarations; exit 1 on a difference")
     args = parser.parse_args(argv)
+    read = {file: fingerprint(file) for file in files()}  # before the declarations are read
     fresh = collect(toc_chapters())
     if args.check:
         diff = differences(read(), fresh)
@@ -180,7 +197,10 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(f"{LEDGER_CSV.relative_to(PROJ_ROOT)} is out of date:\n{format_differences(diff)}")
         print(f"ledger up to date: {len(fresh)} published numbers")
     else:
-        changed = write(fresh)
+        try:
+            changed = write(fresh, read=read)
+        except ChangedOnDisk as err:
+            sys.exit(f"{err}; the ledger was not written: run again to write it")
         print(f"ledger {'updated' if changed else 'unchanged'}: {len(fresh)} published numbers")
 
 

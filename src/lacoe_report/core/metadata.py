@@ -14,7 +14,6 @@ intended edit of a data file or of the YAML; the tests fail until you do.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
 from pathlib import Path
@@ -24,6 +23,7 @@ import yaml
 from . import validation, vocabulary
 from .errors import load_yaml, shape_problem
 from .paths import DATA_DIR, FIGURES_META, PROJ_ROOT
+from .safe_write import ChangedOnDisk, digest, fingerprint, write_if_unchanged
 
 #: The Data Package, written next to the files it describes.
 DATAPACKAGE = DATA_DIR / "datapackage.json"
@@ -44,7 +44,7 @@ def load(path: Path = FIGURES_META) -> dict:
 
 def sha256(path: Path) -> str:
     """Return the SHA-256 hex digest of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return digest(path.read_bytes())
 
 
 def rows(path: Path) -> int:
@@ -194,12 +194,18 @@ def metadata_text(meta: dict) -> str:
 def record() -> tuple[list[str], list[Path]]:
     """Record the data files as they are now, as ``make data-meta`` does, writing only what changed.
 
+    The metadata and the Data Package are hashed before they are read, and
+    each is replaced only if it still holds those bytes: a save made while
+    this ran is kept, and :class:`~lacoe_report.core.safe_write.ChangedOnDisk`
+    names it.
+
     Returns
     -------
     tuple of (list of str, list of Path)
         The data files whose SHA-256 or row count changed (as their ``files``
         entries name them), and the files rewritten (the metadata, the Data Package).
     """
+    read = {path: fingerprint(path) for path in (FIGURES_META, DATAPACKAGE)}
     try:
         recorded = {entry["path"]: entry for entry in load().get("files", [])}
         meta = synced(load())
@@ -209,11 +215,17 @@ def record() -> tuple[list[str], list[Path]]:
         raise shape_problem(FIGURES_META, err) from None
     except FileNotFoundError as err:  # a file the metadata lists
         raise shape_problem(FIGURES_META, ValueError(f"it lists {err.filename}, which does not exist")) from None
-    written = []
+    written, changed = [], []
     for path, text in texts:
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+        data = text.encode("utf-8")
+        if digest(data) == read[path]:
+            continue
+        if write_if_unchanged(path, data, read[path]):
             written.append(path)
+        else:
+            changed.append(path)
+    if changed:
+        raise ChangedOnDisk(changed)
     return edited, written
 
 
@@ -223,7 +235,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="rewrite the metadata file in place and the Data Package from it")
     args = parser.parse_args(argv)
     if args.write:
-        record()
+        try:
+            record()
+        except ChangedOnDisk as err:
+            raise SystemExit(f"{err}: run make data-meta again to record it") from None
         print(f"updated {FIGURES_META.relative_to(PROJ_ROOT)} and {DATAPACKAGE.relative_to(PROJ_ROOT)}")
     else:
         print(metadata_text(synced(load())))

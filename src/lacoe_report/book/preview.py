@@ -28,6 +28,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from ..core import safe_write
 from ..core.paths import BUILD_DIR, PROJ_ROOT
 
 #: Where the preview is built: its own pages and doctrees, never the published book.
@@ -202,19 +203,41 @@ def watch(builder: Builder, state: State, stop: threading.Event, log=print) -> N
             if seen is not None:
                 log(f"change in {', '.join(_changed(seen, now)[:3])}", flush=True)
             state.set("building")
-            try:
-                summary = builder.rebuild()
-            except PreviewError as err:
-                outcome = ("error", str(err))
-                log(f"\n{err}\n(the server keeps running; save again to retry)", flush=True)
-            else:
-                outcome = ("ok", "")
-                log(summary, flush=True)
-            # What the build itself wrote (executed chapters) is not a new edit. Look before
-            # announcing the outcome: an edit made once the page says "ok" is always seen.
-            seen = snapshot()
+            with safe_write.recording() as wrote:
+                try:
+                    summary = builder.rebuild()
+                except PreviewError as err:
+                    outcome = ("error", str(err))
+                    log(f"\n{err}\n(the server keeps running; save again to retry)", flush=True)
+                else:
+                    outcome = ("ok", "")
+                    log(summary, flush=True)
+            # What was built is what the build read (the files as they were before it
+            # began), not what is on disk after it: a save made at any moment during the
+            # build differs from it and builds again. What the build itself wrote
+            # (executed chapters, checksums) counts as written, so it is no new edit.
+            seen = as_built(settled, wrote)
             state.set(*outcome)
         stop.wait(POLL)
+
+
+def as_built(read: dict[str, tuple[int, int]], wrote: dict[Path, tuple[int, int]],
+             root: Path = PROJ_ROOT) -> dict[str, tuple[int, int]]:
+    """The :func:`snapshot` a build started from, with the watched files it wrote as it wrote them.
+
+    >>> as_built({"chapters/a.ipynb": (1, 10)}, {PROJ_ROOT / "chapters/a.ipynb": (2, 20),
+    ...                                           PROJ_ROOT / "ledger/ledger.csv": (2, 5)})
+    {'chapters/a.ipynb': (2, 20)}
+    """
+    built = dict(read)
+    for path, stamp in wrote.items():
+        try:
+            name = path.relative_to(root)
+        except ValueError:
+            continue
+        if name.parts[0] in WATCHED and not _SKIPPED_PARTS & set(name.parts):
+            built[name.as_posix()] = stamp
+    return built
 
 
 def _changed(before: dict, after: dict) -> list[str]:

@@ -1,0 +1,61 @@
+"""Sphinx extension: read a page again when its file differs from the text Sphinx read, whatever its time.
+
+Sphinx reads a page again when its file is newer than the moment Sphinx
+finished reading it. A save that lands while Sphinx parses the page (after it
+read the file, before it noted that moment) is older than the note, so an
+incremental build kept the page parsed from the earlier text and the save never
+reached it (in ``make preview`` as in ``make book``). This keeps the SHA-256 of
+each page's text as read, and asks Sphinx to read again every page whose file
+no longer hashes to it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..core.safe_write import digest
+
+#: Where the digests live: an attribute of Sphinx's environment, pickled with it.
+ATTRIBUTE = "lacoe_read_digests"
+
+
+def _digests(env) -> dict[str, str]:
+    if not hasattr(env, ATTRIBUTE):
+        setattr(env, ATTRIBUTE, {})
+    return getattr(env, ATTRIBUTE)
+
+
+def _read(app, docname: str, source: list[str]) -> None:
+    _digests(app.env)[docname] = digest(source[0].encode("utf-8"))
+
+
+def _outdated(app, env, added: set, changed: set, removed: set) -> list[str]:
+    recorded = _digests(env)
+    again = []
+    for docname in sorted(env.found_docs - added - changed - removed):
+        if docname not in recorded:
+            continue
+        try:
+            text = Path(env.doc2path(docname)).read_text(encoding=app.config.source_encoding)
+        except (OSError, UnicodeDecodeError):
+            continue  # Sphinx itself reports a file it cannot read
+        if digest(text.encode("utf-8")) != recorded[docname]:
+            again.append(docname)
+    return again
+
+
+def _purge(app, env, docname: str) -> None:
+    _digests(env).pop(docname, None)
+
+
+def _merge(app, env, docnames: set, other) -> None:
+    theirs = _digests(other)
+    _digests(env).update({name: theirs[name] for name in docnames if name in theirs})
+
+
+def setup(app):
+    # First of the source-read handlers: the text as read from the file, before any rewrites it.
+    app.connect("source-read", _read, priority=0)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

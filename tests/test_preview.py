@@ -25,7 +25,7 @@ def get(port: int, path: str) -> str:
 
 
 @contextlib.contextmanager
-def preview(root, terminal: list | None = None, keep=None):
+def preview(root, terminal: list | None = None, keep=None, env: dict | None = None):
     """``make preview``'s server on a free port of ``root``, its first build done and good.
 
     Every preview started here is checked to listen on the loopback address
@@ -33,11 +33,12 @@ def preview(root, terminal: list | None = None, keep=None):
     reach it. Yields the port, its build events, the first build's state and
     the server's process. When the server stops, the file ``keep`` gets its
     first text back and what the server printed is appended to ``terminal``.
+    ``env`` replaces the environment a user's shell would give it.
     """
     original = keep.read_text(encoding="utf-8") if keep else None
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "lacoe_report.book.preview", "--port", str(port)],
-                              cwd=root, env=environment(root), stdout=subprocess.PIPE,
+                              cwd=root, env=env or environment(root), stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True)
     try:
         events = Events(port)

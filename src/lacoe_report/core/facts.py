@@ -224,6 +224,7 @@ _FIGURE_INPUT = (lambda args, kwargs: [args[0]])
 FACTS: dict[str, Fact] = {f.name: f for f in [
     Fact("period", "text", _period, _FIGURE_INPUT, (0,)),
     Fact("report_year", "text", _report_year),
+    Fact("period_words", "text", _column("period_words"), _FIGURE_INPUT, (0,)),
     Fact("quote", "text", _column("quote"), _FIGURE_INPUT, (0,)),
     Fact("label", "text", _column("label"), _FIGURE_INPUT, (0,)),
     Fact("as_written", "text", _column("as_written"), _FIGURE_INPUT, (0,)),

@@ -17,6 +17,7 @@ by ``LACOE_BROWSER_BOOK``, like the browser tests.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -285,4 +286,41 @@ def test_no_built_page_gives_an_undated_figure_a_period_as_fact(book_dir):
             continue
         for figure, statement in dated_as_fact(page_statements(page)):
             problems.append(f"{page.relative_to(book_dir)}: {figure}: {statement[:200]}")
+    assert not problems, "\n".join(problems)
+
+
+def chart_records(notebook: Path) -> list[str]:
+    """The ``label: value`` lines every chart of an executed chapter records (``Chart.data``)."""
+    lines = []
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        for output in cell.get("outputs", []):
+            text = "".join(output.get("data", {}).get("text/plain", ""))
+            if text.startswith("Chart ("):
+                lines += text.splitlines()[1:]
+    return lines
+
+
+def bare_in_charts(chapter: str, lines: list[str], rows: dict) -> list[str]:
+    """Chart labels that print a hedged number of the chapter without its hedge."""
+    bare = {r["text"].removeprefix(r["hedge"] + " "): r["text"] for (c, _), r in rows.items()
+            if c == chapter and r["hedge"] and r["text"].startswith(r["hedge"] + " ")}
+    return [f"{chapter}: {line!r} (published as {bare[value]!r})"
+            for line in lines for value in [line.rpartition(": ")[2].split(" (")[0]] if value in bare]
+
+
+def test_the_chart_scan_finds_a_bare_label():
+    rows = {("c", "n"): {"text": "over 400", "hedge": "over"}}
+    assert bare_in_charts("c", ["Conference: 400"], rows) == ["c: 'Conference: 400' (published as 'over 400')"]
+    assert bare_in_charts("c", ["Conference: over 400"], rows) == []
+    assert len(bare_in_charts("c", ["Attendees: 400 (12%)"], rows)) == 1  # a share bar's label
+
+
+def test_no_chart_labels_a_hedged_number_bare():
+    rows = ledger_rows()
+    problems, labelled = [], 0
+    for notebook in sorted((PROJ_ROOT / "chapters").glob("*.ipynb")):
+        lines = chart_records(notebook)
+        labelled += len(lines)
+        problems += bare_in_charts(notebook.stem, lines, rows)
+    assert labelled > 100, f"only {labelled} chart labels found: the scan no longer reads the charts"
     assert not problems, "\n".join(problems)

@@ -32,8 +32,8 @@ Examples
 """
 from __future__ import annotations
 
+import functools
 import math
-import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -46,6 +46,7 @@ ABOUT_SHARE = 0.01
 INF = math.inf
 
 
+@functools.total_ordering
 @dataclass(frozen=True)
 class Interval:
     """A value as stated (``point``) and the range ``[low, high]`` its hedges allow.
@@ -129,26 +130,11 @@ class Interval:
     def __float__(self) -> float:
         return self.point
 
-    def _compare(self, other, op) -> bool:
-        return op(self.point, float(other))
-
     def __eq__(self, other):
-        return self._compare(other, operator.eq)
+        return self.point == float(other)
 
-    def __ne__(self, other):
-        return self._compare(other, operator.ne)
-
-    def __lt__(self, other):
-        return self._compare(other, operator.lt)
-
-    def __le__(self, other):
-        return self._compare(other, operator.le)
-
-    def __gt__(self, other):
-        return self._compare(other, operator.gt)
-
-    def __ge__(self, other):
-        return self._compare(other, operator.ge)
+    def __lt__(self, other):  # total_ordering derives <=, > and >= from this and ==
+        return self.point < float(other)
 
     __hash__ = None
 

@@ -110,12 +110,13 @@ class Interval:
 
     def __pow__(self, other):
         exponent = Interval.of(other)
-        if exponent.low != exponent.high or self.low < 0 or exponent.point < 0:
-            if self.low == self.high:
-                return Interval.of(self.point ** exponent.point)
-            return Interval(-INF, self.point ** exponent.point, INF)
         e = exponent.point
-        return Interval(self.low ** e, self.point ** e, self.high ** e)
+        exact_exponent = exponent.low == exponent.high
+        if exact_exponent and self.low >= 0 and e >= 0:  # x ** e grows with x: the ends go to the ends
+            return Interval(self.low ** e, self.point ** e, self.high ** e)
+        if exact_exponent and self.low == self.high:
+            return Interval.of(self.point ** e)
+        return Interval(-INF, self.point ** e, INF)  # a sign change or a hedged exponent: no bound to print
 
     def __rpow__(self, other):
         return Interval.of(other) ** self
@@ -128,7 +129,7 @@ class Interval:
         return Interval(0.0, abs(self.point), max(-self.low, self.high))
 
     def __float__(self) -> float:
-        return self.point
+        return float(self.point)
 
     def __eq__(self, other):
         return self.point == float(other)

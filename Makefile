@@ -83,7 +83,8 @@ test: $(INSTALLED) $(SYSTEM) $(AXE) $(VNU) ## Run every test: data, package, cha
 	@$(WARM) lacoe_report.book.build html || echo "the book did not build: the tests below say why"
 	@$(WARM) pytest -n 2 --dist loadfile -q $(NBVAL) tests src $(CHAPTER_NOTEBOOKS)
 
-check: $(INSTALLED) ## Fast tests for the edit loop: unit tests, doctests, data tests (no kernels, builds or browser)
+check: $(INSTALLED) ## Lint (ruff), then fast tests for the edit loop: unit tests, doctests, data tests (no kernels, builds or browser)
+	@$(VENV)/bin/ruff check -q src tests benchmarks
 	@$(PY) -m pytest -q -m "not slow" -n 2 -p no:nbval tests src
 
 verify: $(INSTALLED) ## Re-execute every chapter in clean kernels; name every published number that changed

@@ -113,7 +113,8 @@ def test_at_most_and_rating_scale():
     f = table(dict(id="uc", value=223), dict(id="diplomas", value=410), dict(id="over60", value=60, qualifier="over"),
               dict(id="sixty", value=60), dict(id="calls", value=340), dict(id="emails", value=560),
               dict(id="pre", value=1000, qualifier="more_than"),
-              dict(id="r", value=4.7, unit="rating", scale_max="5"), dict(id="r6", value=6, unit="rating", scale_max="5"))
+              dict(id="r", value=4.7, unit="rating", scale_max="5"),
+              dict(id="r6", value=6, unit="rating", scale_max="5"))
     assert check("at_most", f, part="uc", whole=["diplomas"]).verdict == CONSISTENT
     # "over 60" cannot fit in exactly 60.
     assert check("at_most", f, part="over60", whole=["sixty"]).verdict == INCONSISTENT
@@ -235,7 +236,8 @@ def test_per_unit_fewer_than_one_per_unit():
     f = table(dict(id="districts", value=80), dict(id="members", value=48, per="districts"))
     found = raised("per_unit", f)
     assert len(found) == 1 and found[0].finding.details["without"] == 32  # 80 - 48
-    assert raised("per_unit", table(dict(id="districts", value=48), dict(id="members", value=80, per="districts"))) == []
+    members = dict(id="members", value=80, per="districts")
+    assert raised("per_unit", table(dict(id="districts", value=48), members)) == []
 
 
 GROWTH_WORDS = {"claim_words": {"growth": ["growth", "grew", "increased"], "expansion": ["expanded"]},

@@ -407,7 +407,8 @@ def test_per_unit_kind_words_and_limits():
     assert high.details == {"per_unit": 30.0, "amount": 1200.0, "units": 40.0, "months": 1.0}
     low = check("per_unit", f, amount=["meals"], per=["sites"], params={"at_least": 31})
     assert (low.verdict, low.stated) == (SECOND_LOOK, 31.0)
-    assert low.explanation == "1,200 meals for 40 sites is 30.0 for each of the sites, fewer than 31.0: some units have none."
+    assert low.explanation == ("1,200 meals for 40 sites is 30.0 for each of the sites, fewer than 31.0: "
+                               "some units have none.")
     assert low.stated_text == "at least 31 (limit of the relations file)"
     within = check("per_unit", f, amount=["meals"], per=["sites"], params={"at_least": 30, "at_most": 30})
     assert (within.verdict, within.stated) == (CONSISTENT, 30.0)
@@ -417,7 +418,8 @@ def test_per_unit_kind_words_and_limits():
     assert (only_floor.verdict, only_floor.stated) == (CONSISTENT, 2.0)
     bare = check("per_unit", f, amount=["meals"], per=["sites"])
     assert (bare.verdict, bare.stated) == (NOT_CHECKABLE, None)
-    assert bare.explanation == "1,200 meals for 40 sites is 30.0 for each of the sites; no limit is given to compare with."
+    assert bare.explanation == ("1,200 meals for 40 sites is 30.0 for each of the sites; "
+                                "no limit is given to compare with.")
 
 
 def test_per_unit_kind_over_months_and_several_figures():

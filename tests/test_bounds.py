@@ -85,7 +85,8 @@ def test_a_bound_named_after_its_number_is_found():
 
 
 def test_a_bound_that_starts_a_sentence_is_found():
-    found = BOUND.findall('"Over {glue:text}`a_b` took part. More than {glue:text}`c` came; they add up to {glue:text}`d`.')
+    found = BOUND.findall('"Over {glue:text}`a_b` took part. More than {glue:text}`c` came; '
+                          'they add up to {glue:text}`d`.')
     assert found == [("Over", "a_b"), ("More than", "c")]
 
 

@@ -6,7 +6,6 @@ rebuild with nothing changed executes nothing.
 """
 import hashlib
 import json
-import os
 import re
 import shutil
 from pathlib import Path

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from lacoe_report.core import metadata
-from lacoe_report.core.paths import DATA_DIR, FIGURES_CSV, LEDGER_CSV, PROJ_ROOT
+from lacoe_report.core.paths import DATA_DIR, FIGURES_CSV, LEDGER_CSV
 
 PACKAGE = DATA_DIR / "datapackage.json"
 

@@ -1,6 +1,5 @@
 """Each published number declared once: the declarations files, their checks and their evaluation."""
 import csv
-import io
 import json
 import re
 
@@ -9,7 +8,7 @@ import pytest
 from lacoe_report.core import declarations, formula
 from lacoe_report.core.audit import VERDICTS, audit
 from lacoe_report.core.declarations import DeclarationError, evaluate, load_text
-from lacoe_report.core.paths import CHAPTERS_DIR, FIGURES_CSV, REPORT_TEXT
+from lacoe_report.core.paths import FIGURES_CSV, REPORT_TEXT
 from lacoe_report.book.toc import toc_chapters
 
 

@@ -64,7 +64,8 @@ def test_a_combination_of_groups_needs_its_caveat():
     sum_text = "p3_immigrant_workshop_educators + p3_immigrant_workshop_parents"
     with pytest.raises(DeclarationError, match="combines counts of different groups"):
         load_text(f"numbers:\n  a: {{formula: {sum_text}, unit: count}}", "x")
-    [entry] = load_text(f"numbers:\n  a: {{formula: {sum_text}, unit: count, combines: May count a parent twice.}}", "x")
+    [entry] = load_text(f"numbers:\n  a: {{formula: {sum_text}, unit: count, combines: May count a parent twice.}}",
+                        "x")
     assert declarations.evaluate(entry)["caveat"] == "May count a parent twice."
     # the same quantity at two dates is a change, not a mix; one group is no combination at all
     assert declarations.combined_groups("ach_da_attendance - ach_da_attendance_baseline") == []

@@ -10,7 +10,6 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +19,7 @@ from lacoe_report.core import formula, metadata, validation
 from lacoe_report.core.audit.spec import SpecError, load_text
 from lacoe_report.core.errors import InputError, load_yaml
 from lacoe_report.core.formula import FormulaError
-from lacoe_report.core.paths import AUDIT_RELATIONS_YML, FIGURES_CSV, PROJ_ROOT
+from lacoe_report.core.paths import AUDIT_RELATIONS_YML, FIGURES_CSV
 from lacoe_report.core.validation import DataError
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -6,7 +6,6 @@ from myst_nb.core.variables import format_plain_text
 from nbclient import NotebookClient
 
 from lacoe_report.book import ledger
-from lacoe_report.core import formula
 from lacoe_report.core import declarations
 from lacoe_report.core.paths import CHAPTERS_DIR
 from lacoe_report.present.publish import LEDGER_KEY
@@ -134,6 +133,7 @@ def test_moved_lists_the_numbers_a_changed_figure_moves_with_old_and_new_text(fi
                        formula="ach_competitive_grants"))
     figures_file.set("ach_grant_funding", "value", "85000000")
     import csv
-    table = list(csv.DictReader(open(figures_file.path, encoding="utf-8")))
+    with open(figures_file.path, encoding="utf-8") as handle:
+        table = list(csv.DictReader(handle))
     moved = ledger.moved(rows, table)
     assert moved[["key", "old", "new"]].values.tolist() == [["funding", "$84 million", "$85 million"]]

@@ -15,7 +15,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 

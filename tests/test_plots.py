@@ -13,7 +13,6 @@ from lacoe_report.present.plots import (
     MUTED,
     PALETTE,
     STYLE_PATH,
-    Chart,
     dumbbell,
     house_style,
     ordered_bars,

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from preview_latency import Events, free_port  # noqa: E402
+from preview_latency import Events, free_port
 
-from conftest import environment  # noqa: E402
-from test_build import set_value, tree_digest  # noqa: E402,F401
+from conftest import environment
+from test_build import set_value, tree_digest
 
 pytestmark = pytest.mark.slow  # builds a scratch book and serves it
 

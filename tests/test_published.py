@@ -72,7 +72,7 @@ def test_the_data_dictionary_table_is_checked_against_the_downloads():
 def test_a_staged_site_with_a_stale_package_is_refused(tmp_path):
     site = tmp_path / "site"
     for name, data in real_files().items():
-        folder = site / "_downloads" / hashlib.md5(name.encode()).hexdigest()
+        folder = site / "_downloads" / hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
         folder.mkdir(parents=True)
         (folder / name).write_bytes(data)
     assert published.site_disagreements(site) == []

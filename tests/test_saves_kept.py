@@ -9,7 +9,6 @@ within one more rebuild; ``make book`` must keep the save and name the file.
 import json
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 

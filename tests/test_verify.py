@@ -85,7 +85,8 @@ def test_a_consistent_correction_is_named_with_every_number_it_moves_before_any_
     text = csv_path.read_text(encoding="utf-8")
     csv_path.write_text(text.replace("10603,count,,exact,", "10630,count,,exact,").replace(
         'prose,"10,603"', 'prose,"10,630"').replace("8,318 to 10,603", "8,318 to 10,630"), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-c", "from lacoe_report.book import verify; print(verify.first_paragraph())"],
+    code = "from lacoe_report.book import verify; print(verify.first_paragraph())"
+    result = subprocess.run([sys.executable, "-c", code],
                             cwd=root, env=environment(root), capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
     lines = result.stdout.splitlines()
@@ -121,7 +122,8 @@ def test_nbval_workers_run_each_chapter_once_and_report_an_output_that_differs(t
     chapters = [notebook("good", "42"), notebook("tampered", "43"), notebook("also_good", "42")]
     status, report = verify.run_nbval(chapters, workers=2)
     assert status == 1
-    counts = {kind: sum(int(n) for n in re.findall(rf"(\d+) {kind}", report)) for kind in ("passed", "failed", "skipped")}
+    counts = {kind: sum(int(n) for n in re.findall(rf"(\d+) {kind}", report))
+              for kind in ("passed", "failed", "skipped")}
     # six cells in all, each run by exactly one of the two workers and skipped by the other;
     # the two of the tampered chapter fail, the four of the others pass
     assert counts == {"passed": 4, "failed": 2, "skipped": 6}, report[-6000:]  # the report says why

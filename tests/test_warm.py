@@ -70,7 +70,8 @@ def run(folder, env, *args, stdin=""):
 
 
 def server_pid(env):
-    found = subprocess.run([sys.executable, "-c", "from lacoe_report.book import warm; print(warm.ask({'kind': 'ping'}))"],
+    code = "from lacoe_report.book import warm; print(warm.ask({'kind': 'ping'}))"
+    found = subprocess.run([sys.executable, "-c", code],
                            env=env, capture_output=True, text=True)
     return None if found.stdout.strip() == "None" else eval(found.stdout)["pid"]  # noqa: S307 - our own dict
 

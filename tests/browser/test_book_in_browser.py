@@ -83,7 +83,8 @@ COLLECT_JS = """async (runAxe) => {
   if (record.scrollWidth > record.innerWidth + 1) {
     // Name the widest culprits: elements reaching past the window, not inside a scrolling box.
     const clipped = (el) => { for (let a = el.parentElement; a; a = a.parentElement) {
-      if (getComputedStyle(a).overflowX !== 'visible' && a.getBoundingClientRect().right <= innerWidth + 1) return true; }
+      if (getComputedStyle(a).overflowX !== 'visible'
+          && a.getBoundingClientRect().right <= innerWidth + 1) return true; }
       return false; };
     record.wide = [...document.body.querySelectorAll('*')]
       .filter((el) => el.getBoundingClientRect().right > innerWidth + 1 && !clipped(el))
@@ -321,7 +322,8 @@ def figures(crawl: Crawl) -> dict:
         "console_errors": sum(len(v.console_errors) for v in crawl.visits),
         "images": sum(len(v.record["images"]) for v in crawl.visits),
         "image_problems": len(image_problems(crawl)),
-        "internal_links_checked": sum(len({h for h in v.record["links"] if h.startswith(crawl.base)}) for v in crawl.visits),
+        "internal_links_checked": sum(len({h for h in v.record["links"] if h.startswith(crawl.base)})
+                                      for v in crawl.visits),
         "broken_links": len(broken_links(crawl)),
         "phone_pages_wider_than_390px": sum(v.phone["scrollWidth"] > v.phone["innerWidth"] + 1
                                             for v in crawl.visits),
@@ -439,7 +441,8 @@ def test_chart_text_is_legible_on_a_phone(crawl):
     assert len(charts) >= 10, "the chapters' charts were not found (img[data-text-px])"
     assert all(c["naturalWidth"] > 0 for c in charts)
     small = small_chart_text(crawl)
-    assert not small, f"{len(small)} charts with text under {MIN_CHART_TEXT_PX} px at {PHONE['width']} px:" + _listing(small)
+    assert not small, (f"{len(small)} charts with text under {MIN_CHART_TEXT_PX} px at {PHONE['width']} px:"
+                       + _listing(small))
 
 
 def test_phones_get_the_narrow_charts_and_desktops_the_wide(crawl):

@@ -85,7 +85,8 @@ def test_the_ledger_appendix_has_one_anchor_per_number_and_shows_every_row(pages
 
 
 def test_clicking_a_number_shows_its_derivation_with_the_report_quotes(browser, book_url):
-    figures = {r["id"]: r for r in csv.DictReader(open(FIGURES_CSV, encoding="utf-8-sig"))}
+    with open(FIGURES_CSV, encoding="utf-8-sig") as handle:
+        figures = {r["id"]: r for r in csv.DictReader(handle)}
     context = browser.new_context(viewport=DESKTOP)
     external: list[str] = []
     local_only(context, book_url, external)
@@ -130,7 +131,8 @@ def test_a_number_is_reached_with_tab_and_opened_with_enter(browser, book_url):
         page.evaluate("""() => {
             const focusable = [...document.querySelectorAll('a[href], button, [tabindex]')]
                 .filter((e) => e.tabIndex >= 0 && e.offsetParent !== null);
-            const number = focusable.find((e) => e.classList.contains('lacoe-trace') && e.textContent.trim() === '9.4%');
+            const number = focusable.find((e) => e.classList.contains('lacoe-trace')
+                                                 && e.textContent.trim() === '9.4%');
             focusable[focusable.indexOf(number) - 1].focus();
         }""")
         page.keyboard.press("Tab")

@@ -70,7 +70,7 @@ def read_plain(path: Path) -> nbformat.NotebookNode:
                          f"({err.msg}); fix it or restore it with git") from None
     try:
         return nbformat.reads(text, as_version=4)
-    except Exception as err:  # nbformat's errors share no base class: JSON, but not a notebook
+    except Exception as err:  # noqa: BLE001 - nbformat's errors share no base class: JSON, but not a notebook
         raise InputError(f"{shown(path)}: JSON, but not a notebook nbformat can read "
                          f"({str(err).strip().splitlines()[0][:200]})") from None
 

@@ -19,6 +19,7 @@ launch. Use :func:`use_warm_kernels` (nbclient) or ``-p lacoe_report.book.kernel
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import signal
@@ -191,7 +192,7 @@ def _become_kernel(request: dict[str, Any]) -> None:
         code = 0
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else 0
-    except BaseException:
+    except BaseException:  # noqa: BLE001 - as the interpreter does: the traceback, then status 1
         import traceback
 
         traceback.print_exc()
@@ -371,10 +372,8 @@ class _ForeignProcess:
         return self.returncode
 
     def send_signal(self, signum: int) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signum)
-        except ProcessLookupError:
-            pass
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)

@@ -114,7 +114,7 @@ class Builder:
         self._warnings.truncate()
         try:
             self.app.build(False, [])
-        except Exception as err:  # Sphinx reports its own errors as exceptions
+        except Exception as err:  # noqa: BLE001 - Sphinx reports its own errors as exceptions
             raise PreviewError(f"Sphinx stopped: {type(err).__name__}: {err}") from None
         finally:
             self._contexts.close()
@@ -144,7 +144,7 @@ class Builder:
             # As jupyter_book.sphinx.build_sphinx does: numbering continues across the toc's parts.
             if self.app.config["use_multitoc_numbering"]:
                 self.app.setup_extension("sphinx_multitoc_numbering")
-        except Exception as err:
+        except Exception as err:  # noqa: BLE001 - any extension's error: the preview says so and keeps serving
             self.app = None
             raise PreviewError(f"The book's configuration does not load: {type(err).__name__}: {err}") from None
 
@@ -259,7 +259,7 @@ class Handler(SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the terminal shows builds, not requests
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
         if path == "/__preview__/events":
             return self._events()

@@ -44,7 +44,7 @@ it loads (:mod:`lacoe_report.core.validation`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,8 +75,9 @@ RULES = {
 _ROLES = re.compile(r"\{[\w:-]+\}`[^`]*`|`[^`]*`|\]\([^)]*\)|^\(.*?\)=\s*$|<[^>]+>", re.M)
 # Numbers that are names (a school year, "Pillar 1"), and an ordered list's own numbering.
 _NAMES = re.compile("|".join([*NUMBER_NAMES, r"^\s*\d+\.\s"]), re.M)
-_CARDINALS = ("two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-              "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety").split()
+_CARDINALS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+              "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+              "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 # A scale word is a quantity after "a" or "one" ("a million students"); alone it is a unit ("per
 # hundred", "the nearest million"). After a digit or a cardinal the line is flagged anyway.
 _SCALES = r"(?:hundred|thousand|million|billion|trillion|dozen)"
@@ -224,7 +225,7 @@ def _declared_keys(path: Path) -> dict | None:
     if not numbers.exists():
         return {}
     try:
-        document = yaml.load(numbers.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        document = yaml.load(numbers.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 - SAFE_LOADER is yaml's SafeLoader (C or Python)
         return dict((document or {}).get("numbers") or {})
     except (yaml.YAMLError, AttributeError, TypeError, ValueError):
         return None

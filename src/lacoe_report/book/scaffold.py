@@ -100,7 +100,8 @@ def main(argv: list[str] | None = None) -> None:
         path = scaffold(args.name, args.title, args.section, args.part)
     except ValueError as err:
         sys.exit(f"make chapter: {err}")
-    print(f"wrote {shown(path)} and {shown(path.with_name(path.stem + SUFFIX))}, listed it in _toc.yml; run `make book` (or `make lab` to edit it)")
+    print(f"wrote {shown(path)} and {shown(path.with_name(path.stem + SUFFIX))}, listed it in _toc.yml; "
+          "run `make book` (or `make lab` to edit it)")
 
 
 if __name__ == "__main__":

@@ -428,10 +428,9 @@ def selector_names(text: str) -> set[str]:
             for selector in _selectors(rule.prelude):
                 previous = None
                 for token in selector:
-                    if token.type == "ident" and previous is not None and previous.type == "literal" \
-                            and previous.value == ".":
-                        names.add(token.value)
-                    elif token.type == "hash" and token.is_identifier:
+                    is_class = (token.type == "ident" and previous is not None
+                                and previous.type == "literal" and previous.value == ".")
+                    if is_class or (token.type == "hash" and token.is_identifier):
                         names.add(token.value)
                     previous = token
         elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports", "layer", "container") \

@@ -72,7 +72,8 @@ class NbvalRun:
 
         order = sorted(notebooks, key=lambda p: -p.stat().st_size)  # charts take longest, and weigh most
         self._claims = tempfile.TemporaryDirectory(prefix="lacoe-verify-")
-        self._reports = [tempfile.TemporaryFile() for _ in range(max(1, min(workers, len(order))))]
+        # Closed in result(): each child writes its report into one, read after it exits.
+        self._reports = [tempfile.TemporaryFile() for _ in range(max(1, min(workers, len(order))))]  # noqa: SIM115
         self._children = []
         for report in self._reports:
             sys.stdout.flush()

@@ -1,4 +1,4 @@
-"""Warm commands: ``make book``, ``make verify`` and ``make pdf`` forked from a server that has already imported their libraries.
+"""Warm commands: ``make book``, ``make verify`` and ``make pdf`` forked from a server that imported their libraries.
 
 Every one of these commands is a new Python process that spends its first
 seconds importing Sphinx, MyST-NB, pandas, pandera and Jupyter's clients, and
@@ -32,6 +32,7 @@ only its own user.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -146,10 +147,8 @@ def _forward_signals(pid: int) -> None:
     def forward(signum, _frame):
         global _interrupted
         _interrupted = _interrupted or signum == signal.SIGINT
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(pid, signum)
-        except ProcessLookupError:
-            pass
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, forward)
 
@@ -242,10 +241,9 @@ def serve(key: str) -> None:
     import importlib
 
     for name in WARM_IMPORTS:
-        try:
+        # A command that needs a module imports it again, and says what is wrong.
+        with contextlib.suppress(Exception):
             importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - a command that needs it imports it, and says what is wrong
-            pass
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         listener.bind(server_name(key))
@@ -411,10 +409,8 @@ def _stop_when_client_leaves(connection: socket.socket) -> None:
     A client killed before it read what was sent to it resets the connection
     instead of closing it: that is the same end.
     """
-    try:
+    with contextlib.suppress(OSError):
         connection.recv(1)
-    except OSError:
-        pass
     os.killpg(0, signal.SIGTERM)
 
 

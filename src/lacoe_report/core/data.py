@@ -216,7 +216,8 @@ def social_media() -> pd.DataFrame:
     -------
     pandas.DataFrame
         Indexed by platform: ``measure`` (reach, impressions, views),
-        ``value`` (hedged where the report hedges it: a column of objects), ``growth_pct`` (NaN where the report gives none),
+        ``value`` (hedged where the report hedges it: a column of objects),
+        ``growth_pct`` (NaN where the report gives none),
         ``value_id``, ``growth_id``.
     """
     rows = []

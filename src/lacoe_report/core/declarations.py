@@ -308,7 +308,9 @@ def combined_groups(formula_text: str) -> list[str]:
     if people["metric"].nunique() < 2:  # one quantity at two dates is a change over time, not a mix of groups
         return []
     groups = list(dict.fromkeys(zip(people["population"], people["period"])))
-    return [f"{population.replace(' ', ' and ')} in {period}" for population, period in groups] if len(groups) > 1 else []
+    if len(groups) < 2:
+        return []
+    return [f"{population.replace(' ', ' and ')} in {period}" for population, period in groups]
 
 
 def _caveat(given, formula_text: str, where: str, key: str) -> str:
@@ -367,7 +369,8 @@ def evaluate(entry: Entry) -> dict:
     except (_formula.FormulaError, ArithmeticError, KeyError, TypeError, ValueError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         raise DeclarationError(f"{entry.where}: {message}") from None
-    return {"key": entry.key, "value": value, "text": text if entry.bare else formats.hedged(text, hedge), "hedge": hedge,
+    return {"key": entry.key, "value": value, "text": text if entry.bare else formats.hedged(text, hedge),
+            "hedge": hedge,
             "unit": entry.unit, "format": entry.format, "inputs": entry.inputs(), "formula": recorded,
             "caveat": entry.caveat}
 

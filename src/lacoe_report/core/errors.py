@@ -63,7 +63,7 @@ def load_yaml(path: Path, kind: type = dict) -> Any:
     """
     text = read_text(path)
     try:
-        value = yaml.load(text, Loader=SAFE_LOADER)
+        value = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - SAFE_LOADER is yaml's SafeLoader (C or Python)
     except yaml.YAMLError as err:
         raise yaml_problem(path, err) from None
     if not isinstance(value, kind):

@@ -218,20 +218,23 @@ def _question_text(attribute: str) -> Callable:
     return lambda args, kwargs: str(getattr(_audit().question(args[0]), attribute))
 
 
-_FIGURE_INPUT = (lambda args, kwargs: [args[0]])
+def _figure_input(args, kwargs):
+    """A fact about one figure reads that figure."""
+    return [args[0]]
+
 
 #: Every fact a declaration may state, by name.
 FACTS: dict[str, Fact] = {f.name: f for f in [
-    Fact("period", "text", _period, _FIGURE_INPUT, (0,)),
+    Fact("period", "text", _period, _figure_input, (0,)),
     Fact("report_year", "text", _report_year),
-    Fact("period_words", "text", _column("period_words"), _FIGURE_INPUT, (0,)),
-    Fact("quote", "text", _column("quote"), _FIGURE_INPUT, (0,)),
-    Fact("label", "text", _column("label"), _FIGURE_INPUT, (0,)),
-    Fact("as_written", "text", _column("as_written"), _FIGURE_INPUT, (0,)),
+    Fact("period_words", "text", _column("period_words"), _figure_input, (0,)),
+    Fact("quote", "text", _column("quote"), _figure_input, (0,)),
+    Fact("label", "text", _column("label"), _figure_input, (0,)),
+    Fact("as_written", "text", _column("as_written"), _figure_input, (0,)),
     Fact("verdict", "text", lambda args, kwargs: _audit().get(args[0]).verdict, _question_inputs),
     Fact("answer", "text", _question_text("answer"), _question_inputs),
     Fact("explanation", "text", _question_text("explanation"), _question_inputs),
-    Fact("assumption", "text", _assumption, _FIGURE_INPUT, (0,)),
+    Fact("assumption", "text", _assumption, _figure_input, (0,)),
     Fact("questions", "count", _questions),
     Fact("detail", None, _detail, _question_inputs),
     Fact("setting", None, _setting),

@@ -9,6 +9,7 @@ not to even as Python's ``round`` does.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections.abc import Callable
@@ -396,13 +397,14 @@ def named(spec: str) -> Callable:
     function = globals()[node.func.id]
     if args and node.func.id not in _FACTORIES:  # the value is a formatter's one positional argument
         raise refuse()
-    formatter = function(*args, **kwargs) if node.func.id in _FACTORIES else functools.partial(function, *args, **kwargs)
+    if node.func.id in _FACTORIES:
+        formatter = function(*args, **kwargs)
+    else:
+        formatter = functools.partial(function, *args, **kwargs)
     if not callable(formatter):
         raise refuse()
-    try:
+    with contextlib.suppress(AttributeError):  # functools.partial takes attributes; a factory's function does too
         formatter.__name__ = str(spec).strip()
-    except AttributeError:  # functools.partial takes attributes; a factory's function does too
-        pass
     return formatter
 
 

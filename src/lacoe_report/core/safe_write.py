@@ -27,7 +27,7 @@ from .paths import shown
 MISSING = "(missing)"
 
 
-class ChangedOnDisk(Exception):
+class ChangedOnDisk(Exception):  # noqa: N818 - named for what happened; callers catch it by name
     """Files changed on disk between the build reading them and writing them; none was written over.
 
     >>> str(ChangedOnDisk([Path("/no/such/a.ipynb")]))

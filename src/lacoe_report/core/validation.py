@@ -76,7 +76,8 @@ def read_table(path: Path) -> tuple[pd.DataFrame, list[int]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        raise DataError(path, [f"line {line}: byte {raw[err.start]:#04x} is not UTF-8 (save the file as UTF-8)"]) from None
+        raise DataError(path, [f"line {line}: byte {raw[err.start]:#04x} is not UTF-8 "
+                               "(save the file as UTF-8)"]) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows, lines = [], []
     try:
@@ -255,10 +256,8 @@ def _problems(err: pa.errors.SchemaErrors, frame: pd.DataFrame, lines: list[int]
         if case.index is None or pd.isna(case.index):
             continue  # a follow-on failure of a rule that could not run
         row = int(case.index)
-        if case.schema_context == "DataFrameSchema":
-            column = str(case.check).split(":", 1)[0]  # rules name their column
-        else:
-            column = case.column
+        # A rule over the whole frame names its column first.
+        column = str(case.check).split(":", 1)[0] if case.schema_context == "DataFrameSchema" else case.column
         if (row, column, case.check) in seen:
             continue
         seen.add((row, column, case.check))

@@ -32,7 +32,8 @@ def trace_table(frame: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> from lacoe_report.core import data
-    >>> trace_table(data.figures().loc[["fin_budget_total", "schools_diplomas", "p2_ease_employees"]])["Period"].tolist()
+    >>> rows = data.figures().loc[["fin_budget_total", "schools_diplomas", "p2_ease_employees"]]
+    >>> trace_table(rows)["Period"].tolist()
     ["2023-24 (the data's reading)", '2023-24 (stated)', "2023-24 (the report's year: undated)"]
     """
     # A value the data supplies and the report does not state says so in its cell.

@@ -46,8 +46,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
 from ...core.paths import BUILD_DIR, PROJ_ROOT
 from .. import published
 from ..toc import read_toc
@@ -447,7 +445,8 @@ def attach_files(reader, root_ref, root, changed: dict, attachments: Sequence[At
                        NameObject("/Filter"): NameObject("/FlateDecode"),
                        NameObject("/Params"): DictionaryObject({
                            NameObject("/Size"): NumberObject(len(item.data)),
-                           NameObject("/CheckSum"): ByteStringObject(hashlib.md5(item.data).digest())})})
+                           NameObject("/CheckSum"): ByteStringObject(
+                               hashlib.md5(item.data, usedforsecurity=False).digest())})})
         file_ref = new(stream)
         specs[item.name] = new(DictionaryObject({
             NameObject("/Type"): NameObject("/Filespec"),
@@ -502,7 +501,8 @@ def downloads_to_attach(site: Path, downloads: Sequence[dict]) -> list[Attachmen
     return found
 
 
-def _prepare(page, meta: dict[str, str], root: str, parts: list[dict], printable_px: int) -> tuple[list[Chapter], list[dict]]:
+def _prepare(page, meta: dict[str, str], root: str, parts: list[dict],
+             printable_px: int) -> tuple[list[Chapter], list[dict]]:
     """Turn the loaded singlehtml page into the printed book; return its chapters and downloads.
 
     Exits with a message when an image did not load or a chapter of

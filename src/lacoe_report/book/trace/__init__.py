@@ -61,11 +61,11 @@ def text(value: str) -> str:
     return escape(value, quote=False)
 
 
-class trace_ref(nodes.inline):
+class trace_ref(nodes.inline):  # noqa: N801 - docutils names visit_trace_ref after the class
     """A pasted number with the ledger entry it comes from (resolved per builder)."""
 
 
-class ledger_entries(nodes.General, nodes.Element):
+class ledger_entries(nodes.General, nodes.Element):  # noqa: N801 - docutils names visitors after the class
     """Placeholder for the ledger appendix tables (resolved per builder)."""
 
 

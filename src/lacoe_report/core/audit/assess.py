@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from ..formats import number as fmt_number
 from ..metrics import growth_rate, implied_baseline, rounding_check, share
 from ..source_text import normalize
-from ..vocabulary import HEDGES, LOWER_BOUNDS, QUALIFIER_WORDS, UPPER_BOUNDS
+from ..vocabulary import HEDGES, LOWER_BOUNDS, QUALIFIER_WORDS
 
 CONSISTENT = "consistent"
 WITHIN_ROUNDING = "consistent within rounding"
@@ -366,7 +366,8 @@ def assess_share(part: float, whole: float, stated_pct: float, *, stated_step: f
         if hi >= s_lo - 1e-12 and lo <= s_hi + 1e-12:
             return Finding(WITHIN_ROUNDING, exact, stated,
                            f"{head} But the amounts are rounded to {step_txt}, and within that "
-                           f"rounding the {what} can reach {fmt_number(s_lo if stated > exact else s_hi, 'percent', sd + 1)}, "
+                           f"rounding the {what} can reach "
+                           f"{fmt_number(s_lo if stated > exact else s_hi, 'percent', sd + 1)}, "
                            f"which rounds to {s_txt}.", details)
         if stated > exact:
             head += (f" Even allowing for the rounding of each amount to {step_txt}, the {what} "
@@ -530,7 +531,8 @@ def assess_implied_baseline(after: float, growth_pct: float, *, after_qualifier:
             f"A rise of {g_txt} to {fmt_number(after)} implies a start of about {fmt_number(start)}, "
             f"a number the report never prints, so the rate cannot be checked from the report itself.")
     if after_qualifier in LOWER_BOUNDS:
-        text += f" Since the end value is {a_txt}, the start was {QUALIFIER_WORDS[after_qualifier]} {fmt_number(start)}."
+        text += (f" Since the end value is {a_txt}, the start was "
+                 f"{QUALIFIER_WORDS[after_qualifier]} {fmt_number(start)}.")
     return Finding(SECOND_LOOK, start, float(after), text)
 
 
@@ -804,7 +806,8 @@ def assess_hedge(value: float, qualifier: str, *, unit: str = "count") -> Findin
         tail = (f"either {fmt_number(value, unit)} is the exact count and '{word}' is not needed, "
                 f"or the count is larger and the report does not say by how much.")
     else:
-        tail = f"if the exact count is known, '{word}' hides it; if not, the digits claim a precision the count does not have."
+        tail = (f"if the exact count is known, '{word}' hides it; "
+                "if not, the digits claim a precision the count does not have.")
     return Finding(SECOND_LOOK, None, float(value),
                    f"'{text}': a hedge like '{word}' usually qualifies a rounded number, but "
                    f"{fmt_number(value, unit)} is not a multiple of {ROUND_MULTIPLE}; {tail}")

@@ -282,10 +282,10 @@ def part_whole(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
                 f = A.assess_at_most(p["value"], w["value"], part_qualifier=p["qualifier"],
                                      whole_qualifier=w["qualifier"], unit=w_unit,
                                      part_name=name(figures, pid), whole_name=name(figures, wid))
-                if f.verdict != A.CONSISTENT:
-                    if worst is None or (f.verdict == INCONSISTENT and worst[1].verdict != INCONSISTENT) or \
-                            (f.verdict == worst[1].verdict and p["value"] / w["value"] > worst[3]):
-                        worst = (pid, f, wid, p["value"] / w["value"])
+                worse = worst is None or (f.verdict == INCONSISTENT and worst[1].verdict != INCONSISTENT) or \
+                    (f.verdict == worst[1].verdict and p["value"] / w["value"] > worst[3])
+                if f.verdict != A.CONSISTENT and worse:
+                    worst = (pid, f, wid, p["value"] / w["value"])
         if worst is None:
             continue
         pid, f, wid, ratio = worst
@@ -434,7 +434,8 @@ def per_unit(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
                 f"{r['label']}: fewer than one per unit of the {name(figures, uid)}", [fid, uid], "per_unit",
                 Finding(SECOND_LOOK, rate, 1.0,
                         f"The report relates {hedged(figures, fid)} {name(figures, fid)} to "
-                        f"{hedged(figures, uid)} {name(figures, uid)}: {fmt_number(rate, digits=2)} for each of the {name(figures, uid)}, so at "
+                        f"{hedged(figures, uid)} {name(figures, uid)}: {fmt_number(rate, digits=2)} "
+                        f"for each of the {name(figures, uid)}, so at "
                         f"least {fmt_number(short)} of the {name(figures, uid)} have none of their own.",
                         {"per_unit": rate, "without": short}),
                 "how the count is spread over the units", 0.3 + 0.3 * (1 - rate)))

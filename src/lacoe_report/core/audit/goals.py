@@ -102,7 +102,7 @@ def _section_spans(figures: pd.DataFrame, text: str) -> tuple[dict[str, tuple[in
 
 
 def _candidates(figures: pd.DataFrame, text: str, params: dict) -> list[dict]:
-    """Topics from the goal sentences, each confirmed (named, with evidence) by a claim of the list if one lies in it."""
+    """Topics from the goal sentences, each confirmed (named, with evidence) by a claim of the list in it, if any."""
     spans, starts = _section_spans(figures, text)
     listed = list(params.get("claims", []))
     quoted = {k: (locate(c["quote"], text) or [-1])[0] for k, c in enumerate(listed)}

@@ -20,7 +20,7 @@ import pandas as pd
 from ..formats import number as fmt_number
 from ..metrics import step_of
 from ..source_text import normalize
-from ..vocabulary import LOWER_BOUNDS, QUALIFIER_WORDS, SECTION_WORDS
+from ..vocabulary import LOWER_BOUNDS, SECTION_WORDS
 from . import assess as A
 from .assess import CONSISTENT, SECOND_LOOK, WHOLE_PERCENT, Finding
 
@@ -174,9 +174,9 @@ def _same_quantity(inputs, params, figures, text) -> Finding:
     said = (f"{hedged(figures, a)} {name(figures, a)} in {place(figures, a)} and "
             f"{hedged(figures, b)} {name(figures, b)} in {place(figures, b)}")
     if fit:
-        tail = (f"If they count the same things, both can be true, and the hedged figure hides an exact "
-                f"count printed elsewhere; if they count different things, the report does not say how "
-                f"they relate, and neither checks the other.")
+        tail = ("If they count the same things, both can be true, and the hedged figure hides an exact "
+                "count printed elsewhere; if they count different things, the report does not say how "
+                "they relate, and neither checks the other.")
     else:
         tail = ("No reading of the hedges makes them equal: if they count the same things, at most one "
                 "is right; the report does not say whether they do.")

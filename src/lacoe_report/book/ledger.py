@@ -9,15 +9,13 @@ is how ``make verify`` names exactly what changed.
 """
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 
 import pandas as pd
 
 from ..core import data, declarations, formats
 from ..core import formula as _formula
-from ..core.paths import LEDGER_CSV, PROJ_ROOT
+from ..core.paths import LEDGER_CSV
 from ..core.safe_write import ChangedOnDisk, digest, fingerprint, write_if_unchanged
 
 COLUMNS = ["chapter", "key", "text", "hedge", "value", "unit", "format", "inputs", "formula"]
@@ -180,29 +178,3 @@ def moved(frame: pd.DataFrame, table=None) -> pd.DataFrame:
                          "old": row["text"], "new": reformat(row, result),
                          "old_value": row["value"], "new_value": result})
     return pd.DataFrame(rows, columns=["chapter", "key", "inputs", "old", "new", "old_value", "new_value"])
-
-
-def main(argv: list[str] | None = None) -> None:
-    from .toc import toc_chapters
-
-    parser = argparse.ArgumentParser(prog="python -m lacoe_report.book.ledger", description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="compare the committed ledger with the chapters' declarations; exit 1 on a difference")
-    args = parser.parse_args(argv)
-    read = {file: fingerprint(file) for file in files()}  # before the declarations are read
-    fresh = collect(toc_chapters())
-    if args.check:
-        diff = differences(read(), fresh)
-        if not diff.empty:
-            sys.exit(f"{LEDGER_CSV.relative_to(PROJ_ROOT)} is out of date:\n{format_differences(diff)}")
-        print(f"ledger up to date: {len(fresh)} published numbers")
-    else:
-        try:
-            changed = write(fresh, read=read)
-        except ChangedOnDisk as err:
-            sys.exit(f"{err}; the ledger was not written: run again to write it")
-        print(f"ledger {'updated' if changed else 'unchanged'}: {len(fresh)} published numbers")
-
-
-if __name__ == "__main__":
-    main()

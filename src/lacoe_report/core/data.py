@@ -21,9 +21,6 @@ from .paths import EXCLUDED_CSV, FIGURES_CSV, LEDGER_CSV
 # pandas' default fifty characters. Every chapter loads this module.
 pd.set_option("display.max_colwidth", None)
 
-#: Columns a reader needs to trace a figure, in the order tables show them.
-TRACE_COLUMNS = ["label", "value", "unit", "qualifier", "period", "quote"]
-
 
 # path -> (stamp of the file when read, the validated frame)
 _CACHE: dict[Path, tuple[tuple[int, int, int], pd.DataFrame]] = {}
@@ -119,14 +116,6 @@ def _excluded() -> pd.DataFrame:
 def excluded() -> pd.DataFrame:
     """Return the numeric tokens of the report that are not figures, with the reason."""
     return _excluded().copy()
-
-
-def reload() -> None:
-    """Forget the cached data so the next call reads the files again.
-
-    Rarely needed: a file edited since it was read is read again anyway.
-    """
-    _CACHE.clear()
 
 
 def ledger(path: Path = LEDGER_CSV) -> pd.DataFrame:

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..formats import number as fmt_number
-from ..metrics import growth_rate, implied_baseline, rounding_check, share
+from ..metrics import growth_rate, rounding_check, share
 from ..source_text import normalize
 from ..vocabulary import HEDGES, LOWER_BOUNDS, QUALIFIER_WORDS
 
@@ -44,8 +44,6 @@ RAISED = (INCONSISTENT, SECOND_LOOK)
 
 #: A whole in percent: shares of one whole add up to this.
 WHOLE_PERCENT = 100
-#: Months in a year, to put yearly and monthly counts side by side.
-MONTHS_PER_YEAR = 12
 #: How far below (or around) its value "nearly" or "approximately" is read to reach.
 NEAR_TOLERANCE = 0.10
 #: A hedged count that is not a multiple of this looks exact ("over 9,018").
@@ -505,37 +503,6 @@ def assess_growth(before: float, after: float, stated_pct: float | None = None, 
                    f"{fmt_number(float(before) * (1 + stated / 100))}.")
 
 
-def assess_implied_baseline(after: float, growth_pct: float, *, after_qualifier: str = "exact") -> Finding:
-    """Flag a growth rate whose starting value the report does not give.
-
-    A rate with one side missing cannot be confirmed from the report, so it
-    is never ``consistent``; the implied start value tells the reader what
-    to look for in the previous year's figures.
-
-    Returns
-    -------
-    Finding
-        Always ``worth a second look``; ``computed`` is the implied start
-        value, ``stated`` the end value.
-
-    Examples
-    --------
-    >>> f = assess_implied_baseline(65000, 28.9)
-    >>> f.verdict, round(f.computed)
-    ('worth a second look', 50427)
-    """
-    start = implied_baseline(after, growth_pct)
-    g_txt = fmt_number(growth_pct, "percent_change", 1)
-    a_txt = _hedged(after, after_qualifier, "count")
-    text = (f"The report gives the rise ({g_txt}) and the end value ({a_txt}) but not the start. "
-            f"A rise of {g_txt} to {fmt_number(after)} implies a start of about {fmt_number(start)}, "
-            f"a number the report never prints, so the rate cannot be checked from the report itself.")
-    if after_qualifier in LOWER_BOUNDS:
-        text += (f" Since the end value is {a_txt}, the start was "
-                 f"{QUALIFIER_WORDS[after_qualifier]} {fmt_number(start)}.")
-    return Finding(SECOND_LOOK, start, float(after), text)
-
-
 def assess_restatement(values: Sequence[float], qualifiers: Sequence[str], places: Sequence[str], *,
                        steps: Sequence[float] | None = None, unit: str = "count") -> Finding:
     """Does a quantity printed in several places carry the same value each time?
@@ -600,31 +567,6 @@ def assess_restatement(values: Sequence[float], qualifiers: Sequence[str], place
         text += " Their hedges cannot reconcile them: at most one of them is right."
     return Finding(SECOND_LOOK if fit else INCONSISTENT, other, first, text,
                    {"values": values, "difference": diff, "reconcilable": fit})
-
-
-def assess_related(a: float, b: float, *, a_name: str, b_name: str, unit: str = "count") -> Finding:
-    """Compare two figures that plausibly count the same thing under different names.
-
-    Equal values are ``consistent``; different ones are ``worth a second
-    look``, since the report does not say the two are the same quantity.
-
-    Examples
-    --------
-    >>> assess_related(1574, 1476, a_name="court school students", b_name="SOAT enrollments").verdict
-    'worth a second look'
-    >>> assess_related(24, 24, a_name="sites", b_name="schools").verdict
-    'consistent'
-    """
-    a, b = float(a), float(b)
-    if _same(a, b):
-        return Finding(CONSISTENT, b, a, f"Both are {fmt_number(a, unit)}.")
-    diff = abs(a - b)
-    larger, smaller = (a_name, b_name) if a > b else (b_name, a_name)
-    return Finding(SECOND_LOOK, b, a,
-                   f"The {a_name} ({fmt_number(a, unit)}) and the {b_name} ({fmt_number(b, unit)}) read as "
-                   f"the same group, but the {smaller} are {fmt_number(diff, unit)} fewer "
-                   f"({fmt_number(share(diff, max(a, b)), 'percent', 1)} of the {larger}); the report does "
-                   f"not say how the two counts relate or whether they cover the same dates.")
 
 
 def assess_listed_count(stated: float, items: Sequence[str]) -> Finding:
@@ -718,29 +660,6 @@ def assess_at_most(part: float, whole: float, *, part_qualifier: str = "exact",
                    f"{fmt_number(part, unit)}.")
 
 
-def assess_representation(members: float, units: float, *, members_name: str, units_name: str) -> Finding:
-    """Can ``members`` people "represent" ``units`` groups one each?
-
-    Fewer members than groups is not an arithmetic error, since
-    "representing" may be loose, but it is ``worth a second look``.
-
-    Examples
-    --------
-    >>> assess_representation(48, 80, members_name="students", units_name="districts").verdict
-    'worth a second look'
-    >>> assess_representation(80, 48, members_name="students", units_name="districts").verdict
-    'consistent'
-    """
-    m, u = float(members), float(units)
-    if m >= u:
-        return Finding(CONSISTENT, u, m, f"{fmt_number(m)} {members_name} are enough for one per each of "
-                                         f"{fmt_number(u)} {units_name}.")
-    return Finding(SECOND_LOOK, u, m,
-                   f"{fmt_number(m)} {members_name} cannot each come from a different one of {fmt_number(u)} "
-                   f"{units_name}: at least {fmt_number(u - m)} {units_name} have no {members_name} of their "
-                   f"own, so 'representing' must mean something looser than one per {units_name.rstrip('s')}.")
-
-
 def assess_extreme_rate(pct: float, base: float, *, base_qualifier: str = "exact",
                         what: str = "attendees") -> Finding:
     """Flag a rate of exactly 0% or 100% of a large group.
@@ -813,12 +732,3 @@ def assess_hedge(value: float, qualifier: str, *, unit: str = "count") -> Findin
                    f"{fmt_number(value, unit)} is not a multiple of {ROUND_MULTIPLE}; {tail}")
 
 
-def second_look(reason: str, *, computed: float | None = None, stated: float | None = None) -> Finding:
-    """A plausibility concern that no formula settles, with its reason.
-
-    Examples
-    --------
-    >>> second_look("Two scopes.", computed=1, stated=2).verdict
-    'worth a second look'
-    """
-    return Finding(SECOND_LOOK, computed, stated, reason)

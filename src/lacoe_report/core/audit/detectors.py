@@ -65,10 +65,6 @@ from .money import budget
 from .wording import field_text, is_assumed, points
 
 
-def _periods_match(a: str, b: str) -> bool:
-    return str(a) == str(b)
-
-
 def _statements(figures: pd.DataFrame, metric: str, period: str | None = None) -> pd.DataFrame:
     """The rows stating ``metric`` (in ``period``), one per distinct value and hedge."""
     rows = figures[figures["metric"] == metric]

@@ -17,14 +17,14 @@ assumptions
     of ``data/vocabulary.yml``).
 
 The same rule for assumptions is what the built-pages test applies to the
-book (:func:`states_as_fact`).
+book (``tests/test_built_statements.py``).
 
 Examples
 --------
->>> states_as_fact("The count starts in 2022-23.", "2022-23")
-True
->>> states_as_fact("If the count starts in 2022-23, it spans two years.", "2022-23")
+>>> has_assumption_words("The count starts in 2022-23.")
 False
+>>> has_assumption_words("If the count starts in 2022-23, it spans two years.")
+True
 >>> print(point_problems("A rate over 11 people moves by 9.1% with each person.")[0])
 a change of a percentage written in percent, not points: 'moves by 9.1%'
 """
@@ -90,19 +90,6 @@ def field_text(figures: pd.DataFrame, figure_id: str, column: str) -> str:
         return ""
     value = figures.at[figure_id, column]
     return "" if value is None or (isinstance(value, float) and value != value) else str(value)
-
-
-def states_as_fact(text: str, value: str) -> bool:
-    """Whether some sentence of ``text`` shows ``value`` without assumption wording.
-
-    Examples
-    --------
-    >>> states_as_fact("From 2022-23 to 2023-24.", "2022-23")
-    True
-    >>> states_as_fact("Nothing here.", "2022-23")
-    False
-    """
-    return any(_occurs(value, s) and not has_assumption_words(s) for s in sentences(text))
 
 
 def point_problems(text: str) -> list[str]:

@@ -1,13 +1,13 @@
-"""Put a chapter's declared numbers into its prose, each with its ledger record.
+"""Put a chapter's declared numbers into its prose.
 
 A chapter declares every number its text states in ``chapters/<name>.numbers.yml``
 (:mod:`lacoe_report.core.declarations`) and calls :func:`publish` once; the text
-then pastes each number with ``{glue:text}`key```. The formatted text, the exact
-value, its unit, the format and the figures it comes from travel in the notebook
-output's metadata, where the house rules and the trace panels read them; the
-ledger is the same declarations evaluated by :mod:`lacoe_report.book.ledger`.
-Nothing here is Sphinx's: glue is one adapter of the declarations, and another
-renderer could read the records instead.
+then pastes each number with ``{glue:text}`key```. Only the printed text is
+glued: what each number is (exact value, unit, format, the figures it comes
+from) is the ledger, the same declarations evaluated by
+:mod:`lacoe_report.book.ledger` into ``ledger/ledger.csv``, which the trace
+panels and the house rules read. Nothing here is Sphinx's: glue is one adapter
+of the declarations, and another renderer could read the ledger instead.
 """
 from __future__ import annotations
 
@@ -16,8 +16,6 @@ from IPython.display import display
 from ..core import declarations
 from ..core.formats import Hedged
 
-#: Metadata key under which each glued output carries its ledger record.
-LEDGER_KEY = "lacoe_ledger"
 # MyST-NB finds glued outputs by this metadata and hides ones with this prefix.
 _SCRAPBOOK_PREFIX = "application/papermill.record/"
 
@@ -48,8 +46,8 @@ def publish(chapter: str) -> Numbers:
     """Glue every number ``chapters/<chapter>.numbers.yml`` declares, and return them.
 
     Each declaration is evaluated, printed in its unit's format (or the named
-    format it gives) and glued under its key, with its ledger record in the
-    output's metadata; the chapter's text pastes it with ``{glue:text}`key```.
+    format it gives) and glued under its key; the chapter's text pastes it with
+    ``{glue:text}`key```.
     A number that combines groups of people (``combines`` in its declaration)
     also glues its caveat, as ``<key>_caveat``, for the sentence beside it.
     The returned mapping gives each key's value to the chapter's tables and
@@ -70,15 +68,15 @@ def publish(chapter: str) -> Numbers:
 
 
 def glue(record: dict) -> None:
-    """Display one ledger record as MyST-NB's glue output: its text, pasted by ``{glue:text}`key```.
+    """Display one ledger record's text as MyST-NB's glue output, pasted by ``{glue:text}`key```.
 
-    The adapter between the declarations and Sphinx: the record rides along in
-    the output's metadata, where the house rules and the trace panels read it.
+    The adapter between the declarations and Sphinx. The rest of the record is
+    in ``ledger/ledger.csv``, not in the notebook: one copy, read by everything.
     """
     display(
         # MyST-NB literal_evals the pasted text: "65,000" would become a tuple,
         # so paste the string's repr, which evaluates back to the text itself.
         {_SCRAPBOOK_PREFIX + "text/plain": repr(record["text"])},
         raw=True,
-        metadata={"scrapbook": {"name": record["key"], "mime_prefix": _SCRAPBOOK_PREFIX}, LEDGER_KEY: record},
+        metadata={"scrapbook": {"name": record["key"], "mime_prefix": _SCRAPBOOK_PREFIX}},
     )

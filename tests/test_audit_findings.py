@@ -120,26 +120,25 @@ def test_a_whole_percentage_without_a_base_is_not_questioned():
 # -- copy errors ----------------------------------------------------------------------------------------
 
 def test_a_copied_figure_is_described_with_the_odds_of_chance():
-    # 722 in two topics. Chance: the metrics with a 3-digit count are ai, gain and other.
+    # 722 in two topics, among 26 other counts 101..128 (110 and 120 have two significant digits: not precise).
+    others = [dict(id=f"o{v}", value=v, topic=f"t{v}") for v in range(101, 129) if v % 10]
     f = table(dict(id="ai", value=722, topic="ai", label="AI course enrolments"),
-              dict(id="gain", value=722, topic="adult", label="Adult learners"),
-              dict(id="other", value=541, topic="z"))
+              dict(id="gain", value=722, topic="adult", label="Adult learners"), *others)
     [r] = raised("copy_error", f)
-    # 3 metrics with 3-digit values: 3 * 2 / 2 = 3 pairs, each matching with odds 1 in 900.
-    expected = 3 / 900
+    # Worked by hand: 28 precise 3-digit counts make 28 * 27 / 2 = 378 pairs; two of the 900 3-digit
+    # values match with odds 1 in 900, so chance gives 378 / 900 = 0.42 matching pairs.
+    # Strength: 0.6 + 0.05 per figure (2 -> 0.1) + 0.05 per digit over the minimum (0) - 0.1 * 0.42 = 0.658.
     assert fields(r) == {"id": "copy-722", "detector": "copy_error",
                          "description": "The same 722 for 2 unrelated quantities", "inputs": ["ai", "gain"],
                          "unit": "count", "verdict": SECOND_LOOK, "computed": 2.0, "stated": 722.0,
-                         "settle": "each figure's source record",
-                         # 0.6 + 0.05 per figure (2) + 0.05 per digit over the minimum (0) - 0.1 * chance
-                         "strength": pytest.approx(0.6 + 0.1 - 0.1 * expected)}
-    assert r.finding.details == {"value": 722.0, "metrics": ["ai", "gain"], "peers": 3, "digits": 3,
-                                 "expected_by_chance": pytest.approx(expected)}
+                         "settle": "each figure's source record", "strength": pytest.approx(0.658)}
+    assert r.finding.details == {"value": 722.0, "metrics": ["ai", "gain"], "peers": 28, "digits": 3,
+                                 "expected_by_chance": pytest.approx(0.42)}
     assert r.finding.explanation.startswith(
         "The report prints 722 for 2 quantities that have nothing to do with each other: "
         "722 (AI course enrolments, the prose of the achievements); 722 (adult learners, the prose of the "
         "achievements). A figure with 3 significant digits repeated across topics")
-    assert "among the report's 3 distinct 3-digit figures in this unit, about 0.00 pairs" in r.finding.explanation
+    assert "among the report's 28 distinct 3-digit figures in this unit, about 0.42 pairs" in r.finding.explanation
 
 
 def test_copy_errors_need_three_significant_digits_by_default():

@@ -14,7 +14,8 @@ A bare name argument is a figure id; anything else is a quoted literal. The
 ledger records a text fact as its call, and a numeric fact as its value
 followed by ``# call``, so an outside evaluator of the formula language reads
 it as a constant with its rule, and ``make verify`` re-checks it by
-evaluating the declaration again.
+evaluating the declaration again. The authoring chapter
+(``chapters/authoring.ipynb``) declares and evaluates one example of every fact.
 
 Examples
 --------

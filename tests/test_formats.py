@@ -81,3 +81,17 @@ def test_every_units_display_is_a_named_format_that_prints_a_value_of_that_unit(
                 "ratio": (38.277, "38.3"), "per_unit": (10.909, "10.9"), "text": ("2023-24", "2023-24")}
     for unit, (value, printed) in examples.items():
         assert formats.named(DISPLAY[unit])(value) == printed, unit
+
+
+@pytest.mark.parametrize("value, unit, digits, audit_text, chapter_format, chapter_text", [
+    # Each a half at the last printed digit, worked by hand: every one rounds up.
+    (2.25e6, "usd", None, "$2.3 million", "usd_millions_1dp", "$2.3 million"),
+    (12.25, "percent", 1, "12.3%", "percent_1dp", "12.3%"),
+    (2_500.5, "count", None, "2,501", "count", "2,501"),
+    (30.25, "count", 1, "30.3", "decimal", "30.3"),
+])
+def test_the_audit_and_the_chapters_round_halves_the_same_way(value, unit, digits, audit_text, chapter_format,
+                                                              chapter_text):
+    # formats.number writes the audit's sentences, the named formats the chapters' numbers: one rule for halves.
+    assert formats.number(value, unit, digits) == audit_text
+    assert formats.named(chapter_format)(value) == chapter_text

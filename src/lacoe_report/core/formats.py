@@ -285,6 +285,11 @@ def number(value: float | None, unit: str = "count", digits: int | None = None) 
     ('10,603', '50,427', '7th', '—')
     >>> number(2_000_000), number(1_250_000), number(100, "percent")
     ('2 million', '1.25 million', '100%')
+
+    Halves round up, as everywhere in this module (:func:`round_half_up`):
+
+    >>> number(2.25e6, "usd"), number(12.25, "percent"), number(0.25), number(2_500.5), number(2.5, "rank")
+    ('$2.3 million', '12.3%', '0.3', '2,501', '3rd')
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
@@ -293,26 +298,26 @@ def number(value: float | None, unit: str = "count", digits: int | None = None) 
         sign = "-" if v < 0 else ""
         a = abs(v)
         if a >= 1e9:
-            return f"{sign}${_trim(f'{a / 1e9:,.1f}')} billion"
+            return f"{sign}${_trim(decimal(a / 1e9, 1))} billion"
         if a >= 1e6:
-            return f"{sign}${_trim(f'{a / 1e6:,.1f}')} million"
-        return f"{sign}${a:,.0f}"
+            return f"{sign}${_trim(decimal(a / 1e6, 1))} million"
+        return f"{sign}${decimal(a, 0)}"
     if unit in ("percent", "percent_change", "percent_points"):
         d = (0 if v.is_integer() else 1) if digits is None else digits
-        return f"{v:,.{d}f}%"
+        return f"{decimal(v, d)}%"
     if unit == "rank":
-        return ordinal(int(round(v)))
+        return ordinal(int(round_half_up(v)))
     if unit == "rating":
         return f"{v:g}"
     if unit in ("years", "months"):
         return f"{v:g} {unit}"
     if unit == "square_miles":
-        return f"{v:,.0f} square miles"
+        return f"{decimal(v, 0)} square miles"
     if digits is not None:
-        return f"{v:,.{digits}f}"
+        return decimal(v, digits)
     if abs(v) >= 1e6 and v % 1e4 == 0:
         return f"{v / 1e6:g} million"
-    return f"{v:,.0f}" if abs(v) >= 1000 or v.is_integer() else f"{v:,.1f}"
+    return decimal(v, 0 if abs(v) >= 1000 or v.is_integer() else 1)
 
 
 def decimal(value: float, digits: int = 1) -> str:

@@ -14,6 +14,7 @@ import textwrap
 
 from . import RAISED, audit
 from .spec import SpecError
+from ..formats import decimal
 from ..validation import DataError
 
 
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Audit of the report: {len(result.frame())} questions; "
           + ", ".join(f"{n} {v}" for v, n in summary.items() if n))
     print("Raised by each detector: " + ", ".join(f"{d} {n}" for d, n in result.detector_counts().items()))
-    chance = ", ".join(f"{d} {n:.2f}" for d, n in result.chance.items())
+    chance = ", ".join(f"{d} {decimal(n, 2)}" for d, n in result.chance.items())
     print(f"False alarms chance alone would give (expected matching pairs on this report): {chance}; "
           "the other detectors match by rule, not by value")
     n_rel = sum(r.finding.verdict in RAISED for r in result.relations)

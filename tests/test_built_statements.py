@@ -28,7 +28,8 @@ from bs4 import BeautifulSoup
 
 from lacoe_report.core import data, declarations
 from lacoe_report.core.audit import assumptions
-from lacoe_report.core.audit.wording import _occurs, has_assumption_words, sentences
+from lacoe_report.core.audit.wording import _occurs, has_assumption_words
+from lacoe_report.core.source_text import sentences
 from lacoe_report.core.formats import number
 from lacoe_report.core.paths import BUILD_DIR, PROJ_ROOT
 from lacoe_report.core.vocabulary import DERIVED_BOUND_WORDS, HEDGE_CARRIERS, PERIOD_BASIS_LABELS, QUALIFIER_WORDS

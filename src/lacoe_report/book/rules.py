@@ -53,7 +53,7 @@ import yaml
 
 from ..core.paths import CHAPTERS_DIR, PROJ_ROOT, TOC_FILE, shown
 from ..core.source_text import normalize, report_text
-from ..core.audit.wording import sentences
+from ..core.source_text import sentences
 from ..core.vocabulary import HEDGE_CARRIERS, NUMBER_NAMES
 from ..core.declarations import CAVEAT_SUFFIX, SUFFIX
 from ..core.errors import SAFE_LOADER

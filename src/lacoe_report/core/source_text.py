@@ -110,3 +110,39 @@ def span_of(as_written: str, quote: str, text: str | None = None) -> tuple[int, 
     if match is None:
         return None
     return starts[0] + match.start(), starts[0] + match.end()
+
+
+# A sentence ends at . ! or ? before a capital, a digit, a quote or a bracket, but not inside
+# initials ("L.A. County"); a bullet between spaces ends one too.
+_SENTENCE = re.compile(r"(?<![A-Z]\.[A-Z]\.)(?<=[.!?])\s+(?=[A-Z0-9'\u2018\u201c\"(•])|\s•\s")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence of ``text``, the one splitter of the report and of the book.
+
+    Examples
+    --------
+    >>> text = "One sentence. • A bullet. Another one."
+    >>> [text[a:b] for a, b in sentence_spans(text)]
+    ['One sentence.', '• A bullet.', 'Another one.']
+    """
+    spans, start = [], 0
+    for m in _SENTENCE.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text, as strings.
+
+    Examples
+    --------
+    >>> sentences("One is 2. Two is 3.")
+    ['One is 2.', 'Two is 3.']
+    >>> sentences("Ed Buzz L.A. County was viewed. Then more.")
+    ['Ed Buzz L.A. County was viewed.', 'Then more.']
+    """
+    text = text.strip()
+    return [text[a:b] for a, b in sentence_spans(text) if a < b]

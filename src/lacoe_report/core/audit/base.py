@@ -1,12 +1,11 @@
-"""What every detector shares: the record of a raised question, ids and sentences.
+"""What every detector shares: the record of a raised question and its id.
+
+Sentences are split by :func:`lacoe_report.core.source_text.sentence_spans`.
 
 Examples
 --------
 >>> slug("Over 465 schools")
 'over-465-schools'
->>> text = "One sentence. • A bullet. Another one."
->>> [text[a:b] for a, b in sentences(text)]
-['One sentence.', '• A bullet.', 'Another one.']
 """
 from __future__ import annotations
 
@@ -63,16 +62,3 @@ class Raised:
 def slug(text: str) -> str:
     """A readable id part: lower-case words and digits joined by hyphens."""
     return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
-
-
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u201c\"•])|\s•\s")
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Spans of the text's sentences (bullets count as sentence breaks)."""
-    spans, start = [], 0
-    for m in _SENTENCE.finditer(text):
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, len(text)))
-    return spans

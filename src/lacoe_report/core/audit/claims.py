@@ -35,10 +35,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..source_text import locate
+from ..source_text import locate, sentence_spans
 from ..vocabulary import SECTION_WORDS
 from .assess import SECOND_LOOK, Finding
-from .base import Raised, sentences, slug
+from .base import Raised, slug
 from .kinds import hedged, name
 
 #: A number in digits or words, as ``{n}`` in a pattern: "7th", "105", "eight", "tenth".
@@ -97,7 +97,7 @@ class Claim:
     start : int
         Offset in the text.
     sentence : int
-        Index of its sentence (:func:`~.base.sentences`).
+        Index of its sentence (:func:`~lacoe_report.core.source_text.sentence_spans`).
     status : str
         ``raised``; ``field`` (raised, its field stated); ``settled`` (quiet, the field settles
         it); ``sourced`` (quiet, a source named); ``own`` (quiet, the report's own items or past).
@@ -122,7 +122,7 @@ def _first(patterns: list[str], text: str) -> re.Match | None:
 def find(text: str, params: dict) -> list[Claim]:
     """Every claim of rank, primacy or comparison in ``text``, in order, with its status."""
     lower = text.lower()
-    spans = sentences(text)
+    spans = sentence_spans(text)
     own = [m.span() for p in params.get("own", []) for m in _compile(p).finditer(lower)]
     settles = set(params.get("field_settles", []))
     out: list[Claim] = []
@@ -181,7 +181,7 @@ def claims(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     found = [c for c in find(text, params) if c.status in ("raised", "field")]
     if not found:
         return []
-    spans = sentences(text)
+    spans = sentence_spans(text)
     at = _positions(figures, text)
     ordered = sorted(at.items(), key=lambda x: x[1])
     window = int(params.get("window_words", 12))

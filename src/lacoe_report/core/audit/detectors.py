@@ -51,18 +51,19 @@ from collections.abc import Callable
 import pandas as pd
 
 from ..formats import number as fmt_number
+from ..formats import points
 from ..metrics import step_of
-from ..source_text import locate
+from ..source_text import locate, sentence_spans
 from ..vocabulary import LOWER_BOUNDS, POPULATION_WORDS, SECTION_WORDS
 from . import assess as A
 from .assess import INCONSISTENT, SECOND_LOOK, Finding
-from .base import Raised, sentences
+from .base import Raised
 from .base import slug as _slug
 from .claims import claims
 from .goals import uncovered
 from .kinds import hedged, name, place, step
 from .money import budget
-from .wording import field_text, is_assumed, points
+from .wording import field_text, is_assumed
 
 
 def _statements(figures: pd.DataFrame, metric: str, period: str | None = None) -> pd.DataFrame:
@@ -478,7 +479,7 @@ def growth(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     """Growth or comparisons the report claims without the base they need."""
     words: dict = params.get("claim_words", {})
     weights: dict = params.get("claim_weights", {})
-    spans = sentences(text)
+    spans = sentence_spans(text)
     where: dict[int, list[str]] = {}
     for fid, r in figures.iterrows():
         hits = locate(str(r["quote"]), text)

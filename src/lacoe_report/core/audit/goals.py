@@ -33,10 +33,10 @@ import re
 
 import pandas as pd
 
-from ..source_text import locate, normalize
+from ..source_text import locate, normalize, sentence_spans
 from ..vocabulary import SECTION_WORDS
 from .assess import SECOND_LOOK, Finding
-from .base import Raised, sentences, slug
+from .base import Raised, slug
 
 
 def topics(sentence: str, params: dict) -> list[str]:
@@ -142,13 +142,13 @@ def uncovered(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     the section's figures.
     """
     spans, _ = _section_spans(figures, text)
-    sentence_spans = sentences(text)
+    in_sentences = sentence_spans(text)
     by_section: dict[str, list[dict]] = {}
     for claim in _candidates(figures, text, params):
         section, at = claim["section"], claim["_at"]
         lo, hi = spans[section]
         lo = min(lo, at)
-        own = next(((a, b) for a, b in sentence_spans if a <= at < b), (at, at + len(claim["quote"])))
+        own = next(((a, b) for a, b in in_sentences if a <= at < b), (at, at + len(claim["quote"])))
         rest = (text[lo:own[0]] + " " + text[own[1]:hi]).lower()
         labels = " ".join(figures.loc[figures["section"] == section, "label"]).lower()
         words = [str(w).lower() for w in claim["evidence"]]

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..source_text import locate
+from ..source_text import locate, sentence_spans
 from ..vocabulary import SECTION_WORDS
 from .assess import SECOND_LOOK, Finding
-from .base import Raised, sentences, slug
+from .base import Raised, slug
 from .kinds import hedged, name, place
 from .wording import is_assumed, period_phrase
 
@@ -60,7 +60,7 @@ def budget(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     bid = budgets.index[0]
     section = str(figures.at[bid, "section"])
     not_own = [str(w).lower() for w in params.get("not_own", [])]
-    spans = sentences(text)
+    spans = sentence_spans(text)
     money = figures[(figures["unit"] == "usd") & (figures["section"] != section)].drop_duplicates(subset=["metric"])
     ids = [fid for fid in money.index
            if not any(w in (_sentence_of(figures, fid, text, spans) + " " + str(figures.at[fid, "note"])).lower()

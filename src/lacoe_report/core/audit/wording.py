@@ -8,8 +8,8 @@ hedges
     A figure the report only ever prints with a hedge ("over 400") keeps it:
     each sentence that restates the number also carries the hedge.
 points
-    A change of a percentage is written in percentage points, never as
-    "moves by 9.1%".
+    A change of a percentage is written in percentage points
+    (:func:`lacoe_report.core.formats.points`), never as "moves by 9.1%".
 assumptions
     A value the data supplies and the report does not state (column
     ``assumed`` of ``data/report_figures.csv``) appears only in a sentence
@@ -36,25 +36,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..formats import number as fmt_number
+from ..source_text import sentences
 from ..vocabulary import ASSUMPTION_WORDS, QUALIFIER_WORDS
 
 # An initialism's stops ("L.A. County") end no sentence.
-_SENTENCE = re.compile(r"(?<![A-Z]\.[A-Z]\.)(?<=[.!?])\s+(?=[A-Z0-9'\u2018\u201c\"(])")
 # A verb of change followed by a number in percent: a change of a percentage needs points.
 _POINT_CHANGE = re.compile(r"\b(?:moves?|changes?|differs?|falls?|rises?|drops?|shifts?)\s+by\s+[\d.,]+%")
-
-
-def sentences(text: str) -> list[str]:
-    """The sentences of a text (a full stop followed by a capital or a digit ends one).
-
-    Examples
-    --------
-    >>> sentences("One is 2. Two is 3.")
-    ['One is 2.', 'Two is 3.']
-    >>> sentences("Ed Buzz L.A. County was viewed. Then more.")
-    ['Ed Buzz L.A. County was viewed.', 'Then more.']
-    """
-    return [s for s in _SENTENCE.split(text.strip()) if s]
 
 
 def has_assumption_words(sentence: str) -> bool:
@@ -96,18 +83,6 @@ def point_problems(text: str) -> list[str]:
     """Changes of a percentage written in percent."""
     return [f"a change of a percentage written in percent, not points: {m.group(0)!r}"
             for m in _POINT_CHANGE.finditer(text)]
-
-
-def points(value: float, digits: int = 1) -> str:
-    """A difference of percentages in words: '9.1 percentage points'.
-
-    Examples
-    --------
-    >>> points(100 / 11), points(1, 0)
-    ('9.1 percentage points', '1 percentage point')
-    """
-    text = fmt_number(value, digits=digits)
-    return f"{text} percentage point{'' if text == '1' else 's'}"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import command, make, make_variable
-from lacoe_report.book import chapters, ledger
+from lacoe_report.book import build, chapters, freshness, inputs, ledger
 from lacoe_report.core.paths import PROJ_ROOT
 
 
@@ -140,21 +140,57 @@ def test_the_ledger_is_written_again_when_deleted_or_when_a_declaration_changes(
     assert list(rows.loc[rows["key"] == "probe_budget_again", "inputs"]) == ["fin_budget_total"]
 
 
-def test_a_change_to_the_package_makes_chapters_stale(tmp_path, monkeypatch):
+def test_a_change_to_the_package_makes_chapters_stale(tmp_path):
     package = tmp_path / "lacoe_report"
-    shutil.copytree(chapters._PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(chapters, "_PACKAGE_DIR", package)
-    before = chapters.shared_fingerprint()
+    shutil.copytree(inputs.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = chapters.shared_fingerprint(package=package)
     # The book machinery is not a chapter input: editing it leaves outputs fresh.
     with (package / "book" / "build.py").open("a", encoding="utf-8") as handle:
         handle.write("\n# an edit\n")
-    assert chapters.shared_fingerprint() == before
+    assert chapters.shared_fingerprint(package=package) == before
     # The layers chapters compute with are, file by file, including new files.
     for layer_file in ("core/metrics.py", "present/lacoe.mplstyle", "present/new_helper.py"):
         with (package / layer_file).open("a", encoding="utf-8") as handle:
             handle.write("\n# an edit\n")
-        assert chapters.shared_fingerprint() != before, layer_file
-        before = chapters.shared_fingerprint()
+        assert chapters.shared_fingerprint(package=package) != before, layer_file
+        before = chapters.shared_fingerprint(package=package)
+
+
+def small_book(root: Path) -> tuple[Path, Path]:
+    """A project folder and a package folder holding one file for every entry of inputs.INPUTS."""
+    project, package = root / "project", root / "package"
+    for entry in inputs.INPUTS:
+        base = project if entry.base == "project" else package
+        name = entry.pattern.replace("*", "x")
+        path = base / name / "file.txt" if "." not in Path(name).name else base / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{entry.pattern}\n", encoding="utf-8")
+    return project, package
+
+
+@pytest.mark.parametrize("entry", inputs.INPUTS, ids=lambda e: f"{e.base}:{e.pattern}")
+def test_each_input_reaches_exactly_the_fingerprints_it_shapes(tmp_path, entry):
+    # One list for every fingerprint: an edit to an input changes the book's and each one it shapes, and no other.
+    project, package = small_book(tmp_path)
+    roles = (None, inputs.CHAPTERS, inputs.LEDGER, inputs.PAGES)
+    before = {role: inputs.fingerprint(role, project, package) for role in roles}
+    base = project if entry.base == "project" else package
+    edited = next(path for _, path in inputs.files(None, project, package)
+                  if path.read_text(encoding="utf-8") == f"{entry.pattern}\n"
+                  and path.is_relative_to(base))
+    edited.write_text("an edit\n", encoding="utf-8")
+    changed = {role for role in roles if inputs.fingerprint(role, project, package) != before[role]}
+    inside_book_code = {inputs.PAGES} if entry.pattern.startswith("book/") else set()  # book/ledger.py
+    assert changed == {None, *entry.shapes, *inside_book_code}
+
+
+def test_the_builds_fingerprints_read_the_one_list(tmp_path):
+    project, package = small_book(tmp_path)
+    assert chapters.shared_fingerprint(project, package) == inputs.fingerprint(inputs.CHAPTERS, project, package)
+    assert inputs.fingerprint(None, project, package) != inputs.fingerprint(inputs.PAGES, project, package)
+    # The real book: the ledger's and the published book's fingerprints are the list's.
+    assert build.ledger_sources() == inputs.fingerprint(inputs.LEDGER)
+    assert freshness.inputs_fingerprint() == inputs.fingerprint()
 
 
 @pytest.mark.parametrize("figure_id, column_index, bad, expected", [
@@ -203,54 +239,43 @@ def test_the_build_strips_timestamps_an_editor_left_in_a_chapter(scratch):
     assert "execution" not in json.loads(path.read_text(encoding="utf-8"))["cells"][1]["metadata"]
 
 
+def pages_stamp(project: Path, package: Path) -> str:
+    return inputs.fingerprint(inputs.PAGES, project, package)
+
+
 def test_an_edited_sphinx_extension_changes_the_stamp_that_rebuilds_every_page(tmp_path):
-    from lacoe_report.book import sphinx_code_stamp
-
-    book = tmp_path / "book"
-    shutil.copytree(Path(sphinx_code_stamp.__file__).parent, book, ignore=shutil.ignore_patterns("__pycache__"))
-    before = sphinx_code_stamp.code_stamp(book)
-    (book / "sphinx_web.py").write_text((book / "sphinx_web.py").read_text() + "\n# an edit\n")
-    assert sphinx_code_stamp.code_stamp(book) != before
-    (book / "trace").mkdir(exist_ok=True)
-    (book / "trace" / "new.css").write_text("a { color: red }")  # a new static file counts too
-    assert sphinx_code_stamp.code_stamp(book) != before
-
-
-def extension_folder(root: Path) -> Path:
-    """A stand-in for the book's Sphinx code: one extension file."""
-    code = root / "code"
-    code.mkdir()
-    (code / "ext.py").write_text("# an extension\n")
-    return code
+    project, package = tmp_path / "project", tmp_path / "package"
+    project.mkdir()
+    shutil.copytree(inputs.PACKAGE_DIR / "book", package / "book", ignore=shutil.ignore_patterns("__pycache__"))
+    before = pages_stamp(project, package)
+    (package / "book" / "sphinx_web.py").write_text((package / "book" / "sphinx_web.py").read_text() + "\n# an edit\n")
+    assert pages_stamp(project, package) != before
+    (package / "book" / "trace" / "new.css").write_text("a { color: red }")  # a new static file counts too
+    assert pages_stamp(project, package) != before
 
 
 def test_an_edited_script_in_the_books_static_folder_changes_the_stamp(tmp_path):
     # With no page out of date Sphinx copies no static file: without this an edited
     # _static/lacoe-tabstops.js stayed unpublished.
-    from lacoe_report.book import sphinx_code_stamp
-
-    code = extension_folder(tmp_path)
-    (tmp_path / "_static").mkdir()
-    script = tmp_path / "_static" / "lacoe-tabstops.js"
+    project, package = small_book(tmp_path)
+    script = project / "_static" / "lacoe-tabstops.js"
     script.write_text("var a = 1;\n")
-    before = sphinx_code_stamp.book_stamp(tmp_path, code)
-    assert sphinx_code_stamp.book_stamp(tmp_path, code) == before
+    before = pages_stamp(project, package)
+    assert pages_stamp(project, package) == before
     script.write_text("var a = 2;\n")
-    assert sphinx_code_stamp.book_stamp(tmp_path, code) != before
+    assert pages_stamp(project, package) != before
 
 
 def test_a_deleted_template_override_changes_the_stamp(tmp_path):
     # Sphinx re-writes pages only when a template is newer than them: deleting an override
     # (_templates/sections/header.html) left every page drawn by it.
-    from lacoe_report.book import sphinx_code_stamp
-
-    code = extension_folder(tmp_path)
-    override = tmp_path / "_templates" / "sections" / "header.html"
+    project, package = small_book(tmp_path)
+    override = project / "_templates" / "sections" / "header.html"
     override.parent.mkdir(parents=True)
     override.write_text("<div></div>\n")
-    before = sphinx_code_stamp.book_stamp(tmp_path, code)
+    before = pages_stamp(project, package)
     override.unlink()
-    assert sphinx_code_stamp.book_stamp(tmp_path, code) != before
+    assert pages_stamp(project, package) != before
 
 
 def test_make_test_leaves_nbconverts_side_files_out_of_nbval(tmp_path):

@@ -4,7 +4,7 @@ import re
 import nbformat
 import pytest
 
-from lacoe_report.book import chapters, ledger
+from lacoe_report.book import chapters, inputs, ledger
 from lacoe_report.book.toc import toc_chapters
 from lacoe_report.core.paths import LEDGER_CSV, TOC_FILE
 
@@ -76,7 +76,7 @@ def test_chapters_import_only_the_analysis_layers(path):
         if cell.cell_type == "code":
             imported = set(re.findall(r"lacoe_report\.(\w+)", cell.source))
             imported |= {"(top level)" for _ in re.findall(r"from lacoe_report import", cell.source)}
-            assert imported <= set(chapters.CHAPTER_LAYERS), (path.name, imported)
+            assert imported <= set(inputs.CHAPTER_LAYERS), (path.name, imported)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

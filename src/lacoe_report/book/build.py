@@ -16,7 +16,7 @@ import time
 import warnings
 from pathlib import Path
 
-from . import freshness
+from . import freshness, inputs
 from . import published as published_files
 from .toc import toc_chapters
 from ..core.paths import BUILD_DIR, PROJ_ROOT
@@ -225,24 +225,12 @@ def write_ledger() -> None:
 
 
 def ledger_sources() -> str:
-    """SHA-256 over what the ledger is computed from.
+    """The fingerprint of what the ledger is computed from (the inputs that shape :data:`~.inputs.LEDGER`).
 
-    The data and the package layers chapters compute with
-    (:func:`~lacoe_report.book.chapters.shared_fingerprint`), every chapter's
-    declarations, the table of contents (which chapters count) and the code
-    that writes the ledger.
+    What chapters compute with, every chapter's declarations, the table of
+    contents (which chapters count) and the code that writes the ledger.
     """
-    import hashlib
-
-    from ..core.paths import CHAPTERS_DIR
-    from .chapters import shared_fingerprint
-
-    digest = hashlib.sha256(shared_fingerprint().encode())
-    for path in [PROJ_ROOT / "_toc.yml", Path(__file__).with_name("ledger.py"),
-                 *sorted(CHAPTERS_DIR.glob("*.numbers.yml"))]:
-        digest.update(path.name.encode() + b"\0")
-        digest.update((path.read_bytes() if path.exists() else b"(missing)") + b"\0")
-    return digest.hexdigest()
+    return inputs.fingerprint(inputs.LEDGER)
 
 
 def ledger_inputs(sources: str, ledger_files: dict[Path, str]) -> str:

@@ -10,7 +10,6 @@ after a data edit.)
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import subprocess
 import time
@@ -22,34 +21,18 @@ from pathlib import Path
 
 import nbformat
 from ..core import safe_write
-from ..core.paths import DATA_DIR, PROJ_ROOT, shown
+from ..core.paths import PROJ_ROOT, shown
 from ..core.safe_write import ChangedOnDisk, digest, write_if_unchanged
 from ..core.declarations import SUFFIX
+from . import inputs
 
 #: Notebook metadata key holding the fingerprint of the inputs last executed.
 META_KEY = "lacoe"
 #: Seconds one cell may run before the chapter counts as failed.
 CELL_TIMEOUT = 300
-_PACKAGE_DIR = Path(__file__).resolve().parents[1]
 # Cell metadata that changes on every run and means nothing to a reader.
 _VOLATILE_CELL_METADATA = ("execution", "collapsed", "scrolled", "ExecuteTime")
 
-
-#: The layers chapters compute with. ``book/`` builds, tests and prints the
-#: book and is never imported by a chapter (a test checks this), so editing it
-#: does not make outputs stale.
-CHAPTER_LAYERS = ("core", "present")
-
-
-def _shared_inputs() -> list[tuple[str, Path]]:
-    """Files every chapter depends on besides its own code, each with a stable name."""
-    named = [(p.relative_to(PROJ_ROOT).as_posix(), p) for p in DATA_DIR.rglob("*") if p.is_file()]
-    named += [(f"lacoe_report/{p.relative_to(_PACKAGE_DIR).as_posix()}", p)
-              for layer in CHAPTER_LAYERS for p in (_PACKAGE_DIR / layer).rglob("*")
-              if p.is_file() and "__pycache__" not in p.parts]
-    named.append(("lacoe_report/__init__.py", _PACKAGE_DIR / "__init__.py"))
-    named.append(("requirements.txt", PROJ_ROOT / "requirements.txt"))
-    return sorted(named)
 
 
 def read_plain(path: Path) -> nbformat.NotebookNode:
@@ -75,25 +58,17 @@ def read_plain(path: Path) -> nbformat.NotebookNode:
                          f"({str(err).strip().splitlines()[0][:200]})") from None
 
 
-def shared_fingerprint() -> str:
-    """SHA-256 over the data, the package and the pins (names and bytes)."""
-    digest = hashlib.sha256()
-    for name, path in _shared_inputs():
-        digest.update(name.encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
+def shared_fingerprint(root: Path = PROJ_ROOT, package: Path = inputs.PACKAGE_DIR) -> str:
+    """The fingerprint of what every chapter computes from: the data, ``core``, ``present`` and the pins.
+
+    The list is :data:`lacoe_report.book.inputs.INPUTS` (those that shape chapters).
+    """
+    return inputs.fingerprint(inputs.CHAPTERS, root, package)
 
 
 def code_fingerprint(notebook: nbformat.NotebookNode) -> str:
-    """SHA-256 over a notebook's code cells (source and metadata tags)."""
-    digest = hashlib.sha256()
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            digest.update(cell.source.encode())
-            digest.update(b"\0")
-    return digest.hexdigest()
+    """SHA-256 over a notebook's code cells."""
+    return digest(b"".join(cell.source.encode() + b"\0" for cell in notebook.cells if cell.cell_type == "code"))
 
 
 def depends_on(notebook: nbformat.NotebookNode) -> list[str]:
@@ -112,12 +87,10 @@ def fingerprint(notebook: nbformat.NotebookNode, shared: str | None = None, path
     beside it) count too: editing one chapter's numbers re-executes that chapter.
     """
     shared = shared_fingerprint() if shared is None else shared
-    digest = hashlib.sha256(f"{code_fingerprint(notebook)}:{shared}".encode())
     extras = [path.with_name(path.stem + SUFFIX)] if path is not None else []
     extras += [p for pattern in depends_on(notebook) for p in sorted(PROJ_ROOT.glob(pattern))]
-    for extra in extras:
-        digest.update(extra.read_bytes() if extra.exists() else b"(missing)")
-    return digest.hexdigest()
+    return digest(f"{code_fingerprint(notebook)}:{shared}".encode()
+                  + b"".join(extra.read_bytes() if extra.exists() else b"(missing)" for extra in extras))
 
 
 def recorded_fingerprint(notebook: nbformat.NotebookNode) -> str | None:

@@ -327,16 +327,15 @@ def _kept(key: str | None) -> KeptServer | None:
     Its key names this file's bytes too: a kept server runs the fork loop and the
     kernel's set-up as they were when it started, so an edit here starts a new one.
     """
-    import hashlib
-
     from . import warm
 
     if not os.environ.get(warm.SERVER_ENV):
         return None
     from ..core.paths import PROJ_ROOT
+    from ..core.safe_write import fingerprint
     from .chapters import shared_fingerprint
 
-    key = f"{key or shared_fingerprint()} {hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}"
+    key = f"{key or shared_fingerprint()} {fingerprint(Path(__file__))}"
     address = warm.kernel_server(str(PROJ_ROOT), key)
     return KeptServer(address, str(PROJ_ROOT), key) if address else None
 

@@ -10,7 +10,6 @@ as Sphinx publishes every download under its own name.
 """
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import re
@@ -18,6 +17,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
+
+from ..core.safe_write import digest
 
 #: A row of the data dictionary's table of files: path, SHA-256, rows (pandas' HTML).
 _DICTIONARY_ROW = re.compile(r"<th>([^<>]+)</th>\s*<td>([0-9a-f]{64})</td>\s*<td>(\d+)</td>")
@@ -40,7 +41,7 @@ def _stated(files: Mapping[str, bytes], name: str, where: str, sha256: str | Non
     if data is None:
         return []  # not published beside it: nothing to contradict
     problems = []
-    actual = hashlib.sha256(data).hexdigest()
+    actual = digest(data)
     if sha256 is not None and sha256 != actual:
         problems.append(f"{where} gives {name} the SHA-256 {sha256[:12]}..., the published file has {actual[:12]}...")
     if size is not None and size != len(data):
@@ -79,9 +80,9 @@ def disagreements(files: Mapping[str, bytes], dictionary_pages: Mapping[str, str
         except ValueError as err:
             return [f"datapackage.json is not valid JSON: {err}"]
         for resource in package.get("resources", []):
-            digest = resource.get("hash", "")
+            recorded = resource.get("hash", "")
             problems += _stated(files, Path(resource.get("path", "")).name, "datapackage.json",
-                                digest.removeprefix("sha256:") if digest else None, resource.get("bytes"))
+                                recorded.removeprefix("sha256:") if recorded else None, resource.get("bytes"))
     meta_name = next((name for name in files if name.endswith(".meta.yml")), None)
     if meta_name:
         try:

@@ -42,7 +42,6 @@ browser tests (``tests/browser``) check it.
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
 import io
 import json
@@ -53,6 +52,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from docutils import nodes
+
+from ..core.safe_write import digest
 
 #: The one stylesheet pages link, written into ``_static`` at the end of the build.
 BUNDLE = "_static/lacoe-book.css"
@@ -215,7 +216,7 @@ def chart_variants(notebooks) -> dict[str, dict]:
                     narrow = base64.b64decode(variants["narrow"]["png"])
                     entry["narrow"] = {"png": narrow, "size": png_size(narrow),
                                        "text_px": variants["narrow"]["text_px"]}
-                found[hashlib.sha256(wide).hexdigest()] = entry
+                found[digest(wide)] = entry
     return found
 
 
@@ -552,12 +553,11 @@ def write_bundle(outdir: Path, stylesheets: list[str], cache: Path | None = None
                       if p.name != "searchindex.js" and f"scripts/{p.name}" not in DROPPED_SCRIPTS)
     words = page_words(outdir)
     version = _processing_version()
-    key = hashlib.sha256(version + b"\0")
-    for part in (css, "\n".join(sorted(words & _names(css, cache, version))), scripts):
-        key.update(part.encode("utf-8") + b"\0")
-    for font in sorted(static.rglob("*.ttf")):
-        key.update(font.relative_to(static).as_posix().encode("utf-8") + b"\0" + font.read_bytes())
-    kept = cache / f"bundle-{key.hexdigest()}" if cache else None
+    parts = (css, "\n".join(sorted(words & _names(css, cache, version))), scripts)
+    key = digest(version + b"\0" + b"".join(part.encode("utf-8") + b"\0" for part in parts)
+                 + b"".join(font.relative_to(static).as_posix().encode("utf-8") + b"\0" + font.read_bytes()
+                            for font in sorted(static.rglob("*.ttf"))))
+    kept = cache / f"bundle-{key}" if cache else None
     if kept is not None and (kept / "screen.css").exists():
         kept.touch()  # recently used: kept longest
         screen = (kept / "screen.css").read_text(encoding="utf-8")
@@ -578,7 +578,7 @@ def _names(css: str, cache: Path | None, version: bytes) -> set[str]:
     :func:`_processing_version` (a parse saved)."""
     if cache is None:
         return selector_names(css)
-    kept = cache / f"names-{hashlib.sha256(version + css.encode('utf-8')).hexdigest()}.json"
+    kept = cache / f"names-{digest(version + css.encode('utf-8'))}.json"
     if kept.exists():
         return set(json.loads(kept.read_text(encoding="utf-8")))
     names = selector_names(css)

@@ -73,16 +73,16 @@ def server_key(env: dict | None = None) -> str:
     False
     """
     env = os.environ if env is None else env
-    digest = hashlib.sha256(b"warm 1\0")
-    digest.update(os.path.realpath(sys.executable).encode() + b"\0")
+    parts = [b"warm 1\0", os.path.realpath(sys.executable).encode() + b"\0"]
     for folder in sorted({os.path.realpath(p) for p in sys.path if p.endswith("site-packages")}):
         stat = os.stat(folder)  # a package installed or removed changes the folder
-        digest.update(f"{folder}\0{stat.st_mtime_ns}\0".encode())
-    digest.update(_OWN_FILE.read_bytes())
-    digest.update(f"salt={env.get('LACOE_WARM_SALT', '')}\0".encode())  # a server of its own (tests)
-    for name, value in import_environment(env):
-        digest.update(f"{name}={value}\0".encode())
-    return digest.hexdigest()
+        parts.append(f"{folder}\0{stat.st_mtime_ns}\0".encode())
+    parts.append(_OWN_FILE.read_bytes())
+    parts.append(f"salt={env.get('LACOE_WARM_SALT', '')}\0".encode())  # a server of its own (tests)
+    parts += [f"{name}={value}\0".encode() for name, value in import_environment(env)]
+    # hashlib, not core.safe_write.digest: the server imports none of the book's code, which its
+    # forked commands would inherit instead of reading the edited files.
+    return hashlib.sha256(b"".join(parts)).hexdigest()
 
 
 def import_environment(env: dict) -> tuple[tuple[str, str], ...]:

@@ -333,9 +333,9 @@ def _kept(key: str | None) -> KeptServer | None:
         return None
     from ..core.paths import PROJ_ROOT
     from ..core.safe_write import fingerprint
-    from .chapters import shared_fingerprint
+    from . import inputs
 
-    key = f"{key or shared_fingerprint()} {fingerprint(Path(__file__))}"
+    key = f"{key or inputs.fingerprint(inputs.CHAPTERS)} {fingerprint(Path(__file__))}"
     address = warm.kernel_server(str(PROJ_ROOT), key)
     return KeptServer(address, str(PROJ_ROOT), key) if address else None
 

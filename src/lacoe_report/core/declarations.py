@@ -48,9 +48,10 @@ from pathlib import Path
 import yaml
 
 from . import bounds, formats, formula as _formula
-from .facts import FACTS
+from .facts import FACTS, Fact
 from .errors import SAFE_LOADER
 from .paths import CHAPTERS_DIR, FIGURES_CSV, shown, stamp
+from .syntax import python_expression
 from .vocabulary import DISPLAY, UNITS
 
 #: The suffix of a chapter's declarations file: ``chapters/finance.numbers.yml``.
@@ -141,7 +142,7 @@ def _fact_call(text: str, where: str) -> tuple | None:
     body = _formula.parse(text).body if _formula.parses(text) else None
     if body is None:
         try:
-            body = _formula.python_expression(text).body
+            body = python_expression(text).body
         except SyntaxError as error:
             raise DeclarationError(f"{where}: {text!r} is not a formula ({error.msg})") from None
     if not (isinstance(body, ast.Call) and isinstance(body.func, ast.Name) and body.func.id in FACTS):
@@ -252,7 +253,7 @@ def load_text(text: str, chapter: str, source: str | None = None) -> list[Entry]
         given_text = whole[1:-1] if whole.startswith("(") and whole.endswith(")") else given_text
         formula_text = _substitute(given_text, lets, where)
         if "#" not in formula_text and _formula.parses(formula_text):
-            formula_text = ast.unparse(_formula.python_expression(formula_text))  # only the parentheses it needs
+            formula_text = ast.unparse(python_expression(formula_text))  # only the parentheses it needs
         fact = _fact_call(formula_text, where)
         if fact is None:
             try:
@@ -396,3 +397,25 @@ def chapters() -> list[str]:
 def book_entries() -> list[Entry]:
     """Every declaration of every chapter, by chapter name."""
     return [entry for chapter in chapters() for entry in load(chapter)]
+
+
+def _declared(args, kwargs) -> int:
+    """How many declarations the book has: numbers (default), numeric, text, with_inputs, or chapters."""
+    entries = book_entries()
+    which = args[0] if args else "numbers"
+    if which == "numbers":
+        return len(entries)
+    if which == "numeric":
+        return sum(e.unit != "text" for e in entries)
+    if which == "text":
+        return sum(e.unit == "text" for e in entries)
+    if which == "with_inputs":
+        return sum(bool(e.inputs()) for e in entries)
+    if which == "chapters":
+        return len({e.chapter for e in entries})
+    raise ValueError(f"declared() counts numbers, numeric, text, with_inputs or chapters, not {which!r}")
+
+
+# A fact about the declarations themselves: registered here, where they are read, so that
+# facts.py need not import this module (which imports it).
+FACTS["declared"] = Fact("declared", "count", _declared)

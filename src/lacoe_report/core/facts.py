@@ -143,23 +143,6 @@ def _setting(args, kwargs):
     return settings[detector][name]
 
 
-def _declared(args, kwargs) -> int:
-    from . import declarations
-    entries = declarations.book_entries()
-    which = args[0] if args else "numbers"
-    if which == "numbers":
-        return len(entries)
-    if which == "numeric":
-        return sum(e.unit != "text" for e in entries)
-    if which == "text":
-        return sum(e.unit == "text" for e in entries)
-    if which == "with_inputs":
-        return sum(bool(e.inputs()) for e in entries)
-    if which == "chapters":
-        return len({e.chapter for e in entries})
-    raise ValueError(f"declared() counts numbers, numeric, text, with_inputs or chapters, not {which!r}")
-
-
 def _report_tokens(args, kwargs) -> int:
     from .source_text import numeric_tokens, report_text
     return len(numeric_tokens(report_text()))
@@ -244,7 +227,6 @@ FACTS: dict[str, Fact] = {f.name: f for f in [
     Fact("chance", "count", lambda args, kwargs: _audit().chance[args[0]]),
     Fact("near_tolerance", "percent", _near_tolerance),
     Fact("section_words", "text", lambda args, kwargs: _section_words(args[0])),
-    Fact("declared", "count", _declared),
     Fact("report_tokens", "count", _report_tokens),
     Fact("excluded_rows", "count", _excluded_rows),
     Fact("restated_metrics", "count", _restated_metrics),

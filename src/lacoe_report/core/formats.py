@@ -9,11 +9,15 @@ not to even as Python's ``round`` does.
 """
 from __future__ import annotations
 
+import ast
 import contextlib
+import functools
 import math
 import re
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
+
+from .syntax import python_expression
 
 #: Small counts as prose writes them.
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -378,13 +382,8 @@ def named(spec: str) -> Callable:
     ...
     ValueError: '{:.1f}%' is not a named format (count, count_or_none, in_words, ...)
     """
-    import ast
-    import functools
-
     def refuse():
         return ValueError(f"{spec!r} is not a named format ({', '.join(NAMED[:3])}, ...)")
-
-    from .formula import python_expression  # formula imports this module
 
     try:
         node = python_expression(str(spec)).body

@@ -42,10 +42,10 @@ import math
 import operator
 import re
 import types
-import warnings
 from collections.abc import Mapping
 
 from .formats import round_half_up
+from .syntax import python_expression
 from .paths import FIGURES_CSV, shown, stamp
 
 #: A value that is a number, as the CSV files write them.
@@ -122,25 +122,6 @@ _MAX_EXPONENT = 1000
 
 class FormulaError(ValueError):
     """A formula outside the grammar, or naming a figure that does not exist."""
-
-
-def python_expression(text: str) -> ast.Expression:
-    r"""``ast.parse(text, mode="eval")``, refusing what Python only warns about.
-
-    An invalid escape in a string (``'\d'``) is a warning in Python 3.11, shown
-    or not by the warning filters of the moment (a later Python refuses it): here
-    it is the ``SyntaxError`` each caller already reports in plain words.
-
-    >>> python_expression(r"'a\\d'").body.value  # an escaped backslash is text
-    'a\\d'
-    >>> python_expression(r"'a\d'")
-    Traceback (most recent call last):
-    ...
-    SyntaxError: invalid escape sequence '\d'
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", (SyntaxWarning, DeprecationWarning))
-        return ast.parse(text.strip(), mode="eval")
 
 
 def parse(expression: str) -> ast.Expression:

@@ -72,7 +72,7 @@ def test_comparisons_read_the_stated_values():
 
 
 def test_rounding_keeps_the_range_and_rounds_the_stated_value():
-    functions = bounds._FUNCTIONS
+    functions = bounds.functions()
     assert ends(functions["floor_to"](Interval(30.36, 30.36, INF), 0.1)) == (30.36, 30.3, INF)
     assert ends(functions["ceil_to"](Interval(30.36, 30.36, INF), step=0.1)) == (30.36, 30.4, INF)
     assert ends(functions["round_half_up"](Interval(2.5, 2.5, 3), 0)) == (2.5, 3, 3)
@@ -80,7 +80,7 @@ def test_rounding_keeps_the_range_and_rounds_the_stated_value():
 
 
 def test_extremes_and_sums():
-    functions = bounds._FUNCTIONS
+    functions = bounds.functions()
     assert ends(functions["min"](OVER_400, 500)) == (400, 400, 500)
     assert ends(functions["max"]([OVER_400, 500])) == (500, 500, INF)
     assert ends(functions["sum"]([OVER_400, UP_TO_50, 1])) == (401, 451, INF)
@@ -124,3 +124,14 @@ def test_apply_reads_each_hedges_words():
     assert bounds.apply(lambda a: a + 1, Hedged(10, "more than")).hedge == "at least"
     assert bounds.apply(lambda a: -a, Hedged(10, "over")).hedge == "at most"
     assert math.isclose(bounds.apply(lambda a, b: a / b, 10, 4), 2.5)
+
+
+def test_a_table_of_its_own_is_read_not_the_books():
+    table = [{"id": "a", "value": "10", "qualifier": "over"}, {"id": "b", "value": "4", "qualifier": "up_to"},
+             {"id": "c", "value": "3", "qualifier": "exact", "assumed": "qualifier"}]
+    assert ends(bounds.interval("a * 2", table)) == (20, 20, INF)
+    assert ends(bounds.interval("a / b", table)) == (2.5, 2.5, INF)
+    assert bounds.hedge("a", "10", table) == "over"
+    assert bounds.hedge("a - b", "6", table) == "at least"
+    assert bounds.hedge("c", "3", table) == ""
+    assert bounds.hedge("b / 2", "2", table) == "at most"

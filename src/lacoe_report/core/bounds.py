@@ -178,9 +178,15 @@ def _sum(items, start=0):
     return total
 
 
-_FUNCTIONS = {"round_half_up": _rounded(formats.round_half_up), "round": _rounded(round),
-              "floor_to": _rounded(formula.floor_to), "ceil_to": _rounded(formula.ceil_to),
-              "min": _extreme(min), "max": _extreme(max), "sum": _sum}
+def functions() -> dict:
+    """The interval versions of the formula language's functions, by name (the rest are formula's own).
+
+    >>> sorted(functions())
+    ['ceil_to', 'floor_to', 'max', 'min', 'round', 'round_half_up', 'sum']
+    """
+    return {"round_half_up": _rounded(formats.round_half_up), "round": _rounded(round),
+            "floor_to": _rounded(formula.floor_to), "ceil_to": _rounded(formula.ceil_to),
+            "min": _extreme(min), "max": _extreme(max), "sum": _sum}
 
 
 def _bound_of_words() -> dict[str, str]:
@@ -239,7 +245,7 @@ def interval(expression: str, table=None) -> Interval:
     """``expression`` evaluated over the ranges its figures' qualifiers allow."""
     rows = formula.figure_rows() if table is None else table
     values = _intervals(rows)
-    return Interval.of(formula.evaluate_over(expression, values, rows, _FUNCTIONS))
+    return Interval.of(formula.evaluate_over(expression, values, rows, functions()))
 
 
 def _intervals(rows) -> Mapping[str, Interval]:

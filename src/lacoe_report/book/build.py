@@ -215,9 +215,10 @@ def write_ledger() -> None:
     inputs = ledger_inputs(sources, read)
     if stamp.exists() and stamp.read_text(encoding="utf-8").strip() == inputs:
         return
+    from ..core.questions import QuestionsError, questions
     try:
-        ledger.write(ledger.collect(toc_chapters()), read=read)
-    except DeclarationError as err:
+        ledger.write(ledger.collect(toc_chapters()), read=read, questions=questions())
+    except (DeclarationError, QuestionsError) as err:
         sys.exit(f"A declared number could not be evaluated, nothing was built:\n  {err}")
     BUILD_DIR.mkdir(parents=True, exist_ok=True)
     written = {path: fingerprint(path) for path in ledger.files()}

@@ -38,16 +38,19 @@ def collect(paths: list[Path]) -> pd.DataFrame:
     return pd.DataFrame([r for p in paths for r in records(p)], columns=COLUMNS)
 
 
-def files(path: Path = LEDGER_CSV) -> tuple[Path, Path]:
-    """The ledger's two files: ``ledger.csv`` and ``ledger_inputs.csv`` beside it."""
-    return path, path.with_name("ledger_inputs.csv")
+def files(path: Path = LEDGER_CSV) -> tuple[Path, Path, Path]:
+    """The ledger's files: ``ledger.csv``, ``ledger_inputs.csv`` and ``questions.csv`` beside it."""
+    return path, path.with_name("ledger_inputs.csv"), path.with_name("questions.csv")
 
 
-def write(frame: pd.DataFrame, path: Path = LEDGER_CSV, read: dict[Path, str] | None = None) -> bool:
+def write(frame: pd.DataFrame, path: Path = LEDGER_CSV, read: dict[Path, str] | None = None,
+          questions: pd.DataFrame | None = None) -> bool:
     """Write the ledger as CSV; return True when its content changed.
 
     Also writes ``ledger_inputs.csv`` beside it, one row per (number, input
-    figure): the Data Package's foreign key from the ledger to the figures.
+    figure): the Data Package's foreign key from the ledger to the figures;
+    with ``questions`` (:func:`lacoe_report.core.questions.questions`), the
+    questions for LACOE as ``questions.csv``, with the numbers as the ledger prints them.
     ``read`` maps each file to its hash when the ledger was computed (by
     default, now): a file saved since then is kept, and
     :class:`~lacoe_report.core.safe_write.ChangedOnDisk` names it.
@@ -59,6 +62,8 @@ def write(frame: pd.DataFrame, path: Path = LEDGER_CSV, read: dict[Path, str] | 
     texts = {path: frame.to_csv(index=False, lineterminator="\n"),
              files(path)[1]: pd.DataFrame(links, columns=["chapter", "key", "figure_id"]).to_csv(
                  index=False, lineterminator="\n")}
+    if questions is not None:
+        texts[files(path)[2]] = questions.to_csv(index=False, lineterminator="\n")
     changed, kept = False, []
     for file, text in texts.items():
         data = text.encode("utf-8")

@@ -100,8 +100,30 @@ class Violation:
         return f"{self.where}: {RULES[self.rule]} [{self.rule}]: {self.text}"
 
 
-def _cells(path: Path) -> list[tuple[str, str, str]]:
-    """``(where, kind, text)`` for every piece of prose in a chapter: markdown and figure metadata."""
+def _asked(root: Path) -> dict[str, list[tuple[str, str, str]]]:
+    """The questions of ``data/questions.yml`` as their chapters' prose: chapter -> ``(where, kind, text)``.
+
+    A chapter renders its "What the report does not say" from them, so their
+    words keep the chapter's rules (the file's own checks are
+    :mod:`lacoe_report.core.questions`'s).
+    """
+    path = root / "data" / "questions.yml"
+    try:
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
+        entries = [e for e in document.get("questions") or [] if isinstance(e, dict)]
+    except (OSError, yaml.YAMLError, AttributeError):
+        return {}  # missing or unreadable: the data check names the file and line
+    found: dict[str, list] = {}
+    for entry in entries:
+        where = f"{shown(path)}, question {entry.get('id')!r}"
+        for name in ("title", "text", "settle"):
+            found.setdefault(str(entry.get("chapter")), []).append(
+                (f"{where} ({name})", "markdown", " ".join(str(entry.get(name) or "").split())))
+    return found
+
+
+def _cells(path: Path, asked: dict | None = None) -> list[tuple[str, str, str]]:
+    """``(where, kind, text)`` for every piece of prose in a chapter: markdown, figure metadata, its questions."""
     if path.suffix == ".md":
         return [(shown(path), "markdown", path.read_text(encoding="utf-8"))]
     notebook = nbformat.read(path, as_version=4)
@@ -115,7 +137,7 @@ def _cells(path: Path) -> list[tuple[str, str, str]]:
             found.append((f"{where} (caption)", "caption", meta["figure"]["caption"]))
         if meta.get("image", {}).get("alt"):
             found.append((f"{where} (alt text)", "alt", meta["image"]["alt"]))
-    return found
+    return found + list((asked or {}).get(path.stem, []))
 
 
 def typed_numbers(text: str, where: str) -> Iterator[Violation]:
@@ -190,8 +212,9 @@ def check_sources(root: Path = PROJ_ROOT) -> list[Violation]:
             found.append(Violation("orphan-numbers", shown(numbers), "no chapter of that name in "
                                    f"{toc_file.name}: its numbers would be published on no page"))
     numbered = {name for part in parts if part.numbered for name in part.docnames}
+    asked = _asked(root)
     for path in listed:
-        cells = _cells(path)
+        cells = _cells(path, asked)
         for where, _, text in cells:
             found += typed_numbers(text, where)
         if path.suffix != ".ipynb":

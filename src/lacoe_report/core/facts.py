@@ -206,6 +206,40 @@ def _figure_input(args, kwargs):
     """A fact about one figure reads that figure."""
     return [args[0]]
 
+def _lacoe_questions(args, kwargs) -> int:
+    """How many questions for LACOE the book raises (``source='chapter'``, ``'audit'`` ... to count some)."""
+    from .questions import questions
+    frame = questions()
+    for column, wanted in kwargs.items():
+        if column != "source":
+            raise ValueError(f"lacoe_questions() filters by source, not {column!r}")
+        frame = frame[frame["source"].isin(wanted if isinstance(wanted, list) else [wanted])]
+    return len(frame)
+
+
+def _ranked(args) -> str:
+    """The id of the question ranked ``args[0]`` (1 = first) among the questions for LACOE."""
+    from .questions import questions
+    rank = int(args[0])
+    frame = questions()
+    if not 1 <= rank <= len(frame):
+        raise ValueError(f"finding({rank}): there are {len(frame)} questions")
+    return frame.iloc[rank - 1]["id"]
+
+
+def _finding(args, kwargs) -> str:
+    """The one-line answer of the question ranked ``args[0]``: the audit's verdict and first sentence."""
+    from .questions import questions
+    row = questions().loc[_ranked(args)]
+    if not row["audit_id"]:
+        raise ValueError(f"finding({args[0]}) is a chapter's question, not a finding of the audit")
+    return _audit().question(row["audit_id"]).answer
+
+
+def _finding_inputs(args, kwargs) -> list[str]:
+    from .questions import questions
+    return [f for f in questions().loc[_ranked(args), "figures"].split("; ") if f]
+
 
 #: Every fact a declaration may state, by name.
 FACTS: dict[str, Fact] = {f.name: f for f in [
@@ -230,6 +264,8 @@ FACTS: dict[str, Fact] = {f.name: f for f in [
     Fact("report_tokens", "count", _report_tokens),
     Fact("excluded_rows", "count", _excluded_rows),
     Fact("restated_metrics", "count", _restated_metrics),
+    Fact("lacoe_questions", "count", _lacoe_questions),
+    Fact("finding", "text", _finding, _finding_inputs),
 ]}
 
 

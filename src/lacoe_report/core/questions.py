@@ -1,0 +1,258 @@
+"""Questions for LACOE: everything the book says the report does not say, ranked as the audit ranks.
+
+Two sources, one list. The audit's raised findings (inconsistent, worth a
+second look) come from the engine (:func:`lacoe_report.core.audit.audit`).
+The chapters' "What the report does not say" items are data,
+``data/questions.yml``, checked here on load. An item that asks what an audit
+finding asks names it (``audit:``) and is listed once, at the finding's rank.
+
+Ranking: the raised findings in the audit's order (verdict, then nature as
+the relations file ranks them, then strength); then the chapters' own
+questions by the same order of natures, in the file's order within a nature.
+
+A question's figures are the inputs of the numbers its text pastes (the
+chapter's declarations), its ``figures`` and, for a finding, the finding's
+inputs; its quotes are those figures' quotes. Neither is typed in the data.
+
+Examples
+--------
+>>> frame = questions()
+>>> frame["rank"].tolist() == list(range(1, len(frame) + 1))
+True
+>>> frame.loc["finance-percentages", ["audit_id", "verdict"]].tolist()
+['budget-share-educational', 'inconsistent']
+>>> frame["id"].is_unique and "budget-share-educational" not in frame.index
+True
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .errors import load_yaml
+from .paths import DATA_DIR, FIGURES_CSV, AUDIT_RELATIONS_YML, REPORT_TEXT, CHAPTERS_DIR, shown, stamp
+
+QUESTIONS_YML = DATA_DIR / "questions.yml"
+#: Columns of :func:`questions` (and of the published ``questions.csv``), in order.
+COLUMNS = ["rank", "id", "section", "section_name", "chapter", "source", "audit_id", "verdict", "nature",
+           "title", "question", "audit_finding", "settle", "figures", "quotes"]
+#: A pasted number in a question's text.
+GLUE = re.compile(r"\{glue:text\}`([^`]+)`")
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_FIELDS = {"id", "chapter", "section", "nature", "audit", "title", "text", "settle", "figures"}
+_REQUIRED = ("id", "chapter", "title", "text", "settle")
+
+
+class QuestionsError(ValueError):
+    """``data/questions.yml`` breaks a rule; the message names the file, the question and the field."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One chapter question as the data states it (``section`` filled from its chapter's)."""
+
+    id: str
+    chapter: str
+    section: str
+    title: str
+    text: str
+    settle: str
+    nature: str = ""
+    audit: str = ""
+    figures: list = field(default_factory=list)
+
+    @property
+    def keys(self) -> list[str]:
+        """The chapter's numbers its title and text paste, in order."""
+        return GLUE.findall(self.title + "\n" + self.text)
+
+
+def check(document: dict, *, sections: set, natures: set, figure_ids: set, raised: set,
+          declared: dict, where: str = "data/questions.yml") -> list[Question]:
+    """The questions of a parsed ``questions.yml``, or :class:`QuestionsError` naming every problem.
+
+    ``declared`` maps each chapter that may ask questions to the keys its
+    declarations file declares (caveats included).
+
+    Examples
+    --------
+    >>> doc = {"chapters": {"c": "s"}, "questions": [
+    ...     {"id": "q", "chapter": "c", "nature": "coverage", "title": "T?", "text": "{glue:text}`k`", "settle": "x"},
+    ...     {"id": "q", "chapter": "c", "nature": "colour", "title": "T?", "text": "{glue:text}`nope`", "settle": "x"}]}
+    >>> try:
+    ...     check(doc, sections={"s"}, natures={"coverage"}, figure_ids=set(), raised=set(), declared={"c": {"k"}})
+    ... except QuestionsError as err:
+    ...     print(err)
+    data/questions.yml: 3 problems
+      question 'q' (2nd): the id is taken; give each question its own
+      question 'q' (2nd), field 'nature': unknown 'colour'; use one of coverage
+      question 'q' (2nd): {glue:text}`nope` is not declared in chapters/c.numbers.yml
+    """
+    problems: list[str] = []
+    chapters = document.get("chapters") or {}
+    for chapter, section in chapters.items():
+        if chapter not in declared:
+            problems.append(f"chapters: {chapter!r} is not a chapter with declarations")
+        if section not in sections:
+            problems.append(f"chapters: {chapter!r} has the unknown section {section!r}")
+    found, seen = [], set()
+    for n, entry in enumerate(document.get("questions") or [], start=1):
+        name = f"question {entry.get('id')!r}" + (f" ({_ordinal(n)})" if entry.get("id") in seen else "") \
+            if isinstance(entry, dict) else f"question {n}"
+        if not isinstance(entry, dict):
+            problems.append(f"{name}: must be a mapping of fields")
+            continue
+        wrong = [f"{name}, field {k!r}: unknown field; use {', '.join(sorted(_FIELDS))}" for k in entry
+                 if k not in _FIELDS]
+        wrong += [f"{name}, field {k!r}: missing" for k in _REQUIRED if not str(entry.get(k) or "").strip()]
+        if wrong:
+            problems += wrong
+            continue
+        qid, chapter = str(entry["id"]), str(entry["chapter"])
+        if not _ID.match(qid):
+            problems.append(f"{name}: the id must be lower-case words joined by hyphens")
+        if qid in seen:
+            problems.append(f"{name}: the id is taken; give each question its own")
+        seen.add(qid)
+        if chapter not in chapters:
+            problems.append(f"{name}, field 'chapter': {chapter!r} is not listed under chapters")
+            continue
+        section = str(entry.get("section") or chapters[chapter])
+        if section not in sections:
+            problems.append(f"{name}, field 'section': unknown {section!r}")
+        audit_id, nature = str(entry.get("audit") or ""), str(entry.get("nature") or "")
+        if bool(audit_id) == bool(nature):
+            problems.append(f"{name}: give either `audit` (the finding it repeats) or `nature`, not both or neither")
+        elif nature and nature not in natures:
+            problems.append(f"{name}, field 'nature': unknown {nature!r}; use one of {', '.join(sorted(natures))}")
+        elif audit_id and audit_id not in raised:
+            problems.append(f"{name}, field 'audit': {audit_id!r} is not a finding the audit raises")
+        figures = [str(f) for f in entry.get("figures") or []]
+        problems += [f"{name}, field 'figures': unknown figure {f!r}" for f in figures if f not in figure_ids]
+        q = Question(qid, chapter, section, " ".join(str(entry["title"]).split()),
+                     " ".join(str(entry["text"]).split()), " ".join(str(entry["settle"]).split()).rstrip("."),
+                     nature, audit_id, figures)
+        problems += [f"{name}: {{glue:text}}`{k}` is not declared in chapters/{chapter}.numbers.yml"
+                     for k in q.keys if k not in declared.get(chapter, set())]
+        found.append(q)
+    taken = [q.audit for q in found if q.audit]
+    problems += [f"finding {a!r} is asked by more than one question; keep one" for a in sorted(set(taken))
+                 if taken.count(a) > 1]
+    if problems:
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        raise QuestionsError(f"{where}: {count}\n  " + "\n  ".join(problems))
+    return found
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'tsnrhtdd'[(n // 10 % 10 != 1) * (n % 10 < 4) * n % 10::4]}"
+
+
+def _declared_keys(chapter: str) -> set[str]:
+    from . import declarations
+    keys = set()
+    for entry in declarations.load(chapter):
+        keys.add(entry.key)
+        if getattr(entry, "caveat", None):
+            keys.add(entry.key + declarations.CAVEAT_SUFFIX)
+    return keys
+
+
+def load() -> list[Question]:
+    """The chapters' questions from ``data/questions.yml``, checked against the figures, vocabulary, audit and declarations."""
+    key = tuple(stamp(p) for p in (QUESTIONS_YML, FIGURES_CSV, AUDIT_RELATIONS_YML, REPORT_TEXT,
+                                   *sorted(CHAPTERS_DIR.glob("*.numbers.yml"))))
+    return list(_load(key))
+
+
+@functools.lru_cache(maxsize=2)
+def _load(_stamps: tuple) -> tuple[Question, ...]:
+    from . import data, declarations, vocabulary
+    from .audit import NATURES, RAISED, audit
+
+    document = load_yaml(QUESTIONS_YML)
+    result = audit()
+    frame = result.frame()
+    return tuple(check(document, sections=set(vocabulary.SECTIONS), natures=set(result.ranking) | set(NATURES),
+                       figure_ids=set(data.figures().index),
+                       raised=set(frame.index[frame["verdict"].isin(RAISED)]),
+                       declared={c: _declared_keys(c) for c in declarations.chapters()},
+                       where=shown(QUESTIONS_YML)))
+
+
+def paste(text: str, texts: dict[str, str]) -> str:
+    """``text`` with each ``{glue:text}`key``` replaced by the number as the page prints it.
+
+    >>> paste("Over {glue:text}`n` of them.", {"n": "400"})
+    'Over 400 of them.'
+    """
+    return GLUE.sub(lambda m: texts[m.group(1)], text)
+
+
+def _chapter_texts(chapter: str) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Each key's printed text and input figures, caveats included, from the chapter's declarations."""
+    from . import declarations
+    texts, inputs = {}, {}
+    for record in declarations.records(chapter):
+        texts[record["key"]], inputs[record["key"]] = record["text"], list(record["inputs"])
+        if record.get("caveat"):
+            key = record["key"] + declarations.CAVEAT_SUFFIX
+            texts[key], inputs[key] = record["caveat"], list(record["inputs"])
+    return texts, inputs
+
+
+def questions() -> pd.DataFrame:
+    """Every question the book raises, ranked (columns :data:`COLUMNS`), indexed by id.
+
+    ``figures`` and ``quotes`` are joined by ``"; "`` and ``" | "``; a
+    finding a chapter asks takes the chapter's id, title and words, the
+    finding's rank, verdict and explanation.
+    """
+    from . import data, vocabulary
+    from .audit import RAISED, audit
+
+    result = audit()
+    figures = data.figures()
+    asked = load()
+    by_audit = {q.audit: q for q in asked if q.audit}
+    pasted = {c: _chapter_texts(c) for c in dict.fromkeys(q.chapter for q in asked)}
+    rows = []
+    found = result.frame()
+    for qid, row in found[found["verdict"].isin(RAISED)].iterrows():
+        inputs = list(row["inputs"])
+        section = row["details"].get("section") or (figures.at[inputs[0], "section"] if inputs else "")
+        entry = {"id": qid, "section": section, "chapter": "audit", "source": "audit", "audit_id": qid,
+                 "verdict": row["verdict"], "nature": row["nature"], "title": row["description"],
+                 "question": row["answer"], "audit_finding": row["explanation"], "settle": row["settle"],
+                 "figures": inputs}
+        q = by_audit.get(qid)
+        if q is not None:
+            texts, keys_inputs = pasted[q.chapter]
+            entry |= {"id": q.id, "section": q.section, "chapter": q.chapter, "source": "audit and chapter",
+                      "title": paste(q.title, texts), "question": paste(q.text, texts), "settle": q.settle,
+                      "figures": inputs + [f for k in q.keys for f in keys_inputs[k]] + q.figures}
+        rows.append(entry)
+    order = {n: i for i, n in enumerate(result.ranking)}
+    own = sorted((q for q in asked if not q.audit), key=lambda q: order.get(q.nature, len(order)))
+    for q in own:
+        texts, keys_inputs = pasted[q.chapter]
+        rows.append({"id": q.id, "section": q.section, "chapter": q.chapter, "source": "chapter", "audit_id": "",
+                     "verdict": "", "nature": q.nature, "title": paste(q.title, texts),
+                     "question": paste(q.text, texts), "audit_finding": "", "settle": q.settle,
+                     "figures": [f for k in q.keys for f in keys_inputs[k]] + q.figures})
+    frame = pd.DataFrame(rows)
+    frame["figures"] = frame["figures"].map(lambda ids: list(dict.fromkeys(ids)))
+    frame["quotes"] = frame["figures"].map(
+        lambda ids: " | ".join(dict.fromkeys(figures.at[i, "quote"] for i in ids)))
+    frame["figures"] = frame["figures"].map("; ".join)
+    frame["section_name"] = frame["section"].map(lambda s: vocabulary.SECTION_WORDS[s][:1].upper() + vocabulary.SECTION_WORDS[s][1:])
+    frame.insert(0, "rank", range(1, len(frame) + 1))
+    return frame[COLUMNS].set_index("id", drop=False)
+
+
+def of_chapter(chapter: str) -> list[Question]:
+    """The questions a chapter asks, in the file's order."""
+    return [q for q in load() if q.chapter == chapter]

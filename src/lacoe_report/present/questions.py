@@ -1,0 +1,108 @@
+"""The questions for LACOE on the page: each chapter's list, the appendix, the front page's findings.
+
+Every list is rendered from :func:`lacoe_report.core.questions.questions`
+(``data/questions.yml`` and the audit's raised findings), never typed in a
+chapter. The lists are MyST Markdown: a chapter's list pastes its own
+numbers with ``{glue:text}``, so they stay links to the ledger; each output
+cell that shows one sets ``mystnb.markdown_format: myst`` in its
+metadata, so MyST-NB parses the roles.
+
+Each question has a target, ``q-<id>``, in the appendix (``chapters/questions``);
+each section of the report one, ``qs-<section>``. A chapter's item and a front
+page's finding link there.
+"""
+from __future__ import annotations
+
+import re
+
+from IPython.display import Markdown
+
+from ..core.questions import of_chapter, questions
+
+#: The appendix's document name, for links.
+APPENDIX = "questions"
+# Characters MyST would read as markup in the report's or the engine's words.
+_MARKUP = re.compile(r"([\\`*_\[\]<>{}|#$])")
+
+
+def target(question_id: str) -> str:
+    """The label of a question in the appendix.
+
+    >>> target("budget-share-educational")
+    'q-budget-share-educational'
+    """
+    return f"q-{question_id}"
+
+
+def section_target(section: str) -> str:
+    """The label of a section's questions in the appendix (``qs-achievements``)."""
+    return f"qs-{section.replace('_', '-')}"
+
+
+def escape(text: str) -> str:
+    """Words shown as they are, not read as MyST markup.
+
+    >>> escape("a *b* [c] $d")
+    'a \\\\*b\\\\* \\\\[c\\\\] \\\\$d'
+    """
+    return _MARKUP.sub(r"\\\1", text)
+
+
+def does_not_say(chapter: str) -> Markdown:
+    """The chapter's "What the report does not say" list, its numbers pasted from its declarations.
+
+    Each item: the question, what is missing, what would settle it, and a link
+    to it among the questions for LACOE (where a finding of the audit that
+    asks it is explained).
+    """
+    ranked = questions()
+    items = []
+    for q in of_chapter(chapter):
+        row = ranked.loc[q.id]
+        audit = f" The audit's verdict: {row['verdict']}." if row["audit_id"] else ""
+        items.append(f"- **{q.title}** {q.text}{audit} *What would settle it:* {escape(q.settle)}. "
+                     f"{{ref}}`Question {row['rank']} for LACOE <{target(q.id)}>`")
+    return Markdown("\n".join(items) + "\n")
+
+
+def findings_list(n: int = 3, keys: str = "front_finding_{}") -> Markdown:
+    """The ``n`` strongest findings, one line each, pasted from ``keys`` (declared as ``finding(rank)``), with their evidence.
+
+    The glued lines are the declarations' (``front_finding_1: finding(1)``);
+    this adds the link to each one's evidence, from the same ranking.
+    """
+    frame = questions()
+    lines = [f"{rank}. {{glue:text}}`{keys.format(rank)}` "
+             f"{{ref}}`The evidence <{target(frame.iloc[rank - 1]['id'])}>`" for rank in range(1, n + 1)]
+    return Markdown("\n".join(lines) + "\n")
+
+
+def appendix() -> Markdown:
+    """Every question, grouped by the report's section (in the report's order), ranked within each.
+
+    Numbers appear as the ledger prints them (each chapter's declarations);
+    the chapters that paste them link each to its derivation.
+    """
+    from ..core.vocabulary import SECTIONS
+
+    frame = questions()
+    blocks = []
+    for section in [s for s in SECTIONS if s in set(frame["section"])]:
+        rows = frame[frame["section"] == section]
+        blocks.append(f"({section_target(section)})=\n## {rows.iloc[0]['section_name']}\n")
+        for _, row in rows.iterrows():
+            verdict = f" *({row['verdict']})*" if row["verdict"] else ""
+            # A finding alone is its explanation; a chapter's question its words, then the finding's.
+            said = [row["audit_finding"]] if row["source"] == "audit" else \
+                [row["question"]] + ([f"The audit: {row['audit_finding']}"] if row["audit_finding"] else [])
+            lines = [f"({target(row['id'])})=", f"**{row['rank']}. {escape(row['title'])}**{verdict}", ""]
+            lines += [line for text in said for line in (escape(text), "")]
+            if row["quotes"]:
+                quoted = "; ".join(f"“{escape(q)}”" for q in row["quotes"].split(" | "))
+                lines += [f"- The report's words: {quoted}"]
+            if row["figures"]:
+                lines += [f"- Figures: {', '.join(f'`{f}`' for f in row['figures'].split('; '))}"]
+            asked = "the audit" if row["chapter"] == "audit" else f"{{doc}}`{row['chapter']}`"
+            lines += [f"- What would settle it: {escape(row['settle'])}.", f"- Asked by {asked}.", ""]
+            blocks.append("\n".join(lines))
+    return Markdown("\n".join(blocks))

@@ -23,11 +23,11 @@ def trace_table(frame: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Indexed by figure id, with the label, the value as printed, the
-        quote, the qualifier in words, the period and where it is printed. A
+        Rows headed by the figure's label (the corner cell says "Figure"),
+        with the value as printed, the quote, the qualifier in words, the period and where it is printed. A
         qualifier the report does not state (``assumed``) is marked "(the
         data's reading)"; each period says how it is known: stated, the
-        report's year (the figure is undated) or the data's reading.
+        report's year (the figure is undated) or the data's reading. The figure id, for reviewers, is the last column, ``Id``.
 
     Examples
     --------
@@ -35,6 +35,9 @@ def trace_table(frame: pd.DataFrame) -> pd.DataFrame:
     >>> rows = data.figures().loc[["fin_budget_total", "schools_diplomas", "p2_ease_employees"]]
     >>> trace_table(rows)["Period"].tolist()
     ["2023-24 (the data's reading)", '2023-24 (stated)', "2023-24 (the report's year: undated)"]
+    >>> shown = trace_table(data.figures().loc[["fin_budget_total"]])
+    >>> print(shown._repr_html_().split("<tbody>")[0].count("<tr"), shown.columns[-1], shown.index[0])
+    1 Id LACOE budget
     """
     # A value the data supplies and the report does not state says so in its cell.
     assumed = frame["assumed"].fillna("").str.split() if "assumed" in frame else pd.Series([[]] * len(frame),
@@ -43,17 +46,21 @@ def trace_table(frame: pd.DataFrame) -> pd.DataFrame:
     def reading(column: str, shown: pd.Series) -> pd.Series:
         return shown.where(~assumed.map(lambda fields: column in fields), shown + f" ({ASSUMED_MARK})")
 
-    # The quote comes right after the value, so it is in view without scrolling.
+    # The figure's name leads each row and the quote comes right after the value, so both are in
+    # view without scrolling; the id, for reviewers, is the last column.
     table = pd.DataFrame({
-        "Figure": frame["label"],
         "As printed": frame["as_written"],
         "Quote from the report": "“" + frame["quote"] + "”",
         "Qualifier": reading("qualifier", frame["qualifier"].map(QUALIFIER_LABELS)),
         # Undated figures take the report's year: the cell says so, so no reader takes it for a date.
         "Period": frame["period"] + " (" + frame["period_basis"].map(PERIOD_BASIS_LABELS) + ")",
         "Printed in": frame["presentation"],
+        "Id": frame.index,
     })
-    table.index.name = "id"
+    # Rows headed by the figure's name; naming the columns, not the index, puts "Figure" in the
+    # header's corner instead of a second header row.
+    table.index = pd.Index(frame["label"].tolist())
+    table.columns.name = "Figure"
     return table
 
 

@@ -92,6 +92,7 @@ SCRATCH_TOC = """format: jb-book
 root: chapters/intro
 chapters:
   - file: chapters/finance
+  - file: chapters/questions
 """
 
 

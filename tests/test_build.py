@@ -10,6 +10,7 @@ import re
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from conftest import command, make, make_variable
@@ -90,10 +91,12 @@ def test_tool_caches_in_the_project_do_not_stop_the_build(scratch):
     for cache in (".pytest_cache", ".hypothesis"):
         (scratch / cache).mkdir(exist_ok=True)
         (scratch / cache / "README.md").write_text("# a tool's cache\n", encoding="utf-8")
-    intro = scratch / "chapters" / "intro.md"
+    intro = scratch / "chapters" / "intro.ipynb"
     original = intro.read_text(encoding="utf-8")
     try:
-        intro.write_text(original + "\nOne more sentence.\n", encoding="utf-8")
+        notebook = nbformat.reads(original, as_version=4)
+        notebook.cells[-1].source += "\n\nOne more sentence."
+        nbformat.write(notebook, intro)
         result = make(scratch)
     finally:
         intro.write_text(original, encoding="utf-8")

@@ -41,7 +41,7 @@ def test_frictionless_validates_the_package(report):
     errors = [(task["name"], e["type"], e["message"][:160]) for task in report["tasks"] for e in task["errors"]]
     assert report["valid"], errors
     assert {t["name"] for t in report["tasks"]} == {"report-figures", "excluded-numbers", "ledger",
-                                                    "ledger-inputs", "report-text"}
+                                                    "ledger-inputs", "questions", "report-text"}
 
 
 def test_the_package_is_generated_from_the_metadata():

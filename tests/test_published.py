@@ -27,6 +27,7 @@ root: chapters/intro
 chapters:
   - file: chapters/data_dictionary
   - file: chapters/downloads
+  - file: chapters/questions
 """
 
 PUBLISHED = ("datapackage.json", "report_figures.meta.yml", "report_figures.csv")

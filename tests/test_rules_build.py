@@ -21,6 +21,9 @@ parts:
     numbered: true
     chapters:
       - file: chapters/finance
+  - caption: Appendices
+    chapters:
+      - file: chapters/questions
 """
 
 

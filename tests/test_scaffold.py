@@ -15,6 +15,9 @@ parts:
     numbered: true
     chapters:
       - file: chapters/finance
+  - caption: Appendices
+    chapters:
+      - file: chapters/questions
 """
 
 

@@ -174,6 +174,8 @@ def datapackage(meta: dict) -> dict:
                   primary=["chapter", "key", "figure_id"],
                   foreign=[(["figure_id"], "report-figures", ["id"]),
                            (["chapter", "key"], "ledger", ["chapter", "key"])]),
+            table("questions", ledger["questions_path"], ledger["questions_title"], ledger["questions_columns"],
+                  primary=["id"]),
             {"name": "report-text", "path": text_path.removeprefix("data/"),
              "title": "The report's text as extracted from the published PDF", "format": "txt",
              "mediatype": "text/plain", "encoding": "utf-8", **file_facts(text_path)},

@@ -64,14 +64,14 @@ def _check(document):
     from lacoe_report.core import data, declarations, vocabulary
     from lacoe_report.core.audit import NATURES
     return q.check(document, sections=set(vocabulary.SECTIONS), natures=set(NATURES),
-                   figure_ids=set(data.figures().index), raised=set(_raised()),
+                   figure_ids=set(data.figures().index), asked=set(audit().frame().index),
                    declared={c: q._declared_keys(c) for c in declarations.chapters()})
 
 
 @pytest.mark.parametrize("change, problem", [
     (lambda d: d["questions"].append(dict(d["questions"][0])), "the id is taken"),
     (lambda d: d["questions"][0].update(audit=d["questions"][3]["audit"]), "not both or neither"),
-    (lambda d: d["questions"][1].update(nature=None, audit="budget-lines-sum"), "not a finding the audit raises"),
+    (lambda d: d["questions"][1].update(nature=None, audit="no-such-question"), "not a question of the audit"),
     (lambda d: d["questions"][0].update(text="{glue:text}`no_such_key`"), "is not declared"),
     (lambda d: d["questions"][0].update(figures=["no_such_figure"]), "unknown figure"),
     (lambda d: d["questions"][0].update(section="appendix"), "unknown 'appendix'"),

@@ -4,7 +4,8 @@ Two sources, one list. The audit's raised findings (inconsistent, worth a
 second look) come from the engine (:func:`lacoe_report.core.audit.audit`).
 The chapters' "What the report does not say" items are data,
 ``data/questions.yml``, checked here on load. An item that asks what an audit
-finding asks names it (``audit:``) and is listed once, at the finding's rank.
+finding asks names it (``audit:``) and is listed once, at the finding's rank (if
+the data no longer raises that finding, the item stands as the chapter's own).
 
 Ranking: the raised findings in the audit's order (verdict, then nature as
 the relations file ranks them, then strength); then the chapters' own
@@ -26,6 +27,7 @@ True
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
@@ -70,11 +72,11 @@ class Question:
         return GLUE.findall(self.title + "\n" + self.text)
 
 
-def check(document: dict, *, sections: set, natures: set, figure_ids: set, raised: set,
+def check(document: dict, *, sections: set, natures: set, figure_ids: set, asked: set,
           declared: dict, where: str = "data/questions.yml") -> list[Question]:
     """The questions of a parsed ``questions.yml``, or :class:`QuestionsError` naming every problem.
 
-    ``declared`` maps each chapter that may ask questions to the keys its
+    ``asked`` holds the ids of the audit's questions; ``declared`` maps each chapter that may ask questions to the keys its
     declarations file declares (caveats included).
 
     Examples
@@ -83,7 +85,7 @@ def check(document: dict, *, sections: set, natures: set, figure_ids: set, raise
     ...     {"id": "q", "chapter": "c", "nature": "coverage", "title": "T?", "text": "{glue:text}`k`", "settle": "x"},
     ...     {"id": "q", "chapter": "c", "nature": "colour", "title": "T?", "text": "{glue:text}`nope`", "settle": "x"}]}
     >>> try:
-    ...     check(doc, sections={"s"}, natures={"coverage"}, figure_ids=set(), raised=set(), declared={"c": {"k"}})
+    ...     check(doc, sections={"s"}, natures={"coverage"}, figure_ids=set(), asked=set(), declared={"c": {"k"}})
     ... except QuestionsError as err:
     ...     print(err)
     data/questions.yml: 3 problems
@@ -128,8 +130,8 @@ def check(document: dict, *, sections: set, natures: set, figure_ids: set, raise
             problems.append(f"{name}: give either `audit` (the finding it repeats) or `nature`, not both or neither")
         elif nature and nature not in natures:
             problems.append(f"{name}, field 'nature': unknown {nature!r}; use one of {', '.join(sorted(natures))}")
-        elif audit_id and audit_id not in raised:
-            problems.append(f"{name}, field 'audit': {audit_id!r} is not a finding the audit raises")
+        elif audit_id and audit_id not in asked:
+            problems.append(f"{name}, field 'audit': {audit_id!r} is not a question of the audit")
         figures = [str(f) for f in entry.get("figures") or []]
         problems += [f"{name}, field 'figures': unknown figure {f!r}" for f in figures if f not in figure_ids]
         q = Question(qid, chapter, section, " ".join(str(entry["title"]).split()),
@@ -171,7 +173,7 @@ def load() -> list[Question]:
 @functools.lru_cache(maxsize=2)
 def _load(_stamps: tuple) -> tuple[Question, ...]:
     from . import data, declarations, vocabulary
-    from .audit import NATURES, RAISED, audit
+    from .audit import NATURES, audit
 
     document = load_yaml(QUESTIONS_YML)
     # A copy of the book without a chapter (a scratch book of a few chapters) has none of its questions.
@@ -183,7 +185,7 @@ def _load(_stamps: tuple) -> tuple[Question, ...]:
     frame = result.frame()
     return tuple(check(document, sections=set(vocabulary.SECTIONS), natures=set(result.ranking) | set(NATURES),
                        figure_ids=set(data.figures().index),
-                       raised=set(frame.index[frame["verdict"].isin(RAISED)]),
+                       asked=set(frame.index),
                        declared={c: _declared_keys(c) for c in declarations.chapters()},
                        where=shown(QUESTIONS_YML)))
 
@@ -241,7 +243,10 @@ def questions() -> pd.DataFrame:
                       "figures": inputs + [f for k in q.keys for f in keys_inputs[k]] + q.figures}
         rows.append(entry)
     order = {n: i for i, n in enumerate(result.ranking)}
-    own = sorted((q for q in asked if not q.audit), key=lambda q: order.get(q.nature, len(order)))
+    # A finding the data no longer raises leaves the chapter's question standing, as its own.
+    own = [q if q.audit in set(found.index[found["verdict"].isin(RAISED)]) or not q.audit
+           else dataclasses.replace(q, nature=found.at[q.audit, "nature"], audit="") for q in asked]
+    own = sorted((q for q in own if not q.audit), key=lambda q: order.get(q.nature, len(order)))
     for q in own:
         texts, keys_inputs = pasted[q.chapter]
         rows.append({"id": q.id, "section": q.section, "chapter": q.chapter, "source": "chapter", "audit_id": "",

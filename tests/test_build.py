@@ -76,10 +76,13 @@ def test_an_edited_figure_reaches_the_html_and_only_stale_chapters_run(scratch):
     set_value(scratch, "fin_educational_amount", "61000000")
     result = make(scratch)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "executing 1 of 1 chapters: finance" in result.stdout
+    # Every notebook of this book reads the figures: finance, and the front page and questions,
+    # which count and rank the audit's findings.
+    assert "executing 3 of 3 chapters: intro, finance, questions" in result.stdout
     new_ledger = ledger.read(scratch / "ledger" / "ledger.csv")
     moved = ledger.differences(old_ledger, new_ledger)
-    assert not moved.empty and set(moved["chapter"]) == {"finance"}
+    # The finance chapter's numbers move, and the counts of the front page and the questions (this share was a finding).
+    assert not moved.empty and set(moved["chapter"]) == {"finance", "intro", "questions"}
     page = (scratch / "_build" / "html" / "chapters" / "finance.html").read_text(encoding="utf-8")
     for text in moved["new"]:
         assert text in page or text.replace("&", "&amp;") in page, text

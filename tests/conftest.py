@@ -93,6 +93,7 @@ root: chapters/intro
 chapters:
   - file: chapters/finance
   - file: chapters/questions
+  - file: chapters/downloads
 """
 
 

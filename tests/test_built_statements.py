@@ -179,14 +179,19 @@ def test_no_built_page_shows_a_hedged_number_bare(book_dir):
 
 
 def figure_rows_of(page: Path) -> list[tuple[str, str]]:
-    """(figure id, row text) for each table row of a page that begins with a figure id."""
+    """(figure id, row text) for each table row of a page that begins with a figure id, or that ends
+    with one in a table of figures as stated (tables.trace_table: "Figure" ... "Id" in its header)."""
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     ids = set(data.figures().index)
     out = []
-    for row in soup.find_all("tr"):
-        cells = [" ".join(c.get_text(" ").split()) for c in row.find_all(["th", "td"])]
-        if cells and cells[0] in ids:
-            out.append((cells[0], " | ".join(cells)))
+    for table in soup.find_all("table"):
+        header = [" ".join(c.get_text(" ").split()) for c in table.find("tr").find_all(["th", "td"])] \
+            if table.find("tr") else []
+        last = bool(header) and header[0] == "Figure" and header[-1] == "Id"
+        for row in table.find_all("tr"):
+            cells = [" ".join(c.get_text(" ").split()) for c in row.find_all(["th", "td"])]
+            if cells and cells[-1 if last else 0] in ids:
+                out.append((cells[-1 if last else 0], " | ".join(cells)))
     return out
 
 

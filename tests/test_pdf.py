@@ -159,6 +159,17 @@ def page_top(text: str, lines: int = 5) -> str:
     return normalize(" ".join(text.splitlines()[:lines]))
 
 
+def titled(text: str, title: str, lines: int = 6) -> bool:
+    """Whether whole lines at the top of a page read ``title`` (a title that wraps, not a sentence starting with it).
+
+    >>> titled("APPENDICES\nDownloads\nThe data", "Downloads"), titled("Downloads per episode\n", "Downloads")
+    (True, False)
+    """
+    top = text.splitlines()[:lines]
+    return any(normalize(" ".join(top[i:j])) == normalize(title)
+               for i in range(len(top)) for j in range(i + 1, len(top) + 1))
+
+
 # --------------------------------------------------------------------------- tests
 
 def test_chromium_is_installed():
@@ -201,7 +212,7 @@ def test_every_chapter_title_appears_and_starts_a_page(pages, whole_text):
 def test_chapters_start_in_book_order(pages):
     starts = []
     for title in (first_heading(path) for path in toc_files()):
-        starts.append(next(n for n, text in enumerate(pages[2:], start=3) if normalize(title) in page_top(text)))
+        starts.append(next(n for n, text in enumerate(pages[2:], start=3) if titled(text, title)))
     assert starts == sorted(starts) and len(set(starts)) == len(starts), starts
 
 
@@ -333,8 +344,7 @@ def test_the_downloads_page_links_every_attachment(reader, pages):
                 linked.setdefault(str(annot["/FS"].get_object()["/F"]), set()).add(number)
             uri = str(annot.get("/A", {}).get("/URI", "")) if "/A" in annot else ""
             assert not uri.startswith(pdf.ATTACHMENT_PREFIX), f"page {number}: a download link was left as {uri}"
-    downloads_page = next(n for n, text in enumerate(pages, 1) if page_top(text).startswith("Downloads")
-                          or "Downloads" in page_top(text, 2))
+    downloads_page = next(n for n, text in enumerate(pages, 1) if titled(text, "Downloads"))
     for name in DOWNLOADS:
         assert downloads_page in linked.get(name, set()), f"{name} has no attachment link on the Downloads page"
         assert name in pages[downloads_page - 1].replace("\n", " ").replace(" ", "") or \

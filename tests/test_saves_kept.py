@@ -8,6 +8,7 @@ within one more rebuild; ``make book`` must keep the save and name the file.
 """
 import json
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -113,14 +114,14 @@ def pause(point):
 
 def setup(app):
     # While Sphinx parses the page the test edits: the file was read, its read time not yet noted.
-    app.connect("source-read", lambda app, docname, source: docname == "chapters/intro" and pause("reading"))
+    app.connect("source-read", lambda app, docname, source: docname == "chapters/downloads" and pause("reading"))
     app.connect("build-finished", lambda app, error: pause("finished"))
     return {{"parallel_read_safe": True}}
 '''
 
 
 def test_preview_builds_a_save_to_another_file_made_at_any_point_of_the_build(scratch, tmp_path):
-    finance, intro = scratch / "chapters" / "finance.ipynb", scratch / "chapters" / "intro.md"
+    finance, prose = scratch / "chapters" / "finance.ipynb", scratch / "chapters" / "downloads.md"
     pauses = tmp_path / "pauses"
     pauses.mkdir()
     (tmp_path / "lacoe_test_pause.py").write_text(PAUSE_EXTENSION.format(timeout=TIMEOUT), encoding="utf-8")
@@ -141,16 +142,16 @@ def test_preview_builds_a_save_to_another_file_made_at_any_point_of_the_build(sc
                 edit_notebook(finance, "code", waiting_cell(pauses, point, "codeprobe"))
             elif point == "reading":  # the first edit makes Sphinx read the page the second one edits
                 (pauses / f"{point}.armed").touch()
-                intro.write_text(intro.read_text(encoding="utf-8") + "\nIntroprobefirst.\n", encoding="utf-8")
+                prose.write_text(prose.read_text(encoding="utf-8") + "\nIntroprobefirst.\n", encoding="utf-8")
             else:
                 (pauses / f"{point}.armed").touch()
                 edit_notebook(finance, "markdown", f"Financeprobe{point}.")
             wait_for(pauses / f"{point}.reached")
-            intro.write_text(intro.read_text(encoding="utf-8") + f"\n{marker} saved during the build.\n",
+            prose.write_text(prose.read_text(encoding="utf-8") + f"\n{marker} saved during the build.\n",
                              encoding="utf-8")
             (pauses / f"{point}.go").touch()
-            state = shown_within_one_more_rebuild(port, events, state, "/chapters/intro.html", marker)
-            assert marker in intro.read_text(encoding="utf-8")
+            state = shown_within_one_more_rebuild(port, events, state, "/chapters/downloads.html", marker)
+            assert marker in prose.read_text(encoding="utf-8")
 
 
 def test_make_book_keeps_a_save_made_while_the_chapter_executes_and_names_it(scratch, tmp_path):
@@ -176,6 +177,6 @@ def test_make_book_keeps_a_save_made_while_the_chapter_executes_and_names_it(scr
     again = subprocess.run(["make", "--no-print-directory", "book"], cwd=scratch, env=environment(scratch),
                            capture_output=True, text=True, timeout=TIMEOUT)
     assert again.returncode == 0, again.stdout + again.stderr
-    assert "executing 1 of 1 chapters: finance" in again.stdout
+    assert re.search(r"executing 1 of \d+ chapters: finance\n", again.stdout), again.stdout
     page = (scratch / "_build" / "html" / "chapters" / "finance.html").read_text(encoding="utf-8")
     assert "codeprobeone" in page and "Proseprobetwo" in page

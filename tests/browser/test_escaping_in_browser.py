@@ -91,7 +91,8 @@ def test_markup_in_labels_quotes_and_glued_text_shows_as_text(browser, markup_bo
         try:
             page.goto(base + "markup.html")
             article = page.locator("article")
-            assert page.get_by_role("cell", name=LABEL, exact=True).is_visible(), "the label is not shown as text"
+            # The label heads its row (tables.trace_table): a row header, shown as text.
+            assert page.get_by_role("rowheader", name=LABEL, exact=True).is_visible(), "the label is not shown as text"
             text = article.inner_text()
             assert f"“{QUOTE}”" in text, "the quote is not shown as text"
             assert f"Glued: {GLUED}." in text, "the glued text is not shown as text"

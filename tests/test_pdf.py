@@ -160,13 +160,16 @@ def page_top(text: str, lines: int = 5) -> str:
 
 
 def titled(text: str, title: str, lines: int = 6) -> bool:
-    """Whether whole lines at the top of a page read ``title`` (a title that wraps, not a sentence starting with it).
+    r"""Whether whole lines at the top of a page read ``title``, numbered or not (a title that wraps,
+    not a sentence starting with it).
 
     >>> titled("APPENDICES\nDownloads\nThe data", "Downloads"), titled("Downloads per episode\n", "Downloads")
     (True, False)
+    >>> titled("PART\n4. Pillar 2: Champion Individual and\nCollective Care", "Pillar 2: Champion Individual and Collective Care")
+    True
     """
     top = text.splitlines()[:lines]
-    return any(normalize(" ".join(top[i:j])) == normalize(title)
+    return any(re.sub(r"^\d+\. ", "", normalize(" ".join(top[i:j]))) == normalize(title)
                for i in range(len(top)) for j in range(i + 1, len(top) + 1))
 
 

@@ -24,9 +24,8 @@ from pypdf import PdfReader
 
 from conftest import command
 from lacoe_report.book import pdf
-from lacoe_report.core.declarations import CAVEAT_SUFFIX
 from lacoe_report.core.paths import PROJ_ROOT
-from lacoe_report.core.vocabulary import DERIVED_BOUND_WORDS, QUALIFIER_WORDS
+from lacoe_report.core.vocabulary import CAVEAT_SUFFIX, DERIVED_BOUND_WORDS, QUALIFIER_WORDS
 
 pytestmark = pytest.mark.slow  # prints the book with Chromium: make test, not make check
 
@@ -165,7 +164,8 @@ def titled(text: str, title: str, lines: int = 6) -> bool:
 
     >>> titled("APPENDICES\nDownloads\nThe data", "Downloads"), titled("Downloads per episode\n", "Downloads")
     (True, False)
-    >>> titled("PART\n4. Pillar 2: Champion Individual and\nCollective Care", "Pillar 2: Champion Individual and Collective Care")
+    >>> title = "Pillar 2: Champion Individual and Collective Care"
+    >>> titled("PART\n4. Pillar 2: Champion Individual and\nCollective Care", title)
     True
     """
     top = text.splitlines()[:lines]

@@ -15,7 +15,7 @@ import subprocess
 import pytest
 import yaml
 
-from lacoe_report.core import questions as q
+from lacoe_report.core import question_list, questions as q
 from lacoe_report.core.audit import RAISED, audit
 from lacoe_report.core.paths import BUILD_DIR, PROJ_ROOT
 from lacoe_report.book import rules
@@ -27,7 +27,7 @@ def _raised() -> list[str]:
 
 
 def test_every_raised_finding_is_one_question_and_every_chapter_question_is_listed():
-    frame = q.questions()
+    frame = question_list.questions()
     linked = {x.audit: x.id for x in q.load() if x.audit}
     # Each raised finding once: under its own id, or under the one chapter question that asks it.
     assert sorted(frame["audit_id"][frame["audit_id"] != ""]) == sorted(_raised())
@@ -39,7 +39,7 @@ def test_every_raised_finding_is_one_question_and_every_chapter_question_is_list
 
 
 def test_the_ranking_puts_raised_findings_first_in_the_audits_order():
-    frame = q.questions()
+    frame = question_list.questions()
     found = frame[frame["audit_id"] != ""]["audit_id"].tolist()
     assert found == _raised()  # the audit's frame is ranked: the same order
     assert (frame["verdict"] != "").tolist() == sorted((frame["verdict"] != "").tolist(), reverse=True)
@@ -47,7 +47,7 @@ def test_the_ranking_puts_raised_findings_first_in_the_audits_order():
 
 def test_a_questions_figures_and_quotes_come_from_its_pasted_numbers():
     from lacoe_report.core import data, declarations
-    row = q.questions().loc["schools-graduation-rate"]
+    row = question_list.questions().loc["schools-graduation-rate"]
     inputs = {r["key"]: r["inputs"] for r in declarations.records("schools")}
     assert row["figures"].split("; ") == list(dict.fromkeys(inputs["sch_diplomas"] + inputs["sch_total"]))
     figures = data.figures()
@@ -163,3 +163,10 @@ def test_every_question_is_on_the_pages_and_every_listed_item_is_in_the_csv(publ
         items = [_text(re.search(r"<strong>(.*?)</strong>", li, re.S).group(1))
                  for li in re.findall(r"<li>(.*?)</li>", section.group(1), re.S)]
         assert sorted(items) == sorted(titles), chapter
+
+
+def test_the_counts_by_source_are_the_ranked_lists():
+    # The front page counts questions without pasting their numbers; the appendix ranks them pasted.
+    ranked = question_list.questions()["source"].value_counts().to_dict()
+    assert {s: n for s, n in q.counts().items() if n} == ranked
+    assert sum(q.counts().values()) == len(question_list.questions())

@@ -43,7 +43,10 @@ def _first_screen(browser, book_url, viewport):
     page.goto(book_url + FRONT)
     # Where each thing is, relative to the top of the page: the reader has not scrolled.
     found = page.evaluate("""() => {
-      const box = (e) => { const r = e.getBoundingClientRect(); return {top: r.top + scrollY, bottom: r.bottom + scrollY}; };
+      const box = (e) => {
+        const r = e.getBoundingClientRect();
+        return {top: r.top + scrollY, bottom: r.bottom + scrollY};
+      };
       const article = document.querySelector('article');
       const counts = [...article.querySelectorAll('p')].find((p) => p.textContent.includes('The audit asked'));
       const findings = [...article.querySelectorAll('ol > li')].slice(0, 3).map((li) => {
@@ -85,7 +88,8 @@ def test_front_page_leads_with_the_audits_counts_and_findings(browser, book_url,
         assert found["counts"]["bottom"] <= limit, f"the counts end at {found['counts']['bottom']} px, below {limit}"
         assert len(found["findings"]) == 3, found["findings"]
         for finding in found["findings"]:
-            assert finding["bottom"] <= limit, f"{finding['text'][:60]}... ends at {finding['bottom']} px, below {limit}"
+            assert finding["bottom"] <= limit, \
+                f"{finding['text'][:60]}... ends at {finding['bottom']} px, below {limit}"
             assert finding["href"] and "#q-" in finding["href"], finding
         # Each link reaches its evidence: the appendix has the target, and it says the finding's verdict.
         for finding in found["findings"]:

@@ -215,7 +215,8 @@ def write_ledger() -> None:
     inputs = ledger_inputs(sources, read)
     if stamp.exists() and stamp.read_text(encoding="utf-8").strip() == inputs:
         return
-    from ..core.questions import QuestionsError, questions
+    from ..core.question_list import questions
+    from ..core.questions import QuestionsError
     try:
         ledger.write(ledger.collect(toc_chapters()), read=read, questions=questions())
     except (DeclarationError, QuestionsError) as err:

@@ -49,7 +49,7 @@ def write(frame: pd.DataFrame, path: Path = LEDGER_CSV, read: dict[Path, str] | 
 
     Also writes ``ledger_inputs.csv`` beside it, one row per (number, input
     figure): the Data Package's foreign key from the ledger to the figures;
-    with ``questions`` (:func:`lacoe_report.core.questions.questions`), the
+    with ``questions`` (:func:`lacoe_report.core.question_list.questions`), the
     questions for LACOE as ``questions.csv``, with the numbers as the ledger prints them.
     ``read`` maps each file to its hash when the ledger was computed (by
     default, now): a file saved since then is kept, and

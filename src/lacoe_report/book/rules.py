@@ -54,8 +54,8 @@ import yaml
 from ..core.paths import CHAPTERS_DIR, PROJ_ROOT, TOC_FILE, shown
 from ..core.source_text import normalize, report_text
 from ..core.source_text import sentences
-from ..core.vocabulary import HEDGE_CARRIERS, NUMBER_NAMES
-from ..core.declarations import CAVEAT_SUFFIX, SUFFIX
+from ..core.vocabulary import CAVEAT_SUFFIX, HEDGE_CARRIERS, NUMBER_NAMES
+from ..core.declarations import SUFFIX
 from ..core.errors import SAFE_LOADER
 from .toc import read_toc
 
@@ -109,7 +109,7 @@ def _asked(root: Path) -> dict[str, list[tuple[str, str, str]]]:
     """
     path = root / "data" / "questions.yml"
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}  # noqa: S506 - yaml's SafeLoader
         entries = [e for e in document.get("questions") or [] if isinstance(e, dict)]
     except (OSError, yaml.YAMLError, AttributeError):
         return {}  # missing or unreadable: the data check names the file and line

@@ -285,8 +285,6 @@ def load_text(text: str, chapter: str, source: str | None = None) -> list[Entry]
     return entries
 
 
-#: The suffix of the glue key under which a combining number's caveat is pasted.
-CAVEAT_SUFFIX = "_caveat"
 
 
 def combined_groups(formula_text: str) -> list[str]:

@@ -208,37 +208,33 @@ def _figure_input(args, kwargs):
 
 def _lacoe_questions(args, kwargs) -> int:
     """How many questions for LACOE the book raises (``source='chapter'``, ``'audit'`` ... to count some)."""
-    from .questions import questions
-    frame = questions()
+    from .questions import counts
+    found = counts()
     for column, wanted in kwargs.items():
         if column != "source":
             raise ValueError(f"lacoe_questions() filters by source, not {column!r}")
-        frame = frame[frame["source"].isin(wanted if isinstance(wanted, list) else [wanted])]
-    return len(frame)
+        found = {s: n for s, n in found.items() if s in (wanted if isinstance(wanted, list) else [wanted])}
+    return sum(found.values())
 
 
-def _ranked(args) -> str:
-    """The id of the question ranked ``args[0]`` (1 = first) among the questions for LACOE."""
-    from .questions import questions
+def _raised(args) -> str:
+    """The id of the audit finding ranked ``args[0]`` (1 = first): the questions for LACOE open with them."""
+    from .audit import RAISED
+    frame = _audit().frame()
+    raised = frame.index[frame["verdict"].isin(RAISED)]
     rank = int(args[0])
-    frame = questions()
-    if not 1 <= rank <= len(frame):
-        raise ValueError(f"finding({rank}): there are {len(frame)} questions")
-    return frame.iloc[rank - 1]["id"]
+    if not 1 <= rank <= len(raised):
+        raise ValueError(f"finding({rank}): the audit raises {len(raised)} findings")
+    return raised[rank - 1]
 
 
 def _finding(args, kwargs) -> str:
-    """The one-line answer of the question ranked ``args[0]``: the audit's verdict and first sentence."""
-    from .questions import questions
-    row = questions().loc[_ranked(args)]
-    if not row["audit_id"]:
-        raise ValueError(f"finding({args[0]}) is a chapter's question, not a finding of the audit")
-    return _audit().question(row["audit_id"]).answer
+    """The one-line answer of the audit finding ranked ``args[0]``."""
+    return _audit().question(_raised(args)).answer
 
 
 def _finding_inputs(args, kwargs) -> list[str]:
-    from .questions import questions
-    return [f for f in questions().loc[_ranked(args), "figures"].split("; ") if f]
+    return list(_audit().frame().loc[_raised(args), "inputs"])
 
 
 #: Every fact a declaration may state, by name.

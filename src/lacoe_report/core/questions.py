@@ -11,30 +11,19 @@ Ranking: the raised findings in the audit's order (verdict, then nature as
 the relations file ranks them, then strength); then the chapters' own
 questions by the same order of natures, in the file's order within a nature.
 
-A question's figures are the inputs of the numbers its text pastes (the
-chapter's declarations), its ``figures`` and, for a finding, the finding's
-inputs; its quotes are those figures' quotes. Neither is typed in the data.
+The ranked list itself, with each question's numbers pasted, its figures and
+quotes, is :mod:`lacoe_report.core.question_list`'s.
 
-Examples
---------
->>> frame = questions()
->>> frame["rank"].tolist() == list(range(1, len(frame) + 1))
-True
->>> frame.loc["finance-percentages", ["audit_id", "verdict"]].tolist()
-['budget-share-educational', 'inconsistent']
->>> frame["id"].is_unique and "budget-share-educational" not in frame.index
-True
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
 
-import pandas as pd
 
 from .errors import load_yaml
+from .vocabulary import CAVEAT_SUFFIX
 from .paths import DATA_DIR, FIGURES_CSV, AUDIT_RELATIONS_YML, REPORT_TEXT, CHAPTERS_DIR, shown, stamp
 
 QUESTIONS_YML = DATA_DIR / "questions.yml"
@@ -76,7 +65,8 @@ def check(document: dict, *, sections: set, natures: set, figure_ids: set, asked
           declared: dict, where: str = "data/questions.yml") -> list[Question]:
     """The questions of a parsed ``questions.yml``, or :class:`QuestionsError` naming every problem.
 
-    ``asked`` holds the ids of the audit's questions; ``declared`` maps each chapter that may ask questions to the keys its
+    ``asked`` holds the ids of the audit's questions; ``declared`` maps each chapter that may ask questions
+    to the keys its
     declarations file declares (caveats included).
 
     Examples
@@ -154,17 +144,18 @@ def _ordinal(n: int) -> str:
 
 
 def _declared_keys(chapter: str) -> set[str]:
-    from . import declarations
-    keys = set()
-    for entry in declarations.load(chapter):
-        keys.add(entry.key)
-        if getattr(entry, "caveat", None):
-            keys.add(entry.key + declarations.CAVEAT_SUFFIX)
-    return keys
+    """The keys a chapter's numbers file declares, and the caveat key of each that combines groups.
+
+    Read from the file itself: the declarations engine reads the facts, which count these questions.
+    """
+    path = CHAPTERS_DIR / f"{chapter}.numbers.yml"
+    numbers = (load_yaml(path).get("numbers") or {}) if path.exists() else {}
+    return set(numbers) | {key + CAVEAT_SUFFIX for key, spec in numbers.items()
+                           if isinstance(spec, dict) and spec.get("combines")}
 
 
 def load() -> list[Question]:
-    """The chapters' questions from ``data/questions.yml``, checked against the figures, vocabulary, audit and declarations."""
+    """The chapters' questions from ``data/questions.yml``, checked against the data, the audit and the declarations."""
     key = tuple(stamp(p) for p in (QUESTIONS_YML, FIGURES_CSV, AUDIT_RELATIONS_YML, REPORT_TEXT,
                                    *sorted(CHAPTERS_DIR.glob("*.numbers.yml"))))
     return list(_load(key))
@@ -172,7 +163,7 @@ def load() -> list[Question]:
 
 @functools.lru_cache(maxsize=2)
 def _load(_stamps: tuple) -> tuple[Question, ...]:
-    from . import data, declarations, vocabulary
+    from . import data, vocabulary
     from .audit import NATURES, audit
 
     document = load_yaml(QUESTIONS_YML)
@@ -183,84 +174,26 @@ def _load(_stamps: tuple) -> tuple[Question, ...]:
                               if not isinstance(e, dict) or e.get("chapter") in present]}
     result = audit()
     frame = result.frame()
+    chapters = sorted(p.name.removesuffix(".numbers.yml") for p in CHAPTERS_DIR.glob("*.numbers.yml"))
     return tuple(check(document, sections=set(vocabulary.SECTIONS), natures=set(result.ranking) | set(NATURES),
                        figure_ids=set(data.figures().index),
                        asked=set(frame.index),
-                       declared={c: _declared_keys(c) for c in declarations.chapters()},
+                       declared={c: _declared_keys(c) for c in chapters},
                        where=shown(QUESTIONS_YML)))
 
 
-def paste(text: str, texts: dict[str, str]) -> str:
-    """``text`` with each ``{glue:text}`key``` replaced by the number as the page prints it.
+def counts() -> dict[str, int]:
+    """How many questions for LACOE come from each source: ``audit``, ``audit and chapter``, ``chapter``.
 
-    >>> paste("Over {glue:text}`n` of them.", {"n": "400"})
-    'Over 400 of them.'
+    The same split as :func:`lacoe_report.core.question_list.questions` ranks, counted from the audit's
+    raised findings and this file alone.
     """
-    return GLUE.sub(lambda m: texts[m.group(1)], text)
-
-
-def _chapter_texts(chapter: str) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """Each key's printed text and input figures, caveats included, from the chapter's declarations."""
-    from . import declarations
-    texts, inputs = {}, {}
-    for record in declarations.records(chapter):
-        texts[record["key"]], inputs[record["key"]] = record["text"], list(record["inputs"])
-        if record.get("caveat"):
-            key = record["key"] + declarations.CAVEAT_SUFFIX
-            texts[key], inputs[key] = record["caveat"], list(record["inputs"])
-    return texts, inputs
-
-
-def questions() -> pd.DataFrame:
-    """Every question the book raises, ranked (columns :data:`COLUMNS`), indexed by id.
-
-    ``figures`` and ``quotes`` are joined by ``"; "`` and ``" | "``; a
-    finding a chapter asks takes the chapter's id, title and words, the
-    finding's rank, verdict and explanation.
-    """
-    from . import data, vocabulary
     from .audit import RAISED, audit
-
-    result = audit()
-    figures = data.figures()
-    asked = load()
-    by_audit = {q.audit: q for q in asked if q.audit}
-    pasted = {c: _chapter_texts(c) for c in dict.fromkeys(q.chapter for q in asked)}
-    rows = []
-    found = result.frame()
-    for qid, row in found[found["verdict"].isin(RAISED)].iterrows():
-        inputs = list(row["inputs"])
-        section = row["details"].get("section") or (figures.at[inputs[0], "section"] if inputs else "")
-        entry = {"id": qid, "section": section, "chapter": "audit", "source": "audit", "audit_id": qid,
-                 "verdict": row["verdict"], "nature": row["nature"], "title": row["description"],
-                 "question": row["answer"], "audit_finding": row["explanation"], "settle": row["settle"],
-                 "figures": inputs}
-        q = by_audit.get(qid)
-        if q is not None:
-            texts, keys_inputs = pasted[q.chapter]
-            entry |= {"id": q.id, "section": q.section, "chapter": q.chapter, "source": "audit and chapter",
-                      "title": paste(q.title, texts), "question": paste(q.text, texts), "settle": q.settle,
-                      "figures": inputs + [f for k in q.keys for f in keys_inputs[k]] + q.figures}
-        rows.append(entry)
-    order = {n: i for i, n in enumerate(result.ranking)}
-    # A finding the data no longer raises leaves the chapter's question standing, as its own.
-    own = [q if q.audit in set(found.index[found["verdict"].isin(RAISED)]) or not q.audit
-           else dataclasses.replace(q, nature=found.at[q.audit, "nature"], audit="") for q in asked]
-    own = sorted((q for q in own if not q.audit), key=lambda q: order.get(q.nature, len(order)))
-    for q in own:
-        texts, keys_inputs = pasted[q.chapter]
-        rows.append({"id": q.id, "section": q.section, "chapter": q.chapter, "source": "chapter", "audit_id": "",
-                     "verdict": "", "nature": q.nature, "title": paste(q.title, texts),
-                     "question": paste(q.text, texts), "audit_finding": "", "settle": q.settle,
-                     "figures": [f for k in q.keys for f in keys_inputs[k]] + q.figures})
-    frame = pd.DataFrame(rows)
-    frame["figures"] = frame["figures"].map(lambda ids: list(dict.fromkeys(ids)))
-    frame["quotes"] = frame["figures"].map(
-        lambda ids: " | ".join(dict.fromkeys(figures.at[i, "quote"] for i in ids)))
-    frame["figures"] = frame["figures"].map("; ".join)
-    frame["section_name"] = frame["section"].map(lambda s: vocabulary.SECTION_WORDS[s][:1].upper() + vocabulary.SECTION_WORDS[s][1:])
-    frame.insert(0, "rank", range(1, len(frame) + 1))
-    return frame[COLUMNS].set_index("id", drop=False)
+    found = audit().frame()
+    raised = set(found.index[found["verdict"].isin(RAISED)])
+    asked = {q.audit for q in load() if q.audit in raised}
+    own = sum(1 for q in load() if q.audit not in raised)
+    return {"audit": len(raised - asked), "audit and chapter": len(asked), "chapter": own}
 
 
 def of_chapter(chapter: str) -> list[Question]:

@@ -99,3 +99,6 @@ POPULATIONS = tuple(POPULATION_WORDS)
 ASSUMABLE_FIELDS = tuple(_VOCABULARY["assumptions"]["fields"])
 #: Words that mark a sentence as stating an assumption ("if", "assumes" ...).
 ASSUMPTION_WORDS = tuple(_VOCABULARY["assumptions"]["words"])
+
+#: The glue key of a combining number's caveat is the number's key and this (``cm_ws_total_caveat``).
+CAVEAT_SUFFIX = "_caveat"

@@ -15,6 +15,7 @@ from IPython.display import display
 
 from ..core import declarations
 from ..core.formats import Hedged
+from ..core.vocabulary import CAVEAT_SUFFIX
 
 # MyST-NB finds glued outputs by this metadata and hides ones with this prefix.
 _SCRAPBOOK_PREFIX = "application/papermill.record/"
@@ -63,7 +64,7 @@ def publish(chapter: str) -> Numbers:
     for record in found:
         glue(record)
         if record.get("caveat"):  # what a combination of groups can and cannot mean, pasted beside it
-            glue({**record, "key": record["key"] + declarations.CAVEAT_SUFFIX, "text": record["caveat"]})
+            glue({**record, "key": record["key"] + CAVEAT_SUFFIX, "text": record["caveat"]})
     return Numbers(chapter, found)
 
 

@@ -1,6 +1,6 @@
 """The questions for LACOE on the page: each chapter's list, the appendix, the front page's findings.
 
-Every list is rendered from :func:`lacoe_report.core.questions.questions`
+Every list is rendered from :func:`lacoe_report.core.question_list.questions`
 (``data/questions.yml`` and the audit's raised findings), never typed in a
 chapter. The lists are MyST Markdown: a chapter's list pastes its own
 numbers with ``{glue:text}``, so they stay links to the ledger; each output
@@ -17,7 +17,8 @@ import re
 
 from IPython.display import Markdown
 
-from ..core.questions import of_chapter, questions
+from ..core.question_list import questions
+from ..core.questions import of_chapter
 
 #: The appendix's document name, for links.
 APPENDIX = "questions"
@@ -66,7 +67,7 @@ def does_not_say(chapter: str) -> Markdown:
 
 
 def findings_list(n: int = 3, keys: str = "front_finding_{}") -> Markdown:
-    """The ``n`` strongest findings, one line each, pasted from ``keys`` (declared as ``finding(rank)``), with their evidence.
+    """The ``n`` strongest findings, one line each, pasted from ``keys`` (declared as ``finding(rank)``), with evidence.
 
     The glued lines are the declarations' (``front_finding_1: finding(1)``);
     this adds the link to each one's evidence, from the same ranking.

@@ -27,7 +27,8 @@ def trace_table(frame: pd.DataFrame) -> pd.DataFrame:
         with the value as printed, the quote, the qualifier in words, the period and where it is printed. A
         qualifier the report does not state (``assumed``) is marked "(the
         data's reading)"; each period says how it is known: stated, the
-        report's year (the figure is undated) or the data's reading. The figure id, for reviewers, is the last column, ``Id``.
+        report's year (the figure is undated) or the data's reading. The figure id, for reviewers, is the
+        last column, ``Id``.
 
     Examples
     --------

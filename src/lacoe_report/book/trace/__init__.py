@@ -29,9 +29,8 @@ from myst_nb.ext.glue.roles import PasteTextRole
 from sphinx.util.docutils import SphinxDirective
 
 from ...core import formula
-from ...core.declarations import CAVEAT_SUFFIX
 from ...core.paths import LEDGER_CSV
-from ...core.vocabulary import SECTION_WORDS
+from ...core.vocabulary import CAVEAT_SUFFIX, SECTION_WORDS
 
 #: The document of the ledger appendix.
 LEDGER_DOC = "chapters/ledger"

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from lacoe_report.book import sphinx_web, warm
+from lacoe_report.book import css_bundle, warm
 from lacoe_report.book.toc import toc_documents
 from lacoe_report.core.paths import FIGURES_CSV, PROJ_ROOT
 
@@ -72,9 +72,9 @@ def copy_repo(root: Path, toc: str | None = None) -> Path:
             (venv / part.name).symlink_to(part)
     (venv / ".installed").touch()
     # The real build's trimmed stylesheet, kept under a digest of its inputs
-    # (book/sphinx_web.py): a copy whose pages name the same selectors reuses
+    # (book/css_bundle.py): a copy whose pages name the same selectors reuses
     # it instead of parsing the theme's CSS again; any other copy recomputes.
-    css_cache = Path(".staging", "_build", sphinx_web.CSS_CACHE)
+    css_cache = Path(".staging", "_build", css_bundle.CSS_CACHE)
     if (PROJ_ROOT / "_build" / css_cache).is_dir():
         shutil.copytree(PROJ_ROOT / "_build" / css_cache, root / "_build" / css_cache)
     if toc is not None:

@@ -262,7 +262,7 @@ def test_an_edited_sphinx_extension_changes_the_stamp_that_rebuilds_every_page(t
 
 def test_an_edited_script_in_the_books_static_folder_changes_the_stamp(tmp_path):
     # With no page out of date Sphinx copies no static file: without this an edited
-    # _static/lacoe-tabstops.js stayed unpublished.
+    # _static/lacoe-late-scripts.js stayed unpublished.
     project, package = small_book(tmp_path)
     script = project / "_static" / "lacoe-tabstops.js"
     script.write_text("var a = 1;\n")

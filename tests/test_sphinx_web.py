@@ -1,4 +1,4 @@
-"""The stylesheet bundle the HTML post-processing writes, and its cache (book/sphinx_web.py)."""
+"""The stylesheet bundle the post-build step writes, and its cache (book/css_bundle.py)."""
 from __future__ import annotations
 
 import os
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lacoe_report.book import sphinx_web
+from lacoe_report.book import css_bundle
 
 
 def site(root: Path, words: str) -> Path:
@@ -24,70 +24,70 @@ def page(out: Path, words: str) -> None:
 
 
 def bundle(out: Path) -> str:
-    return (out / sphinx_web.BUNDLE).read_text(encoding="utf-8")
+    return (out / css_bundle.BUNDLE).read_text(encoding="utf-8")
 
 
 def test_the_bundle_keeps_the_rules_pages_use_and_moves_print_rules_apart(tmp_path):
     out = site(tmp_path, "a")
-    sphinx_web.write_bundle(out, ["styles/theme.css"])
+    css_bundle.write_bundle(out, ["styles/theme.css"])
     assert bundle(out).strip() == ".a{color:red}"
-    assert (out / sphinx_web.PRINT_BUNDLE).read_text(encoding="utf-8").strip() == ".a{display:none}"
+    assert (out / css_bundle.PRINT_BUNDLE).read_text(encoding="utf-8").strip() == ".a{display:none}"
 
 
 def test_a_cached_bundle_serves_new_words_no_selector_names_and_is_redone_for_one_it_names(tmp_path):
     out = site(tmp_path, "a prose")
     cache = tmp_path / "cache"
-    sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
+    css_bundle.write_bundle(out, ["styles/theme.css"], cache=cache)
     entries = list(cache.glob("bundle-*"))
     assert len(entries) == 1
     # Mark the kept entry: if the next build writes the mark, it used the cache.
     (entries[0] / "screen.css").write_text(".a{color:red}/*kept*/", encoding="utf-8")
 
     page(out, "a prose with other words")  # words no selector names: the same bundle
-    sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
+    css_bundle.write_bundle(out, ["styles/theme.css"], cache=cache)
     assert bundle(out).strip() == ".a{color:red}/*kept*/"
 
     page(out, "a b")  # .b is now used: computed again, and kept beside the first
-    sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
+    css_bundle.write_bundle(out, ["styles/theme.css"], cache=cache)
     assert bundle(out).strip() == ".a{color:red}.b{color:blue}"
     assert len(list(cache.glob("bundle-*"))) == 2
 
     page(out, "a")  # the edit undone: the first entry again, still marked
-    sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
+    css_bundle.write_bundle(out, ["styles/theme.css"], cache=cache)
     assert bundle(out).strip() == ".a{color:red}/*kept*/"
 
 
 def test_the_cache_keeps_the_bundles_used_last(tmp_path):
     out = site(tmp_path, "a")
     cache = tmp_path / "cache"
-    sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
+    css_bundle.write_bundle(out, ["styles/theme.css"], cache=cache)
     first = next(cache.glob("bundle-*"))
     os.utime(first, (1, 1))  # last used long ago (builds in one clock tick share a time)
-    for n in range(sphinx_web.CSS_CACHE_ENTRIES):
+    for n in range(css_bundle.CSS_CACHE_ENTRIES):
         # Each new stylesheet is a new entry; the oldest goes once the cache is full.
         (out / "_static" / "styles" / "theme.css").write_text(f".a{{z-index:{n}}}", encoding="utf-8")
-        sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
-    assert len(list(cache.glob("bundle-*"))) == sphinx_web.CSS_CACHE_ENTRIES
+        css_bundle.write_bundle(out, ["styles/theme.css"], cache=cache)
+    assert len(list(cache.glob("bundle-*"))) == css_bundle.CSS_CACHE_ENTRIES
     assert not first.exists()
 
 
 def test_an_edited_stylesheet_is_not_served_from_the_cache(tmp_path):
     out = site(tmp_path, "a")
     cache = tmp_path / "cache"
-    sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
+    css_bundle.write_bundle(out, ["styles/theme.css"], cache=cache)
     (out / "_static" / "styles" / "theme.css").write_text(".a{color:green}", encoding="utf-8")
-    sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
+    css_bundle.write_bundle(out, ["styles/theme.css"], cache=cache)
     assert bundle(out).strip() == ".a{color:green}"
 
 
 def test_edited_trimming_code_is_not_served_a_bundle_the_old_code_made(tmp_path, monkeypatch):
     out = site(tmp_path, "a")
     cache = tmp_path / "cache"
-    sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
+    css_bundle.write_bundle(out, ["styles/theme.css"], cache=cache)
     (next(cache.glob("bundle-*")) / "screen.css").write_text("/*made by the old code*/", encoding="utf-8")
-    old = sphinx_web._processing_version()
-    monkeypatch.setattr(sphinx_web, "_processing_version", lambda: old + b"# an edit")
-    sphinx_web.write_bundle(out, ["styles/theme.css"], cache=cache)
+    old = css_bundle._processing_version()
+    monkeypatch.setattr(css_bundle, "_processing_version", lambda: old + b"# an edit")
+    css_bundle.write_bundle(out, ["styles/theme.css"], cache=cache)
     assert bundle(out).strip() == ".a{color:red}"
 
 

@@ -1,49 +1,43 @@
-"""How sphinx_web rewrites a page's scripts (fast: no build, no browser; tests/browser checks the result)."""
+"""How sphinx_web decides a page's scripts and how the layout writes them (fast: no build, no browser;
+tests/browser checks the result in a browser)."""
 from __future__ import annotations
 
 import re
 
-from lacoe_report.book.sphinx_web import LATE_TYPE, rewrite_assets
+from lacoe_report.book.sphinx_web import LATE_TYPE, script_kind, script_tag
 
-HEAD = ('<script src="../_static/doctools.js?v=1"></script>\n'
-        '<script defer="defer" src="../_static/lacoe-trace.js?v=2"></script>\n'
-        '<script defer data-sd-tabs-storage-prefix="sd-" src="../_static/design-tabs.js?v=3"></script>\n'
-        '<script defer src="../_static/lacoe-late-scripts.js?v=4"></script>\n'
-        '<script defer src="../_static/scripts/bootstrap.js?digest=5"></script>\n'
-        '<script src="../_static/searchtools.js"></script>\n')
+SCRIPTS = ("doctools.js", "lacoe-trace.js", "design-tabs.js", "lacoe-late-scripts.js", "scripts/bootstrap.js",
+           "searchtools.js", "scripts/fontawesome.js", "documentation_options.js")
 
 
-def scripts(page: str) -> dict[str, str]:
-    """Each script's file name and how it is written: 'late', 'deferred' or 'plain'."""
-    found = {}
-    for tag in re.findall(r"<script\b[^>]*\bsrc=[^>]*>", page):
-        src = re.search(r'\b(?:data-)?src="([^"?]+)', tag).group(1).rsplit("/", 1)[-1]
-        found[src] = "late" if f'type="{LATE_TYPE}"' in tag else "deferred" if "defer" in tag else "plain"
-    return found
+def kinds(pagename: str, body: str = "") -> dict[str, str]:
+    return {name: script_kind(name, pagename, body) for name in SCRIPTS}
 
 
 def test_the_themes_scripts_are_late_and_the_books_own_deferred():
-    page = rewrite_assets(HEAD + '<script type="application/json" class="lacoe-trace-data">{}</script>',
-                          "chapters/finance", "../", [])
-    assert scripts(page) == {"doctools.js": "late", "lacoe-trace.js": "deferred",
-                             "lacoe-late-scripts.js": "deferred", "bootstrap.js": "late"}
+    found = kinds("chapters/finance", '<script type="application/json" class="lacoe-trace-data">{}</script>')
+    assert found == {"doctools.js": "late", "lacoe-trace.js": "defer", "design-tabs.js": "drop",
+                     "lacoe-late-scripts.js": "defer", "scripts/bootstrap.js": "late", "searchtools.js": "drop",
+                     "scripts/fontawesome.js": "drop", "documentation_options.js": "inline"}
     # A late script is a data block: no src, no defer (the HTML checker rejects either on one).
-    late = re.search(r"<script [^>]*bootstrap[^>]*>", page).group(0)
-    assert " src=" not in late and "defer" not in late
+    late = script_tag("late", "../_static/scripts/bootstrap.js?v=5", {"defer": "defer", "id": "b"})
+    assert f'type="{LATE_TYPE}"' in late and 'data-src="../_static/scripts/bootstrap.js?v=5"' in late
+    assert " src=" not in late and "defer" not in late and 'id="b"' in late
 
 
 def test_a_script_for_markup_the_page_lacks_is_dropped_and_kept_where_it_is_there():
-    plain = scripts(rewrite_assets(HEAD, "chapters/ledger", "../", []))
-    assert "design-tabs.js" not in plain and "lacoe-trace.js" not in plain
-    tabs = rewrite_assets(HEAD + '<div class="sd-tab-set docutils"></div>', "chapters/x", "../", [])
-    assert scripts(tabs)["design-tabs.js"] == "deferred"  # it starts on DOMContentLoaded: never late
-    assert 'data-sd-tabs-storage-prefix="sd-"' in tabs
+    plain = kinds("chapters/ledger")
+    assert plain["design-tabs.js"] == "drop" and plain["lacoe-trace.js"] == "drop"
+    tabs = kinds("chapters/x", '<div class="sd-tab-set docutils"></div>')
+    assert tabs["design-tabs.js"] == "defer"  # it starts on DOMContentLoaded: never late
+    tag = script_tag("defer", "../_static/design-tabs.js", {"data-sd-tabs-storage-prefix": "sd-"})
+    assert tag == '<script defer src="../_static/design-tabs.js" data-sd-tabs-storage-prefix="sd-"></script>'
 
 
 def test_the_search_page_keeps_its_scripts_deferred():
-    found = scripts(rewrite_assets(HEAD, "search", "", []))
-    assert found["doctools.js"] == "deferred" and found["searchtools.js"] == "deferred"
-    assert found["bootstrap.js"] == "deferred"
+    found = kinds("search")
+    assert found["doctools.js"] == "defer" and found["searchtools.js"] == "defer"
+    assert found["scripts/bootstrap.js"] == "defer" and found["scripts/fontawesome.js"] == "drop"
 
 
 def test_the_icon_font_is_cut_to_the_icons_in_use_and_inlined_in_the_stylesheet(tmp_path):
@@ -56,7 +50,7 @@ def test_the_icon_font_is_cut_to_the_icons_in_use_and_inlined_in_the_stylesheet(
     import pydata_sphinx_theme
     from fontTools.ttLib import TTFont
 
-    from lacoe_report.book.sphinx_web import subset_icon_fonts
+    from lacoe_report.book.css_bundle import subset_icon_fonts
 
     theme_fonts = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / \
         "vendor" / "fontawesome" / "webfonts"

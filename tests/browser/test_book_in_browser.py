@@ -184,10 +184,9 @@ def _visit_all(context, base: str, paths: list[str]) -> list[Visit]:
         recorder.visit = visit = Visit(path)
         page.set_viewport_size(DESKTOP)
         page.goto(base + path, wait_until="load")
-        # The theme's scripts load after the load event (_static/lacoe-late-scripts.js); then scrollable
-        # regions get their tab stops while the browser is idle (_static/lacoe-tabstops.js).
-        page.wait_for_function("document.documentElement.dataset.lacoeScripts === 'done' && "
-                               "document.documentElement.dataset.lacoeTabstops !== 'pending'", timeout=10000)
+        # The theme's scripts load after the load event (_static/lacoe-late-scripts.js); the theme
+        # then gives scrollable regions their tab stops.
+        page.wait_for_function("document.documentElement.dataset.lacoeScripts === 'done'", timeout=10000)
         page.add_script_tag(content=f"window.__lacoeCollect = {COLLECT_JS};")
         visit.record = page.evaluate("() => window.__lacoeCollect(true)")
         page.set_viewport_size(PHONE)

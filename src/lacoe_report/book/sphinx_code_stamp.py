@@ -5,7 +5,7 @@ rewrites pages does (``sphinx_web``, ``trace``, ``sphinx_a11y`` and their static
 files), so an edited extension would leave old pages in an incremental build.
 This registers the fingerprint of ``src/lacoe_report/book`` as a config value that
 rebuilds the environment: a changed extension means every page is rebuilt.
-The book's own ``_static`` folder (``custom.css``, ``lacoe-tabstops.js``) counts
+The book's own ``_static`` folder (``custom.css``, ``lacoe-late-scripts.js``) counts
 too: with no page out of date Sphinx copies no static file, so an edited
 script there was never published. So does ``_templates``: Sphinx re-writes pages
 when a template is newer than them, never when an override is deleted or

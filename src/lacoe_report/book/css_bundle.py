@@ -1,0 +1,393 @@
+"""The book's one stylesheet: the theme's CSS trimmed to what the pages use, fonts cut to the icons in use.
+
+A post-build step on the ``html`` output folder (``build-finished``): it reads
+the written pages and scripts (with :mod:`html.parser`, never rewriting them)
+and writes :data:`BUNDLE` and :data:`PRINT_BUNDLE`, which ``_templates/layout.html``
+links instead of the theme's dozen stylesheets. Each page waited on about
+1 MB of theme CSS; the bundle holds the rules whose selectors can match
+(:func:`purge_css`), with Font Awesome's fonts subset to the icons the CSS
+shows and inlined (:func:`subset_icon_fonts`).
+"""
+from __future__ import annotations
+
+import base64
+import io
+import json
+import logging
+import os
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..core.safe_write import digest
+
+#: The one stylesheet pages link, written into ``_static`` at the end of the build.
+BUNDLE = "_static/lacoe-book.css"
+#: Its ``@media print`` rules, linked with ``media="print"``.
+PRINT_BUNDLE = "_static/lacoe-book-print.css"
+#: The folder, beside the output folder (so never published), that keeps the last bundles.
+CSS_CACHE = ".lacoe-css-cache"
+#: How many bundles it keeps (a few hundred kilobytes each).
+CSS_CACHE_ENTRIES = 4
+#: Scripts no page loads (the layout leaves out Font Awesome's SVG replacement: the icon font draws the icons).
+DROPPED_SCRIPTS = ("scripts/fontawesome.js",)
+
+#: Classes Bootstrap's script adds for the components the theme uses (tooltips,
+#: the search dialog, collapsible navigation); its other components (carousel,
+#: toast, popover ...) are not on any page, and neither is their CSS.
+BOOTSTRAP_STATES = ("show", "showing", "hiding", "fade", "collapse", "collapsing", "active", "disabled",
+                    "tooltip", "tooltip-inner", "tooltip-arrow", "bs-tooltip-auto", "bs-tooltip-top",
+                    "bs-tooltip-bottom", "bs-tooltip-start", "bs-tooltip-end", "dropdown-menu",
+                    "modal-open", "offcanvas", "offcanvas-backdrop", "modal-backdrop")
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+_CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*['"]([^'"]+)['"]\s*\)?\s*;""")
+
+def _selectors(prelude) -> list[list]:
+    """Split a rule's prelude at its top-level commas (``:is(a, b)`` stays whole)."""
+    groups, current = [], []
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            groups.append(current)
+            current = []
+        else:
+            current.append(token)
+    groups.append(current)
+    return groups
+
+
+def _selector_used(tokens, words: set[str]) -> bool:
+    """Whether every class and id a selector names at top level occurs in ``words``.
+
+    Classes inside functions (``:not(.x)``, ``:is(.x)``) are not checked, so
+    a rule is only ever dropped when it certainly cannot match.
+    """
+    previous = None
+    for token in tokens:
+        if token.type == "ident" and previous is not None and previous.type == "literal" and previous.value == ".":
+            if token.value not in words:
+                return False
+        elif token.type == "hash" and token.is_identifier and token.value not in words:
+            return False
+        previous = token
+    return True
+
+
+def purge_css(text: str, words: set[str]) -> str:
+    """Keep the rules of ``text`` whose selectors can match a page; at-rules recurse.
+
+    Examples
+    --------
+    >>> purge_css(".a{color:red}.b,.c{color:blue}@media print{.b{top:0}}", {"a", "c"})
+    '.a{color:red}.c{color:blue}'
+    """
+    import tinycss2
+
+    out = []
+    for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
+        if rule.type == "qualified-rule":
+            kept = [tinycss2.serialize(sel).strip() for sel in _selectors(rule.prelude) if _selector_used(sel, words)]
+            if kept:
+                out.append(",".join(kept) + "{" + tinycss2.serialize(rule.content).strip() + "}")
+        elif rule.type == "at-rule":
+            keyword = rule.lower_at_keyword
+            if keyword in ("media", "supports", "layer", "container") and rule.content is not None:
+                inner = purge_css(tinycss2.serialize(rule.content), words)
+                if inner:
+                    out.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude).rstrip()}{{{inner}}}")
+            else:
+                out.append(tinycss2.serialize([rule]).strip())
+    return "".join(out)
+
+
+def selector_names(text: str) -> set[str]:
+    """Every class and id that :func:`purge_css` would look up for ``text``.
+
+    Only these of a page's words can change what the purge keeps.
+
+    Examples
+    --------
+    >>> sorted(selector_names(".a .b,#c{color:red}@media print{.d:not(.e){top:0}}"))
+    ['a', 'b', 'c', 'd']
+    """
+    import tinycss2
+
+    names: set[str] = set()
+    for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
+        if rule.type == "qualified-rule":
+            for selector in _selectors(rule.prelude):
+                previous = None
+                for token in selector:
+                    is_class = (token.type == "ident" and previous is not None
+                                and previous.type == "literal" and previous.value == ".")
+                    if is_class or (token.type == "hash" and token.is_identifier):
+                        names.add(token.value)
+                    previous = token
+        elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports", "layer", "container") \
+                and rule.content is not None:
+            names |= selector_names(tinycss2.serialize(rule.content))
+    return names
+
+
+def _css_with_imports(path: Path, static: Path, seen: set[Path]) -> str:
+    """The CSS of ``path`` with its ``@import``s inlined and its ``url()``s made relative to ``_static``."""
+    if path in seen or not path.exists():
+        return ""
+    seen.add(path)
+    text = path.read_text(encoding="utf-8")
+    text = _CSS_IMPORT.sub(lambda m: _css_with_imports((path.parent / m.group(1)).resolve(), static, seen), text)
+
+    def rebase(match: re.Match) -> str:
+        url = match.group(2)
+        if url.startswith(("data:", "#", "/")) or "://" in url:
+            return match.group(0)
+        target = (path.parent / urlsplit(url).path).resolve()
+        rest = url[len(urlsplit(url).path):]
+        return f'url("{Path(_relative(target, static))}{rest}")'
+
+    return _CSS_URL.sub(rebase, text)
+
+
+def _relative(target: Path, base: Path) -> str:
+    return os.path.relpath(target, base).replace(os.sep, "/")
+
+
+#: Every character that cannot be part of a class name or id becomes a space (:func:`words_of`).
+_NOT_A_NAME = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalnum() or c in "_-")})
+
+
+def words_of(text: str) -> set[str]:
+    """The runs of name characters in ``text`` (a script: its literals hold the classes it adds).
+
+    Examples
+    --------
+    >>> sorted(words_of('el.classList.add("is-open"); x = 1'))
+    ['1', 'add', 'classList', 'el', 'is-open', 'x']
+    """
+    return set(text.translate(_NOT_A_NAME).split())
+
+
+class _Names(HTMLParser):
+    """The classes and ids of a page's elements, and the words of its inline scripts."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.words: set[str] = set()
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("class", "id") and value:
+                self.words.update(value.split())
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.words |= words_of(data)
+
+
+def page_words(outdir: Path) -> set[str]:
+    """The classes and ids pages can use: those of the pages' elements, and the words
+    of the scripts they load (classes that scripts add)."""
+    words: set[str] = set(BOOTSTRAP_STATES)
+    for page in outdir.rglob("*.html"):
+        if "_sources" not in page.parts:
+            parser = _Names()
+            parser.feed(page.read_text(encoding="utf-8"))
+            parser.close()
+            words |= parser.words
+    for script in (outdir / "_static").rglob("*.js"):
+        if script.name in ("searchindex.js", "bootstrap.js") or f"scripts/{script.name}" in DROPPED_SCRIPTS:
+            continue
+        words |= words_of(script.read_text(encoding="utf-8", errors="replace"))
+    return words
+
+
+_CUSTOM_PROPERTY = re.compile(r"(?<=[{;])\s*(--[\w-]+)\s*:[^;{}]*(?:;|(?=}))")
+_VAR_USE = re.compile(r"var\(\s*(--[\w-]+)")
+
+
+def drop_unused_properties(css: str, scripts: str = "") -> str:
+    """Remove custom property declarations (``--x: …``) that nothing reads with ``var(--x)``.
+
+    Repeats until stable, since a dropped declaration may hold the only use of another.
+
+    Examples
+    --------
+    >>> drop_unused_properties(":root{--a:1px;--b:var(--c);--c:2px}p{margin:var(--a)}")
+    ':root{--a:1px;}p{margin:var(--a)}'
+    """
+    while True:
+        used = set(_VAR_USE.findall(css)) | set(re.findall(r"--[\w-]+", scripts))
+        trimmed = _CUSTOM_PROPERTY.sub(lambda m: m.group(0) if m.group(1) in used else "", css)
+        if trimmed == css:
+            return css
+        css = trimmed
+
+
+def split_print(css: str) -> tuple[str, str]:
+    """Move ``@media print`` blocks into a stylesheet of their own (linked with ``media="print"``,
+    so it never delays the first paint on screen)."""
+    import tinycss2
+
+    screen, printed = [], []
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        text = tinycss2.serialize([rule]).strip()
+        if rule.type == "at-rule" and rule.lower_at_keyword == "media" and \
+                tinycss2.serialize(rule.prelude).strip().lower() == "print" and rule.content is not None:
+            printed.append(tinycss2.serialize(rule.content).strip())
+        else:
+            screen.append(text)
+    return "".join(screen), "".join(printed)
+
+
+def _processing_version() -> bytes:
+    """What else decides a bundle: this module's code and the versions of the libraries it uses.
+
+    Part of every cache key, so that an edited trimming rule or an upgraded
+    tinycss2 or fontTools is never answered with a bundle the old code made.
+    """
+    import fontTools
+    import tinycss2
+
+    return Path(__file__).read_bytes() + f"\0{tinycss2.__version__}\0{fontTools.version}".encode("utf-8")
+
+
+def write_bundle(outdir: Path, stylesheets: list[str], cache: Path | None = None) -> Path:
+    """Concatenate ``stylesheets`` (in page order), trim them to the words in use, write
+    :data:`BUNDLE` and its print part :data:`PRINT_BUNDLE`.
+
+    With ``cache`` (a folder), the result is kept there under a digest of
+    everything it is computed from (the stylesheets, the pages' words that
+    a selector names, the scripts, the icon fonts, this code): a rebuild whose pages
+    name the same selectors, such as a prose or code edit, writes the kept
+    bundle instead of parsing and trimming the theme's CSS and subsetting
+    its fonts again (about 1.5 s a build). The bundle is self-contained (the
+    font subsets are inline), so the two stylesheets are the whole entry.
+    """
+    static = (outdir / "_static").resolve()
+    seen: set[Path] = set()
+    css = "\n".join(_css_with_imports((static / name).resolve(), static, seen) for name in stylesheets)
+    scripts = "".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(static.rglob("*.js"))
+                      if p.name != "searchindex.js" and f"scripts/{p.name}" not in DROPPED_SCRIPTS)
+    words = page_words(outdir)
+    version = _processing_version()
+    parts = (css, "\n".join(sorted(words & _names(css, cache, version))), scripts)
+    key = digest(version + b"\0" + b"".join(part.encode("utf-8") + b"\0" for part in parts)
+                 + b"".join(font.relative_to(static).as_posix().encode("utf-8") + b"\0" + font.read_bytes()
+                            for font in sorted(static.rglob("*.ttf"))))
+    kept = cache / f"bundle-{key}" if cache else None
+    if kept is not None and (kept / "screen.css").exists():
+        kept.touch()  # recently used: kept longest
+        screen = (kept / "screen.css").read_text(encoding="utf-8")
+        printed = (kept / "print.css").read_text(encoding="utf-8")
+    else:
+        screen, printed = split_print(drop_unused_properties(purge_css(css, words), scripts))
+        screen = subset_icon_fonts(screen, static)
+        if kept is not None:
+            _keep(kept, screen, printed)
+    target = outdir / BUNDLE
+    target.write_text(screen + "\n", encoding="utf-8")
+    (outdir / PRINT_BUNDLE).write_text(printed + "\n", encoding="utf-8")
+    return target
+
+
+def _names(css: str, cache: Path | None, version: bytes) -> set[str]:
+    """:func:`selector_names` of ``css``, kept in ``cache`` under a digest of the CSS and the
+    :func:`_processing_version` (a parse saved)."""
+    if cache is None:
+        return selector_names(css)
+    kept = cache / f"names-{digest(version + css.encode('utf-8'))}.json"
+    if kept.exists():
+        return set(json.loads(kept.read_text(encoding="utf-8")))
+    names = selector_names(css)
+    for old in cache.glob("names-*.json"):
+        old.unlink()
+    cache.mkdir(parents=True, exist_ok=True)
+    kept.write_text(json.dumps(sorted(names)), encoding="utf-8")
+    return names
+
+
+def _keep(folder: Path, screen: str, printed: str) -> None:
+    """Store one bundle in ``folder``; the cache keeps the :data:`CSS_CACHE_ENTRIES` used last.
+
+    More than one, so that an edit and its undo (a first ``print`` output
+    in the book, then none) both find theirs.
+    """
+    entries = sorted((e for e in folder.parent.glob("bundle-*") if not e.name.endswith(".partial")),
+                     key=lambda e: e.stat().st_mtime, reverse=True)
+    for old in entries[CSS_CACHE_ENTRIES - 1:] + list(folder.parent.glob("bundle-*.partial")) + [folder]:
+        shutil.rmtree(old, ignore_errors=True)
+    partial = folder.with_name(folder.name + ".partial")
+    partial.mkdir(parents=True)
+    (partial / "screen.css").write_text(screen, encoding="utf-8")
+    (partial / "print.css").write_text(printed, encoding="utf-8")
+    partial.rename(folder)  # complete or absent: a build cut short leaves no half entry
+
+
+_FONT_FACE = re.compile(r"@font-face\{[^}]*\}")
+_FONT_URL = re.compile(r'url\("[^"]+\.woff2"\)\s*format\("woff2"\),\s*url\("([^"]+\.ttf)"\)\s*format\("truetype"\)')
+_ICON_ESCAPE = re.compile(r"\\([eEfF][0-9a-fA-F]{3})\b")
+
+
+def icon_codepoints(css: str) -> set[int]:
+    r"""The private-use code points the CSS can show (``content:"\f002"``): the icons in use.
+
+    Examples
+    --------
+    >>> sorted(hex(c) for c in icon_codepoints(r'.a:before{content:"\f002"}:root{--i:"\e521"}'))
+    ['0xe521', '0xf002']
+    """
+    points = {int(m.group(1), 16) for m in _ICON_ESCAPE.finditer(css)}
+    points |= {ord(c) for c in css if 0xE000 <= ord(c) <= 0xF8FF}
+    return points
+
+
+def subset_icon_fonts(css: str, static: Path) -> str:
+    """Cut the theme's Font Awesome fonts (156 kB for the solid one) down to the icons the CSS uses.
+
+    Each ``@font-face`` with a ``.woff2`` and a ``.ttf`` source gets a WOFF
+    subset of the TrueType file (reading WOFF2 would need Brotli) holding
+    only :func:`icon_codepoints` (a few kilobytes), and its ``src`` is that
+    subset, inline as a ``data:`` URL: a font file of its own was one more
+    request the first paint waited for, after the stylesheet (a header icon
+    is on every first screen). Fonts that hold none of them are left as they are.
+    """
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    # fontTools reports every subsetting step at INFO, some 60 lines per build, through whatever
+    # handler the host set up: a preview whose output nobody reads then blocks on a full pipe.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
+    wanted = icon_codepoints(css)
+
+    def face(match: re.Match) -> str:
+        rule = match.group(0)
+        url = _FONT_URL.search(rule)
+        if not url:
+            return rule
+        source = (static / url.group(1)).resolve()
+        if not source.exists():
+            return rule
+        font = TTFont(source, recalcTimestamp=False)  # the same subset, byte for byte, every build
+        present = wanted & set(font.getBestCmap())
+        if not present:
+            return rule
+        options = subset.Options()
+        options.flavor = "woff"
+        options.layout_features = []
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=sorted(present))
+        subsetter.subset(font)
+        font.flavor = "woff"
+        woff = io.BytesIO()
+        font.save(woff)
+        font.close()
+        data = base64.b64encode(woff.getvalue()).decode("ascii")
+        return rule.replace(url.group(0), f'url("data:font/woff;base64,{data}") format("woff")')
+
+    return _FONT_FACE.sub(face, css)

@@ -120,7 +120,7 @@ def _detectors(args, kwargs) -> int:
 
 def _near_tolerance(args, kwargs) -> float:
     """The audit's tolerance for 'near' matches, in percent."""
-    from .audit.assess import NEAR_TOLERANCE
+    from .audit.verdict import NEAR_TOLERANCE
     return 100 * NEAR_TOLERANCE
 
 

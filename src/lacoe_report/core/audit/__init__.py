@@ -46,7 +46,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..paths import AUDIT_RELATIONS_YML, FIGURES_CSV, REPORT_TEXT, stamp
-from .assess import (CONSISTENT, INCONSISTENT, NOT_CHECKABLE, RAISED, SECOND_LOOK, VERDICTS,
+from .verdict import (CONSISTENT, INCONSISTENT, NOT_CHECKABLE, RAISED, SECOND_LOOK, VERDICTS,
                      WITHIN_ROUNDING, Finding)
 from .base import slug
 from .detectors import CHANCE, DETECTORS, Raised

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .assess import Finding
+from .verdict import Finding
 
 
 @dataclass(frozen=True)

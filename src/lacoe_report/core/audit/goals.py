@@ -35,7 +35,7 @@ import pandas as pd
 
 from ..source_text import locate, normalize, sentence_spans
 from ..vocabulary import SECTION_WORDS
-from .assess import SECOND_LOOK, Finding
+from .verdict import SECOND_LOOK, Finding
 from .base import Raised, slug
 
 

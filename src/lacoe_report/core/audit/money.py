@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..source_text import locate, sentence_spans
 from ..vocabulary import SECTION_WORDS
-from .assess import SECOND_LOOK, Finding
+from .verdict import SECOND_LOOK, Finding
 from .base import Raised, slug
 from .kinds import hedged, name, place
 from .wording import is_assumed, period_phrase

@@ -1,0 +1,161 @@
+"""The audit's verdicts, from agreement to doubt, and the records a check returns.
+
+:class:`Finding` holds a verdict and its explanation; :class:`Bounds` the interval a hedged
+figure allows (:func:`bounds`). The checks themselves are in :mod:`.assess`.
+
+``consistent``
+    The stated figures agree exactly (or the bound holds, or the listed
+    items match the stated count).
+``consistent within rounding``
+    They disagree, but by no more than the rounding the printed figures show
+    ("48%" is a whole percent, "6.3%" is rounded to a tenth).
+``inconsistent``
+    They disagree by more than rounding or hedges can explain.
+``worth a second look``
+    Nothing is provably wrong, but the figures invite a question a careful
+    reader would ask: a growth rate whose starting value the report never
+    gives, an exact-looking number hedged with "over", a part that only fits
+    its whole under a loose reading.
+``not checkable``
+    The report states nothing to compare with.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+
+CONSISTENT = "consistent"
+WITHIN_ROUNDING = "consistent within rounding"
+INCONSISTENT = "inconsistent"
+SECOND_LOOK = "worth a second look"
+NOT_CHECKABLE = "not checkable"
+#: Every verdict, from agreement to doubt, in the order tables list them.
+VERDICTS = (CONSISTENT, WITHIN_ROUNDING, INCONSISTENT, SECOND_LOOK, NOT_CHECKABLE)
+#: Verdicts that raise a question for the reader.
+RAISED = (INCONSISTENT, SECOND_LOOK)
+
+#: How far below (or around) its value "nearly" or "approximately" is read to reach.
+NEAR_TOLERANCE = 0.10
+
+
+# --------------------------------------------------------------------------
+# Records
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Finding:
+    """The outcome of one check on plain numbers.
+
+    Attributes
+    ----------
+    verdict : str
+        One of :data:`VERDICTS`.
+    computed : float or None
+        What the audit derives or compares against: a sum of parts, a share
+        computed from amounts, the whole a part must not exceed, the number
+        of items listed. ``None`` when nothing is computed.
+    stated : float or None
+        The figure as the report states it, or the limit a plausibility check
+        compares with (then ``stated_text`` says whose limit it is).
+    explanation : str
+        Plain words, generated from the numbers.
+    details : dict
+        The numbers behind the verdict, by name, for chapters to publish
+        instead of recomputing them.
+    stated_text : str or None
+        What the report states when it is a word, not a number ("grew"), or
+        where a limit compared with comes from.
+
+    Examples
+    --------
+    >>> Finding(CONSISTENT, None, None, "Nothing to compare.")
+    Traceback (most recent call last):
+    ...
+    ValueError: a consistent finding needs something stated and something computed; say 'not checkable'
+    """
+
+    verdict: str
+    computed: float | None
+    stated: float | None
+    explanation: str
+    details: dict = field(default_factory=dict, compare=False)
+    stated_text: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"unknown verdict {self.verdict!r}; use one of {VERDICTS}")
+        if not self.explanation.strip():
+            raise ValueError(f"a {self.verdict!r} finding needs an explanation")
+        nothing_stated = self.stated is None and not self.stated_text
+        if self.verdict in (CONSISTENT, WITHIN_ROUNDING) and (self.computed is None or nothing_stated):
+            raise ValueError(f"a {self.verdict} finding needs something stated and something computed; "
+                             "say 'not checkable'")
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The range a hedged or rounded figure allows for the true value.
+
+    Attributes
+    ----------
+    lo, hi : float
+        Ends of the range (``hi`` may be ``inf``).
+    lo_open, hi_open : bool
+        Whether an end is excluded ("over 60" excludes 60 itself).
+    """
+
+    lo: float
+    hi: float
+    lo_open: bool = False
+    hi_open: bool = False
+
+    def overlaps(self, other: "Bounds") -> bool:
+        """Whether some value lies in both ranges.
+
+        Examples
+        --------
+        >>> Bounds(465, math.inf, lo_open=True).overlaps(Bounds(466.5, 467.5))
+        True
+        >>> Bounds(60, math.inf, lo_open=True).overlaps(Bounds(0, 60))
+        False
+        """
+        lo = max(self.lo, other.lo)
+        lo_open = (self.lo == lo and self.lo_open) or (other.lo == lo and other.lo_open)
+        hi = min(self.hi, other.hi)
+        hi_open = (self.hi == hi and self.hi_open) or (other.hi == hi and other.hi_open)
+        if lo < hi:
+            return True
+        return lo == hi and not lo_open and not hi_open
+
+
+def bounds(value: float, qualifier: str = "exact", step: float = 0.0) -> Bounds:
+    """Return the range of true values a stated figure allows.
+
+    ``exact`` allows half a printed step either way; ``over`` and ``more
+    than`` anything above the value; ``at least`` the value and above;
+    ``nearly`` up to :data:`NEAR_TOLERANCE` below it; ``approximately``
+    that much either side; ``up to`` zero to the value.
+
+    Examples
+    --------
+    >>> bounds(48, "exact", 1)
+    Bounds(lo=47.5, hi=48.5, lo_open=False, hi_open=False)
+    >>> bounds(400, "over")
+    Bounds(lo=400.0, hi=inf, lo_open=True, hi_open=False)
+    >>> bounds(2_000_000, "nearly").lo
+    1800000.0
+    """
+    v = float(value)
+    if qualifier == "exact":
+        return Bounds(v - step / 2, v + step / 2)
+    if qualifier in ("over", "more_than"):
+        return Bounds(v, math.inf, lo_open=True)
+    if qualifier == "at_least":
+        return Bounds(v, math.inf)
+    if qualifier == "nearly":
+        return Bounds(v * (1 - NEAR_TOLERANCE), v, hi_open=True)
+    if qualifier == "approximately":
+        return Bounds(v * (1 - NEAR_TOLERANCE), v * (1 + NEAR_TOLERANCE))
+    if qualifier == "up_to":
+        return Bounds(0.0, v)
+    raise ValueError(f"unknown qualifier {qualifier!r}")

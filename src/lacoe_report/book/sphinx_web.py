@@ -136,14 +136,14 @@ def static_name(filename: str) -> str:
 
 
 def script_kind(name: str, pagename: str, body: str) -> str:
-    """How a page loads the script ``name`` (its path in ``_static``): 'drop', 'inline', 'late' or 'defer'.
+    """How a page loads the script ``name`` (its path in ``_static``): 'drop', 'plain', 'inline', 'late' or 'defer'.
 
     Examples
     --------
     >>> script_kind("scripts/bootstrap.js", "chapters/finance", "")
     'late'
     >>> script_kind("scripts/bootstrap.js", "search", ""), script_kind("searchtools.js", "intro", "")
-    ('defer', 'drop')
+    ('plain', 'drop')
     >>> script_kind("lacoe-trace.js", "x", ""), script_kind("lacoe-trace.js", "x", '<p class="lacoe-trace-data">')
     ('drop', 'defer')
     """
@@ -153,12 +153,15 @@ def script_kind(name: str, pagename: str, body: str) -> str:
         return "drop"
     if base in PAGE_SCRIPTS and PAGE_SCRIPTS[base] not in body:
         return "drop"
+    # The search page keeps its scripts as the theme writes them: its own template adds
+    # searchtools.js as a plain script, which needs doctools.js to have run.
+    if search_page:
+        return "plain"
     if base in INLINE_SCRIPTS:
         return "inline"
     # Late: fetched after the load event, so its bytes never delay the first screen on a slow
-    # connection. The search page keeps its scripts deferred (its results need them at once),
-    # and so does a page's sphinx-design script (it starts on DOMContentLoaded).
-    if search_page or base in EAGER_SCRIPTS or base in PAGE_SCRIPTS:
+    # connection. A page's sphinx-design script is deferred (it starts on DOMContentLoaded).
+    if base in EAGER_SCRIPTS or base in PAGE_SCRIPTS:
         return "defer"
     return "late"
 
@@ -205,16 +208,16 @@ class Assets:
         for js in context.get("script_files", []):
             filename = str(getattr(js, "filename", js) or "")
             attributes = dict(getattr(js, "attributes", {}))
-            if not filename:  # an inline script another extension added: as it is
+            kind = script_kind(static_name(filename), pagename, body) if filename else "plain"
+            if kind == "plain":  # as Sphinx writes it (an inline script another extension added, too)
                 tags.append(context["js_tag"](js))
-                continue
-            kind = script_kind(static_name(filename), pagename, body)
-            if kind != "drop":
+            elif kind != "drop":
                 tags.append(self._tag(kind, filename, attributes, pathto, outdir))
         context["lacoe_scripts"] = tags
-        context["lacoe_theme_scripts"] = [
-            self._tag(script_kind(name, pagename, body), f"_static/{name}", {}, pathto, outdir)
-            for name in THEME_SCRIPTS]
+        if pagename != "search":  # the search page keeps the theme's own scripts_end
+            context["lacoe_theme_scripts"] = [
+                self._tag(script_kind(name, pagename, body), f"_static/{name}", {}, pathto, outdir)
+                for name in THEME_SCRIPTS]
 
     @staticmethod
     def _tag(kind, filename, attributes, pathto, outdir) -> str:
@@ -253,6 +256,7 @@ def setup(app):
     app.connect("doctree-resolved", drop_scoped_styles)
     app.connect("html-page-context", add_description)
     app.connect("html-page-context", assets.page_assets)
-    app.connect("build-finished", assets.finish)
+    # After the theme has written its pygments.css (at build-finished, priority 500).
+    app.connect("build-finished", assets.finish, priority=600)
     web_charts.setup(app, charts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

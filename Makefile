@@ -27,7 +27,7 @@ CHAPTER_NOTEBOOKS := $(filter-out %.nbconvert.ipynb,$(wildcard chapters/*.ipynb)
 NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300 \
          -p lacoe_report.book.kernels --nbval-kernel-name lacoe-warm
 
-.PHONY: help book preview pdf test check verify bench mutation audit data-meta lab lock chapter clean
+.PHONY: help book preview pdf test check verify bench mutation audit data-meta lab lock upgrade-check chapter clean
 
 help: ## List every target with one line on what it does
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -100,6 +100,10 @@ mutation: $(INSTALLED) ## Mutation testing of the core modules: score, and survi
 
 lock: $(UV) ## Re-compile requirements.txt (every pin) from the direct dependencies in requirements.in
 	@$(UV) pip compile -q requirements.in -o requirements.txt --python-version 3.11 --custom-compile-command "make lock"
+
+# Not part of make test: a whole environment installed and every test run (some 10 minutes).
+upgrade-check: $(UV) ## Run make test in a scratch copy on the newest versions requirements.in allows (requirements.txt untouched); name each failure
+	@bash scripts/upgrade-check.sh
 
 audit: $(INSTALLED) ## Print the audit's findings from the data alone (AUDIT_ARGS=--json for JSON, --all for every question)
 	@$(PY) -m lacoe_report.core.audit $(AUDIT_ARGS)

@@ -222,7 +222,7 @@ def drop_unused_properties(css: str, scripts: str = "") -> str:
     ':root{--a:1px;}p{margin:var(--a)}'
     """
     while True:
-        used = set(_VAR_USE.findall(css)) | set(re.findall(r"--[\w-]+", scripts))
+        used = set(_VAR_USE.findall(css)) | {w for w in words_of(scripts) if w.startswith("--")}
         trimmed = _CUSTOM_PROPERTY.sub(lambda m: m.group(0) if m.group(1) in used else "", css)
         if trimmed == css:
             return css

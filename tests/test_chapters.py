@@ -35,6 +35,15 @@ def test_chapter_is_committed_with_outputs(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_chapter_prints_no_warning_or_error(path):
+    # A warning is a defect of the chapter (a chart whose layout collapsed ...), and its text names
+    # the folder it ran in, so the committed output would differ on any other machine.
+    streams = [("".join(o.get("text", "")))[:200] for cell in read(path).cells if cell.cell_type == "code"
+               for o in cell.get("outputs", []) if o.get("output_type") == "stream" and o.get("name") == "stderr"]
+    assert streams == [], f"{path.name} writes to stderr: {streams}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_chapter_outputs_are_fresh(path):
     notebook = read(path)
     assert chapters.recorded_fingerprint(notebook) == chapters.fingerprint(notebook, path=path), \

@@ -13,6 +13,7 @@ import pandas as pd
 
 from . import validation
 from .formats import Hedged
+from .sourced import tag
 from .vocabulary import QUALIFIER_WORDS
 from . import paths
 from .paths import EXCLUDED_CSV, FIGURES_CSV, LEDGER_CSV
@@ -84,13 +85,15 @@ def value(figure_id: str) -> int | float:
     """Return one figure's value as a plain Python number (int when whole), its hedge kept.
 
     A hedged figure is a :class:`~lacoe_report.core.formats.Hedged` float, so a
-    chart or table that shows it shows "over 400", never a bare "400".
+    chart or table that shows it shows "over 400", never a bare "400". The value
+    carries its figure id and unit (:mod:`lacoe_report.core.sourced`), so a chart
+    drawing it publishes them with its data.
 
     >>> value("fin_budget_total"), value("p2_conference_educators")
     (627000000, over 400.0)
     """
     row = figure(figure_id)
-    return hedged_value(row["value"], row["qualifier"])
+    return tag(hedged_value(row["value"], row["qualifier"]), {"figure": figure_id, "unit": row["unit"]})
 
 
 def hedged_value(number: float, qualifier: str) -> int | float:

@@ -44,6 +44,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 
 from ..core.formats import Hedged, count, formatter, hedged, percent
+from ..core.sourced import source_of
 
 __all__ = [
     "STYLE_PATH",
@@ -187,8 +188,9 @@ def _as_numbers(items: Any, what: str) -> list[float]:
     out = []
     for item in _as_list(items, what):
         try:
-            # A hedged number stays hedged, so its label keeps the hedge.
-            x = item if isinstance(item, Hedged) else float(item)
+            # A hedged number stays hedged, so its label keeps the hedge; a number
+            # with a source (ledger key or figure id) keeps it for the chart's data.
+            x = item if isinstance(item, Hedged) or source_of(item) is not None else float(item)
         except (TypeError, ValueError):
             raise ValueError(f"{what} must be numbers; got {item!r}") from None
         if not math.isfinite(x):
@@ -238,6 +240,10 @@ class Chart:
     kind : str
     data : list of (str, str)
         The ``(label, value text)`` pairs the chart plotted, in reading order.
+    values : list of dict
+        Per pair of ``data``, what a reader downloads as the chart's data
+        (:meth:`record`): label, text, value, and the value's ledger key or
+        figure id and unit when it has them (:mod:`lacoe_report.core.sourced`).
 
     Examples
     --------
@@ -257,6 +263,20 @@ class Chart:
             self.ax = self.figure.add_subplot()
         self.kind = kind
         self.data: list[tuple[str, str]] = []
+        self.values: list[dict] = []
+
+    def record(self, label: str, text: str, value: float) -> None:
+        """Note one drawn value: label and text in :attr:`data`, number and source in :attr:`values`.
+
+        >>> from lacoe_report.core.sourced import tag
+        >>> chart = Chart("sketch")
+        >>> chart.record("Interns", "40", tag(40, {"key": "wb_interns", "chapter": "c", "unit": "count"}))
+        >>> chart.values
+        [{'label': 'Interns', 'text': '40', 'value': 40.0, 'key': 'wb_interns', 'chapter': 'c', 'unit': 'count'}]
+        """
+        self.data.append((label, text))
+        self.values.append({"label": " ".join(label.split()), "text": text, "value": float(value),
+                            **(source_of(value) or {})})
 
     def __repr__(self) -> str:
         # One line per datum: this is the text/plain output nbval compares.
@@ -312,7 +332,8 @@ class Chart:
         """
         png = self._render("png")
         data = {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": repr(self)}
-        variants = {"wide": {"text_px": self.smallest_text_px()}}
+        # The drawn values with their sources: the chart's data download (book/chart_data).
+        variants = {"wide": {"text_px": self.smallest_text_px()}, "values": self.values}
         narrow = self.narrow()
         if narrow is not None:
             variants["narrow"] = {"png": base64.b64encode(narrow._render("png")).decode("ascii"),
@@ -558,7 +579,7 @@ def ordered_bars(labels: Sequence[str], values: Sequence[float], *,
             weight = "bold" if emphasise and names[i] in marked else "normal"
             texts.append(_value_label(ax, text, vals[i], y, right=vals[i] >= 0,
                                       fontweight=weight))
-            chart.data.append((names[i], text))
+            chart.record(names[i], text, vals[i])
         _quiet_axes(ax)
         ax.axvline(0, color=_RULE, linewidth=0.8)  # the baseline bars grow from
         if xlabel:
@@ -638,8 +659,8 @@ def share_bar(labels: Sequence[str], values: Sequence[float], *,
         ax.tick_params(axis="x", bottom=False, labelbottom=False)
         ax.tick_params(axis="y", length=0, pad=8)
         ax.set_yticks([0], [_wrap(total_label, 16)] if total_label else [""])
-        for name, text in zip(names, texts):
-            chart.data.append((name, text))
+        for name, text, value in zip(names, texts, vals):
+            chart.record(name, text, value)
 
         # Try each label inside its segment, wrapped ever narrower; a label
         # that fits no wrapping becomes a callout.
@@ -754,7 +775,8 @@ def dumbbell(labels: Sequence[str], before: Sequence[float], after: Sequence[flo
             texts.append(_value_label(ax, tb, vb, y, right=vb > va, gap=7, color=_BEFORE))
             texts.append(_value_label(ax, ta, va, y, right=va >= vb, gap=7, color=HIGHLIGHT,
                                       fontweight="bold"))
-            chart.data += [(f"{name}, {before_label}", tb), (f"{name}, {after_label}", ta)]
+            chart.record(f"{name}, {before_label}", tb, vb)
+            chart.record(f"{name}, {after_label}", ta, va)
         ax.set_yticks(ys, [_wrap(name) for name in names])
         _quiet_axes(ax)
         ax.set_ylim(-0.45, n - 0.55)
@@ -835,7 +857,8 @@ def stated_vs_computed(labels: Sequence[str], stated: Sequence[float],
                 texts.append(_value_label(ax, ts, vs, y, right=vs > vc, gap=9))
                 texts.append(_value_label(ax, tc, vc, y, right=vc >= vs, gap=9,
                                           color=HIGHLIGHT, fontweight="bold"))
-            chart.data += [(f"{name}, stated", ts), (f"{name}, computed", tc)]
+            chart.record(f"{name}, stated", ts, vs)
+            chart.record(f"{name}, computed", tc, vc)
         ax.set_yticks(ys, [_wrap(name) for name in names])
         _quiet_axes(ax, keep_x=True)
         ax.grid(axis="x")
@@ -916,7 +939,8 @@ def paired_bars(labels: Sequence[str], values_a: Sequence[float], values_b: Sequ
                         xytext=(5 if x >= 0 else -5, 0), textcoords="offset points",
                         ha="left" if x >= 0 else "right", va="center", color=colour,
                         fontsize=_LABEL_SIZE, fontweight="bold"))
-            chart.data += [(f"{name}, {name_a}", ta), (f"{name}, {name_b}", tb)]
+            chart.record(f"{name}, {name_a}", ta, xa)
+            chart.record(f"{name}, {name_b}", tb, xb)
         if _LAYOUT.get() is NARROW:
             _key(ax, [(name_a, colour_a, dict(marker="s", markersize=9, color=colour_a)),
                       (name_b, colour_b, dict(marker="s", markersize=9, color=colour_b))])

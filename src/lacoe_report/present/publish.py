@@ -15,6 +15,7 @@ from IPython.display import display
 
 from ..core import declarations
 from ..core.formats import Hedged
+from ..core.sourced import tag
 from ..core.vocabulary import CAVEAT_SUFFIX
 
 # MyST-NB finds glued outputs by this metadata and hides ones with this prefix.
@@ -25,8 +26,10 @@ class Numbers(dict):
     """A chapter's published numbers, key -> value, shown as the table of what each one is."""
 
     def __init__(self, chapter: str, records: list[dict]):
-        # A hedged number keeps its hedge, so a chart or table labelling it shows "over 400", never "400".
-        super().__init__((r["key"], Hedged(r["value"], r["hedge"]) if r.get("hedge") else r["value"])
+        # A hedged number keeps its hedge, so a chart or table labelling it shows "over 400", never "400";
+        # each number keeps its ledger key and unit, so a chart drawing it publishes them with its data.
+        super().__init__((r["key"], tag(Hedged(r["value"], r["hedge"]) if r.get("hedge") else r["value"],
+                                        {"key": r["key"], "chapter": chapter, "unit": r["unit"]}))
                          for r in records)
         self.chapter, self.records = chapter, records
 

@@ -1,0 +1,156 @@
+"""The data behind each chart (issue 34, item 4): every chart's data link returns a CSV whose values match the ledger.
+
+The built pages are read like a reader's browser would follow them: each
+chart (a figure a chapter names in ``mystnb.figure.name``) has a "Get the
+data" link in its caption; the file it points to lists exactly what the chart
+draws (the labels and texts of the chart's ``text/plain`` record, which nbval
+holds to the committed outputs), and each value with a ledger key or a figure
+id equals that row of ``ledger/ledger.csv`` or ``data/report_figures.csv``,
+unit and input figure ids included.
+
+Reads ``_build/html`` (``make book`` brings it up to date), or the book named
+by ``LACOE_BROWSER_BOOK``, like the browser tests.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from lacoe_report.book import chart_data
+from lacoe_report.core import data
+from lacoe_report.core.paths import BUILD_DIR, FIGURES_CSV, LEDGER_CSV, PROJ_ROOT
+from lacoe_report.core.sourced import source_of
+from lacoe_report.present import plots
+from lacoe_report.present.publish import Numbers
+
+#: Charts that draw values the chapter computes (counts of the audit's findings, columns of a
+#: table) rather than published numbers: their rows say "computed in the chapter". Each is still to
+#: be declared in its chapter's numbers.yml; the test fails when one of them gains a source, or
+#: another chart loses its own, so this list only shrinks.
+NOT_YET_IN_THE_LEDGER = {
+    "fig-audit-detectors", "fig-audit-percentages", "fig-audit-verdicts", "fig-finance-gaps",
+    "fig-future-initiatives", "fig-glance-repeats", "fig-glance-sections", "fig-guide-dumbbell",
+    "fig-guide-ordered-bars", "fig-guide-paired-bars", "fig-guide-share-bar", "fig-guide-stated-computed",
+    "fig-p4-platforms", "fig-schools-enrollment",
+}
+
+
+def chart_cells() -> dict[str, tuple[Path, list[tuple[str, str]]]]:
+    """Per chart name: its notebook and the (label, text) lines of its ``text/plain`` record."""
+    found = {}
+    for path in sorted((PROJ_ROOT / "chapters").glob("*.ipynb")):
+        if path.name.endswith(".nbconvert.ipynb"):
+            continue
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            name = cell.get("metadata", {}).get("mystnb", {}).get("figure", {}).get("name")
+            for output in cell.get("outputs", []):
+                text = "".join(output.get("data", {}).get("text/plain", ""))
+                if name and text.startswith("Chart ("):
+                    found[name] = (path, [tuple(line.rsplit(": ", 1)) for line in text.splitlines()[1:]])
+    return found
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def book_dir() -> Path:
+    given = os.environ.get("LACOE_BROWSER_BOOK")
+    if given:
+        return Path(given).resolve()
+    result = subprocess.run(["make", "--no-print-directory", "book"], cwd=PROJ_ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.fail(f"the book did not build:\n{result.stdout}{result.stderr}", pytrace=False)
+    return BUILD_DIR / "html"
+
+
+@pytest.fixture(scope="module")
+def linked_csvs(book_dir) -> dict[str, list[dict]]:
+    """Per chart: the rows of the CSV its caption's link points to, found from the built page."""
+    found = {}
+    for name, (notebook, _) in chart_cells().items():
+        page = book_dir / "chapters" / f"{notebook.stem}.html"
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        figure = soup.find(id=name)
+        assert figure is not None, f"{page.name} has no chart {name}"
+        caption = figure.find("figcaption")
+        links = caption.find_all("a", class_="lacoe-chart-data") if caption else []
+        assert len(links) == 1, f"{name}: {len(links)} data links in its caption"
+        assert "download" in links[0]["class"], f"{name}: the data link is not a download (the PDF attaches those)"
+        target = (page.parent / links[0]["href"]).resolve()
+        assert target.is_file(), f"{name}: its data link {links[0]['href']} leads to no file"
+        assert target.parent == (book_dir / chart_data.FOLDER).resolve(), target
+        found[name] = read_csv(target)
+    return found
+
+
+@pytest.mark.slow
+def test_every_chart_links_a_csv_of_exactly_what_it_draws(linked_csvs):
+    cells = chart_cells()
+    assert len(linked_csvs) == len(cells) >= 30, sorted(linked_csvs)
+    for name, rows in linked_csvs.items():
+        drawn = [(" ".join(label.split()), text) for label, text in cells[name][1]]
+        assert [(r["label"], r["text"]) for r in rows] == drawn, name
+        assert {r["figure"] for r in rows} == {name}
+
+
+@pytest.mark.slow
+def test_every_chart_value_matches_the_ledger_or_the_figure_it_draws(linked_csvs):
+    ledger = {(r["chapter"], r["key"]): r for r in read_csv(LEDGER_CSV)}
+    figures = {r["id"]: r for r in read_csv(FIGURES_CSV)}
+    unsourced, checked = set(), 0
+    for name, rows in linked_csvs.items():
+        for row in rows:
+            where = f"{name}, {row['label']}"
+            if row["source"] == "ledger":
+                entry = ledger[(row["chapter"], row["key"])]
+                assert math.isclose(float(row["value"]), float(entry["value"]), rel_tol=1e-12), where
+                assert (row["unit"], row["figure_ids"]) == (entry["unit"], entry["inputs"]), where
+                assert row["figure_ids"], f"{where}: a ledger number drawn without its figure ids"
+            elif row["source"] == "report figure":
+                entry = figures[row["figure_ids"]]
+                assert math.isclose(float(row["value"]), float(entry["value"]), rel_tol=1e-12), where
+                assert row["unit"] == entry["unit"] and not row["key"], where
+            else:
+                assert row["source"] == chart_data.SOURCES[None], where
+                assert not (row["key"] or row["figure_ids"]), where
+                unsourced.add(name)
+                continue
+            checked += 1
+    assert checked >= 60
+    assert unsourced == NOT_YET_IN_THE_LEDGER
+
+
+def test_published_numbers_and_figures_travel_with_their_source():
+    records = [{"key": "k", "value": 400, "hedge": "over", "unit": "count"},
+               {"key": "r", "value": 6.25, "hedge": "", "unit": "percent"}]
+    numbers = Numbers("c", records)
+    chart = plots.ordered_bars(["A", "B", "C"], [numbers["k"], numbers["r"], data.value("fin_budget_total")])
+    assert [(v["label"], v["value"], v.get("key"), v.get("figure"), v["unit"]) for v in chart.values] == [
+        ("C", 627_000_000.0, None, "fin_budget_total", "usd"),
+        ("A", 400.0, "k", None, "count"),
+        ("B", 6.25, "r", None, "percent")]
+    assert [v["text"] for v in chart.values] == ["627,000,000", "over 400", "6"]
+    # A number computed from a published one is the chapter's own: it has no source.
+    assert source_of(numbers["k"] * 2) is None and source_of(data.value("fin_budget_total") / 2) is None
+
+
+def test_the_csv_names_ledger_inputs_and_says_when_a_value_has_no_source():
+    rows = list(csv.DictReader(io.StringIO(chart_data.chart_csv(
+        "fig-x", [{"label": "A", "text": "1", "value": 1.0, "key": "k", "chapter": "c", "unit": "count"},
+                  {"label": "B", "text": "2.5", "value": 2.5, "figure": "f", "unit": "usd"},
+                  {"label": "C", "text": "3", "value": 3.0}],
+        {("c", "k"): "f;g"}).decode())))
+    assert [(r["value"], r["source"], r["key"], r["figure_ids"], r["unit"]) for r in rows] == [
+        ("1", "ledger", "k", "f;g", "count"), ("2.5", "report figure", "", "f", "usd"),
+        ("3", "computed in the chapter, not a published number", "", "", "")]

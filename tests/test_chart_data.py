@@ -154,3 +154,11 @@ def test_the_csv_names_ledger_inputs_and_says_when_a_value_has_no_source():
     assert [(r["value"], r["source"], r["key"], r["figure_ids"], r["unit"]) for r in rows] == [
         ("1", "ledger", "k", "f;g", "count"), ("2.5", "report figure", "", "f", "usd"),
         ("3", "computed in the chapter, not a published number", "", "", "")]
+
+
+def test_the_data_package_says_why_it_does_not_list_the_chart_files():
+    package = json.loads((PROJ_ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    paths = [r["path"] for r in package["resources"]]
+    assert not any(p.startswith(chart_data.FOLDER) for p in paths)
+    why = {item["path"]: item["why"] for item in package["notListed"]}
+    assert "ledger" in why[f"{chart_data.FOLDER}/*.csv"] and "figure id" in why[f"{chart_data.FOLDER}/*.csv"]

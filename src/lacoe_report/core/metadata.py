@@ -163,6 +163,9 @@ def datapackage(meta: dict) -> dict:
         "licenses": [dict(item) for item in meta["licenses"]],
         "sources": [{"title": meta["source_citation"], "path": meta["source_url"]}],
         "contributors": [{"title": meta["publisher"], "role": "publisher"}],
+        # Files the book publishes that are not resources here, each with why (the chart data, for one).
+        "notListed": [{"path": item["path"], "why": " ".join(item["why"].split())}
+                      for item in meta.get("not_listed", [])],
         "resources": [
             table("report-figures", "report_figures.csv", "Every figure of the report, as stated",
                   meta["figures_columns"], validation.FIGURES_SCHEMA, ["id"]),

@@ -5,6 +5,7 @@ import pytest
 
 from lacoe_report.core import coverage, data, metadata
 from lacoe_report.core.paths import EXCLUDED_CSV, FIGURES_CSV, PROJ_ROOT, REPORT_TEXT
+from lacoe_report.core.sourced import source_of
 from lacoe_report.core.source_text import normalize, numeric_tokens, report_text
 
 META = metadata.load()
@@ -137,8 +138,11 @@ def test_filters_and_lookups_fail_loudly():
 
 
 def test_value_is_a_plain_python_number():
-    assert type(data.value("schools_diplomas")) is int
-    assert type(data.value("p2_ease_utilization")) is float
+    # A Python int (whole) or float, not numpy's: a subclass that carries its figure id is one.
+    whole, part = data.value("schools_diplomas"), data.value("p2_ease_utilization")
+    assert isinstance(whole, int) and not isinstance(whole, float) and type(whole).__module__ != "numpy"
+    assert isinstance(part, float) and type(part).__module__ != "numpy"
+    assert source_of(whole) == {"figure": "schools_diplomas", "unit": data.figure("schools_diplomas")["unit"]}
 
 
 def test_the_book_reads_nothing_outside_the_repository():

@@ -185,8 +185,8 @@ def school_enrollments() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Indexed by programme label: ``students``, ``share_pct`` (of the stated
-        total), ``id``; the largest first.
+        Indexed by programme label: ``students`` (as :func:`value` gives them: a
+        column of objects), ``share_pct`` (of the stated total), ``id``; the largest first.
     """
     from .metrics import share
 
@@ -198,7 +198,10 @@ def school_enrollments() -> pd.DataFrame:
         "id": parts.index.to_numpy(),
     }, index=[SCHOOL_PROGRAMMES[i] for i in parts.index])
     frame.index.name = "programme"
-    return frame.sort_values("students", ascending=False)
+    frame = frame.sort_values("students", ascending=False)
+    # Each count as data.value gives it, so a chart of the column publishes its figure ids.
+    frame["students"] = pd.Series([value(i) for i in frame["id"]], index=frame.index, dtype=object)
+    return frame
 
 
 def social_media() -> pd.DataFrame:
@@ -222,7 +225,7 @@ def social_media() -> pd.DataFrame:
         stated = statements(metric(metric_name)).iloc[0]
         growth = figures(metric=f"{metric_name}_growth")
         rows.append({
-            "platform": platform, "measure": measure, "value": hedged_value(stated["value"], stated["qualifier"]),
+            "platform": platform, "measure": measure, "value": value(stated["id"]),
             "growth_pct": float(growth["value"].iloc[0]) if len(growth) else float("nan"),
             "value_id": stated["id"], "growth_id": growth.index[0] if len(growth) else "",
         })

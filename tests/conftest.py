@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lacoe_report.book import css_bundle, warm
 from lacoe_report.book.toc import toc_documents
-from lacoe_report.core.paths import FIGURES_CSV, PROJ_ROOT
+from lacoe_report.core.paths import BUILD_DIR, FIGURES_CSV, PROJ_ROOT
 
 # What a fresh clone does not have, or must not share with the scratch copy.
 NOT_COPIED = shutil.ignore_patterns(".git", ".venv", "_build", ".cache", "node_modules", "__pycache__",
@@ -175,4 +175,24 @@ def figures_file(tmp_path) -> FiguresFile:
 
 # The browser suite's figures (pages, requests, violations), printed once at the
 # end of the run even under xdist, where tests/browser/conftest.py is not loaded.
+
+
+# --------------------------------------------------------------------------- the built book
+
+@pytest.fixture(scope="session")
+def book_dir() -> Path:
+    """The built HTML book: ``_build/html``, brought up to date by ``make book`` (or ``LACOE_BROWSER_BOOK``)."""
+    given = os.environ.get("LACOE_BROWSER_BOOK")
+    if given:
+        path = Path(given).resolve()
+        assert (path / "index.html").is_file(), f"LACOE_BROWSER_BOOK={given} holds no index.html"
+        return path
+    # `make book` knows what the HTML depends on: it rebuilds only when an input changed.
+    result = subprocess.run(["make", "--no-print-directory", "book"], cwd=PROJ_ROOT,
+                            capture_output=True, text=True)
+    if result.returncode != 0:  # the build's plain message, not a traceback
+        pytest.fail(f"the book did not build:\n{result.stdout}{result.stderr}", pytrace=False)
+    return BUILD_DIR / "html"
+
+
 from browser.browser_support import print_figures as pytest_terminal_summary  # noqa: E402,F401

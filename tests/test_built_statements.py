@@ -18,9 +18,7 @@ by ``LACOE_BROWSER_BOOK``, like the browser tests.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -31,21 +29,10 @@ from lacoe_report.core.audit import assumptions
 from lacoe_report.core.audit.wording import _occurs, has_assumption_words
 from lacoe_report.core.source_text import sentences
 from lacoe_report.core.formats import number
-from lacoe_report.core.paths import BUILD_DIR, PROJ_ROOT
+from lacoe_report.core.paths import PROJ_ROOT
 from lacoe_report.core.vocabulary import DERIVED_BOUND_WORDS, HEDGE_CARRIERS, PERIOD_BASIS_LABELS, QUALIFIER_WORDS
 
 pytestmark = pytest.mark.slow  # reads (and may build) the HTML book
-
-
-@pytest.fixture(scope="module")
-def book_dir() -> Path:
-    given = os.environ.get("LACOE_BROWSER_BOOK")
-    if given:
-        return Path(given).resolve()
-    result = subprocess.run(["make", "--no-print-directory", "book"], cwd=PROJ_ROOT, capture_output=True, text=True)
-    if result.returncode != 0:
-        pytest.fail(f"the book did not build:\n{result.stdout}{result.stderr}", pytrace=False)
-    return BUILD_DIR / "html"
 
 
 def page_statements(path: Path) -> list[str]:

@@ -17,8 +17,6 @@ import csv
 import io
 import json
 import math
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -26,7 +24,7 @@ from bs4 import BeautifulSoup
 
 from lacoe_report.book import chart_data
 from lacoe_report.core import data
-from lacoe_report.core.paths import BUILD_DIR, FIGURES_CSV, LEDGER_CSV, PROJ_ROOT
+from lacoe_report.core.paths import FIGURES_CSV, LEDGER_CSV, PROJ_ROOT
 from lacoe_report.core.sourced import source_of
 from lacoe_report.present import plots
 from lacoe_report.present.publish import Numbers
@@ -60,17 +58,6 @@ def chart_cells() -> dict[str, tuple[Path, list[tuple[str, str]]]]:
 def read_csv(path: Path) -> list[dict]:
     with open(path, encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-@pytest.fixture(scope="module")
-def book_dir() -> Path:
-    given = os.environ.get("LACOE_BROWSER_BOOK")
-    if given:
-        return Path(given).resolve()
-    result = subprocess.run(["make", "--no-print-directory", "book"], cwd=PROJ_ROOT, capture_output=True, text=True)
-    if result.returncode != 0:
-        pytest.fail(f"the book did not build:\n{result.stdout}{result.stderr}", pytrace=False)
-    return BUILD_DIR / "html"
 
 
 @pytest.fixture(scope="module")

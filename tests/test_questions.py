@@ -10,7 +10,6 @@ import csv
 import html
 import io
 import re
-import subprocess
 
 import pytest
 import yaml
@@ -118,15 +117,6 @@ def _text(fragment: str) -> str:
     """Plain words, with Sphinx's typographic quotes made straight again."""
     words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
     return words.translate(str.maketrans("’‘“”", "''\"\""))
-
-
-@pytest.fixture(scope="module")
-def book_dir():
-    """The built book, brought up to date by `make book` (it rebuilds only what changed)."""
-    result = subprocess.run(["make", "--no-print-directory", "book"], cwd=PROJ_ROOT, capture_output=True, text=True)
-    if result.returncode != 0:
-        pytest.fail(f"the book did not build:\n{result.stdout}{result.stderr}", pytrace=False)
-    return BUILD_DIR / "html"
 
 
 @pytest.fixture(scope="module")

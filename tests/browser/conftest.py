@@ -11,34 +11,17 @@ instead of building ``_build/html``.
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from lacoe_report.book.pdf import CHROMIUM_ARGS  # the PDF's Chromium flags: one list for both
-from lacoe_report.core.paths import BUILD_DIR, PROJ_ROOT
+from lacoe_report.core.paths import PROJ_ROOT
 
 from .browser_support import AXE_JS, CHROMIUM, SETUP_HINT, print_figures, serve
 
 
 # --------------------------------------------------------------------------- the book
-
-@pytest.fixture(scope="session")
-def book_dir() -> Path:
-    """The built HTML book: ``_build/html``, brought up to date by ``make book``."""
-    given = os.environ.get("LACOE_BROWSER_BOOK")
-    if given:
-        path = Path(given).resolve()
-        assert (path / "index.html").is_file(), f"LACOE_BROWSER_BOOK={given} holds no index.html"
-        return path
-    # `make book` knows what the HTML depends on: it rebuilds only when an input changed.
-    result = subprocess.run(["make", "--no-print-directory", "book"], cwd=PROJ_ROOT,
-                            capture_output=True, text=True)
-    if result.returncode != 0:  # the build's plain message, not a traceback
-        pytest.fail(f"the book did not build:\n{result.stdout}{result.stderr}", pytrace=False)
-    return BUILD_DIR / "html"
-
 
 @pytest.fixture(scope="session")
 def book_url(book_dir):

@@ -266,6 +266,20 @@ def test_hedged_numbers_keep_their_hedges_in_print(whole_text):
     assert not doubled, f"hedges printed twice: {doubled}"
 
 
+def test_print_keeps_caveats_and_undated_periods(whole_text):
+    """A sum across groups prints its caveat, and a period the report does not state says how it is known."""
+    from lacoe_report.core import declarations
+
+    records = [r for chapter in declarations.chapters() for r in declarations.records(chapter)]
+    caveats = {r["caveat"] for r in records if r.get("caveat")}
+    # period() marks a period the report does not state: "2023-24 (the report's year: undated)" ...
+    periods = {r["text"] for r in records if r["formula"].startswith("period(") and "(" in r["text"]}
+    assert caveats and periods, "nothing to look for: the check reads nothing"
+    missing = [c for c in caveats if normalize(c) not in whole_text]
+    missing += [p for p in periods if normalize(p) not in whole_text]
+    assert not missing, "printed without its caveat or its period's basis:\n  " + "\n  ".join(missing)
+
+
 def test_figures_keep_their_numbers(whole_text):
     """Figure numbering (numfig) survives the single-page build."""
     site = pdf.BUILD_DIR / "singlehtml"

@@ -4,6 +4,7 @@ Question ids come from figure ids and values, so a valid table can give two
 questions one id; the audit must still run, and keep the ids chapters cite.
 """
 import pandas as pd
+import pytest
 
 from lacoe_report.core import audit as audit_pkg
 from lacoe_report.core import data
@@ -53,6 +54,7 @@ def test_the_report_with_a_figure_near_722_audits():
     assert {"ach_ai_workshop_attendees", "p1_gain_job_placements_callout", "x_near_722"} <= set(near[0].inputs)
 
 
+@pytest.mark.slow  # 2,624 figures, about 5 s: make test runs it, make check and each mutant of make mutation not
 def test_the_audit_holds_on_the_table_copied_sixteen_times():
     figures = data.figures()
     big = _copies(figures, 16)

@@ -225,7 +225,8 @@ def _ledger_always_rewritten(app, env, added, changed, removed):
 
 def setup(app):
     app.setup_extension("myst_nb")
-    NbGlueDomain.roles["text"] = TracedTextRole()
+    # Sphinx's own way to replace a domain's role (its registry, per build), not an edit of MyST-NB's class.
+    app.add_role_to_domain(NbGlueDomain.name, "text", TracedTextRole(), override=True)
     app.add_node(trace_ref, html=(lambda self, node: None, lambda self, node: None))
     app.add_node(ledger_entries)
     app.add_directive("ledger-entries", LedgerEntries)

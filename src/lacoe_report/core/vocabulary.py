@@ -35,10 +35,10 @@ def _load() -> dict:
                 raise InputError(f"{shown(VOCABULARY_YML)}: units.{name}.display: {error}") from None
         bounds = {entry["bound"] for entry in vocabulary["qualifiers"].values()}
         dict(vocabulary["sections"]), list(vocabulary["presentations"]), list(vocabulary["number_names"])
-        if set(vocabulary["period_bases"]) != {"stated", "report_year", "assumed"} or any(
-                set(entry) != {"label", "words"} for entry in vocabulary["period_bases"].values()):
+        if set(vocabulary["period_bases"]) != {"stated", "report_year", "assumed"} or not all(
+                isinstance(label, str) for label in vocabulary["period_bases"].values()):
             raise InputError(f"{shown(VOCABULARY_YML)}: period_bases names stated, report_year and assumed, "
-                             "each with a label and words")
+                             "each with its label")
         str(vocabulary["report_year"])
         if set(vocabulary["derived_bounds"]) != {"lower", "upper", "none"}:
             raise InputError(f"{shown(VOCABULARY_YML)}: derived_bounds names the words of a lower, "
@@ -75,9 +75,8 @@ UPPER_BOUNDS = tuple(q for q, entry in _VOCABULARY["qualifiers"].items() if entr
 REPORT_YEAR = str(_VOCABULARY["report_year"])
 #: How a figure's period is known (column ``period_basis``): stated, report_year or assumed.
 PERIOD_BASES = tuple(_VOCABULARY["period_bases"])
-#: How each basis reads after a period in a table cell, and in a sentence.
-PERIOD_BASIS_LABELS = {b: entry["label"] for b, entry in _VOCABULARY["period_bases"].items()}
-PERIOD_BASIS_WORDS = {b: entry["words"] for b, entry in _VOCABULARY["period_bases"].items()}
+#: How each basis reads after a period, in a table cell and in period()'s words.
+PERIOD_BASIS_LABELS = dict(_VOCABULARY["period_bases"])
 #: Each qualifier's bound: lower, upper or none.
 QUALIFIER_BOUNDS = {q: entry["bound"] for q, entry in _VOCABULARY["qualifiers"].items()}
 #: The words before a number computed from hedged figures, by the way it may be off (core/bounds.py).

@@ -9,7 +9,7 @@ from lacoe_report.book import ledger
 from lacoe_report.book.toc import toc_chapters
 from lacoe_report.core import formula
 from lacoe_report.core.formats import printed_value
-from lacoe_report.core.vocabulary import DERIVED_BOUND_WORDS, LOWER_BOUNDS, QUALIFIER_WORDS, UPPER_BOUNDS
+from lacoe_report.core.vocabulary import HEDGE_BOUNDS, LOWER_BOUNDS, QUALIFIER_WORDS, UPPER_BOUNDS
 
 #: The words that make a printed number a bound, from the vocabulary, plus the
 #: prose forms the vocabulary does not hold as qualifiers of data.
@@ -55,8 +55,7 @@ def ledger_bounds(rows):
 
     The hedge is part of the number's printed text (``core/bounds.py``); "about" bounds nothing.
     """
-    words = {QUALIFIER_WORDS[q]: "lower" for q in LOWER_BOUNDS} | {QUALIFIER_WORDS[q]: "upper" for q in UPPER_BOUNDS}
-    words |= {DERIVED_BOUND_WORDS["lower"]: "lower", DERIVED_BOUND_WORDS["upper"]: "upper"}
+    words = {w: bound for w, bound in HEDGE_BOUNDS.items() if bound != "none"}
     return sorted((c, k, words[r["hedge"]]) for (c, k), r in rows.items() if r["hedge"] in words)
 
 

@@ -30,7 +30,7 @@ from lacoe_report.core.audit.wording import _occurs, has_assumption_words
 from lacoe_report.core.source_text import sentences
 from lacoe_report.core.formats import number
 from lacoe_report.core.paths import PROJ_ROOT
-from lacoe_report.core.vocabulary import DERIVED_BOUND_WORDS, HEDGE_CARRIERS, PERIOD_BASIS_LABELS, QUALIFIER_WORDS
+from lacoe_report.core.vocabulary import HEDGE_BOUNDS, HEDGE_CARRIERS, PERIOD_BASIS_LABELS, QUALIFIER_WORDS
 
 pytestmark = pytest.mark.slow  # reads (and may build) the HTML book
 
@@ -122,8 +122,7 @@ def pasted_numbers(path: Path) -> list[tuple[str, str, str, str]]:
     return found
 
 
-HEDGE_WORDS = sorted({w for w in QUALIFIER_WORDS.values() if w} | set(DERIVED_BOUND_WORDS.values()), key=len,
-                     reverse=True)
+HEDGE_WORDS = sorted(HEDGE_BOUNDS, key=len, reverse=True)
 DOUBLED = re.compile(r"\b(" + "|".join(map(re.escape, HEDGE_WORDS + ["roughly"])) + r")\s+("
                      + "|".join(map(re.escape, HEDGE_WORDS)) + r")\s+[\d$]", re.IGNORECASE)
 

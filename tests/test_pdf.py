@@ -25,7 +25,7 @@ from pypdf import PdfReader
 from conftest import command
 from lacoe_report.book import pdf
 from lacoe_report.core.paths import PROJ_ROOT
-from lacoe_report.core.vocabulary import CAVEAT_SUFFIX, DERIVED_BOUND_WORDS, QUALIFIER_WORDS
+from lacoe_report.core.vocabulary import CAVEAT_SUFFIX, HEDGE_BOUNDS
 
 pytestmark = pytest.mark.slow  # prints the book with Chromium: make test, not make check
 
@@ -255,7 +255,7 @@ def test_glued_numbers_are_printed(whole_text):
 
 def test_hedged_numbers_keep_their_hedges_in_print(whole_text):
     """Every hedged number a chapter pastes is printed with its hedge ("over 400"), and no hedge twice."""
-    hedges = sorted({w for w in QUALIFIER_WORDS.values() if w} | set(DERIVED_BOUND_WORDS.values()))
+    hedges = sorted(HEDGE_BOUNDS)
     starts = tuple(h + " " for h in hedges)
     hedged = [(path.stem, key, text) for path in toc_files() if path.suffix == ".ipynb"
               for key, text in glued_texts(path) if text.startswith(starts) and distinctive(text)]

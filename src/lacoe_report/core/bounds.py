@@ -38,7 +38,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from . import formats, formula
-from .vocabulary import DERIVED_BOUND_WORDS, QUALIFIER_BOUNDS, QUALIFIER_WORDS
+from .vocabulary import DERIVED_BOUND_WORDS, HEDGE_BOUNDS, QUALIFIER_BOUNDS, QUALIFIER_WORDS
 
 #: How far a hedge that is no bound ("approximately") may move a figure, either way, as a share.
 #: Only the direction matters to the words; the size keeps a divisor's range clear of zero.
@@ -189,12 +189,6 @@ def functions() -> dict:
             "min": _extreme(min), "max": _extreme(max), "sum": _sum}
 
 
-def _bound_of_words() -> dict[str, str]:
-    """Each hedge's words ("over", "at least", "about") -> its bound (lower, upper, none)."""
-    words = {w: QUALIFIER_BOUNDS[q] for q, w in QUALIFIER_WORDS.items() if w}
-    return {**words, **{w: way for way, w in DERIVED_BOUND_WORDS.items()}}
-
-
 def apply(function, *values) -> float:
     """``function`` of published numbers, hedged as their hedges and the function allow.
 
@@ -209,11 +203,10 @@ def apply(function, *values) -> float:
     >>> apply(lambda a, b: a + b, 1, 2)
     3.0
     """
-    words = _bound_of_words()
     spans = []
     for v in values:
         hedge = getattr(v, "hedge", "")
-        way = words[hedge] if hedge else ""
+        way = HEDGE_BOUNDS[hedge] if hedge else ""
         spans.append(figure_interval(float(v), {"lower": "at_least", "upper": "up_to", "none": "approximately",
                                                 "": "exact"}[way]))
     result = Interval.of(function(*spans))

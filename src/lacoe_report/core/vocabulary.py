@@ -81,6 +81,9 @@ PERIOD_BASIS_LABELS = dict(_VOCABULARY["period_bases"])
 QUALIFIER_BOUNDS = {q: entry["bound"] for q, entry in _VOCABULARY["qualifiers"].items()}
 #: The words before a number computed from hedged figures, by the way it may be off (core/bounds.py).
 DERIVED_BOUND_WORDS = dict(_VOCABULARY["derived_bounds"])
+#: Every word a printed hedge may be ("over", "nearly", "at least", "about" ...) -> its bound: lower, upper, none.
+HEDGE_BOUNDS = {**{entry["words"]: entry["bound"] for entry in _VOCABULARY["qualifiers"].values() if entry["words"]},
+                **{words: bound for bound, words in DERIVED_BOUND_WORDS.items()}}
 #: Words that carry a hedge in a sentence, so a number beside them may be shown bare (book/rules.py).
 HEDGE_CARRIERS = tuple(_VOCABULARY["hedge_carriers"])
 #: Qualifiers that hedge a figure at all.

@@ -8,11 +8,6 @@ PYTHON_BASE ?= python3
 unexport PYTHONDONTWRITEBYTECODE
 VENV := .venv
 PY := $(VENV)/bin/python
-# The commands that build, print and verify run as forks of a server that has
-# already imported Sphinx, pandas & co. and keeps the warm-kernel servers
-# (book/warm.py; started by the first one, gone after 15 idle minutes;
-# LACOE_WARM=0 runs them in their own process instead).
-WARM := $(PY) -m lacoe_report.book.warm
 # Re-install only when the pins or the package metadata change.
 INSTALLED := $(VENV)/.installed
 SYSTEM := $(VENV)/.system-deps
@@ -23,7 +18,7 @@ LIGHTHOUSE := .cache/npm-lighthouse/node_modules/lighthouse/package.json
 # nbconvert's side files (chapters/x.nbconvert.ipynb, ignored by git) are copies, not chapters:
 # nbval would run them again, as a second chapter publishing the same keys.
 CHAPTER_NOTEBOOKS := $(filter-out %.nbconvert.ipynb,$(wildcard chapters/*.ipynb))
-# Warm kernels (book/kernels.py): each chapter in a fresh kernel forked after the heavy imports.
+# Warm kernels (book/kernels/): each chapter in a fresh kernel forked after the heavy imports.
 NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300 \
          -p lacoe_report.book.kernels --nbval-kernel-name lacoe-warm
 
@@ -65,30 +60,28 @@ $(LIGHTHOUSE): scripts/vendor-lighthouse.sh | $(SYSTEM)
 # Always ask the builder: it decides from content fingerprints (a deleted or
 # renamed input counts), never from file times, and is a no-op when nothing changed.
 book: $(INSTALLED) ## Build the HTML book into _build/html (executes only chapters whose inputs changed)
-	@$(WARM) lacoe_report.book.build html
+	@$(PY) -m lacoe_report.book.build html
 
 PORT ?= 8000
 preview: $(INSTALLED) ## Serve the book on 127.0.0.1:PORT (8000), rebuild on every save, reload the page (never touches _build/html)
 	@$(PY) -m lacoe_report.book.preview --port $(PORT)
 
 pdf: $(INSTALLED) $(SYSTEM) ## Print the book to _build/pdf/ as one PDF (Debian Chromium, offline; executes only stale chapters)
-	@$(WARM) lacoe_report.book.pdf
+	@$(PY) -m lacoe_report.book.pdf
 
 # The book is built first, once: the browser tests find it current, and the PDF's
 # single-page build reuses its parsed chapters instead of waiting for it (a failed
 # build is reported again, in plain words, by the tests that need the book).
-# pytest runs as a warm command: its xdist workers ask the command server for the
-# kept kernel server the build just used instead of each starting its own.
 test: $(INSTALLED) $(SYSTEM) $(AXE) $(VNU) ## Run every test: data, package, chapters (nbval), build, PDF and browser checks
-	@$(WARM) lacoe_report.book.build html || echo "the book did not build: the tests below say why"
-	@$(WARM) pytest -n 2 --dist loadfile -q $(NBVAL) tests src $(CHAPTER_NOTEBOOKS)
+	@$(PY) -m lacoe_report.book.build html || echo "the book did not build: the tests below say why"
+	@$(PY) -m pytest -n 2 --dist loadfile -q $(NBVAL) tests src $(CHAPTER_NOTEBOOKS)
 
 check: $(INSTALLED) ## Lint (ruff), then fast tests for the edit loop: unit tests, doctests, data tests (no kernels, builds or browser)
 	@$(VENV)/bin/ruff check -q src tests benchmarks
 	@$(PY) -m pytest -q -m "not slow" -n 2 -p no:nbval tests src
 
 verify: $(INSTALLED) ## Re-execute every chapter in clean kernels; name every published number that changed
-	@$(WARM) lacoe_report.book.verify
+	@$(PY) -m lacoe_report.book.verify
 
 bench: $(INSTALLED) $(SYSTEM) $(AXE) $(VNU) $(LIGHTHOUSE) ## Time builds, tests and verify against the stock template; Lighthouse and the Nu HTML Checker on the book (benchmarks/*.md)
 	@$(PY) benchmarks/bench.py
@@ -120,7 +113,6 @@ lab: $(INSTALLED) ## Open the chapters in JupyterLab with the project's environm
 data-meta: $(INSTALLED) ## Record the current sha256 and row counts of the data files in their metadata
 	@$(PY) -m lacoe_report.core.metadata --write
 
-clean: ## Remove every build output and cache (keeps .venv); stop the warm command server
-	@test ! -x $(PY) || $(WARM) --stop >/dev/null
+clean: ## Remove every build output and cache (keeps .venv)
 	@rm -rf _build .pytest_cache .hypothesis mutants
 	@find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +

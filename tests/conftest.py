@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from lacoe_report.book import css_bundle, warm
+from lacoe_report.book import css_bundle
 from lacoe_report.book.toc import toc_documents
 from lacoe_report.core.paths import BUILD_DIR, FIGURES_CSV, PROJ_ROOT
 
@@ -20,12 +20,10 @@ NOT_COPIED = shutil.ignore_patterns(".git", ".venv", "_build", ".cache", "node_m
 def environment(root: Path) -> dict:
     """This process's environment for a command in the copy at ``root``, as a user's shell has it there.
 
-    Not what the test session inherited from being a warm command itself (``make test``
-    runs pytest as one): a process started from a shell asks no warm server of its own.
+    Not what the test session inherited from being an xdist worker.
     """
     env = dict(os.environ, LACOE_PROJ_ROOT=str(root))
-    for inherited in ("PYTEST_XDIST_WORKER", warm.SERVER_ENV):
-        env.pop(inherited, None)
+    env.pop("PYTEST_XDIST_WORKER", None)
     return env
 
 
@@ -36,13 +34,8 @@ def make(root: Path, target: str = "book") -> subprocess.CompletedProcess:
 
 
 def command(root: Path, module: str, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    """``python -m MODULE ARGS`` in a scratch copy as ``make`` runs it: forked from the warm command server.
-
-    The book's commands (``make book``, ``pdf``, ``verify``) reach the reader that way
-    (book/warm.py): the same code, arguments, folder, environment and exit status as a
-    new interpreter, without its seconds of imports and its own kernel server.
-    """
-    return subprocess.run([sys.executable, "-m", "lacoe_report.book.warm", module, *args], cwd=root,
+    """``python -m MODULE ARGS`` in a scratch copy, as ``make`` runs the book's commands."""
+    return subprocess.run([sys.executable, "-m", module, *args], cwd=root,
                           env=environment(root), capture_output=True, text=True, timeout=timeout)
 
 

@@ -10,8 +10,6 @@ from pathlib import Path
 import lacoe_report
 
 PACKAGE = Path(lacoe_report.__file__).parent
-#: The one circle left: the warm-kernel machinery (issue 33, item 1, replaces it).
-KNOWN = {frozenset({"lacoe_report.book.kernels", "lacoe_report.book.warm"})}
 
 
 def modules() -> dict[str, tuple[Path, bool]]:
@@ -81,7 +79,7 @@ def test_circles_are_found():
     assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [{"a", "b", "c"}]
 
 
-def test_the_package_has_no_import_circle_but_the_known_one():
+def test_the_package_has_no_import_circle():
     graph = import_graph()
     assert "lacoe_report.core.formula" in graph["lacoe_report.core.declarations"]  # the graph is real
-    assert {frozenset(group) for group in circles(graph)} <= KNOWN
+    assert circles(graph) == []

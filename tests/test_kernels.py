@@ -4,6 +4,7 @@ import pytest
 from nbclient import NotebookClient
 
 from lacoe_report.book import kernels
+from lacoe_report.book.kernels.forks import ForkServer
 
 pytestmark = pytest.mark.slow  # starts kernels: make test, not make check
 
@@ -15,7 +16,7 @@ def run(sources: list[str], kernel_name: str) -> list[str]:
     return ["".join(o.get("text", "") for o in c.outputs).strip() for c in notebook.cells]
 
 
-def listening(server: kernels.ForkServer, within: float = 60) -> None:
+def listening(server: ForkServer, within: float = 60) -> None:
     """Wait until ``server`` has made its socket (after its imports); fail if it does not within ``within`` s."""
     import os
     import time
@@ -55,27 +56,8 @@ def test_a_failing_cell_fails_the_warm_kernel_run_as_in_a_stock_one():
         run(["1 / 0"], kernels.use_warm_kernels())
 
 
-def test_the_book_package_is_preloaded_unless_the_kernel_is_for_another_project_root(tmp_path):
-    import os
-
-    from jupyter_client.manager import KernelManager
-
-    probe = "import sys; print('lacoe_report.core.data' in sys.modules)"
-    assert run([probe], kernels.use_warm_kernels()) == ["True"]
-    # Paths are fixed when the package is imported: a kernel for another root imports it afresh.
-    manager = KernelManager(kernel_name=kernels.use_warm_kernels())
-    manager.start_kernel(env={**os.environ, "LACOE_PROJ_ROOT": str(tmp_path)})
-    try:
-        client = manager.client()
-        client.start_channels()
-        client.wait_for_ready(timeout=60)
-        printed = []
-        client.execute_interactive(probe, timeout=60,
-                                   output_hook=lambda m: printed.append(m["content"].get("text", "")))
-        assert "".join(printed).strip() == "False"
-    finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
+def test_the_book_package_is_preloaded():
+    assert run(["import sys; print('lacoe_report.core.data' in sys.modules)"], kernels.use_warm_kernels()) == ["True"]
 
 
 def test_a_forked_child_starts_its_own_server_and_leaves_its_parents_alone(monkeypatch):
@@ -83,14 +65,9 @@ def test_a_forked_child_starts_its_own_server_and_leaves_its_parents_alone(monke
     # must neither use nor close it (closing removed the parent's socket: its next kernel waited 120 s).
     import os
 
-    from lacoe_report.book import warm
-
-    # A process of its own server, as with LACOE_WARM=0 (under make test, pytest is a warm
-    # command, whose kernel servers the command server keeps and shares by design).
-    monkeypatch.delenv(warm.SERVER_ENV, raising=False)
     monkeypatch.setattr(kernels, "_server", None)
     parent = kernels.server()
-    assert isinstance(parent, kernels.ForkServer)
+    assert isinstance(parent, ForkServer)
     listening(parent)
     pid = os.fork()
     if pid == 0:
@@ -113,7 +90,7 @@ def test_a_connection_that_sends_nothing_or_nonsense_leaves_the_kernel_server_se
     import socket
     import time
 
-    server = kernels.ForkServer()
+    server = ForkServer()
     try:
         listening(server)
         for sent in (b"", b"not json\n"):
@@ -126,57 +103,3 @@ def test_a_connection_that_sends_nothing_or_nonsense_leaves_the_kernel_server_se
         assert server.spawn(["--not-a-kernel-option"], dict(os.environ), "/", timeout=30) > 0
     finally:
         server.close()
-
-
-def test_a_quick_client_is_ready_while_the_kernels_iopub_never_falls_silent():
-    import threading
-
-    from lacoe_report.book.kernel_clients import QuickKernelManager
-
-    manager = QuickKernelManager(kernel_name=kernels.use_warm_kernels())
-    manager.start_kernel()
-    clients = [manager.client()]
-    try:
-        clients[0].start_channels()
-        clients[0].wait_for_ready(timeout=60)
-        # From now on a thread in the kernel prints every 20 ms: IOPub is never silent for 0.2 s,
-        # which jupyter_client's own wait_for_ready waits for before it returns.
-        clients[0].execute_interactive(
-            "import threading, time\n"
-            "def chatter():\n"
-            "    while True:\n"
-            "        print('.', end='', flush=True)\n"
-            "        time.sleep(0.02)\n"
-            "threading.Thread(target=chatter, daemon=True).start()", timeout=60)
-        clients.append(manager.client())
-        clients[1].start_channels()
-        waiting = threading.Thread(target=clients[1].wait_for_ready, kwargs={"timeout": 60}, daemon=True)
-        waiting.start()
-        waiting.join(90)
-        assert not waiting.is_alive(), "wait_for_ready waited for IOPub to fall silent"
-        results = []  # the cell's result, not its stream: the chatter may be printed under any request
-        reply = clients[1].execute_interactive("6 * 7", timeout=60, output_hook=lambda m: results.append(
-            m["content"]["data"]["text/plain"]) if m["msg_type"] == "execute_result" else None)
-        assert reply["content"]["status"] == "ok" and results == ["42"]
-    finally:
-        for client in clients:
-            client.stop_channels()
-        manager.shutdown_kernel(now=True)
-
-
-def test_the_nbval_plugin_gives_nbval_the_quick_kernel_manager_and_leaves_another_alone(monkeypatch):
-    import nbval.kernel
-    from jupyter_client.manager import KernelManager
-
-    from lacoe_report.book.kernel_clients import QuickKernelManager
-
-    monkeypatch.setattr(nbval.kernel, "KernelManager", KernelManager)
-    kernels._quick_nbval_clients()
-    assert nbval.kernel.KernelManager is QuickKernelManager
-
-    class Another(KernelManager):
-        pass
-
-    monkeypatch.setattr(nbval.kernel, "KernelManager", Another)
-    kernels._quick_nbval_clients()
-    assert nbval.kernel.KernelManager is Another

@@ -58,12 +58,12 @@ def preview(root, terminal: list | None = None, keep=None, env: dict | None = No
 
 
 def kernel_servers(preview_server: subprocess.Popen) -> list[int]:
-    """The pids of the preview's warm-kernel servers (its children running ``lacoe_report.book.kernels``)."""
+    """The pids of the preview's warm-kernel servers (its children running ``lacoe_report.book.kernels.forks``)."""
     proc = Path("/proc")  # Linux, as the `ss` check above; a child is listed under the thread that started it
     children = [pid for task in (proc / str(preview_server.pid) / "task").iterdir()
                 for pid in _read(task / "children").split()]
     return [int(pid) for pid in children
-            if "lacoe_report.book.kernels" in _read(proc / pid / "cmdline").split("\0")]
+            if "lacoe_report.book.kernels.forks" in _read(proc / pid / "cmdline").split("\0")]
 
 
 def _read(proc_file: Path) -> str:

@@ -43,10 +43,10 @@ def test_a_scaffolded_chapter_builds_and_passes_its_tests_untouched(tmp_path):
     page = (root / "_build" / "html" / "chapters" / f"{name}.html").read_text(encoding="utf-8")
     assert "Getting to school" in page and f"fig-{name}-counts" in page
 
-    # The chapter tests and nbval, run in the copy as `make test` runs them: a warm command,
-    # with the Makefile's own nbval options (warm kernels).
+    # The chapter tests and nbval, run in the copy as `make test` runs them, with the
+    # Makefile's own nbval options (warm kernels).
     tested = subprocess.run(
-        [sys.executable, "-m", "lacoe_report.book.warm", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
          *make_variable("NBVAL", root / "Makefile").split(), f"chapters/{name}.ipynb",
          "tests/test_chapters.py", "tests/test_rules.py::test_the_committed_book_keeps_every_rule"],
         cwd=root, env=environment(root), capture_output=True, text=True)

@@ -173,11 +173,7 @@ def execute(all_chapters: bool = False, out_dir: Path | None = None, quiet: bool
     """
     import nbformat  # not needed on the up-to-date path
 
-    from . import chapters, kernels
-
-    # Even when no chapter is stale: its imports run on the core Sphinx leaves idle, and the
-    # warm command server keeps it for the next code edit (started lazily, that edit waits 2 s).
-    kernels.prestart()  # its imports overlap the reading and fingerprinting below
+    from . import chapters
 
     listed = toc_chapters()
     if names:
@@ -289,29 +285,27 @@ def build_html(builder: str = "html") -> Path:
 
 
 def sphinx_build(staging: Path, builder: str = "html") -> tuple[int, str]:
-    """What ``jupyter-book build PROJ_ROOT --path-output staging -n -W --keep-going -q`` does, in this process.
+    """``sphinx-build -b builder -n -W --keep-going -q`` on the book, in this process; (status, printed).
 
-    The same function of Jupyter Book with the same arguments as its command
-    line (``_config.yml``, ``_toc.yml``, nitpicky, warnings as errors, keep
-    going, quiet), without a second interpreter importing Sphinx, MyST-NB and
-    the extensions anew. Returns the exit status and what Sphinx printed.
+    Sphinx reads ``conf.py``, which Jupyter Book's ``config sphinx`` command
+    writes from ``_config.yml`` and ``_toc.yml`` (:mod:`.sphinx_conf`):
+    nitpicky, warnings as errors, keep going, quiet, as ``make book`` has
+    always built. Returns the exit status and what Sphinx printed.
     """
     import contextlib
     import io
 
-    from jupyter_book.sphinx import build_sphinx
+    from sphinx.cmd.build import build_main
 
-    out = staging / "_build" / builder
+    from .sphinx_conf import conf_dir
+
+    with saves_kept():
+        root = conf_dir()
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
-        result = build_sphinx(
-            PROJ_ROOT, out, use_external_toc=True, noconfig=True, path_config=str(PROJ_ROOT / "_config.yml"),
-            confoverrides={"external_toc_path": (PROJ_ROOT / "_toc.yml").as_posix(), "latex_individualpages": False,
-                           "nitpicky": True},
-            builder=builder, warningiserror=True, keep_going=True, freshenv=False, verbosity=0, quiet=True)
-    if isinstance(result, BaseException):
-        return 1, printed.getvalue() + f"\n{type(result).__name__}: {result}"
-    return int(result or 0), printed.getvalue()
+        status = build_main(["-b", builder, "-d", str(staging / "_build" / ".doctrees"), "-n", "-W", "--keep-going",
+                             "-q", str(root), str(staging / "_build" / builder)])
+    return status, printed.getvalue()
 
 
 def plain_warning(line: str) -> str:

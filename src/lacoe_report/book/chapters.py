@@ -170,7 +170,6 @@ def execute(source: Path, target: Path | None = None, shared: str | None = None)
     from nbclient import NotebookClient  # heavy: only when a chapter runs
     from nbclient.exceptions import CellExecutionError
 
-    from .kernel_clients import QuickAsyncKernelManager
     from .kernels import use_warm_kernels
 
     target = source if target is None else target
@@ -182,7 +181,6 @@ def execute(source: Path, target: Path | None = None, shared: str | None = None)
     # "immediate": once the last cell's outputs are in, the kernel is killed rather than asked to
     # shut down and polled every 0.1 s; it has nothing left to say or save.
     client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name=use_warm_kernels(),
-                            kernel_manager_class=QuickAsyncKernelManager,  # ready when the kernel is
                             resources={"metadata": {"path": str(source.parent)}},
                             record_timing=False, log=_QUIET, shutdown_kernel="immediate")
     started = time.perf_counter()

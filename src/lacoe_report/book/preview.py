@@ -124,26 +124,21 @@ class Builder:
                                + "\n".join(_short_path(p) for p in problems))
 
     def _new_app(self) -> None:
-        from jupyter_book.config import get_final_config
         from sphinx.application import Sphinx
         from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+        from .sphinx_conf import conf_dir
 
         # The directives and roles an app registers live as long as these contexts.
         self._contexts = contextlib.ExitStack()
         self._contexts.enter_context(patch_docutils(None))
         self._contexts.enter_context(docutils_namespace())
-        # What `jupyter-book build` passes to Sphinx, from the same _config.yml and _toc.yml.
-        config, _ = get_final_config(
-            user_yaml=PROJ_ROOT / "_config.yml", sourcedir=PROJ_ROOT, use_external_toc=True,
-            cli_config={"external_toc_path": (PROJ_ROOT / "_toc.yml").as_posix(), "latex_individualpages": False,
-                        "nitpicky": True})
+        root = str(_plainly(conf_dir))  # the conf.py make book builds with
         try:
-            self.app = Sphinx(srcdir=str(PROJ_ROOT), confdir=None, outdir=str(self.out / "html"),
-                              doctreedir=str(self.out / ".doctrees"), buildername="html", confoverrides=config,
-                              status=None, warning=self._warnings, freshenv=False, keep_going=True)
-            # As jupyter_book.sphinx.build_sphinx does: numbering continues across the toc's parts.
-            if self.app.config["use_multitoc_numbering"]:
-                self.app.setup_extension("sphinx_multitoc_numbering")
+            self.app = Sphinx(srcdir=root, confdir=root, outdir=str(self.out / "html"),
+                              doctreedir=str(self.out / ".doctrees"), buildername="html",
+                              confoverrides={"nitpicky": True}, status=None, warning=self._warnings,
+                              freshenv=False, keep_going=True)
         except Exception as err:  # noqa: BLE001 - any extension's error: the preview says so and keeps serving
             self.app = None
             raise PreviewError(f"The book's configuration does not load: {type(err).__name__}: {err}") from None

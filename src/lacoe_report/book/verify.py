@@ -58,8 +58,8 @@ def run_nbval(notebooks: list[Path], workers: int = 2) -> tuple[int, str]:
     first, and runs each chapter it is the first to claim (:func:`_claims_plugin`),
     in a clean kernel; the others it skips before their kernel starts. The
     status is non-zero when any chapter failed; the report is pytest's.
-    Forked rather than started: under ``make verify`` this process has pytest,
-    nbval and Jupyter's client imported already (:mod:`lacoe_report.book.warm`).
+    Forked rather than started: this process has pytest, nbval and Jupyter's
+    client imported already.
     """
     return NbvalRun(notebooks, workers).result()
 

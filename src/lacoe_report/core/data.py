@@ -21,6 +21,9 @@ from .paths import EXCLUDED_CSV, FIGURES_CSV, LEDGER_CSV
 # Chapters show quotes, labels and explanations in tables: never cut them at
 # pandas' default fifty characters. Every chapter loads this module.
 pd.set_option("display.max_colwidth", None)
+# pandas picks max_columns at import from whether it runs in a kernel (20) or a terminal (0): a
+# table prints the same however the process that shows it was started.
+pd.set_option("display.max_columns", 20)
 
 
 # path -> (stamp of the file when read, the validated frame)

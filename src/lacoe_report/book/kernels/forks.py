@@ -1,0 +1,173 @@
+"""The fork server: import the heavy libraries once, then fork one ipykernel per request.
+
+``python -m lacoe_report.book.kernels.forks ADDRESS`` listens on the Unix
+socket ``ADDRESS``; :class:`ForkServer` starts it and asks it for kernels.
+"""
+from __future__ import annotations
+
+import atexit
+import importlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Any
+
+#: What a chapter kernel imports anyway; the server imports it once, before forking.
+WARM_MODULES = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "matplotlib_inline.backend_inline",
+                "pandera.pandas", "yaml", "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel",
+                "ipykernel.zmqshell", "ipykernel.debugger")
+#: The book's own modules, imported once too: they hold no chapter state, and
+#: the data they cache is checked against the files' stamps on every call.
+PACKAGE_MODULES = ("lacoe_report.core.data", "lacoe_report.core.metrics", "lacoe_report.core.audit",
+                   "lacoe_report.present.plots", "lacoe_report.present.tables", "lacoe_report.present.publish")
+
+
+def serve(address: str) -> None:
+    """Import :data:`WARM_MODULES` and the book's data, then fork one kernel per request on ``address``.
+
+    A request is one JSON line ``{"argv": [...], "env": {...}, "cwd": "..."}``
+    where ``argv`` are the ipykernel arguments; the reply is the child's pid.
+    The server exits when the process that started it is gone.
+    """
+    parent = os.getppid()
+    # Matplotlib reads its backend from the environment when imported: the one
+    # ipykernel would set, unless the caller chose another.
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # debugpy's import-time warning
+    for name in WARM_MODULES:
+        importlib.import_module(name)
+    _preload_package()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # exited kernels are reaped by the OS: no zombies, no waiting
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(address + ".tmp")
+    listener.listen(16)
+    os.rename(address + ".tmp", address)  # clients connect only once the imports are done
+    listener.settimeout(0.5)
+    while os.getppid() == parent:
+        try:
+            connection, _ = listener.accept()
+        except (TimeoutError, socket.timeout):
+            continue
+        with connection:
+            connection.settimeout(10)
+            try:
+                request = json.loads(connection.makefile("r", encoding="utf-8").readline())
+            except (OSError, ValueError):
+                continue  # a client that went away or sent nonsense: the next one is served
+            pid = os.fork()
+            if pid == 0:
+                listener.close()
+                _become_kernel(request)  # never returns
+            connection.sendall(f"{pid}\n".encode())
+
+
+def _preload_package() -> None:
+    """Import :data:`PACKAGE_MODULES`, read and validate the data and run the audit, as chapters' first cells do.
+
+    ``lacoe_report.core.data``, the formula evaluator and the audit cache what
+    they read with each file's size, mtime and inode and read it again when
+    any of them changed, so a kernel forked later never sees stale data. Bad
+    data or code is left for the chapters to report, in their own words: a
+    module whose import failed is not kept, and a failed read caches nothing.
+    """
+    try:
+        for name in PACKAGE_MODULES:
+            importlib.import_module(name)
+        from lacoe_report.core import data, formula
+        from lacoe_report.core.audit import audit
+
+        data.figures()
+        data.excluded()
+        formula.figure_rows()
+        audit()
+    except Exception:  # noqa: BLE001, S110 - each chapter imports and loads again and says what is wrong
+        pass
+
+
+def _become_kernel(request: dict[str, Any]) -> None:
+    """In the forked child: the environment of a stock kernel launch, then ipykernel."""
+    code = 1
+    try:
+        os.setsid()  # its own process group, as the stock launcher does: interrupts reach only it
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the server's SIG_IGN would break subprocess in cells
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        null = os.open(os.devnull, os.O_RDWR)
+        # Its own chatter goes nowhere, as with nbclient's stderr=DEVNULL;
+        # LACOE_KERNEL_LOG names a file to keep it when a kernel will not start.
+        log = os.environ.get("LACOE_KERNEL_LOG")
+        err = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND) if log else null
+        for fd, target in ((0, null), (1, null), (2, err)):
+            os.dup2(target, fd)
+        sys.path[0] = request["cwd"]  # as `python -m ipykernel_launcher` started there would have it
+        sys.argv = [sys.executable, *request["argv"]]
+        from ipykernel.kernelapp import IPKernelApp
+
+        IPKernelApp.launch_instance(argv=request["argv"])
+        code = 0
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else 0
+    except BaseException:  # noqa: BLE001 - as the interpreter does: the traceback, then status 1
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+class ForkServer:
+    """A fork server started by (and dying with) the current process."""
+
+    def __init__(self) -> None:
+        self._owner = os.getpid()
+        self._folder = tempfile.mkdtemp(prefix="lacoe-kernels-")
+        self.address = os.path.join(self._folder, "socket")
+        self.process = subprocess.Popen([sys.executable, "-m", __name__, self.address],
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, cwd="/")
+        atexit.register(self.close)
+
+    def spawn(self, argv: list[str], env: dict[str, str], cwd: str, timeout: float = 120) -> int:
+        """Fork a kernel with ``argv`` (ipykernel's arguments); return its pid."""
+        deadline = time.monotonic() + timeout
+        while not os.path.exists(self.address):
+            if self.process.poll() is not None:
+                raise RuntimeError("the warm-kernel server exited before it was ready")
+            if time.monotonic() > deadline:
+                raise TimeoutError("the warm-kernel server did not start")
+            time.sleep(0.02)
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+            client.settimeout(30)
+            client.connect(self.address)
+            client.sendall((json.dumps({"argv": argv, "env": env, "cwd": cwd}) + "\n").encode())
+            return int(client.makefile("r").readline())
+
+    def ours(self) -> bool:
+        """False in a forked child of the process that started the server: it is the parent's."""
+        return os.getpid() == self._owner
+
+    def close(self) -> None:
+        if not self.ours():  # a fork's copy (verify's nbval workers): the parent still uses the server
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        for name in (self.address, self.address + ".tmp"):
+            if os.path.exists(name):
+                os.unlink(name)
+        if os.path.isdir(self._folder):
+            os.rmdir(self._folder)
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1])

@@ -1,0 +1,81 @@
+"""The ``lacoe-fork`` kernel provisioner: ipykernels from this process's fork server.
+
+A ``jupyter_client`` kernel provisioner (its documented extension point for
+how a kernel process is started), registered as an entry point of this
+package and named by the ``lacoe-warm`` kernel spec. Any kernel command that
+is not a plain ipykernel launch is started the stock way.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import time
+from typing import Any
+
+from jupyter_client.provisioning import LocalProvisioner
+
+from . import server
+
+_LAUNCHER = ("-m", "ipykernel_launcher")
+
+
+class ForeignProcess:
+    """The ``Popen`` face of a kernel that is the fork server's child, not ours."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = 0
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired([str(self.pid)], timeout)
+            time.sleep(0.02)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+class ForkProvisioner(LocalProvisioner):
+    """Launch ipykernels from the fork server; anything else the stock way."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any):
+        if len(cmd) < 3 or tuple(cmd[1:3]) != _LAUNCHER:
+            return await super().launch_kernel(cmd, **kwargs)
+        env = dict(kwargs.get("env") or os.environ)
+        cwd = os.path.abspath(kwargs.get("cwd") or os.getcwd())  # the server runs elsewhere
+        pid = server().spawn(list(cmd[3:]), env, cwd)
+        self.process = ForeignProcess(pid)
+        self.pid = self.pgid = pid
+        self.cwd = cwd
+        return self.connection_info
+
+    async def kill(self, restart: bool = False) -> None:
+        await super().kill(restart)
+        # A killed kernel is gone within milliseconds (its fork server reaps it): wait for that
+        # here, so that the kernel manager's first look finds it gone, not after its 0.1 s poll.
+        process, deadline = self.process, time.monotonic() + 0.5
+        while isinstance(process, ForeignProcess) and process.poll() is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.002)

@@ -10,18 +10,55 @@ as Sphinx publishes every download under its own name.
 """
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Mapping
+from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
 
 from ..core.safe_write import digest
 
-#: A row of the data dictionary's table of files: path, SHA-256, rows (pandas' HTML).
-_DICTIONARY_ROW = re.compile(r"<th>([^<>]+)</th>\s*<td>([0-9a-f]{64})</td>\s*<td>(\d+)</td>")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+class _TableRows(HTMLParser):
+    """The text of each table row's cells, read by the standard library's HTML parser."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("th", "td") and self.rows:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("th", "td") and self._cell is not None:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def dictionary_rows(page: str) -> list[tuple[str, str, int]]:
+    """The data dictionary's table of files in a page: (path, SHA-256, rows) per row.
+
+    >>> dictionary_rows("<table><tr><th>data/a.csv</th><td>" + "ab" * 32 + "</td><td>3</td></tr></table>")
+    [('data/a.csv', 'abababababababababababababababababababababababababababababababab', 3)]
+    >>> dictionary_rows("<table><tr><th>id</th><td>figure</td><td>3</td></tr></table>")
+    []
+    """
+    parser = _TableRows()
+    parser.feed(page)
+    return [(path, sha256, int(rows)) for path, sha256, rows in (r for r in parser.rows if len(r) == 3)
+            if _SHA256.fullmatch(sha256) and rows.isdigit()]
 
 
 def count_rows(name: str, data: bytes) -> int:
@@ -93,9 +130,8 @@ def disagreements(files: Mapping[str, bytes], dictionary_pages: Mapping[str, str
             problems += _stated(files, Path(record["path"]).name, meta_name, record.get("sha256"),
                                 rows=record.get("rows"))
     for page, text in (dictionary_pages or {}).items():
-        for path, sha256, rows in _DICTIONARY_ROW.findall(text):
-            problems += _stated(files, Path(html.unescape(path)).name, f"the data dictionary ({page})",
-                                sha256, rows=int(rows))
+        for path, sha256, rows in dictionary_rows(text):
+            problems += _stated(files, Path(path).name, f"the data dictionary ({page})", sha256, rows=rows)
     return problems
 
 
@@ -107,7 +143,6 @@ def site_disagreements(site: Path) -> list[str]:
             files[path.name] = path.read_bytes()
     pages = {path.relative_to(site).as_posix(): path.read_text(encoding="utf-8", errors="replace")
              for path in sorted(site.rglob("*.html")) if "_downloads" not in path.parts}
-    pages = {name: text for name, text in pages.items() if _DICTIONARY_ROW.search(text)}
     return disagreements(files, pages)
 
 

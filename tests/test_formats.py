@@ -59,13 +59,14 @@ def test_a_format_string_rounds_as_the_formats_module_does(text, value, expected
 def test_tables_and_charts_read_named_formats_and_format_strings_through_the_formats_module():
     import pandas as pd
 
-    from lacoe_report.present import plots, tables
+    from lacoe_report.present import tables
+    from lacoe_report.present.chart import label_formatter
 
     assert tables.number_table(pd.DataFrame({"share": [62.5]}), {"share": "percent"})["share"].tolist() == ["63%"]
-    assert plots._formatter("decimal(digits=2)")(0.125) == "0.13"
+    assert label_formatter("decimal(digits=2)")(0.125) == "0.13"
     assert tables.number_table(pd.DataFrame({"share": [62.5]}), {"share": "{:.0f}%"})["share"].tolist() == ["63%"]
-    assert plots._formatter("{:.0f}%")(62.5) == "63%"
-    assert plots._formatter(",.0f")(2.5) == "3"
+    assert label_formatter("{:.0f}%")(62.5) == "63%"
+    assert label_formatter(",.0f")(2.5) == "3"
 
 
 @pytest.mark.parametrize("spec", ["{:.1f}%", "decimal(2)", "percent(digits=", "os.system('x')", "counted"])

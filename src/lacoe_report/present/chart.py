@@ -1,0 +1,269 @@
+"""The house style and the :class:`Chart` every chart helper returns.
+
+A chart is a matplotlib figure drawn without pyplot plus a plain-text record
+of what it shows: in a notebook the reader sees its PNG, while ``nbval``
+compares its ``repr``, which lists every plotted label and value. The style
+(``lacoe.mplstyle``, next to this module) is applied only inside
+:func:`house_style`, so importing this module never changes the caller's
+``rcParams``. A chart is drawn in one of two layouts: wide for print and
+desktop, narrow for phones.
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.style as mstyle
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from ..core.formats import formatter, hedged
+from ..core.sourced import source_of
+
+#: The house style file, shipped as package data.
+STYLE_PATH = Path(__file__).with_name("lacoe.mplstyle")
+
+#: Okabe-Ito colours by name: distinguishable with the common colour-vision deficiencies.
+PALETTE: dict[str, str] = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "sky": "#56B4E9",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+#: Colour of the bars the text is about.
+HIGHLIGHT = PALETTE["blue"]
+#: Colour of context bars: light enough to recede, dark enough to see on white.
+MUTED = "#BDBDBD"
+
+# Text and line greys. "Before" marks use a grey that still passes WCAG AA
+# (4.5:1) as text, because the series name is printed in the same colour.
+TEXT = "#222222"
+BEFORE = "#767676"
+RULE = "#595959"
+CONNECTOR = "#C8C8C8"
+
+LABEL_SIZE = 10.5  # direct labels: >= 10 pt at print size
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How wide a chart is drawn and how its row labels wrap."""
+
+    name: str
+    width: float  # figure width, inches
+    wrap: int  # characters per line of row labels
+
+
+#: The print and desktop layout: one column of a page (and of the PDF).
+WIDE = Layout("wide", 7.2, 28)
+# Shown about 340 CSS px wide on a 390 px phone: 10.5 pt type on a 3.6 in
+# figure renders near 12 CSS px there, where the wide figure gives 7 px.
+#: The phone layout: narrower and taller, the same type sizes.
+NARROW = Layout("narrow", 3.6, 15)
+#: The layout a helper is drawing in now (:meth:`Chart.narrow` switches it).
+LAYOUT: ContextVar[Layout] = ContextVar("lacoe_chart_layout", default=WIDE)
+
+#: A value format: a named format (``"percent_1dp"``), ``"{:,.0f}"``, ``",.0f"`` or a function.
+ValueFormat = str | Callable[[float], str]
+
+
+@contextmanager
+def house_style() -> Iterator[None]:
+    """Apply the house style for the duration of a ``with`` block.
+
+    Starts from matplotlib's defaults, so a chart looks the same whatever
+    the caller (or Jupyter's inline backend) did to ``rcParams``; everything
+    is restored on exit.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> with house_style():
+    ...     mpl.rcParams["axes.spines.top"], mpl.rcParams["figure.dpi"]
+    (False, 150.0)
+    """
+    with mstyle.context(["default", str(STYLE_PATH)]):
+        yield
+
+
+def label_formatter(value_format: ValueFormat) -> Callable[[float], str]:
+    """Turn a format string or callable into a one-argument formatter that keeps a value's hedge.
+
+    A published number that is hedged (:class:`lacoe_report.core.formats.Hedged`)
+    is labelled with its hedge, as the prose pastes it: "over 400", never "400".
+    Halves round up, as everywhere in :mod:`lacoe_report.core.formats`.
+
+    Examples
+    --------
+    >>> from lacoe_report.core.formats import Hedged
+    >>> label_formatter("count")(Hedged(400, "over")), label_formatter("{:,.0f}")(2.5)
+    ('over 400', '3')
+    """
+    if callable(value_format):
+        plain = value_format
+    elif isinstance(value_format, str):
+        plain = formatter(value_format)
+        try:
+            plain(1234.5)
+        except (ValueError, IndexError, KeyError) as err:
+            raise ValueError(
+                f"value_format {value_format!r} is not a format like '{{:,.0f}}': {err}"
+            ) from None
+    else:
+        raise ValueError("value_format must be a format string like '{:,.0f}' or a function")
+    return lambda value: hedged(plain(value), getattr(value, "hedge", ""))
+
+
+class Chart:
+    """A house-styled figure plus a plain-text record of what it shows.
+
+    The figure is built with :class:`matplotlib.figure.Figure` and an Agg
+    canvas, never through pyplot, so Jupyter's inline backend does not
+    display a second copy and no pyplot figure is left open.
+
+    Parameters
+    ----------
+    kind : str
+        Chart kind for the ``repr`` header, e.g. ``"ordered bars"``.
+    figsize : tuple of float, optional
+        Figure size in inches; the style's 7.2 x 3.6 when omitted.
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+    ax : matplotlib.axes.Axes
+    kind : str
+    data : list of (str, str)
+        The ``(label, value text)`` pairs the chart plotted, in reading order.
+    values : list of dict
+        Per pair of ``data``, what a reader downloads as the chart's data
+        (:meth:`record`): label, text, value, and the value's ledger key or
+        figure id and unit when it has them (:mod:`lacoe_report.core.sourced`).
+
+    Examples
+    --------
+    >>> chart = Chart("sketch")
+    >>> chart.data.append(("Schools served", "80"))
+    >>> chart
+    Chart (sketch)
+    Schools served: 80
+    >>> chart.figure.get_size_inches().tolist()
+    [7.2, 3.6]
+    """
+
+    def __init__(self, kind: str, *, figsize: tuple[float, float] | None = None) -> None:
+        with house_style():
+            self.figure = Figure(figsize=figsize)
+            FigureCanvasAgg(self.figure)  # attaches itself as figure.canvas
+            self.ax = self.figure.add_subplot()
+        self.kind = kind
+        self.data: list[tuple[str, str]] = []
+        self.values: list[dict] = []
+        self._recipe: tuple | None = None  # how to draw it again (responsive)
+
+    def record(self, label: str, text: str, value: float) -> None:
+        """Note one drawn value: label and text in :attr:`data`, number and source in :attr:`values`.
+
+        >>> from lacoe_report.core.sourced import tag
+        >>> chart = Chart("sketch")
+        >>> chart.record("Interns", "40", tag(40, {"key": "wb_interns", "chapter": "c", "unit": "count"}))
+        >>> chart.values
+        [{'label': 'Interns', 'text': '40', 'value': 40.0, 'key': 'wb_interns', 'chapter': 'c', 'unit': 'count'}]
+        """
+        self.data.append((label, text))
+        self.values.append({"label": " ".join(label.split()), "text": text, "value": float(value),
+                            **(source_of(value) or {})})
+
+    def __repr__(self) -> str:
+        # One line per datum: this is the text/plain output nbval compares.
+        lines = [f"Chart ({self.kind})"]
+        lines += [f"{' '.join(label.split())}: {value}" for label, value in self.data]
+        return "\n".join(lines)
+
+    def _render(self, fmt: str) -> bytes:
+        # Drop the metadata that varies between machines and runs (software
+        # version, dates), so the same chart always gives the same bytes.
+        metadata = {"png": {"Software": None}, "svg": {"Date": None},
+                    "pdf": {"CreationDate": None, "Producer": None}}[fmt]
+        buf = io.BytesIO()
+        with house_style():  # savefig.* settings are read at save time
+            self.figure.savefig(buf, format=fmt, metadata=metadata)
+        return buf.getvalue()
+
+    def _repr_png_(self) -> bytes:
+        """PNG bytes for Jupyter; identical on every run for the same chart."""
+        return self._render("png")
+
+    def smallest_text_px(self) -> float:
+        """Size of the chart's smallest text, in pixels of its PNG.
+
+        The font size (points) of every visible, non-empty text of the figure
+        at the PNG's resolution; a page that shows the PNG ``w`` CSS px wide
+        renders it at ``smallest_text_px() * w / png_width`` CSS px.
+        """
+        with house_style():
+            dpi = float(mpl.rcParams["savefig.dpi"])
+        sizes = [t.get_fontsize() for t in self.figure.findobj(Text)
+                 if t.get_visible() and t.get_text().strip()]
+        return round(min(sizes) * dpi / 72, 2)
+
+    def narrow(self) -> Chart | None:
+        """The same chart drawn again in the :data:`NARROW` (phone) layout, if it has one."""
+        if self._recipe is None:
+            return None
+        helper, args, kwargs = self._recipe
+        token = LAYOUT.set(NARROW)
+        try:
+            return helper(*args, **kwargs)
+        finally:
+            LAYOUT.reset(token)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """PNG and text for Jupyter, and the phone variant in the output's metadata.
+
+        The book shows the narrow PNG to narrow screens (``<picture>``, see
+        :mod:`lacoe_report.book.sphinx_web`); nbval compares neither images
+        nor metadata, only the ``text/plain`` record.
+        """
+        data = {"image/png": base64.b64encode(self._repr_png_()).decode("ascii"), "text/plain": repr(self)}
+        # The drawn values with their sources: the chart's data download (book/chart_data).
+        variants = {"wide": {"text_px": self.smallest_text_px()}, "values": self.values}
+        narrow = self.narrow()
+        if narrow is not None:
+            variants["narrow"] = {"png": base64.b64encode(narrow._repr_png_()).decode("ascii"),
+                                  "text_px": narrow.smallest_text_px()}
+        return data, {"lacoe_chart": variants}
+
+    def save(self, path: str | Path) -> Path:
+        """Write the chart to ``path`` and return the path.
+
+        PNG unless the suffix is ``.svg`` or ``.pdf``; every format is
+        written reproducibly (no timestamps or version strings).
+        """
+        path = Path(path)
+        fmt = path.suffix.lower().lstrip(".")
+        path.write_bytes(self._render(fmt if fmt in ("svg", "pdf") else "png"))
+        return path
+
+
+def responsive(helper: Callable[..., Chart]) -> Callable[..., Chart]:
+    """Let a helper's chart draw itself again in the phone layout (:meth:`Chart.narrow`)."""
+    @functools.wraps(helper)
+    def build(*args, **kwargs) -> Chart:
+        chart = helper(*args, **kwargs)
+        if LAYOUT.get() is WIDE:
+            chart._recipe = (helper, args, kwargs)
+        return chart
+    return build

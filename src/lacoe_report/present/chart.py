@@ -61,17 +61,16 @@ LABEL_SIZE = 10.5  # direct labels: >= 10 pt at print size
 class Layout:
     """How wide a chart is drawn and how its row labels wrap."""
 
-    name: str
     width: float  # figure width, inches
     wrap: int  # characters per line of row labels
 
 
 #: The print and desktop layout: one column of a page (and of the PDF).
-WIDE = Layout("wide", 7.2, 28)
+WIDE = Layout(7.2, 28)
 # Shown about 340 CSS px wide on a 390 px phone: 10.5 pt type on a 3.6 in
 # figure renders near 12 CSS px there, where the wide figure gives 7 px.
 #: The phone layout: narrower and taller, the same type sizes.
-NARROW = Layout("narrow", 3.6, 15)
+NARROW = Layout(3.6, 15)
 #: The layout a helper is drawing in now (:meth:`Chart.narrow` switches it).
 LAYOUT: ContextVar[Layout] = ContextVar("lacoe_chart_layout", default=WIDE)
 
@@ -192,19 +191,13 @@ class Chart:
         lines += [f"{' '.join(label.split())}: {value}" for label, value in self.data]
         return "\n".join(lines)
 
-    def _render(self, fmt: str) -> bytes:
-        # Drop the metadata that varies between machines and runs (software
-        # version, dates), so the same chart always gives the same bytes.
-        metadata = {"png": {"Software": None}, "svg": {"Date": None},
-                    "pdf": {"CreationDate": None, "Producer": None}}[fmt]
-        buf = io.BytesIO()
-        with house_style():  # savefig.* settings are read at save time
-            self.figure.savefig(buf, format=fmt, metadata=metadata)
-        return buf.getvalue()
-
     def _repr_png_(self) -> bytes:
         """PNG bytes for Jupyter; identical on every run for the same chart."""
-        return self._render("png")
+        buf = io.BytesIO()
+        with house_style():  # savefig.* settings are read at save time
+            # Without the software version, which would change the bytes between machines.
+            self.figure.savefig(buf, format="png", metadata={"Software": None})
+        return buf.getvalue()
 
     def smallest_text_px(self) -> float:
         """Size of the chart's smallest text, in pixels of its PNG.
@@ -245,17 +238,6 @@ class Chart:
             variants["narrow"] = {"png": base64.b64encode(narrow._repr_png_()).decode("ascii"),
                                   "text_px": narrow.smallest_text_px()}
         return data, {"lacoe_chart": variants}
-
-    def save(self, path: str | Path) -> Path:
-        """Write the chart to ``path`` and return the path.
-
-        PNG unless the suffix is ``.svg`` or ``.pdf``; every format is
-        written reproducibly (no timestamps or version strings).
-        """
-        path = Path(path)
-        fmt = path.suffix.lower().lstrip(".")
-        path.write_bytes(self._render(fmt if fmt in ("svg", "pdf") else "png"))
-        return path
 
 
 def responsive(helper: Callable[..., Chart]) -> Callable[..., Chart]:

@@ -64,10 +64,10 @@ def text_on(colour: str) -> str:
     return "white" if (1.05 / (y + 0.05)) > ((y + 0.05) / 0.05) else "black"
 
 
-def quiet_axes(ax, *, keep_x: bool = False) -> None:
-    """Hide what direct labels make redundant: value axis, left spine, tick marks."""
+def quiet_axes(ax, *, keep_x: bool = False, pad: float = 6) -> None:
+    """Hide what direct labels make redundant: value axis, left spine, tick marks (row labels ``pad`` pt out)."""
     ax.spines["left"].set_visible(False)
-    ax.tick_params(axis="y", length=0, pad=6)
+    ax.tick_params(axis="y", length=0, pad=pad)
     if not keep_x:
         ax.spines["bottom"].set_visible(False)
         ax.tick_params(axis="x", bottom=False, labelbottom=False)

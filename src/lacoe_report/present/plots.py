@@ -233,10 +233,7 @@ def share_bar(labels: Sequence[str], values: Sequence[float], *,
                 edgecolor="white", linewidth=1.2)
         ax.set_xlim(0, 1)
         ax.set_ylim(-half - 0.08, half + 0.08)
-        for side in ("left", "bottom"):
-            ax.spines[side].set_visible(False)
-        ax.tick_params(axis="x", bottom=False, labelbottom=False)
-        ax.tick_params(axis="y", length=0, pad=8)
+        quiet_axes(ax, pad=8)
         ax.set_yticks([0], [wrap(total_label, 16)] if total_label else [""])
         for name, text, value in zip(names, texts, vals):
             chart.record(name, text, value)

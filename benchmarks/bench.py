@@ -128,6 +128,17 @@ def edit_one_chapter(path: Path):
     nbformat.write(notebook, path)
 
 
+def nbval_all_chapters(kernel: str) -> tuple[float, str]:
+    """nbval over every chapter in ``kernel`` kernels, as ``make test`` runs it (the Makefile's options)."""
+    from lacoe_report.book.toc import toc_chapters
+
+    options = subprocess.run(["make", "--no-print-directory", "-s", "--eval", "show: ; @echo $(NBVAL)", "show"],
+                             cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    options[options.index("--nbval-kernel-name") + 1] = kernel
+    return run([str(VENV_BIN / "python"), "-m", "pytest", "-q", "-n", "2", "--dist", "loadfile", "-o", "addopts=",
+                "-p", "no:cacheprovider", *options, *map(str, toc_chapters())])
+
+
 def chapter_times() -> list[tuple[str, float, float, float]]:
     """Each chapter alone: (name, warm-kernel start, its cells, stock-kernel start), in seconds."""
     sys.path.insert(0, str(ROOT / "src"))
@@ -216,6 +227,12 @@ def main() -> None:
     seconds, _ = median_of(n, make("verify"))
     rows["e"] = ("`make verify` (every chapter re-executed in fresh warm kernels, nbval, ledger compared)",
                  seconds, "2 workers")
+    print("(k) what the warm kernels save: nbval on every chapter, stock kernels against warm ones ...", flush=True)
+    for key, kernel in (("k1", "python3"), ("k2", "lacoe-warm")):
+        seconds, _ = median_of(n, lambda k=kernel: nbval_all_chapters(k))
+        rows[key] = (f"nbval on every chapter, 2 xdist workers, `--nbval-kernel-name {kernel}`", seconds,
+                     "stock kernels: each chapter imports pandas & co. itself" if kernel == "python3"
+                     else "warm kernels (book/kernels/): forked after those imports")
     print("(h) make check ...", flush=True)
     seconds, _ = median_of(n, make("check"))
     rows["h"] = ("`make check` (unit tests, doctests, data tests)", seconds, "")

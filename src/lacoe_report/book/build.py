@@ -173,8 +173,11 @@ def execute(all_chapters: bool = False, out_dir: Path | None = None, quiet: bool
     """
     import nbformat  # not needed on the up-to-date path
 
-    from . import chapters
+    from . import chapters, kernels
 
+    # Started before the ledger is written and the chapters are fingerprinted, so that its
+    # imports overlap them; when no chapter turns out stale it is stopped unused on exit.
+    kernels.prestart()
     listed = toc_chapters()
     if names:
         unknown = set(names) - {p.stem for p in listed}

@@ -11,8 +11,9 @@ import pytest
 from lacoe_report.core import audit as audit_pkg
 from lacoe_report.core.audit import (CONSISTENT, INCONSISTENT, SECOND_LOOK, WITHIN_ROUNDING, Finding,
                                      SpecError, load_text)
-from lacoe_report.core.audit import detectors as D
 from lacoe_report.core.audit.kinds import KINDS
+from lacoe_report.core.audit.periods import period_span
+from lacoe_report.core.audit.wholes import smallest_base
 
 DEFAULTS = dict(section="achievements", topic="t", unit="count", scale_max="", qualifier="exact",
                 period="2023-24", presentation="prose", part_of="", per="", note="")
@@ -44,7 +45,7 @@ def check(kind: str, figures: pd.DataFrame, text: str = "", **inputs) -> Finding
 
 
 def raised(detector: str, figures: pd.DataFrame, text: str | None = None, **params) -> list:
-    return D.DETECTORS[detector](figures, text_of(figures) if text is None else text, params)
+    return audit_pkg.DETECTORS[detector](figures, text_of(figures) if text is None else text, params)
 
 
 # --------------------------------------------------------------------------
@@ -163,7 +164,7 @@ def clean_table() -> pd.DataFrame:
 
 def test_clean_data_raises_nothing():
     f = clean_table()
-    for name in D.DETECTORS:
+    for name in audit_pkg.DETECTORS:
         assert raised(name, f) == [], name
 
 
@@ -183,7 +184,7 @@ def test_granularity_questions_unanimity_and_tiny_bases():
     found = {r.id.split("-")[0]: r for r in raised("granularity", f, unanimous_min_base=20, small_base_max=20)}
     assert found["unanimous"].finding.verdict == SECOND_LOOK
     assert found["small"].finding.details["smallest_base"] == 11  # 10 of 11 = 90.909%
-    assert D.smallest_base(87.8, 0.1) == 41  # 36 of 41 = 87.80%; no smaller group gives 87.75-87.85
+    assert smallest_base(87.8, 0.1) == 41  # 36 of 41 = 87.80%; no smaller group gives 87.75-87.85
 
 
 def test_copy_error_finds_a_precise_figure_repeated_across_topics():
@@ -283,10 +284,10 @@ def test_period_questions_a_count_over_earlier_years_among_the_years_results():
 
 
 def test_period_span_reads_school_and_calendar_years():
-    assert D.period_span("2019-20") == (2019.5, 2020.5)
-    assert D.period_span("2021 to 2023-24") == (2021.0, 2024.5)
+    assert period_span("2019-20") == (2019.5, 2020.5)
+    assert period_span("2021 to 2023-24") == (2021.0, 2024.5)
     with pytest.raises(ValueError, match="not a period"):
-        D.period_span("spring 2024")
+        period_span("spring 2024")
 
 
 GOOD = """\
@@ -368,5 +369,5 @@ def test_make_audit_prints_json(capsys):
     printed = capsys.readouterr().out
     assert "NaN" not in printed  # strict JSON: a missing number is null
     out = json.loads(printed)
-    assert set(out["detectors"]) == set(D.DETECTORS)
+    assert set(out["detectors"]) == set(audit_pkg.DETECTORS)
     assert out["questions"] and all(q["verdict"] in (INCONSISTENT, SECOND_LOOK) for q in out["questions"])

@@ -12,7 +12,8 @@ import pytest
 from lacoe_report.core import audit as audit_pkg
 from lacoe_report.core import formats
 from lacoe_report.core.audit import SECOND_LOOK, wording
-from lacoe_report.core.audit import detectors as D
+from lacoe_report.core.audit.kinds import hedged
+from lacoe_report.core.audit.repeats import near_duplicate_chance
 
 from test_audit import raised, table
 
@@ -48,7 +49,7 @@ def test_an_assumed_value_appears_only_as_an_assumption():
 
 def test_an_assumed_hedge_is_marked_where_it_is_printed():
     f = table(dict(id="p", value=100, qualifier="more_than", assumed="qualifier", assumed_why="Read across a list."))
-    assert D.hedged(f, "p") == "more than 100 (the hedge as the data reads it)"
+    assert hedged(f, "p") == "more than 100 (the hedge as the data reads it)"
     assert wording.problems("More than 100 parents came.", f, ["p"])
 
 
@@ -116,7 +117,7 @@ def test_near_duplicate_fires_on_a_hair_or_swapped_digits():
     assert found[frozenset({"court", "soat"})].finding.details["swapped"] is True
     # Two 6-digit and two 4-digit counts: one pair each, 2 * ln(1.015) / ln(10) each.
     expected = 2 * 2 * math.log(1.015) / math.log(10)
-    assert D.near_duplicate_chance(f, "", dict(max_relative_difference=0.015)) == pytest.approx(expected)
+    assert near_duplicate_chance(f, "", dict(max_relative_difference=0.015)) == pytest.approx(expected)
 
 
 def test_near_duplicate_stays_quiet_when_far_declared_or_one_topic():

@@ -4,7 +4,7 @@ The engine holds mechanisms only. What the report's figures are is data
 (``data/report_figures.csv``); which of them an analyst declared related is
 data too (``data/audit_relations.yml``, checked by :mod:`.spec`). The engine
 runs every declared relation through its check kind (:mod:`.kinds`) and
-every detector (:mod:`.detectors`) over all the figures, and returns one
+every detector (:data:`DETECTORS`) over all the figures, and returns one
 row per question with its verdict, its numbers (``details``) and what would
 settle it. Chapters publish from :func:`audit` instead of recomputing, so no
 two chapters can disagree.
@@ -15,8 +15,13 @@ assess
     Pure checks on plain numbers, returning a :class:`Finding`.
 kinds
     The check kinds a relation may use.
-detectors
-    Scans of every figure.
+wholes, repeats, restated, periods, growth, claims, money, goals
+    The detectors: scans of every figure, each raising only what it
+    questions (:class:`Raised`), so clean data raises nothing. Each module
+    lists what its detectors look for; their settings are the
+    ``detectors`` part of the relations file.
+base
+    What the detectors share.
 spec
     Loader and validator of the relations file.
 
@@ -41,6 +46,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -48,12 +54,11 @@ import pandas as pd
 from ..paths import AUDIT_RELATIONS_YML, FIGURES_CSV, REPORT_TEXT, stamp
 from .verdict import (CONSISTENT, INCONSISTENT, NOT_CHECKABLE, RAISED, SECOND_LOOK, VERDICTS,
                      WITHIN_ROUNDING, Finding)
-from .base import slug
-from .detectors import CHANCE, DETECTORS, Raised
+from .base import Raised, slug
 from .kinds import KINDS
 from .spec import RelationSpec, Spec, SpecError, load, load_text
 from .wording import Assumption, assumptions_of
-from . import wording
+from . import claims, goals, growth, money, periods, repeats, restated, wholes, wording
 
 __all__ = ["audit", "run", "Audit", "Raised", "Finding", "VERDICTS", "RAISED", "CONSISTENT",
            "WITHIN_ROUNDING", "INCONSISTENT", "SECOND_LOOK", "NOT_CHECKABLE", "KINDS", "DETECTORS",
@@ -67,6 +72,19 @@ COLUMNS = ["id", "source", "check", "nature", "description", "inputs", "computed
 NATURES = ("arithmetic", "population", "period", "wording", "coverage", "missing_base")
 _ORDER = {INCONSISTENT: 0, SECOND_LOOK: 1, NOT_CHECKABLE: 2, WITHIN_ROUNDING: 3, CONSISTENT: 4}
 _RELATION_STRENGTH = {INCONSISTENT: 0.85, SECOND_LOOK: 0.5}
+
+#: Every detector by its name (the key of its settings), in the order the audit runs and lists them.
+DETECTORS: dict[str, Callable[[pd.DataFrame, str, dict], list[Raised]]] = {detect.__name__: detect for detect in (
+    wholes.granularity, repeats.copy_error, wholes.part_whole, restated.hedges, restated.restatement,
+    wholes.per_unit, growth.growth, periods.period, repeats.short_repeat, repeats.near_duplicate,
+    wholes.population, periods.mixed_period, goals.uncovered, claims.claims, money.budget)}
+#: Detectors whose matches chance alone can make, with the number of matches it would make on a table:
+#: the false-alarm estimate ``make audit`` prints.
+CHANCE: dict[str, Callable[[pd.DataFrame, str, dict], float]] = {
+    "copy_error": repeats.copy_error_chance,
+    "short_repeat": repeats.short_repeat_chance,
+    "near_duplicate": repeats.near_duplicate_chance,
+}
 
 
 def _relation(spec: RelationSpec, figures: pd.DataFrame, text: str) -> Raised:

@@ -1,4 +1,4 @@
-"""What every detector shares: the record of a raised question and its id.
+"""What every detector shares: the record of a raised question, its id, and two readings of the figures.
 
 Sentences are split by :func:`lacoe_report.core.source_text.sentence_spans`.
 
@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import pandas as pd
+
+from ..metrics import step_of
 from .verdict import Finding
 
 
@@ -62,3 +65,23 @@ class Raised:
 def slug(text: str) -> str:
     """A readable id part: lower-case words and digits joined by hyphens."""
     return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+
+
+def statements(figures: pd.DataFrame, metric: str, period: str) -> pd.DataFrame:
+    """The rows stating ``metric`` in ``period``, one per distinct value and hedge."""
+    rows = figures[(figures["metric"] == metric) & (figures["period"] == period)]
+    return rows.drop_duplicates(subset=["value", "qualifier"])
+
+
+def significant_digits(value: float, as_written: str) -> int:
+    """Digits a printed figure carries, trailing zeros of whole numbers aside.
+
+    Examples
+    --------
+    >>> significant_digits(722, "722"), significant_digits(16500, "16,500"), significant_digits(4.7, "4.7/5")
+    (3, 3, 2)
+    """
+    if float(value).is_integer() and step_of(as_written) == 1:
+        return len(str(int(abs(value))).rstrip("0")) or 1
+    digits = re.search(r"\d[\d,]*(?:\.\d+)?", as_written)
+    return len(digits.group(0).replace(",", "").replace(".", "").strip("0")) if digits else 1

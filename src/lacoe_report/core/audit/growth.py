@@ -1,0 +1,126 @@
+"""Growth, or a comparison, claimed without the base it needs.
+
+A rate of growth can be checked only against its start or its end value,
+and a word of growth or expansion ("increased", "expanded") beside a figure
+only against the earlier value. The claim words are data
+(``detectors.growth`` in ``data/audit_relations.yml``); this module finds
+them beside the figures of a sentence:
+
+growth
+    Growth (or a comparison) claimed without a base.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ..formats import number as fmt_number
+from ..source_text import locate, sentence_spans
+from .base import Raised, slug, statements
+from .kinds import hedged, name
+from .verdict import SECOND_LOOK, Finding
+
+
+#: Units whose figures can grow or be compared with a standard.
+_LEVEL_UNITS = ("count", "usd", "percent")
+
+
+def _claims(sentence: str, offset: int, rows: pd.DataFrame, figures: pd.DataFrame, text: str,
+            words: dict, window: int) -> list[tuple[str, str, list[str]]]:
+    """Claim words of a sentence with the figures printed within ``window`` words of them."""
+    at: dict[str, int] = {}
+    for fid, r in rows.iterrows():
+        if r["unit"] not in _LEVEL_UNITS:
+            continue
+        start = locate(str(r["quote"]), text)[0]
+        inner = text.find(str(r["as_written"]), start)
+        at[fid] = len(text[offset:inner if inner >= 0 else start].split())
+    found = []
+    for kind, ws in words.items():
+        for w in ws:
+            for m in re.finditer(rf"\b{re.escape(w)}\b", sentence.lower()):
+                pos = len(sentence[:m.start()].split())
+                near = [fid for fid, p in at.items() if abs(p - pos) <= window]
+                if near:
+                    found.append((kind, w, near))
+    seen: set[str] = set()
+    out = []
+    for kind, w, near in found:  # one claim per figure, the first word that makes it
+        near = [i for i in near if i not in seen]
+        if near:
+            seen.update(near)
+            out.append((kind, w, near))
+    return out
+
+
+def growth(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
+    """Growth or comparisons the report claims without the base they need."""
+    words: dict = params.get("claim_words", {})
+    weights: dict = params.get("claim_weights", {})
+    spans = sentence_spans(text)
+    where: dict[int, list[str]] = {}
+    for fid, r in figures.iterrows():
+        hits = locate(str(r["quote"]), text)
+        if len(hits) != 1:
+            continue
+        k = next((i for i, (a, b) in enumerate(spans) if a <= hits[0] < b), None)
+        if k is not None:
+            where.setdefault(k, []).append(fid)
+    periods = figures.groupby("metric")["period"].nunique()
+    window = int(params.get("window_words", 8))
+    claims: dict[str, list[tuple[str, list[str]]]] = {}
+    out: list[Raised] = []
+    for k, ids in sorted(where.items()):
+        sentence = text[spans[k][0]:spans[k][1]]
+        rows = figures.loc[ids]
+        if any(periods.get(m, 1) > 1 for m in rows["metric"]):
+            continue  # a base year is stated: a declared relation checks it
+        changes = rows[rows["unit"] == "percent_change"]
+        if len(changes):
+            parts, starts = [], {}
+            for cid, c in changes.iterrows():
+                level = statements(figures, str(c["part_of"] or ""), c["period"]) if c["part_of"] else None
+                rate = fmt_number(float(c["value"]), "percent_change", 1)
+                if level is not None and len(level):
+                    lid = level.index[0]
+                    start = float(level["value"].iloc[0]) / (1 + float(c["value"]) / 100)
+                    starts[cid] = start
+                    parts.append(f"{rate} ({name(figures, cid)}) to {hedged(figures, lid)}, which implies a start "
+                                 f"of about {fmt_number(start)} that the report never prints")
+                else:
+                    parts.append(f"{rate} ({name(figures, cid)}) with neither the start nor the end value")
+            out.append(Raised(
+                f"growth-{slug(changes.index[0])}", "growth",
+                f"Growth rates without a starting value: {', '.join(changes['label'])}", list(changes.index),
+                "percent_change",
+                Finding(SECOND_LOOK, None, float(changes["value"].iloc[0]),
+                        f"The report gives {len(changes)} rate{'s' if len(changes) > 1 else ''} of growth in one "
+                        f"sentence: {'; '.join(parts)}. Without the earlier values none can be checked from the "
+                        f"report.", {"rates": {i: float(v) for i, v in changes["value"].items()},
+                                     "implied_starts": starts}),
+                # Unverifiable rather than wrong: below a part that passes its whole or a copied figure.
+                "the previous year's values", 0.45 + 0.05 * min(len(changes), 3), nature="missing_base"))
+        else:
+            found = _claims(sentence, spans[k][0], rows, figures, text, words, window)
+            for kind, word, near in found:
+                claims.setdefault(kind, []).append((word, near))
+    for kind, items in claims.items():
+        what = {"comparison": "a comparison", "expansion": "an expansion"}.get(kind, "growth")
+        ids = [i for _, near in items for i in near]
+        listing = "; ".join(f"'{word}' with " + " and ".join(f"{hedged(figures, i)} {name(figures, i)}"
+                                                              for i in near) for word, near in items)
+        many = len(items) > 1
+        out.append(Raised(
+            f"claim-{kind}-{slug(ids[0])}", "growth",
+            f"{what[:1].upper() + what[1:]} claimed without a base"
+            + (f" ({len(items)} sentences)" if many else f": {figures.at[ids[0], 'label']}"),
+            ids, str(figures.at[ids[0], "unit"]),
+            Finding(SECOND_LOOK, None, float(len(items)),
+                    f"{len(items)} sentence{'s' if many else ''} claim{'' if many else 's'} {what} next to a "
+                    f"figure but give{'' if many else 's'} no earlier value or standard to compare with: "
+                    f"{listing}. The claim{'s' if many else ''} cannot be checked from the report.",
+                    {"claims": [[w, list(n)] for w, n in items], "claim": kind}),
+            "the earlier figure or the standard compared with", float(weights.get(kind, 0.3)),
+            nature="missing_base"))
+    return out

@@ -52,14 +52,10 @@ def _display_step(value: float, unit: str) -> float:
     return 1.0
 
 
-def _round_up(value: float, unit: str) -> float:
+def _round_shown(value: float, unit: str, up: bool) -> float:
+    """``value`` rounded up (or down) to the smallest difference :func:`fmt_number` shows."""
     step = _display_step(value, unit)
-    return math.ceil(value / step - 1e-9) * step
-
-
-def _round_down(value: float, unit: str) -> float:
-    step = _display_step(value, unit)
-    return math.floor(value / step + 1e-9) * step
+    return (math.ceil(value / step - 1e-9) if up else math.floor(value / step + 1e-9)) * step
 
 
 def _same(a: float, b: float) -> bool:
@@ -201,30 +197,23 @@ def assess_share(part: float, whole: float, stated_pct: float, *, stated_step: f
         return Finding(WITHIN_ROUNDING, exact, stated,
                        f"{amounts} is {exact_txt}, which rounds to the stated {s_txt} at {precision}.", details)
     rounded = fmt_number(check.rounded, "percent", sd)
+    # The edge: the end of the stated share's rounding interval nearest the exact share. Rounded toward
+    # the truth: "at least X" must not ask for more than is needed, "at most X" not allow less than is allowed.
+    above = stated > exact
+    edge, least = (s_lo, "least") if above else (s_hi, "most")
+    needed = _round_shown(edge / 100 * float(whole), unit, up=not above)
     head = (f"At {precision}, {amounts} is {exact_txt}, which rounds to {rounded}, "
-            f"not the stated {s_txt}")
-    # Rounded toward the truth: "at least X" must not ask for more than is needed, "at most X"
-    # must not allow less than is allowed.
-    if stated > exact:
-        needed = _round_down(s_lo / 100 * float(whole), unit)
-        head += f"; a {s_txt} {what} would need at least {fmt_number(needed, unit)}."
-    else:
-        needed = _round_up(s_hi / 100 * float(whole), unit)
-        head += f"; a {s_txt} {what} would need at most {fmt_number(needed, unit)}."
+            f"not the stated {s_txt}; a {s_txt} {what} would need at {least} {fmt_number(needed, unit)}.")
     if part_step or whole_step:
         step_txt = fmt_number(max(part_step, whole_step), unit)
         if hi >= s_lo - 1e-12 and lo <= s_hi + 1e-12:
             return Finding(WITHIN_ROUNDING, exact, stated,
-                           f"{head} But the amounts are rounded to {step_txt}, and within that "
-                           f"rounding the {what} can reach "
-                           f"{fmt_number(s_lo if stated > exact else s_hi, 'percent', sd + 1)}, "
-                           f"which rounds to {s_txt}.", details)
-        if stated > exact:
-            head += (f" Even allowing for the rounding of each amount to {step_txt}, the {what} "
-                     f"stays below {fmt_number(s_lo, 'percent', sd + 1)}, the least that rounds to {s_txt}.")
-        else:
-            head += (f" Even allowing for the rounding of each amount to {step_txt}, the {what} "
-                     f"stays above {fmt_number(s_hi, 'percent', sd + 1)}, the most that rounds to {s_txt}.")
+                           f"{head} But the amounts are rounded to {step_txt}, and within that rounding the "
+                           f"{what} can reach {fmt_number(edge, 'percent', sd + 1)}, which rounds to {s_txt}.",
+                           details)
+        head += (f" Even allowing for the rounding of each amount to {step_txt}, the {what} stays "
+                 f"{'below' if above else 'above'} {fmt_number(edge, 'percent', sd + 1)}, the {least} that "
+                 f"rounds to {s_txt}.")
     return Finding(INCONSISTENT, exact, stated, head, details)
 
 

@@ -28,10 +28,6 @@ from .kinds import hedged, name, place
 from .verdict import SECOND_LOOK, Finding
 
 
-def _all_say(figures: pd.DataFrame, ids: list[str]) -> str:
-    return "; ".join(f"{hedged(figures, i)} ({name(figures, i)}, {place(figures, i)})" for i in ids)
-
-
 def copy_error(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     """The same precise figure stated for quantities of different topics."""
     min_digits = int(params.get("min_significant_digits", 3))
@@ -56,10 +52,11 @@ def copy_error(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
         n = len(peers)
         space = 9 * 10 ** (magnitude - 1) if float(value).is_integer() else 10 ** d
         expected = n * (n - 1) / 2 / space
-        firsts_ids = [group.index[list(group["metric"]).index(m)] for m in metrics]
+        said = "; ".join(f"{hedged(figures, i)} ({name(figures, i)}, {place(figures, i)})"
+                         for i in (group.index[list(group["metric"]).index(m)] for m in metrics))
         explanation = (
             f"The report prints {fmt_number(value, unit)} for {len(metrics)} quantities that have nothing to do "
-            f"with each other: {_all_say(figures, firsts_ids)}. A figure with {d} significant digits repeated "
+            f"with each other: {said}. A figure with {d} significant digits repeated "
             f"across topics is what a copied cell looks like. Chance could do it too: among the report's {n} "
             f"distinct {magnitude}-digit figures in this unit, about {fmt_number(expected, digits=2)} pairs "
             f"would match by chance, so this is a question for the sources, not proof.")

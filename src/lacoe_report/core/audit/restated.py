@@ -50,10 +50,8 @@ def hedges(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
         if not clash:
             continue
         a, b = clash[0]
-        bare = [i for i in (a, b) if figures.at[i, "qualifier"] == "exact"]
-        if bare:
-            hedged_id = b if bare[0] == a else a
-            dropped.append((bare[0], hedged_id))
+        if "exact" in (figures.at[a, "qualifier"], figures.at[b, "qualifier"]):  # (bare, hedged)
+            dropped.append((a, b) if figures.at[a, "qualifier"] == "exact" else (b, a))
             continue
         out.append(Raised(
             f"hedge-clash-{slug(metric)}", "hedges", f"{group['label'].iloc[0]}: hedges that cannot both hold",

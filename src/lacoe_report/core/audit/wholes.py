@@ -59,11 +59,10 @@ def granularity(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     for pid, p in percents.iterrows():
         pct, pstep = float(p["value"]), step(figures, pid)
         whole = str(p.get("part_of", "") or "")
-        bases = statements(figures, whole, p["period"]) if whole else figures.iloc[0:0]
-        bases = bases[bases["unit"] == "count"]
-        # A base printed bare and hedged is restated with its hedge ("over 400", not "400").
-        bases = bases.assign(_bare=bases["qualifier"] == "exact").sort_values("_bare", kind="stable")
-        if whole and len(bases):
+        if whole:
+            bases = statements(figures, whole, p["period"])
+            # A base printed bare and hedged is restated with its hedge ("over 400", not "400").
+            bases = bases[bases["unit"] == "count"].sort_values("qualifier", key=lambda q: q == "exact", kind="stable")
             for bid, b in bases.iterrows():
                 count, q = float(b["value"]), str(b["qualifier"])
                 f = A.assess_whole_count(pct, count, step=pstep, count_qualifier=q)
@@ -86,7 +85,7 @@ def granularity(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
                         Finding(SECOND_LOOK, count, pct, f.explanation, {"percent": pct, "base": count}),
                         "the number who answered the question", 0.45, nature="missing_base"))
                     break
-        elif not whole and pstep < 1:
+        elif pstep < 1:
             n = smallest_base(pct, pstep)
             if n is not None and n <= small_max:
                 k = math.ceil((pct - pstep / 2) * n / 100 - 1e-9)

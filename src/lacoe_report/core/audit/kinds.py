@@ -28,11 +28,6 @@ from .assess import CONSISTENT, SECOND_LOOK, WHOLE_PERCENT, Finding
 # --------------------------------------------------------------------------
 # Reading figures
 # --------------------------------------------------------------------------
-def row(figures: pd.DataFrame, figure_id: str) -> pd.Series:
-    """One figure's row (the table is indexed by id)."""
-    return figures.loc[figure_id]
-
-
 def value(figures: pd.DataFrame, figure_id: str) -> float:
     return float(figures.at[figure_id, "value"])
 
@@ -71,7 +66,7 @@ def name(figures: pd.DataFrame, figure_id: str) -> str:
 
 def place(figures: pd.DataFrame, figure_id: str) -> str:
     """Where a figure is printed: 'the callout of the financial overview'."""
-    r = row(figures, figure_id)
+    r = figures.loc[figure_id]
     return f"the {r['presentation']} of {SECTION_WORDS.get(r['section'], r['section'])}"
 
 
@@ -84,6 +79,18 @@ def hedged(figures: pd.DataFrame, figure_id: str) -> str:
     text = A._hedged(value(figures, figure_id), qualifier(figures, figure_id), unit(figures, figure_id))
     assumed = "assumed" in figures.columns and "qualifier" in str(figures.at[figure_id, "assumed"] or "").split()
     return f"{text} (the hedge as the data reads it)" if assumed else text
+
+
+def cited(figures: pd.DataFrame, figure_id: str) -> str:
+    """A figure as a sentence cites it: 'over 9,018 training and event participants in the prose of the achievements'.
+
+    Examples
+    --------
+    >>> from lacoe_report.core import data
+    >>> cited(data.figures(), "glance_students_served")
+    'nearly 2 million students served in the prose of LACOE at a Glance'
+    """
+    return f"{hedged(figures, figure_id)} {name(figures, figure_id)} in {place(figures, figure_id)}"
 
 
 def _ids(ids: str | list[str]) -> list[str]:
@@ -171,8 +178,7 @@ def _same_quantity(inputs, params, figures, text) -> Finding:
     rb = A.bounds(vb, qualifier(figures, b), step(figures, b))
     fit = ra.overlaps(rb)
     diff = abs(va - vb)
-    said = (f"{hedged(figures, a)} {name(figures, a)} in {place(figures, a)} and "
-            f"{hedged(figures, b)} {name(figures, b)} in {place(figures, b)}")
+    said = f"{cited(figures, a)} and {cited(figures, b)}"
     if fit:
         tail = ("If they count the same things, both can be true, and the hedged figure hides an exact "
                 "count printed elsewhere; if they count different things, the report does not say how "

@@ -24,7 +24,7 @@ from ..formats import number as fmt_number
 from ..vocabulary import SECTION_WORDS
 from .assess import ROUND_MULTIPLE
 from .base import Raised, significant_digits, slug
-from .kinds import hedged, name, place
+from .kinds import cited, hedged, name, place
 from .verdict import SECOND_LOOK, Finding
 
 
@@ -243,12 +243,8 @@ def near_duplicate(figures: pd.DataFrame, text: str, params: dict) -> list[Raise
                f"({fmt_number(100 * abs(va - vb) / max(va, vb), 'percent', 1)} of the larger)"
                if close else "the same digits with two of them swapped")
         ids = list(dict.fromkeys(i for p in pairs for i in p))
-        if len(ids) == 2:
-            said = (f"{hedged(figures, a)} {name(figures, a)} in {place(figures, a)} and "
-                    f"{hedged(figures, b)} {name(figures, b)} in {place(figures, b)}")
-        else:
-            said = f"{len(ids)} figures of two values, " + "; ".join(
-                f"{hedged(figures, i)} {name(figures, i)} in {place(figures, i)}" for i in ids)
+        said = (f"{cited(figures, a)} and {cited(figures, b)}" if len(ids) == 2 else
+                f"{len(ids)} figures of two values, " + "; ".join(cited(figures, i) for i in ids))
         out.append(Raised(
             f"near-{slug(fmt_number(va, unit))}-{slug(fmt_number(vb, unit))}", "near_duplicate",
             f"Nearly the same figure for unrelated quantities: {name(figures, a)} and {name(figures, b)}",

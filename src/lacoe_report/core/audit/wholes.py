@@ -27,7 +27,7 @@ from ..formats import points
 from ..vocabulary import LOWER_BOUNDS, POPULATION_WORDS
 from . import assess as A
 from .base import Raised, slug, statements
-from .kinds import hedged, name, place, step
+from .kinds import cited, hedged, name, place, step
 from .verdict import INCONSISTENT, SECOND_LOOK, Finding
 from .wording import field_text, is_assumed
 
@@ -281,8 +281,7 @@ def population(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
                 f"population-{slug(o.metric)}-{slug(t.metric)}", "population",
                 f"{figures.at[oid, 'label']} against another section's total of {pops_words}", [oid, tid], "count",
                 Finding(SECOND_LOOK, vt, vo,
-                        f"The report counts {hedged(figures, oid)} {name(figures, oid)} in {place(figures, oid)}, "
-                        f"and {hedged(figures, tid)} {name(figures, tid)} in {place(figures, tid)}, a total of "
+                        f"The report counts {cited(figures, oid)}, and {cited(figures, tid)}, a total of "
                         f"which it gives {n_parts} part{'s' if n_parts != 1 else ''}. Both count {pops_words}, "
                         f"{fmt_number(ratio, digits=1)} times apart; the report does not say whether the first "
                         f"is within the total or a different group, so neither figure checks the other.",

@@ -15,8 +15,6 @@ from ..metrics import growth_rate, rounding_check, share
 from ..source_text import normalize
 from ..vocabulary import HEDGES, LOWER_BOUNDS, QUALIFIER_WORDS
 from .verdict import CONSISTENT, INCONSISTENT, SECOND_LOOK, WITHIN_ROUNDING, Finding, bounds
-# The check kinds and detectors read every verdict as assess.<VERDICT> (``from . import assess as A``).
-from .verdict import NOT_CHECKABLE as NOT_CHECKABLE
 
 #: A whole in percent: shares of one whole add up to this.
 WHOLE_PERCENT = 100

@@ -4,7 +4,7 @@ A relation of ``data/audit_relations.yml`` names a kind and fills the kind's
 input roles with figure ids (``parts``, ``total`` ...). Each kind here is a
 :class:`Kind`: its roles, its optional parameters, and a function of
 ``(inputs, params, figures, text)`` that returns a
-:class:`~lacoe_report.core.audit.assess.Finding`. The functions read values,
+:class:`~lacoe_report.core.audit.verdict.Finding`. The functions read values,
 hedges and printed precision from the figures table and hand plain numbers
 to :mod:`~lacoe_report.core.audit.assess`; every word of an explanation comes
 from the numbers, the figures' labels and :mod:`lacoe_report.core.vocabulary`.
@@ -22,7 +22,8 @@ from ..metrics import step_of
 from ..source_text import normalize
 from ..vocabulary import LOWER_BOUNDS, SECTION_WORDS
 from . import assess as A
-from .assess import CONSISTENT, SECOND_LOOK, WHOLE_PERCENT, Finding
+from .assess import WHOLE_PERCENT
+from .verdict import CONSISTENT, NOT_CHECKABLE, SECOND_LOOK, Finding, bounds
 
 
 # --------------------------------------------------------------------------
@@ -174,8 +175,8 @@ def _same_quantity(inputs, params, figures, text) -> Finding:
     u = unit(figures, a)
     if A._same(va, vb):
         return Finding(CONSISTENT, vb, va, f"Both are {fmt_number(va, u)}.", {"difference": 0.0})
-    ra = A.bounds(va, qualifier(figures, a), step(figures, a))
-    rb = A.bounds(vb, qualifier(figures, b), step(figures, b))
+    ra = bounds(va, qualifier(figures, a), step(figures, a))
+    rb = bounds(vb, qualifier(figures, b), step(figures, b))
     fit = ra.overlaps(rb)
     diff = abs(va - vb)
     said = f"{cited(figures, a)} and {cited(figures, b)}"
@@ -253,7 +254,7 @@ def _per_unit(inputs, params, figures, text) -> Finding:
     return Finding(CONSISTENT, rate, None if bound is None else float(bound),
                    f"{head}, within the limits the relations file sets ({' and '.join(limits)}).", details,
                    limit_text) if bound is not None else \
-        Finding(A.NOT_CHECKABLE, rate, None, f"{head}; no limit is given to compare with.", details)
+        Finding(NOT_CHECKABLE, rate, None, f"{head}; no limit is given to compare with.", details)
 
 
 def _unit_of(role: str) -> Callable[[Mapping, pd.DataFrame], str]:

@@ -28,7 +28,7 @@ from ..vocabulary import LOWER_BOUNDS, POPULATION_WORDS
 from . import assess as A
 from .base import Raised, slug, statements
 from .kinds import cited, hedged, name, place, step
-from .verdict import INCONSISTENT, SECOND_LOOK, Finding
+from .verdict import CONSISTENT, INCONSISTENT, SECOND_LOOK, Finding
 from .wording import field_text, is_assumed
 
 
@@ -169,7 +169,7 @@ def part_whole(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
                                      part_name=name(figures, pid), whole_name=name(figures, wid))
                 worse = worst is None or (f.verdict == INCONSISTENT and worst[1].verdict != INCONSISTENT) or \
                     (f.verdict == worst[1].verdict and p["value"] / w["value"] > worst[3])
-                if f.verdict != A.CONSISTENT and worse:
+                if f.verdict != CONSISTENT and worse:
                     worst = (pid, f, wid, p["value"] / w["value"])
         if worst is None:
             continue

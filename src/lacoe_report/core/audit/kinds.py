@@ -83,14 +83,7 @@ def hedged(figures: pd.DataFrame, figure_id: str) -> str:
 
 
 def cited(figures: pd.DataFrame, figure_id: str) -> str:
-    """A figure as a sentence cites it: 'over 9,018 training and event participants in the prose of the achievements'.
-
-    Examples
-    --------
-    >>> from lacoe_report.core import data
-    >>> cited(data.figures(), "glance_students_served")
-    'nearly 2 million students served in the prose of LACOE at a Glance'
-    """
+    """A figure as a sentence cites it: 'nearly 2 million students served in the prose of LACOE at a Glance'."""
     return f"{hedged(figures, figure_id)} {name(figures, figure_id)} in {place(figures, figure_id)}"
 
 

@@ -43,123 +43,51 @@ from ..core.paths import FIGURES_CSV, LEDGER_CSV, PROJ_ROOT
 SANITIZE_FILE = PROJ_ROOT / "tests" / "nbval_sanitize.cfg"
 
 
-def nbval_args(notebooks: list[Path]) -> list[str]:
-    """pytest's arguments that re-execute ``notebooks`` and compare every output (nbval, warm kernels)."""
-    return ["--nbval", "-q", "--color=no", "-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:randomly",
-            "--nbval-sanitize-with", str(SANITIZE_FILE), "--nbval-cell-timeout", "300", "-o", "addopts=",
+def nbval_args(notebooks: list[Path], workers: int = 2) -> list[str]:
+    """pytest's arguments that re-execute ``notebooks`` and compare every output (nbval, warm kernels).
+
+    pytest-xdist runs ``workers`` chapters at a time, each whole chapter in one
+    worker (``--dist loadfile``), the largest first: charts take longest. Only
+    the notebooks are path arguments, so pytest's root is theirs and every test
+    id names its notebook, which is what keeps a notebook to one worker.
+    """
+    order = sorted(notebooks, key=lambda p: -p.stat().st_size)
+    return ["--nbval", "-q", "--color=no", "-p", "no:cacheprovider", "-p", "no:randomly", "-n", str(workers),
+            "--dist", "loadfile", f"--nbval-sanitize-with={SANITIZE_FILE}", "--nbval-cell-timeout", "300",
+            "-o", "addopts=",
             # warm kernels: forked after the heavy imports, each chapter still in a fresh process
-            "-p", "lacoe_report.book.kernels", "--nbval-kernel-name", "lacoe-warm", *map(str, notebooks)]
+            "-p", "lacoe_report.book.kernels", "--nbval-kernel-name", "lacoe-warm", *map(str, order)]
 
 
 def run_nbval(notebooks: list[Path], workers: int = 2) -> tuple[int, str]:
-    """Re-execute and compare ``notebooks`` with nbval in ``workers`` forked processes; (status, report).
-
-    Every worker runs one pytest session over all the chapters, the longest
-    first, and runs each chapter it is the first to claim (:func:`_claims_plugin`),
-    in a clean kernel; the others it skips before their kernel starts. The
-    status is non-zero when any chapter failed; the report is pytest's.
-    Forked rather than started: this process has pytest, nbval and Jupyter's
-    client imported already.
-    """
+    """Re-execute and compare ``notebooks`` with nbval on ``workers`` xdist workers; (status, report)."""
     return NbvalRun(notebooks, workers).result()
 
 
 class NbvalRun:
-    """:func:`run_nbval` started now, its result asked for later (the caller works meanwhile)."""
+    """:func:`run_nbval` started now in its own pytest process; its result is asked for later."""
 
     def __init__(self, notebooks: list[Path], workers: int = 2) -> None:
         import tempfile
 
-        order = sorted(notebooks, key=lambda p: -p.stat().st_size)  # charts take longest, and weigh most
-        self._claims = tempfile.TemporaryDirectory(prefix="lacoe-verify-")
-        # Closed in result(): each child writes its report into one, read after it exits.
-        self._reports = [tempfile.TemporaryFile() for _ in range(max(1, min(workers, len(order))))]  # noqa: SIM115
-        self._children = []
-        for report in self._reports:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            pid = os.fork()
-            if pid == 0:
-                os._exit(_nbval_worker(order, self._claims.name, report))
-            self._children.append(pid)
+        self._report = tempfile.TemporaryFile()  # noqa: SIM115 - closed in result()
+        self._process = subprocess.Popen([sys.executable, "-m", "pytest", *nbval_args(notebooks, workers)],
+                                         cwd=PROJ_ROOT, stdin=subprocess.DEVNULL, stdout=self._report,
+                                         stderr=subprocess.STDOUT)
 
     def result(self) -> tuple[int, str]:
-        """Wait for the workers; (status, report)."""
-        failed = False
-        for pid in self._children:
-            failed |= os.waitpid(pid, 0)[1] != 0
-        self._children = []
-        self._claims.cleanup()
-        text = ""
-        for report in self._reports:
-            report.seek(0)
-            text += report.read().decode("utf-8", "replace")
-            report.close()
-        return int(failed), text
+        """Wait for pytest; (status, report)."""
+        status = self._process.wait()
+        self._report.seek(0)
+        text = self._report.read().decode("utf-8", "replace")
+        self._report.close()
+        return int(status != 0), text
 
     def stop(self) -> None:
-        """Stop workers still running (the caller is leaving early)."""
-        import signal
-
-        for pid in self._children:
-            try:
-                os.kill(pid, signal.SIGTERM)
-                os.waitpid(pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
-        self._children = []
-
-
-def _claims_plugin(folder: str):
-    """A pytest plugin: a chapter's cells run in the worker that claims the chapter first; the others skip them.
-
-    A claim is a file created with ``O_EXCL`` in a folder the workers share, so
-    exactly one worker gets each chapter; it is made when the chapter's first
-    cell is about to be set up, before nbval starts its kernel.
-    """
-    import pytest
-
-    class Claims:
-        def __init__(self) -> None:
-            self.mine: dict[str, bool] = {}
-
-        @pytest.hookimpl(tryfirst=True)  # before nbval sets the chapter up (and starts its kernel)
-        def pytest_runtest_setup(self, item) -> None:
-            chapter = str(item.path)  # its node id names no file when it lies outside pytest's root
-            if chapter not in self.mine:
-                try:
-                    os.close(os.open(os.path.join(folder, chapter.replace("/", "%")), os.O_CREAT | os.O_EXCL))
-                    self.mine[chapter] = True
-                except FileExistsError:
-                    self.mine[chapter] = False
-            if not self.mine[chapter]:
-                pytest.skip("re-executed by the other worker")
-
-    return Claims()
-
-
-def _nbval_worker(order: list[Path], claims: str, report) -> int:
-    """In a forked worker: one pytest session over ``order``, its output into ``report``; its status."""
-    status = 0
-    try:
-        import pytest
-
-        os.chdir(PROJ_ROOT)
-        os.dup2(report.fileno(), 1)
-        os.dup2(report.fileno(), 2)
-        # pytest reports to sys.stdout, which a caller may have replaced (a test's capture): the report file
-        sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115 - fd 1, closed at exit
-        sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
-        status = int(pytest.main(nbval_args(order), plugins=[_claims_plugin(claims)]))
-    except BaseException:  # noqa: BLE001 - reported as a failure, with its traceback in the report
-        import traceback
-
-        traceback.print_exc()
-        status = 1
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    return status
+        """Stop pytest if it still runs (the caller is leaving early)."""
+        if self._process.poll() is None:
+            self._process.terminate()
+            self._process.wait()
 
 
 def _rows(text: str) -> list[dict]:

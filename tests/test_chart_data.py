@@ -36,7 +36,7 @@ from lacoe_report.present.publish import Numbers
 NOT_YET_IN_THE_LEDGER = {
     "fig-audit-detectors", "fig-audit-percentages", "fig-audit-verdicts", "fig-finance-gaps",
     "fig-future-initiatives", "fig-glance-repeats", "fig-glance-sections", "fig-guide-dumbbell",
-    "fig-guide-paired-bars", "fig-guide-share-bar", "fig-guide-stated-computed",
+    "fig-guide-paired-bars", "fig-guide-stated-computed",
 }
 
 

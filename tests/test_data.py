@@ -113,6 +113,10 @@ def test_budget_breakdown_computes_shares_from_dollars():
     assert educational["computed_share_pct"] == pytest.approx(59 / 627 * 100)  # $59M of $627M
     assert educational["stated_share_pct"] == 10
     assert budget["amount_usd"].is_monotonic_decreasing
+    # The figures carry their ids for a chart's data; the share computed here is no figure's.
+    assert source_of(educational["amount_usd"]) == {"figure": "fin_educational_amount", "unit": "usd"}
+    assert source_of(educational["stated_share_pct"]) == {"figure": "fin_educational_share", "unit": "percent"}
+    assert source_of(educational["computed_share_pct"]) is None
 
 
 def test_school_enrollments_shares_are_of_the_stated_total():

@@ -149,9 +149,9 @@ def budget_breakdown() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Indexed by budget line label, columns ``amount_usd``,
-        ``stated_share_pct``, ``computed_share_pct``, ``amount_id``,
-        ``share_id``; the largest line first.
+        Indexed by budget line label, columns ``amount_usd`` and
+        ``stated_share_pct`` (as :func:`value` gives them: columns of objects),
+        ``computed_share_pct``, ``amount_id``, ``share_id``; the largest line first.
     """
     from .metrics import share
 
@@ -170,7 +170,12 @@ def budget_breakdown() -> pd.DataFrame:
             "amount_id": amount_id,
             "share_id": stated["id"],
         })
-    return pd.DataFrame(rows).set_index("line").sort_values("amount_usd", ascending=False)
+    frame = pd.DataFrame(rows).set_index("line").sort_values("amount_usd", ascending=False)
+    # Each figure as data.value gives it, so a chart of the column publishes its figure ids;
+    # the computed share is the chapter's arithmetic, with no source (a chart declares it to draw it).
+    for column, ids in (("amount_usd", "amount_id"), ("stated_share_pct", "share_id")):
+        frame[column] = pd.Series([value(i) for i in frame[ids]], index=frame.index, dtype=object)
+    return frame
 
 
 #: The programmes whose enrollments the report adds up to its schools' total.

@@ -36,7 +36,7 @@ from lacoe_report.present.publish import Numbers
 #: be declared in its chapter's numbers.yml; the test fails when one of them gains a source, or
 #: another chart loses its own, so this list only shrinks.
 NOT_YET_IN_THE_LEDGER = {
-    "fig-glance-repeats", "fig-glance-sections", "fig-guide-dumbbell",
+    "fig-guide-dumbbell",
     "fig-guide-paired-bars", "fig-guide-stated-computed",
 }
 

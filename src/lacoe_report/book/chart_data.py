@@ -8,9 +8,10 @@ CSV per chart, ``chart-data/<figure name>.csv`` in the output folder, from that
 record and the ledger (a ledger number's input figure ids), and adds "Get the
 data (CSV)" to the chart's caption: a docutils reference with the ``download``
 class, so the PDF edition attaches the file like the Downloads page's files
-(:mod:`lacoe_report.book.pdf`). A value the chapter computed itself (a count
-of the audit's findings, a column of a table) has no ledger key or figure id;
-its row says so in the ``source`` column.
+(:mod:`lacoe_report.book.pdf`). A value the chapter computed itself has no
+ledger key or figure id, and its row says so in the ``source`` column; the
+book's charts draw none (``tests/test_chart_data.py`` requires a source for
+every row), so a chapter declares what a chart draws.
 
 ``_config.yml`` lists it under ``sphinx.config.extensions``. It is tooling:
 editing it re-executes no chapter.

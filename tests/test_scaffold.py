@@ -48,7 +48,8 @@ def test_a_scaffolded_chapter_builds_and_passes_its_tests_untouched(tmp_path):
     tested = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
          *make_variable("NBVAL", root / "Makefile").split(), f"chapters/{name}.ipynb",
-         "tests/test_chapters.py", "tests/test_rules.py::test_the_committed_book_keeps_every_rule"],
+         "tests/test_chapters.py", "tests/test_rules.py::test_the_committed_book_keeps_every_rule",
+         "tests/test_chart_data.py"],
         cwd=root, env=environment(root), capture_output=True, text=True)
     assert tested.returncode == 0, tested.stdout[-3000:] + tested.stderr[-2000:]
 

@@ -8,7 +8,9 @@ calls Jupyter Book's internals, and ``_config.yml`` stays the file to edit.
 
 ``conf.py`` lies at the project root (Sphinx resolves ``_static`` and
 ``_templates`` from it), is ignored by git, and is written again only when
-``_config.yml`` or ``_toc.yml`` changed: its first line is their hash.
+what it is made from changed: its first line is the hash of ``_config.yml``,
+``_toc.yml`` and ``_static/`` (Jupyter Book links every stylesheet and script
+it finds there).
 """
 from __future__ import annotations
 
@@ -21,14 +23,17 @@ from pathlib import Path
 from ..core.paths import PROJ_ROOT
 from ..core.safe_write import ChangedOnDisk, digest, fingerprint, write_if_unchanged
 
-#: What ``conf.py`` is written from.
-SOURCES = ("_config.yml", "_toc.yml")
-STAMP = "# written by make book from the hash of _config.yml and _toc.yml: "
+#: What ``conf.py`` is written from: two files and a folder.
+SOURCES = ("_config.yml", "_toc.yml", "_static")
+STAMP = "# written by make book from the hash of _config.yml, _toc.yml and _static/: "
 
 
 def stamp(root: Path = PROJ_ROOT) -> str:
     """The first line of the ``conf.py`` that ``root``'s configuration gives."""
-    return STAMP + digest(b"\0".join((root / name).read_bytes() for name in SOURCES))
+    files = [root / name for name in SOURCES[:2]]
+    files += sorted(path for path in (root / SOURCES[2]).rglob("*") if path.is_file())
+    return STAMP + digest(b"\0".join(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes()
+                                      for path in files))
 
 
 def conf_dir(root: Path = PROJ_ROOT) -> Path:
@@ -45,8 +50,10 @@ def conf_dir(root: Path = PROJ_ROOT) -> Path:
     if target.is_file() and target.read_text(encoding="utf-8").startswith(line + "\n"):
         return root
     with tempfile.TemporaryDirectory(prefix="lacoe-conf-") as scratch:
-        for name in SOURCES:
+        for name in SOURCES[:2]:
             shutil.copy2(root / name, scratch)
+        if (root / SOURCES[2]).is_dir():
+            shutil.copytree(root / SOURCES[2], Path(scratch) / SOURCES[2])
         made = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "config", "sphinx", scratch],
                               capture_output=True, text=True)
         if made.returncode != 0:

@@ -19,9 +19,8 @@ from IPython.display import Markdown
 
 from ..core.question_list import questions
 from ..core.questions import of_chapter
+from ..core.vocabulary import SECTIONS
 
-#: The appendix's document name, for links.
-APPENDIX = "questions"
 # Characters MyST would read as markup in the report's or the engine's words.
 _MARKUP = re.compile(r"([\\`*_\[\]<>{}|#$])")
 
@@ -33,11 +32,6 @@ def target(question_id: str) -> str:
     'q-budget-share-educational'
     """
     return f"q-{question_id}"
-
-
-def section_target(section: str) -> str:
-    """The label of a section's questions in the appendix (``qs-achievements``)."""
-    return f"qs-{section.replace('_', '-')}"
 
 
 def escape(text: str) -> str:
@@ -66,14 +60,14 @@ def does_not_say(chapter: str) -> Markdown:
     return Markdown("\n".join(items) + "\n")
 
 
-def findings_list(n: int = 3, keys: str = "front_finding_{}") -> Markdown:
-    """The ``n`` strongest findings, one line each, pasted from ``keys`` (declared as ``finding(rank)``), with evidence.
+def findings_list(n: int = 3) -> Markdown:
+    """The ``n`` strongest findings, one line each, pasted from ``front_finding_<rank>``, with evidence.
 
     The glued lines are the declarations' (``front_finding_1: finding(1)``);
     this adds the link to each one's evidence, from the same ranking.
     """
     frame = questions()
-    lines = [f"{rank}. {{glue:text}}`{keys.format(rank)}` "
+    lines = [f"{rank}. {{glue:text}}`front_finding_{rank}` "
              f"{{ref}}`The evidence <{target(frame.iloc[rank - 1]['id'])}>`" for rank in range(1, n + 1)]
     return Markdown("\n".join(lines) + "\n")
 
@@ -84,13 +78,11 @@ def appendix() -> Markdown:
     Numbers appear as the ledger prints them (each chapter's declarations);
     the chapters that paste them link each to its derivation.
     """
-    from ..core.vocabulary import SECTIONS
-
     frame = questions()
     blocks = []
     for section in [s for s in SECTIONS if s in set(frame["section"])]:
         rows = frame[frame["section"] == section]
-        blocks.append(f"({section_target(section)})=\n## {rows.iloc[0]['section_name']}\n")
+        blocks.append(f"(qs-{section.replace('_', '-')})=\n## {rows.iloc[0]['section_name']}\n")
         for _, row in rows.iterrows():
             verdict = f" *({row['verdict']})*" if row["verdict"] else ""
             # A finding alone is its explanation; a chapter's question its words, then the finding's.

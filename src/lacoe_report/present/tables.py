@@ -40,19 +40,16 @@ def trace_table(frame: pd.DataFrame) -> pd.DataFrame:
     >>> print(shown._repr_html_().split("<tbody>")[0].count("<tr"), shown.columns[-1], shown.index[0])
     1 Id LACOE budget
     """
-    # A value the data supplies and the report does not state says so in its cell.
-    assumed = frame["assumed"].fillna("").str.split() if "assumed" in frame else pd.Series([[]] * len(frame),
-                                                                                              index=frame.index)
-
-    def reading(column: str, shown: pd.Series) -> pd.Series:
-        return shown.where(~assumed.map(lambda fields: column in fields), shown + f" ({ASSUMED_MARK})")
-
+    # A qualifier the data supplies and the report does not state says so in its cell.
+    assumed = frame.get("assumed", pd.Series("", index=frame.index)).fillna("").str.split()
+    qualifier = frame["qualifier"].map(QUALIFIER_LABELS)
+    qualifier = qualifier.where(~assumed.map(lambda fields: "qualifier" in fields), qualifier + f" ({ASSUMED_MARK})")
     # The figure's name leads each row and the quote comes right after the value, so both are in
     # view without scrolling; the id, for reviewers, is the last column.
     table = pd.DataFrame({
         "As printed": frame["as_written"],
         "Quote from the report": "“" + frame["quote"] + "”",
-        "Qualifier": reading("qualifier", frame["qualifier"].map(QUALIFIER_LABELS)),
+        "Qualifier": qualifier,
         # Undated figures take the report's year: the cell says so, so no reader takes it for a date.
         "Period": frame["period"] + " (" + frame["period_basis"].map(PERIOD_BASIS_LABELS) + ")",
         "Printed in": frame["presentation"],

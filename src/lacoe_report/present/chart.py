@@ -13,8 +13,8 @@ from __future__ import annotations
 import base64
 import functools
 import io
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,8 +78,7 @@ LAYOUT: ContextVar[Layout] = ContextVar("lacoe_chart_layout", default=WIDE)
 ValueFormat = str | Callable[[float], str]
 
 
-@contextmanager
-def house_style() -> Iterator[None]:
+def house_style() -> AbstractContextManager[None]:
     """Apply the house style for the duration of a ``with`` block.
 
     Starts from matplotlib's defaults, so a chart looks the same whatever
@@ -93,8 +92,7 @@ def house_style() -> Iterator[None]:
     ...     mpl.rcParams["axes.spines.top"], mpl.rcParams["figure.dpi"]
     (False, 150.0)
     """
-    with mstyle.context(["default", str(STYLE_PATH)]):
-        yield
+    return mstyle.context(["default", str(STYLE_PATH)])
 
 
 def label_formatter(value_format: ValueFormat) -> Callable[[float], str]:
@@ -170,7 +168,7 @@ class Chart:
         self.kind = kind
         self.data: list[tuple[str, str]] = []
         self.values: list[dict] = []
-        self._recipe: tuple | None = None  # how to draw it again (responsive)
+        self._recipe: Callable[[], Chart] | None = None  # how to draw it again (chart_helper)
 
     def record(self, label: str, text: str, value: float) -> None:
         """Note one drawn value: label and text in :attr:`data`, number and source in :attr:`values`.
@@ -216,10 +214,9 @@ class Chart:
         """The same chart drawn again in the :data:`NARROW` (phone) layout, if it has one."""
         if self._recipe is None:
             return None
-        helper, args, kwargs = self._recipe
         token = LAYOUT.set(NARROW)
         try:
-            return helper(*args, **kwargs)
+            return self._recipe()
         finally:
             LAYOUT.reset(token)
 
@@ -240,12 +237,13 @@ class Chart:
         return data, {"lacoe_chart": variants}
 
 
-def responsive(helper: Callable[..., Chart]) -> Callable[..., Chart]:
-    """Let a helper's chart draw itself again in the phone layout (:meth:`Chart.narrow`)."""
+def chart_helper(helper: Callable[..., Chart]) -> Callable[..., Chart]:
+    """Draw a chart helper in the house style; let its chart draw itself again for phones (:meth:`Chart.narrow`)."""
     @functools.wraps(helper)
     def build(*args, **kwargs) -> Chart:
-        chart = helper(*args, **kwargs)
+        with house_style():
+            chart = helper(*args, **kwargs)
         if LAYOUT.get() is WIDE:
-            chart._recipe = (helper, args, kwargs)
+            chart._recipe = functools.partial(build, *args, **kwargs)
         return chart
     return build

@@ -32,7 +32,7 @@ from matplotlib.ticker import FuncFormatter
 from ..core.formats import Hedged, count, percent
 from ..core.sourced import source_of
 from .chart import (BEFORE, CONNECTOR, HIGHLIGHT, LABEL_SIZE, LAYOUT, MUTED, NARROW, PALETTE, RULE, STYLE_PATH,
-                    TEXT, WIDE, Chart, ValueFormat, house_style, label_formatter, responsive)
+                    TEXT, WIDE, Chart, ValueFormat, chart_helper, house_style, label_formatter)
 from .placement import (extent, fit_to_texts, key, name_series, quiet_axes, row_figsize, spread_callouts,
                         text_on, value_label, wrap)
 
@@ -103,7 +103,7 @@ def _from_zero(ax, n: int, values: Sequence[float], texts: Sequence) -> None:
     fit_to_texts(ax, texts)
 
 
-@responsive
+@chart_helper
 def ordered_bars(labels: Sequence[str], values: Sequence[float], *,
                  value_format: ValueFormat = count,
                  highlight: str | Iterable[str] | None = None,
@@ -149,28 +149,27 @@ def ordered_bars(labels: Sequence[str], values: Sequence[float], *,
     order = sorted(range(len(vals)), key=lambda i: -vals[i])
     n = len(order)
     chart = Chart("ordered bars", figsize=row_figsize(names, extra=0.55 + 0.3 * bool(xlabel)))
-    with house_style():
-        ax = chart.ax
-        ys = [n - 1 - rank for rank in range(n)]  # largest on top
-        colours = [HIGHLIGHT if names[i] in marked else MUTED for i in order]
-        ax.barh(ys, [vals[i] for i in order], height=0.68, color=colours, linewidth=0)
-        ax.set_yticks(ys, [wrap(names[i]) for i in order])
-        texts = []
-        for y, i, tick in zip(ys, order, ax.get_yticklabels()):
-            text = fmt(vals[i])
-            bold = highlight is not None and names[i] in marked
-            if bold:
-                tick.set_fontweight("bold")
-            texts.append(value_label(ax, text, vals[i], y, right=vals[i] >= 0,
-                                     fontweight="bold" if bold else "normal"))
-            chart.record(names[i], text, vals[i])
-        if xlabel:
-            ax.set_xlabel(xlabel)
-        _from_zero(ax, n, vals, texts)
+    ax = chart.ax
+    ys = [n - 1 - rank for rank in range(n)]  # largest on top
+    colours = [HIGHLIGHT if names[i] in marked else MUTED for i in order]
+    ax.barh(ys, [vals[i] for i in order], height=0.68, color=colours, linewidth=0)
+    ax.set_yticks(ys, [wrap(names[i]) for i in order])
+    texts = []
+    for y, i, tick in zip(ys, order, ax.get_yticklabels()):
+        text = fmt(vals[i])
+        bold = highlight is not None and names[i] in marked
+        if bold:
+            tick.set_fontweight("bold")
+        texts.append(value_label(ax, text, vals[i], y, right=vals[i] >= 0,
+                                 fontweight="bold" if bold else "normal"))
+        chart.record(names[i], text, vals[i])
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    _from_zero(ax, n, vals, texts)
     return chart
 
 
-@responsive
+@chart_helper
 def share_bar(labels: Sequence[str], values: Sequence[float], *,
               value_format: ValueFormat | None = None,
               total_label: str | None = None) -> Chart:
@@ -218,70 +217,68 @@ def share_bar(labels: Sequence[str], values: Sequence[float], *,
     if LAYOUT.get() is NARROW:
         # A phone has no room for labels inside or around one bar: one bar per part instead.
         text_of = dict(zip(shares, texts))
-        chart = ordered_bars.__wrapped__(names, shares, value_format=text_of.__getitem__,
-                                         xlabel=total_label)
+        chart = ordered_bars(names, shares, value_format=text_of.__getitem__, xlabel=total_label)
         chart.kind = "share bar"
         return chart
 
     chart = Chart("share bar", figsize=(LAYOUT.get().width, 1.3))
     half = 0.3  # half the bar's thickness, in data units (about 0.3 in)
-    with house_style():
-        ax = chart.ax
-        colours = [c for c, _ in zip(cycle(PALETTE.values()), names)]
-        lefts = [math.fsum(shares[:i]) for i in range(len(shares))]
-        ax.barh([0] * len(shares), shares, left=lefts, height=2 * half, color=colours,
-                edgecolor="white", linewidth=1.2)
-        ax.set_xlim(0, 1)
-        ax.set_ylim(-half - 0.08, half + 0.08)
-        quiet_axes(ax, pad=8)
-        ax.set_yticks([0], [wrap(total_label, 16)] if total_label else [""])
-        for name, text, value in zip(names, texts, vals):
-            chart.record(name, text, value)
+    ax = chart.ax
+    colours = [c for c, _ in zip(cycle(PALETTE.values()), names)]
+    lefts = [math.fsum(shares[:i]) for i in range(len(shares))]
+    ax.barh([0] * len(shares), shares, left=lefts, height=2 * half, color=colours,
+            edgecolor="white", linewidth=1.2)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-half - 0.08, half + 0.08)
+    quiet_axes(ax, pad=8)
+    ax.set_yticks([0], [wrap(total_label, 16)] if total_label else [""])
+    for name, text, value in zip(names, texts, vals):
+        chart.record(name, text, value)
 
-        # Try each label inside its segment, wrapped ever narrower; a label
-        # that fits no wrapping becomes a callout.
-        chart.figure.draw_without_rendering()
-        box = ax.get_window_extent(chart.figure.canvas.get_renderer())
-        room_h = 2 * half / (ax.get_ylim()[1] - ax.get_ylim()[0]) * box.height
-        pad = 4 * chart.figure.dpi / 72
-        outside = []
-        for i, (name, text, left, s, colour) in enumerate(
-                zip(names, texts, lefts, shares, colours)):
-            t = ax.text(left + s / 2, 0, "", ha="center", va="center", fontsize=LABEL_SIZE,
-                        color=text_on(colour), linespacing=1.1)
-            for width in (18, 12, 8):
-                t.set_text(f"{wrap(name, width)}\n{text}")
-                e = extent(t)
-                if e.width + 2 * pad <= s * box.width and e.height + pad <= room_h:
-                    break
-            else:
-                t.remove()
-                outside.append(i)
+    # Try each label inside its segment, wrapped ever narrower; a label
+    # that fits no wrapping becomes a callout.
+    chart.figure.draw_without_rendering()
+    box = ax.get_window_extent(chart.figure.canvas.get_renderer())
+    room_h = 2 * half / (ax.get_ylim()[1] - ax.get_ylim()[0]) * box.height
+    pad = 4 * chart.figure.dpi / 72
+    outside = []
+    for i, (name, text, left, s, colour) in enumerate(
+            zip(names, texts, lefts, shares, colours)):
+        t = ax.text(left + s / 2, 0, "", ha="center", va="center", fontsize=LABEL_SIZE,
+                    color=text_on(colour), linespacing=1.1)
+        for width in (18, 12, 8):
+            t.set_text(f"{wrap(name, width)}\n{text}")
+            e = extent(t)
+            if e.width + 2 * pad <= s * box.width and e.height + pad <= room_h:
+                break
+        else:
+            t.remove()
+            outside.append(i)
 
-        # Callouts alternate above / below so neighbours do not collide.
-        sides = {i: (1 if k % 2 == 0 else -1) for k, i in enumerate(outside)}
-        above = any(s > 0 for s in sides.values())
-        below = any(s < 0 for s in sides.values())
-        # Room for two text lines per side with callouts (one data unit is
-        # about one inch); fit_to_texts below widens it if a label wraps more.
-        chart.figure.set_size_inches(LAYOUT.get().width, 1.15 + 0.5 * above + 0.5 * below)
-        ax.set_ylim(-half - (0.6 if below else 0.08), half + (0.6 if above else 0.08))
-        callouts = {}
-        for i, side in sides.items():
-            cx = lefts[i] + shares[i] / 2
-            callouts[i] = ax.annotate(
-                f"{wrap(names[i], 20)}\n{texts[i]}", xy=(cx, side * half), xytext=(cx, side * (half + 0.22)),
-                ha="center", va="bottom" if side > 0 else "top", fontsize=LABEL_SIZE,
-                color=TEXT, linespacing=1.15, annotation_clip=False,
-                arrowprops=dict(arrowstyle="-", color=RULE, linewidth=0.8, shrinkA=1, shrinkB=0,
-                                relpos=(0.5, 0.0 if side > 0 else 1.0)))
-        if callouts:
-            spread_callouts(ax, callouts, sides)
-            fit_to_texts(ax, list(callouts.values()), x=False, y=True)
+    # Callouts alternate above / below so neighbours do not collide.
+    sides = {i: (1 if k % 2 == 0 else -1) for k, i in enumerate(outside)}
+    above = any(s > 0 for s in sides.values())
+    below = any(s < 0 for s in sides.values())
+    # Room for two text lines per side with callouts (one data unit is
+    # about one inch); fit_to_texts below widens it if a label wraps more.
+    chart.figure.set_size_inches(LAYOUT.get().width, 1.15 + 0.5 * above + 0.5 * below)
+    ax.set_ylim(-half - (0.6 if below else 0.08), half + (0.6 if above else 0.08))
+    callouts = {}
+    for i, side in sides.items():
+        cx = lefts[i] + shares[i] / 2
+        callouts[i] = ax.annotate(
+            f"{wrap(names[i], 20)}\n{texts[i]}", xy=(cx, side * half), xytext=(cx, side * (half + 0.22)),
+            ha="center", va="bottom" if side > 0 else "top", fontsize=LABEL_SIZE,
+            color=TEXT, linespacing=1.15, annotation_clip=False,
+            arrowprops=dict(arrowstyle="-", color=RULE, linewidth=0.8, shrinkA=1, shrinkB=0,
+                            relpos=(0.5, 0.0 if side > 0 else 1.0)))
+    if callouts:
+        spread_callouts(ax, callouts, sides)
+        fit_to_texts(ax, list(callouts.values()), x=False, y=True)
     return chart
 
 
-@responsive
+@chart_helper
 def dumbbell(labels: Sequence[str], before: Sequence[float], after: Sequence[float], *,
              before_label: str, after_label: str,
              value_format: ValueFormat = count) -> Chart:
@@ -315,36 +312,35 @@ def dumbbell(labels: Sequence[str], before: Sequence[float], after: Sequence[flo
     fmt = label_formatter(value_format)
     n = len(names)
     chart = Chart("dumbbell", figsize=row_figsize(names, extra=0.6))
-    with house_style():
-        ax = chart.ax
-        ys = [n - 1 - i for i in range(n)]
-        texts = []
-        for y, name, vb, va in zip(ys, names, b, a):
-            ax.plot([vb, va], [y, y], color=CONNECTOR, linewidth=3, solid_capstyle="butt",
-                    zorder=1)
-            ax.plot([vb], [y], "o", color=BEFORE, markersize=9, zorder=2)
-            ax.plot([va], [y], "o", color=HIGHLIGHT, markersize=9, zorder=3)
-            tb, ta = fmt(vb), fmt(va)
-            # Values go on the outer side of each dot so they never sit on the line.
-            texts.append(value_label(ax, tb, vb, y, right=vb > va, gap=7, color=BEFORE))
-            texts.append(value_label(ax, ta, va, y, right=va >= vb, gap=7, color=HIGHLIGHT,
-                                     fontweight="bold"))
-            chart.record(f"{name}, {before_label}", tb, vb)
-            chart.record(f"{name}, {after_label}", ta, va)
-        ax.set_yticks(ys, [wrap(name) for name in names])
-        quiet_axes(ax)
-        ax.set_ylim(-0.45, n - 0.55)
-        lo, hi = min(*b, *a), max(*b, *a)
-        span = (hi - lo) or abs(hi) or 1.0
-        ax.set_xlim(lo - 0.05 * span, hi + 0.05 * span)
-        fit_to_texts(ax, texts)
-        name_series(ax, ys[0], texts,
-                    (b[0], before_label, BEFORE, dict(marker="o", markersize=8, color=BEFORE)),
-                    (a[0], after_label, HIGHLIGHT, dict(marker="o", markersize=8, color=HIGHLIGHT)))
+    ax = chart.ax
+    ys = [n - 1 - i for i in range(n)]
+    texts = []
+    for y, name, vb, va in zip(ys, names, b, a):
+        ax.plot([vb, va], [y, y], color=CONNECTOR, linewidth=3, solid_capstyle="butt",
+                zorder=1)
+        ax.plot([vb], [y], "o", color=BEFORE, markersize=9, zorder=2)
+        ax.plot([va], [y], "o", color=HIGHLIGHT, markersize=9, zorder=3)
+        tb, ta = fmt(vb), fmt(va)
+        # Values go on the outer side of each dot so they never sit on the line.
+        texts.append(value_label(ax, tb, vb, y, right=vb > va, gap=7, color=BEFORE))
+        texts.append(value_label(ax, ta, va, y, right=va >= vb, gap=7, color=HIGHLIGHT,
+                                 fontweight="bold"))
+        chart.record(f"{name}, {before_label}", tb, vb)
+        chart.record(f"{name}, {after_label}", ta, va)
+    ax.set_yticks(ys, [wrap(name) for name in names])
+    quiet_axes(ax)
+    ax.set_ylim(-0.45, n - 0.55)
+    lo, hi = min(*b, *a), max(*b, *a)
+    span = (hi - lo) or abs(hi) or 1.0
+    ax.set_xlim(lo - 0.05 * span, hi + 0.05 * span)
+    fit_to_texts(ax, texts)
+    name_series(ax, ys[0], texts,
+                (b[0], before_label, BEFORE, dict(marker="o", markersize=8, color=BEFORE)),
+                (a[0], after_label, HIGHLIGHT, dict(marker="o", markersize=8, color=HIGHLIGHT)))
     return chart
 
 
-@responsive
+@chart_helper
 def stated_vs_computed(labels: Sequence[str], stated: Sequence[float],
                        computed: Sequence[float], *,
                        value_format: ValueFormat = "{:,.1f}",
@@ -391,43 +387,42 @@ def stated_vs_computed(labels: Sequence[str], stated: Sequence[float],
     n = len(names)
     chart = Chart("stated vs computed", figsize=row_figsize(names, extra=1.2 + 0.25 * bool(xlabel)))
     ring = dict(markerfacecolor="white", markeredgecolor=TEXT, markeredgewidth=1.6)
-    with house_style():
-        ax = chart.ax
-        ys = [n - 1 - i for i in range(n)]
-        texts = []
-        for y, name, vs, vc in zip(ys, names, s, c):
-            ax.plot([vs, vc], [y, y], color=CONNECTOR, linewidth=2, zorder=1)
-            # Ring larger than the dot, so agreement reads as a dot in a ring.
-            ax.plot([vs], [y], "o", markersize=12, zorder=2, **ring)
-            ax.plot([vc], [y], "o", markersize=6.5, color=HIGHLIGHT, zorder=3)
-            ts, tc = _as_printed(fmt(vs)), fmt(vc)
-            if fmt(vs) == tc:  # they agree at the book's precision: one label
-                texts.append(value_label(ax, ts, max(vs, vc), y, gap=9))
-            else:
-                texts.append(value_label(ax, ts, vs, y, right=vs > vc, gap=9))
-                texts.append(value_label(ax, tc, vc, y, right=vc >= vs, gap=9,
-                                         color=HIGHLIGHT, fontweight="bold"))
-            chart.record(f"{name}, stated", ts, vs)
-            chart.record(f"{name}, computed", tc, vc)
-        ax.set_yticks(ys, [wrap(name) for name in names])
-        quiet_axes(ax, keep_x=True)
-        ax.grid(axis="x")
-        # Ticks in the labels' format, minus all-zero decimals ("10%", not "10.0%").
-        ax.xaxis.set_major_formatter(
-            FuncFormatter(lambda v, _pos: re.sub(r"\.0+(?=\D*$)", "", fmt(v))))
-        if xlabel:
-            ax.set_xlabel(xlabel)
-        ax.set_ylim(-0.5, n - 0.5)
-        lo, hi = min(0.0, *s, *c), max(*s, *c)  # positive data is shown from zero
-        span = (hi - lo) or abs(hi) or 1.0
-        ax.set_xlim(lo, hi + 0.05 * span)
-        fit_to_texts(ax, texts)
-        name_series(ax, ys[0], texts, (s[0], stated_label, TEXT, dict(marker="o", markersize=10, **ring)),
-                    (c[0], computed_label, HIGHLIGHT, dict(marker="o", markersize=6.5, color=HIGHLIGHT)))
+    ax = chart.ax
+    ys = [n - 1 - i for i in range(n)]
+    texts = []
+    for y, name, vs, vc in zip(ys, names, s, c):
+        ax.plot([vs, vc], [y, y], color=CONNECTOR, linewidth=2, zorder=1)
+        # Ring larger than the dot, so agreement reads as a dot in a ring.
+        ax.plot([vs], [y], "o", markersize=12, zorder=2, **ring)
+        ax.plot([vc], [y], "o", markersize=6.5, color=HIGHLIGHT, zorder=3)
+        ts, tc = _as_printed(fmt(vs)), fmt(vc)
+        if fmt(vs) == tc:  # they agree at the book's precision: one label
+            texts.append(value_label(ax, ts, max(vs, vc), y, gap=9))
+        else:
+            texts.append(value_label(ax, ts, vs, y, right=vs > vc, gap=9))
+            texts.append(value_label(ax, tc, vc, y, right=vc >= vs, gap=9,
+                                     color=HIGHLIGHT, fontweight="bold"))
+        chart.record(f"{name}, stated", ts, vs)
+        chart.record(f"{name}, computed", tc, vc)
+    ax.set_yticks(ys, [wrap(name) for name in names])
+    quiet_axes(ax, keep_x=True)
+    ax.grid(axis="x")
+    # Ticks in the labels' format, minus all-zero decimals ("10%", not "10.0%").
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda v, _pos: re.sub(r"\.0+(?=\D*$)", "", fmt(v))))
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    ax.set_ylim(-0.5, n - 0.5)
+    lo, hi = min(0.0, *s, *c), max(*s, *c)  # positive data is shown from zero
+    span = (hi - lo) or abs(hi) or 1.0
+    ax.set_xlim(lo, hi + 0.05 * span)
+    fit_to_texts(ax, texts)
+    name_series(ax, ys[0], texts, (s[0], stated_label, TEXT, dict(marker="o", markersize=10, **ring)),
+                (c[0], computed_label, HIGHLIGHT, dict(marker="o", markersize=6.5, color=HIGHLIGHT)))
     return chart
 
 
-@responsive
+@chart_helper
 def paired_bars(labels: Sequence[str], values_a: Sequence[float], values_b: Sequence[float], *,
                 name_a: str, name_b: str,
                 value_format: ValueFormat = count) -> Chart:
@@ -462,31 +457,30 @@ def paired_bars(labels: Sequence[str], values_a: Sequence[float], values_b: Sequ
     n = len(names)
     colour_a, colour_b = PALETTE["blue"], PALETTE["vermillion"]
     chart = Chart("paired bars", figsize=row_figsize(names, per_row=0.5, extra=0.5))
-    with house_style():
-        ax = chart.ax
-        ys = [n - 1 - i for i in range(n)]
-        h = 0.36
-        ax.barh([y + h / 2 for y in ys], va, height=h, color=colour_a, linewidth=0)
-        ax.barh([y - h / 2 for y in ys], vb, height=h, color=colour_b, linewidth=0)
-        texts = []
-        for row, (y, name, xa, xb) in enumerate(zip(ys, names, va, vb)):
-            ta, tb = fmt(xa), fmt(xb)
-            for x, t, yy, colour, series in ((xa, ta, y + h / 2, colour_a, name_a),
-                                             (xb, tb, y - h / 2, colour_b, name_b)):
-                label = value_label(ax, t, x, yy, right=x >= 0)
-                texts.append(label)
-                if row == 0 and LAYOUT.get() is WIDE:
-                    # Series name right after the first row's value, in its colour.
-                    texts.append(ax.annotate(
-                        series, (1.0 if x >= 0 else 0.0, 0.5), xycoords=label,
-                        xytext=(5 if x >= 0 else -5, 0), textcoords="offset points",
-                        ha="left" if x >= 0 else "right", va="center", color=colour,
-                        fontsize=LABEL_SIZE, fontweight="bold"))
-            chart.record(f"{name}, {name_a}", ta, xa)
-            chart.record(f"{name}, {name_b}", tb, xb)
-        if LAYOUT.get() is NARROW:
-            key(ax, [(name_a, colour_a, dict(marker="s", markersize=9, color=colour_a)),
-                     (name_b, colour_b, dict(marker="s", markersize=9, color=colour_b))])
-        ax.set_yticks(ys, [wrap(name) for name in names])
-        _from_zero(ax, n, [*va, *vb], texts)
+    ax = chart.ax
+    ys = [n - 1 - i for i in range(n)]
+    h = 0.36
+    ax.barh([y + h / 2 for y in ys], va, height=h, color=colour_a, linewidth=0)
+    ax.barh([y - h / 2 for y in ys], vb, height=h, color=colour_b, linewidth=0)
+    texts = []
+    for row, (y, name, xa, xb) in enumerate(zip(ys, names, va, vb)):
+        ta, tb = fmt(xa), fmt(xb)
+        for x, t, yy, colour, series in ((xa, ta, y + h / 2, colour_a, name_a),
+                                         (xb, tb, y - h / 2, colour_b, name_b)):
+            label = value_label(ax, t, x, yy, right=x >= 0)
+            texts.append(label)
+            if row == 0 and LAYOUT.get() is WIDE:
+                # Series name right after the first row's value, in its colour.
+                texts.append(ax.annotate(
+                    series, (1.0 if x >= 0 else 0.0, 0.5), xycoords=label,
+                    xytext=(5 if x >= 0 else -5, 0), textcoords="offset points",
+                    ha="left" if x >= 0 else "right", va="center", color=colour,
+                    fontsize=LABEL_SIZE, fontweight="bold"))
+        chart.record(f"{name}, {name_a}", ta, xa)
+        chart.record(f"{name}, {name_b}", tb, xb)
+    if LAYOUT.get() is NARROW:
+        key(ax, [(name_a, colour_a, dict(marker="s", markersize=9, color=colour_a)),
+                 (name_b, colour_b, dict(marker="s", markersize=9, color=colour_b))])
+    ax.set_yticks(ys, [wrap(name) for name in names])
+    _from_zero(ax, n, [*va, *vb], texts)
     return chart

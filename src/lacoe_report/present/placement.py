@@ -14,6 +14,7 @@ from typing import Any
 from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 from .chart import LABEL_SIZE, LAYOUT, NARROW, TEXT, WIDE
 
@@ -105,18 +106,15 @@ def fit_to_texts(ax, texts: Sequence[Text], *, x: bool = True, y: bool = False) 
         extents = [extent(t) for t in texts if t.get_visible()]
         if not extents:
             return
+        used = Bbox.union(extents)
         moved = False
-        for axis, on in (("x", x), ("y", y)):
-            if not on:
-                continue
-            lo_px, hi_px = (box.x0, box.x1) if axis == "x" else (box.y0, box.y1)
-            t_lo = min(e.x0 if axis == "x" else e.y0 for e in extents)
-            t_hi = max(e.x1 if axis == "x" else e.y1 for e in extents)
+        for on, (lo_px, hi_px), (t_lo, t_hi), get, set_ in (
+                (x, box.intervalx, used.intervalx, ax.get_xlim, ax.set_xlim),
+                (y, box.intervaly, used.intervaly, ax.get_ylim, ax.set_ylim)):
             over_lo = max(0.0, lo_px + pad - t_lo)
             over_hi = max(0.0, t_hi - (hi_px - pad))
-            if over_lo < 0.5 and over_hi < 0.5:
+            if not on or (over_lo < 0.5 and over_hi < 0.5):
                 continue
-            get, set_ = (ax.get_xlim, ax.set_xlim) if axis == "x" else (ax.get_ylim, ax.set_ylim)
             v0, v1 = get()
             per_px = (v1 - v0) / (hi_px - lo_px)
             # Overshoot slightly: widening the range shrinks the scale, which
@@ -159,10 +157,9 @@ def name_series(ax, y: float, others: Sequence[Text], *series: tuple[float, str,
     fit_to_texts(ax, [*others, *names], y=True)
     a, b = (extent(t) for t in names)
     if a.x1 + 6 * ax.figure.dpi / 72 > b.x0:
-        names[0].set_ha("right")
-        names[0].xyann = (-3, 9)
-        names[1].set_ha("left")
-        names[1].xyann = (3, 9)
+        for name, ha, dx in zip(names, ("right", "left"), (-3, 3)):
+            name.set_ha(ha)
+            name.xyann = (dx, 9)
         fit_to_texts(ax, [*others, *names], y=True)
 
 

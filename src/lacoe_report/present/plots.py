@@ -1,15 +1,8 @@
-"""House-styled charts for the report, drawn without pyplot.
+"""The report's charts, one helper per kind, each returning a :class:`~lacoe_report.present.chart.Chart`.
 
-Every chart helper returns a :class:`~lacoe_report.present.chart.Chart`. In a
-notebook the reader sees its PNG, while ``nbval`` compares its plain-text
-``repr``, which lists every plotted label and value. A changed number
-therefore fails the notebook test even though nobody diffs images.
-
-The helpers follow one house style (:func:`house_style`): values are labelled
-directly on the marks (:mod:`lacoe_report.present.placement`), there are no
-titles (captions live in notebook cell metadata) and no legends (series are
-named by text next to the data). Each chart can draw itself again in the
-phone layout (:meth:`Chart.narrow`).
+Values are labelled directly on the marks (:mod:`lacoe_report.present.placement`);
+there are no titles (captions live in notebook cell metadata) and no legends
+(series are named by text next to the data).
 
 Examples
 --------
@@ -26,8 +19,6 @@ import re
 from collections.abc import Iterable, Sequence
 from itertools import cycle
 from typing import Any
-
-from matplotlib.ticker import FuncFormatter
 
 from ..core.formats import Hedged, count, percent
 from ..core.sourced import source_of
@@ -73,10 +64,8 @@ def _check(labels: Any, **series: Any) -> tuple[list[str], list[list[float]]]:
                 raise ValueError(f"{what} must be finite numbers; got {item!r}")
             numbers.append(x)
         if len(numbers) != len(names):
-            raise ValueError(
-                f"labels has {len(names)} items but {what} has {len(numbers)}; "
-                "they must be the same length"
-            )
+            raise ValueError(f"labels has {len(names)} items but {what} has {len(numbers)}; "
+                             "they must be the same length")
         columns.append(numbers)
     return names, columns
 
@@ -157,11 +146,9 @@ def ordered_bars(labels: Sequence[str], values: Sequence[float], *,
     texts = []
     for y, i, tick in zip(ys, order, ax.get_yticklabels()):
         text = fmt(vals[i])
-        bold = highlight is not None and names[i] in marked
-        if bold:
-            tick.set_fontweight("bold")
-        texts.append(value_label(ax, text, vals[i], y, right=vals[i] >= 0,
-                                 fontweight="bold" if bold else "normal"))
+        weight = "bold" if highlight is not None and names[i] in marked else "normal"
+        tick.set_fontweight(weight)  # a named highlight is bold, its row label and its value
+        texts.append(value_label(ax, text, vals[i], y, right=vals[i] >= 0, fontweight=weight))
         chart.record(names[i], text, vals[i])
     if xlabel:
         ax.set_xlabel(xlabel)
@@ -255,10 +242,9 @@ def share_bar(labels: Sequence[str], values: Sequence[float], *,
             t.remove()
             outside.append(i)
 
-    # Callouts alternate above / below so neighbours do not collide.
+    # Callouts alternate above / below, the first above, so neighbours do not collide.
     sides = {i: (1 if k % 2 == 0 else -1) for k, i in enumerate(outside)}
-    above = any(s > 0 for s in sides.values())
-    below = any(s < 0 for s in sides.values())
+    above, below = len(sides) > 0, len(sides) > 1
     # Room for two text lines per side with callouts (one data unit is
     # about one inch); fit_to_texts below widens it if a label wraps more.
     chart.figure.set_size_inches(LAYOUT.get().width, 1.15 + 0.5 * above + 0.5 * below)
@@ -408,8 +394,7 @@ def stated_vs_computed(labels: Sequence[str], stated: Sequence[float],
     quiet_axes(ax, keep_x=True)
     ax.grid(axis="x")
     # Ticks in the labels' format, minus all-zero decimals ("10%", not "10.0%").
-    ax.xaxis.set_major_formatter(
-        FuncFormatter(lambda v, _pos: re.sub(r"\.0+(?=\D*$)", "", fmt(v))))
+    ax.xaxis.set_major_formatter(lambda v, _pos: re.sub(r"\.0+(?=\D*$)", "", fmt(v)))
     if xlabel:
         ax.set_xlabel(xlabel)
     ax.set_ylim(-0.5, n - 0.5)

@@ -2,7 +2,8 @@
 
 A chart is a matplotlib figure drawn without pyplot plus a plain-text record
 of what it shows: in a notebook the reader sees its PNG, while ``nbval``
-compares its ``repr``, which lists every plotted label and value. The style
+compares its ``repr``, which lists every plotted label and value, so a changed
+number fails the notebook test though nobody diffs images. The style
 (``lacoe.mplstyle``, next to this module) is applied only inside
 :func:`house_style`, so importing this module never changes the caller's
 ``rcParams``. A chart is drawn in one of two layouts: wide for print and
@@ -126,9 +127,8 @@ def label_formatter(value_format: ValueFormat) -> Callable[[float], str]:
 class Chart:
     """A house-styled figure plus a plain-text record of what it shows.
 
-    The figure is built with :class:`matplotlib.figure.Figure` and an Agg
-    canvas, never through pyplot, so Jupyter's inline backend does not
-    display a second copy and no pyplot figure is left open.
+    Built without pyplot, so Jupyter's inline backend does not display a
+    second copy and no pyplot figure is left open.
 
     Parameters
     ----------
@@ -145,9 +145,7 @@ class Chart:
     data : list of (str, str)
         The ``(label, value text)`` pairs the chart plotted, in reading order.
     values : list of dict
-        Per pair of ``data``, what a reader downloads as the chart's data
-        (:meth:`record`): label, text, value, and the value's ledger key or
-        figure id and unit when it has them (:mod:`lacoe_report.core.sourced`).
+        Per pair of ``data``, what a reader downloads as the chart's data (:meth:`record`).
 
     Examples
     --------
@@ -171,7 +169,8 @@ class Chart:
         self._recipe: Callable[[], Chart] | None = None  # how to draw it again (chart_helper)
 
     def record(self, label: str, text: str, value: float) -> None:
-        """Note one drawn value: label and text in :attr:`data`, number and source in :attr:`values`.
+        """Note one drawn value: label and text in :attr:`data`; in :attr:`values` also the number and,
+        when it has them, its ledger key or figure id and unit (:mod:`lacoe_report.core.sourced`).
 
         >>> from lacoe_report.core.sourced import tag
         >>> chart = Chart("sketch")
@@ -223,9 +222,8 @@ class Chart:
     def _repr_mimebundle_(self, include=None, exclude=None):
         """PNG and text for Jupyter, and the phone variant in the output's metadata.
 
-        The book shows the narrow PNG to narrow screens (``<picture>``, see
-        :mod:`lacoe_report.book.sphinx_web`); nbval compares neither images
-        nor metadata, only the ``text/plain`` record.
+        The book shows the narrow PNG to narrow screens (:mod:`lacoe_report.book.web_charts`);
+        nbval compares only the ``text/plain`` record.
         """
         data = {"image/png": base64.b64encode(self._repr_png_()).decode("ascii"), "text/plain": repr(self)}
         # The drawn values with their sources: the chart's data download (book/chart_data).

@@ -23,12 +23,11 @@ def trace_table(frame: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Rows headed by the figure's label (the corner cell says "Figure"),
-        with the value as printed, the quote, the qualifier in words, the period and where it is printed. A
-        qualifier the report does not state (``assumed``) is marked "(the
-        data's reading)"; each period says how it is known: stated, the
-        report's year (the figure is undated) or the data's reading. The figure id, for reviewers, is the
-        last column, ``Id``.
+        Rows headed by the figure's label (the corner cell says "Figure"), with the value as printed,
+        the quote, the qualifier in words, the period and where it is printed. A qualifier the report
+        does not state (``assumed``) is marked "(the data's reading)"; each period says how it is known:
+        stated, the report's year (the figure is undated) or the data's reading. The figure id, for
+        reviewers, is the last column, ``Id``.
 
     Examples
     --------
@@ -40,7 +39,6 @@ def trace_table(frame: pd.DataFrame) -> pd.DataFrame:
     >>> print(shown._repr_html_().split("<tbody>")[0].count("<tr"), shown.columns[-1], shown.index[0])
     1 Id LACOE budget
     """
-    # A qualifier the data supplies and the report does not state says so in its cell.
     assumed = frame.get("assumed", pd.Series("", index=frame.index)).fillna("").str.split()
     qualifier = frame["qualifier"].map(QUALIFIER_LABELS)
     qualifier = qualifier.where(~assumed.map(lambda fields: "qualifier" in fields), qualifier + f" ({ASSUMED_MARK})")

@@ -16,7 +16,7 @@ import functools
 import io
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from contextvars import ContextVar
+from contextvars import ContextVar, copy_context
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -213,11 +213,9 @@ class Chart:
         """The same chart drawn again in the :data:`NARROW` (phone) layout, if it has one."""
         if self._recipe is None:
             return None
-        token = LAYOUT.set(NARROW)
-        try:
-            return self._recipe()
-        finally:
-            LAYOUT.reset(token)
+        phone = copy_context()  # the switch of layout stays inside this copy
+        phone.run(LAYOUT.set, NARROW)
+        return phone.run(self._recipe)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """PNG and text for Jupyter, and the phone variant in the output's metadata.

@@ -109,18 +109,14 @@ def label_formatter(value_format: ValueFormat) -> Callable[[float], str]:
     >>> label_formatter("count")(Hedged(400, "over")), label_formatter("{:,.0f}")(2.5)
     ('over 400', '3')
     """
-    if callable(value_format):
-        plain = value_format
-    elif isinstance(value_format, str):
-        plain = formatter(value_format)
+    if not (callable(value_format) or isinstance(value_format, str)):
+        raise ValueError("value_format must be a format string like '{:,.0f}' or a function")
+    plain = formatter(value_format)
+    if isinstance(value_format, str):  # a bad pattern fails here, not at the first label
         try:
             plain(1234.5)
         except (ValueError, IndexError, KeyError) as err:
-            raise ValueError(
-                f"value_format {value_format!r} is not a format like '{{:,.0f}}': {err}"
-            ) from None
-    else:
-        raise ValueError("value_format must be a format string like '{:,.0f}' or a function")
+            raise ValueError(f"value_format {value_format!r} is not a format like '{{:,.0f}}': {err}") from None
     return lambda value: hedged(plain(value), getattr(value, "hedge", ""))
 
 

@@ -449,11 +449,10 @@ def paired_bars(labels: Sequence[str], values_a: Sequence[float], values_b: Sequ
     ax.barh([y - h / 2 for y in ys], vb, height=h, color=colour_b, linewidth=0)
     texts = []
     for row, (y, name, xa, xb) in enumerate(zip(ys, names, va, vb)):
-        ta, tb = fmt(xa), fmt(xb)
-        for x, t, yy, colour, series in ((xa, ta, y + h / 2, colour_a, name_a),
-                                         (xb, tb, y - h / 2, colour_b, name_b)):
-            label = value_label(ax, t, x, yy, right=x >= 0)
+        for x, yy, colour, series in ((xa, y + h / 2, colour_a, name_a), (xb, y - h / 2, colour_b, name_b)):
+            label = value_label(ax, fmt(x), x, yy, right=x >= 0)
             texts.append(label)
+            chart.record(f"{name}, {series}", label.get_text(), x)
             if row == 0 and LAYOUT.get() is WIDE:
                 # Series name right after the first row's value, in its colour.
                 texts.append(ax.annotate(
@@ -461,8 +460,6 @@ def paired_bars(labels: Sequence[str], values_a: Sequence[float], values_b: Sequ
                     xytext=(5 if x >= 0 else -5, 0), textcoords="offset points",
                     ha="left" if x >= 0 else "right", va="center", color=colour,
                     fontsize=LABEL_SIZE, fontweight="bold"))
-        chart.record(f"{name}, {name_a}", ta, xa)
-        chart.record(f"{name}, {name_b}", tb, xb)
     if LAYOUT.get() is NARROW:
         key(ax, [(name_a, colour_a, dict(marker="s", markersize=9, color=colour_a)),
                  (name_b, colour_b, dict(marker="s", markersize=9, color=colour_b))])

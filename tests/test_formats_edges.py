@@ -146,7 +146,6 @@ def test_rounding_check_at_half_a_step(stated, exact, step, consistent):
 @pytest.mark.parametrize("call, words", [
     (lambda: metrics.share(1, 0), "zero total"),
     (lambda: metrics.growth_rate(0, 5), "zero base"),
-    (lambda: metrics.per_unit(5, 0), "per zero units"),
     (lambda: metrics.rounding_check(1, 1, 0), "step must be positive"),
     (lambda: metrics.implied_baseline(100, -100), "no positive baseline"),
 ])

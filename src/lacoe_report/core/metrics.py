@@ -1,4 +1,4 @@
-"""Derived metrics: shares, growth, implied baselines, per-unit rates, rounding.
+"""Derived metrics: shares, growth, implied baselines, rounding.
 
 Each function takes plain numbers and returns plain Python numbers, so results
 can be glued into prose directly. Undefined cases (a share of a zero total,
@@ -7,10 +7,10 @@ returning ``inf`` or ``nan`` that would slip into the book.
 """
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Sequence
 from dataclasses import dataclass
+
+from .formats import round_half_up
+from .source_text import NUMERIC_TOKEN, SCALE_WORDS
 
 # Floating-point slack when comparing to a rounding boundary: 0.1 + 0.2 must
 # still count as 0.3.
@@ -30,18 +30,6 @@ def share(part: float, total: float) -> float:
     if total == 0:
         raise ValueError("a share of a zero total is undefined")
     return float(part) / float(total) * 100.0
-
-
-def shares(parts: Sequence[float]) -> list[float]:
-    """Return each part as a percentage of the parts' sum.
-
-    Examples
-    --------
-    >>> shares([1, 1, 2])
-    [25.0, 25.0, 50.0]
-    """
-    total = math.fsum(parts)
-    return [share(p, total) for p in parts]
 
 
 def growth_rate(before: float, after: float) -> float:
@@ -76,19 +64,6 @@ def implied_baseline(after: float, growth_pct: float) -> float:
     return after / factor
 
 
-def per_unit(amount: float, units: float) -> float:
-    """Return ``amount`` per one of ``units`` (downloads per episode, dollars per grant).
-
-    Examples
-    --------
-    >>> per_unit(1662, 12)
-    138.5
-    """
-    if units == 0:
-        raise ValueError("a rate per zero units is undefined")
-    return float(amount) / float(units)
-
-
 @dataclass(frozen=True)
 class RoundingCheck:
     """Whether a stated, rounded figure agrees with the exact value behind it.
@@ -118,8 +93,8 @@ class RoundingCheck:
 
     @property
     def rounded(self) -> float:
-        """``exact`` rounded half-up to the stated precision."""
-        return math.floor(self.exact / self.step + 0.5) * self.step
+        """``exact`` rounded to the stated precision, halves away from zero as the book prints them."""
+        return round_half_up(self.exact / self.step) * self.step
 
 
 def rounding_check(stated: float, exact: float, step: float) -> RoundingCheck:
@@ -157,12 +132,10 @@ def step_of(as_written: str) -> float:
     >>> step_of("65,000")
     1.0
     """
-
     lowered = as_written.lower()
-    number = re.search(r"\d[\d,]*(?:\.(\d+))?", lowered)
+    number = NUMERIC_TOKEN.search(lowered)
     if number is None:
         return 1.0
-    decimals = len(number.group(1) or "")
-    scale = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
-    factor = next((f for word, f in scale.items() if word in lowered), 1.0)
+    decimals = len(number.group().partition(".")[2])
+    factor = next((f for word, f in SCALE_WORDS.items() if word in lowered), 1.0)
     return round(factor * 10.0 ** -decimals, 12)

@@ -18,6 +18,8 @@ _HYPHEN_BREAK = re.compile(r"-[ \t]*\n\s*")
 _WHITESPACE = re.compile(r"\s+")
 #: A numeric token: digits, optionally grouped with commas and with decimals.
 NUMERIC_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?")
+#: The words of scale the report writes after a number ("$84 million"), and what each multiplies by.
+SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 
 
 def normalize(text: str) -> str:

@@ -12,14 +12,8 @@ import re
 
 import pandas as pd
 
-from .source_text import numeric_tokens, report_text, span_of
-
-_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
-_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-}
-_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+from .formats import NUMBER_WORDS
+from .source_text import NUMERIC_TOKEN, SCALE_WORDS, numeric_tokens, report_text, span_of
 
 
 def parse_as_written(as_written: str) -> float:
@@ -53,18 +47,31 @@ def parse_as_written(as_written: str) -> float:
     2500000.0
     """
     lowered = as_written.lower()
-    match = _NUMBER.search(lowered)
+    match = NUMERIC_TOKEN.search(lowered)
     if match:
         number = float(match.group().replace(",", ""))
     else:
-        words = [w for w in re.findall(r"[a-z]+", lowered) if w in _WORDS]
+        words = [w for w in re.findall(r"[a-z]+", lowered) if w in NUMBER_WORDS]
         if not words:
             raise ValueError(f"no number in {as_written!r}")
-        number = float(_WORDS[words[0]])
-    for word, factor in _SCALE.items():
+        number = float(NUMBER_WORDS.index(words[0]))
+    for word, factor in SCALE_WORDS.items():
         if re.search(rf"\b{word}\b", lowered):
             number *= factor
     return number
+
+
+def states(as_written: str, value: float) -> bool:
+    """Whether the printed phrase states ``value`` (46.5 is not what "45.5%" prints).
+
+    >>> states("45.5%", 45.5), states("45.5%", 46.5), states("in 2023-24", 7)
+    (True, False, False)
+    """
+    try:
+        stated = parse_as_written(as_written)
+    except ValueError:
+        return False
+    return abs(stated - float(value)) <= 1e-9 * max(1.0, abs(stated))
 
 
 def unaccounted_tokens(figures: pd.DataFrame, excluded: pd.DataFrame) -> list[str]:
@@ -82,12 +89,8 @@ def unaccounted_tokens(figures: pd.DataFrame, excluded: pd.DataFrame) -> list[st
     """
     text = report_text()
     spans = _spans(figures) + _spans(excluded)
-    missing = []
-    for token in numeric_tokens(text):
-        if not _covered(token, spans):
-            context = text[max(0, token.start - 40): token.end + 40]
-            missing.append(f"{token.text!r} in '...{context}...'")
-    return missing
+    return [f"{token.text!r} in '...{text[max(0, token.start - 40): token.end + 40]}...'"
+            for token in numeric_tokens(text) if not _covered(token, spans)]
 
 
 def doubly_accounted_tokens(figures: pd.DataFrame, excluded: pd.DataFrame) -> list[str]:
@@ -109,18 +112,11 @@ def _covered(token, spans: list[tuple[int, int]]) -> bool:
 
 def unlocatable_rows(frame: pd.DataFrame, id_column: str) -> list[str]:
     """List rows whose quote is not in the report exactly once or lacks ``as_written``."""
-    problems = []
-    for row in frame.itertuples(index=False):
-        if span_of(row.as_written, row.quote) is None:
-            problems.append(f"{getattr(row, id_column)}: {row.as_written!r} not found once in quote {row.quote!r}")
-    return problems
+    return [f"{getattr(row, id_column)}: {row.as_written!r} not found once in quote {row.quote!r}"
+            for row in frame.itertuples(index=False) if span_of(row.as_written, row.quote) is None]
 
 
 def misread_values(figures: pd.DataFrame) -> list[str]:
     """List figures whose ``value`` differs from what ``as_written`` states."""
-    problems = []
-    for row in figures.itertuples(index=False):
-        stated = parse_as_written(row.as_written)
-        if abs(stated - float(row.value)) > 1e-9 * max(1.0, abs(stated)):
-            problems.append(f"{row.id}: value {row.value} but {row.as_written!r} says {stated:g}")
-    return problems
+    return [f"{row.id}: value {row.value} but {row.as_written!r} says {parse_as_written(row.as_written):g}"
+            for row in figures.itertuples(index=False) if not states(row.as_written, row.value)]

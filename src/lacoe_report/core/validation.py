@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from .coverage import parse_as_written
+from .coverage import states
 from .paths import shown
 from .source_text import locate, normalize
 
@@ -111,15 +111,6 @@ def _whole(value: float) -> bool:
     return math.isfinite(value) and float(value).is_integer()
 
 
-def _states(as_written: str, value: float) -> bool:
-    """Does the printed phrase state ``value`` (46.5 is not what "45.5%" prints)?"""
-    try:
-        stated = parse_as_written(as_written)
-    except ValueError:
-        return False
-    return abs(stated - float(value)) <= 1e-9 * max(1.0, abs(stated))
-
-
 def _in_report(quote: str) -> bool:
     return len(locate(quote)) == 1
 
@@ -199,7 +190,7 @@ FIGURE_ROW_RULES = pa.DataFrameSchema(checks=[
     _row_check("as_written", "a phrase inside the row's quote",
                lambda r: r["as_written"] in normalize(r["quote"])),
     _row_check("value", "the number its as_written prints",
-               lambda r: _states(r["as_written"], r["value"])),
+               lambda r: states(r["as_written"], r["value"])),
     # An assumption is data only with its reason; a reason without a field marks nothing.
     _row_check("assumed_why", "a reason, given exactly when assumed names a field",
                lambda r: (r["assumed"].strip() == "") == (r["assumed_why"].strip() == "")),

@@ -21,8 +21,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-
 from .errors import load_yaml
+from .formats import ordinal
 from .vocabulary import CAVEAT_SUFFIX
 from .paths import DATA_DIR, FIGURES_CSV, AUDIT_RELATIONS_YML, REPORT_TEXT, CHAPTERS_DIR, shown, stamp
 
@@ -92,7 +92,7 @@ def check(document: dict, *, sections: set, natures: set, figure_ids: set, asked
             problems.append(f"chapters: {chapter!r} has the unknown section {section!r}")
     found, seen = [], set()
     for n, entry in enumerate(document.get("questions") or [], start=1):
-        name = f"question {entry.get('id')!r}" + (f" ({_ordinal(n)})" if entry.get("id") in seen else "") \
+        name = f"question {entry.get('id')!r}" + (f" ({ordinal(n)})" if entry.get("id") in seen else "") \
             if isinstance(entry, dict) else f"question {n}"
         if not isinstance(entry, dict):
             problems.append(f"{name}: must be a mapping of fields")
@@ -137,10 +137,6 @@ def check(document: dict, *, sections: set, natures: set, figure_ids: set, asked
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
         raise QuestionsError(f"{where}: {count}\n  " + "\n  ".join(problems))
     return found
-
-
-def _ordinal(n: int) -> str:
-    return f"{n}{'tsnrhtdd'[(n // 10 % 10 != 1) * (n % 10 < 4) * n % 10::4]}"
 
 
 def _declared_keys(chapter: str) -> set[str]:

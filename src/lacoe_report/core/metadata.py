@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from . import validation, vocabulary
+from . import data, validation, vocabulary
 from .errors import load_yaml, shape_problem
 from .paths import DATA_DIR, FIGURES_META, PROJ_ROOT
 from .safe_write import ChangedOnDisk, digest, fingerprint, write_if_unchanged
@@ -42,11 +42,6 @@ def load(path: Path = FIGURES_META) -> dict:
     return load_yaml(path)
 
 
-def sha256(path: Path) -> str:
-    """Return the SHA-256 hex digest of a file's bytes."""
-    return digest(path.read_bytes())
-
-
 def rows(path: Path) -> int:
     """Data rows of a CSV file (lines less the header), or lines of a text file."""
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -55,14 +50,12 @@ def rows(path: Path) -> int:
 
 def current_records(meta: dict) -> list[dict]:
     """The ``files`` entries as they should read for the files on disk now."""
-    return [{"path": entry["path"], "sha256": sha256(PROJ_ROOT / entry["path"]),
+    return [{"path": entry["path"], "sha256": digest((PROJ_ROOT / entry["path"]).read_bytes()),
              "rows": rows(PROJ_ROOT / entry["path"])} for entry in meta["files"]]
 
 
 def synced(meta: dict) -> dict:
     """Return ``meta`` with allowed values from the rules and fresh file records."""
-    from . import data
-
     for (group, name), allowed in _ALLOWED.items():
         for column in meta[group]:
             if column["name"] == name:

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from . import formats, formula
@@ -171,13 +170,6 @@ def _extreme(pick):
     return extreme
 
 
-def _sum(items, start=0):
-    total = Interval.of(start)
-    for item in items:
-        total = total + item
-    return total
-
-
 def functions() -> dict:
     """The interval versions of the formula language's functions, by name (the rest are formula's own).
 
@@ -186,7 +178,8 @@ def functions() -> dict:
     """
     return {"round_half_up": _rounded(formats.round_half_up), "round": _rounded(round),
             "floor_to": _rounded(formula.floor_to), "ceil_to": _rounded(formula.ceil_to),
-            "min": _extreme(min), "max": _extreme(max), "sum": _sum}
+            "min": _extreme(min), "max": _extreme(max),
+            "sum": lambda items, start=0: sum(items, Interval.of(start))}
 
 
 def apply(function, *values) -> float:
@@ -237,19 +230,9 @@ def figure_interval(value: float, qualifier: str) -> Interval:
 def interval(expression: str, table=None) -> Interval:
     """``expression`` evaluated over the ranges its figures' qualifiers allow."""
     rows = formula.figure_rows() if table is None else table
-    values = _intervals(rows)
+    values = {r["id"]: figure_interval(float(r["value"]), r.get("qualifier") or "exact")
+              for r in rows if formula.NUMBER.fullmatch(r.get("value") or "")}
     return Interval.of(formula.evaluate_over(expression, values, rows, functions()))
-
-
-def _intervals(rows) -> Mapping[str, Interval]:
-    if _CACHE[0] is not rows:
-        _CACHE[:] = [rows, {r["id"]: figure_interval(float(r["value"]), r.get("qualifier") or "exact")
-                            for r in rows if formula.NUMBER.fullmatch(r.get("value") or "")}]
-    return _CACHE[1]
-
-
-# The last table read and its intervals (kept, so its identity is not reused).
-_CACHE: list = [None, {}]
 
 
 def direction(span: Interval, printed: float) -> str:

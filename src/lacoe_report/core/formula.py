@@ -41,7 +41,6 @@ import functools
 import math
 import operator
 import re
-import types
 from collections.abc import Mapping
 
 from .formats import round_half_up
@@ -79,7 +78,7 @@ def ceil_to(x: float, step: float) -> float:
 
 
 @functools.lru_cache(maxsize=4)
-def _rows(path: str, stamp: tuple) -> tuple[dict, ...]:
+def _rows(path: str, _stamp: tuple) -> tuple[dict, ...]:
     with open(path, encoding="utf-8-sig", newline="") as handle:
         return tuple(csv.DictReader(handle))
 
@@ -202,27 +201,15 @@ def figure_ids(expression: str) -> list[str]:
     >>> figure_ids("count(section='schools') + a_b * a_b")
     ['a_b']
     """
-    names = [n.id for n in ast.walk(parse(expression)) if isinstance(n, ast.Name) and n.id not in FUNCTIONS]
+    names = [n for n in ast.walk(parse(expression)) if isinstance(n, ast.Name) and n.id not in FUNCTIONS]
     # ast.walk is breadth first; order by position in the text instead.
-    position = {name: m.start() for name in set(names)
-                for m in [re.search(rf"(?<![\w'\"]){re.escape(name)}\b(?!\s*=[^=])", expression)] if m}
-    return sorted(set(names), key=lambda name: position.get(name, 0))
+    return list(dict.fromkeys(n.id for n in sorted(names, key=lambda n: (n.lineno, n.col_offset))))
 
 
-def figure_values(table=None) -> Mapping[str, float]:
-    """Every figure id of ``report_figures.csv`` (or of the rows ``table``) with a numeric value, as floats.
-
-    Read-only, and worked out once per table: a ledger evaluates thousands of formulas over the same rows.
-    """
+def figure_values(table=None) -> dict[str, float]:
+    """Every figure id of ``report_figures.csv`` (or of the rows ``table``) with a numeric value, as floats."""
     rows = figure_rows() if table is None else table
-    if _VALUES[0] is not rows:
-        values = {row["id"]: float(row["value"]) for row in rows if NUMBER.fullmatch(row.get("value") or "")}
-        _VALUES[:] = [rows, types.MappingProxyType(values)]
-    return _VALUES[1]
-
-
-# The last table figure_values read, and its values (the table is kept, so its identity is not reused).
-_VALUES: list = [None, types.MappingProxyType({})]
+    return {row["id"]: float(row["value"]) for row in rows if NUMBER.fullmatch(row.get("value") or "")}
 
 
 def evaluate(expression: str, table=None):

@@ -96,15 +96,9 @@ def value(figure_id: str) -> int | float:
     (627000000, over 400.0)
     """
     row = figure(figure_id)
-    return tag(hedged_value(row["value"], row["qualifier"]), {"figure": figure_id, "unit": row["unit"]})
-
-
-def hedged_value(number: float, qualifier: str) -> int | float:
-    """A figure's value with the words of its ``qualifier`` (a plain int or float when exact)."""
-    number = float(number)
-    if QUALIFIER_WORDS.get(qualifier):
-        return Hedged(number, QUALIFIER_WORDS[qualifier])
-    return int(number) if number.is_integer() else number
+    number, words = float(row["value"]), QUALIFIER_WORDS.get(row["qualifier"])
+    plain = int(number) if number.is_integer() else number
+    return tag(Hedged(number, words) if words else plain, {"figure": figure_id, "unit": row["unit"]})
 
 
 def metric(name: str) -> pd.DataFrame:
@@ -115,13 +109,9 @@ def metric(name: str) -> pd.DataFrame:
     return frame
 
 
-def _excluded() -> pd.DataFrame:
-    return _cached(EXCLUDED_CSV, lambda: validation.validate(EXCLUDED_CSV, validation.EXCLUDED_SCHEMA))
-
-
 def excluded() -> pd.DataFrame:
     """Return the numeric tokens of the report that are not figures, with the reason."""
-    return _excluded().copy()
+    return _cached(EXCLUDED_CSV, lambda: validation.validate(EXCLUDED_CSV, validation.EXCLUDED_SCHEMA)).copy()
 
 
 def ledger(path: Path = LEDGER_CSV) -> pd.DataFrame:

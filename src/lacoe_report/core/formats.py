@@ -10,7 +10,6 @@ not to even as Python's ``round`` does.
 from __future__ import annotations
 
 import ast
-import contextlib
 import functools
 import math
 import re
@@ -298,14 +297,12 @@ def number(value: float | None, unit: str = "count", digits: int | None = None) 
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     v = float(value)
+    if unit == "usd" and abs(v) >= 1e9:
+        return _scaled(v, 1e9, " billion", 1, True)
+    if unit == "usd" and abs(v) >= 1e6:
+        return usd_millions_1dp(v)
     if unit == "usd":
-        sign = "-" if v < 0 else ""
-        a = abs(v)
-        if a >= 1e9:
-            return f"{sign}${_trim(decimal(a / 1e9, 1))} billion"
-        if a >= 1e6:
-            return f"{sign}${_trim(decimal(a / 1e6, 1))} million"
-        return f"{sign}${decimal(a, 0)}"
+        return f"{'-' if v < 0 else ''}${decimal(abs(v), 0)}"
     if unit in ("percent", "percent_change", "percent_points"):
         d = (0 if v.is_integer() else 1) if digits is None else digits
         return f"{decimal(v, d)}%"
@@ -352,12 +349,31 @@ def text(value) -> str:
     return str(value)
 
 
+def signed(value: float, digits: int = 2, suffix: str = "") -> str:
+    """A difference with its sign always shown: ``'+0.59'``, ``'-0.33'``, ``'0.00'``; a growth rate ``'+28.9%'``.
+
+    >>> signed(0.5901), signed(-0.325), signed(0.001), signed(3, 0), signed(28.94, 1, "%")
+    ('+0.59', '-0.33', '0.00', '+3', '+28.9%')
+    """
+    text = decimal(value, digits)
+    return (text if text.startswith("-") or not text.strip("0.") else "+" + text) + suffix
+
+
+def worded(value: float, before: str = "", after: str = "") -> str:
+    """A small count in words (:func:`in_words`) between words: ``'six-year'``, ``'number one'``.
+
+    >>> worded(6, after="-year"), worded(1, before="number "), named("worded(after='-year')")(6)
+    ('six-year', 'number one', 'six-year')
+    """
+    return f"{before}{in_words(value)}{after}"
+
+
 #: Formats that take a word and return a formatter (``counted('students')``).
 _FACTORIES = ("counted", "plural")
 #: The formats a declaration or the vocabulary may name (``formats.named``).
 NAMED = ("count", "count_or_none", "in_words", "ordinal", "decimal", "points", "text", "usd", "usd_millions",
          "usd_millions_1dp", "usd_millions_2dp", "usd_billions", "usd_billions_1dp", "millions_1dp",
-         "usd_short", "usd_short_1dp", "percent", "percent_1dp", "signed", *_FACTORIES)
+         "usd_short", "usd_short_1dp", "percent", "percent_1dp", "signed", *_FACTORIES, "worded")
 
 
 def named(spec: str) -> Callable:
@@ -387,28 +403,21 @@ def named(spec: str) -> Callable:
 
     try:
         node = python_expression(str(spec)).body
-    except SyntaxError:
+        call = isinstance(node, ast.Call)
+        name = (node.func if call else node).id
+        args = [ast.literal_eval(a) for a in node.args] if call else []
+        kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords} if call else {}
+    except (SyntaxError, AttributeError, ValueError):  # not a name, nor a name called with literals
         raise refuse() from None
-    if isinstance(node, ast.Name) and node.id in NAMED and node.id not in _FACTORIES:
-        return globals()[node.id]
-    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in NAMED):
+    factory = name in _FACTORIES
+    # A factory is called with its word; any other format's one positional argument is the value.
+    if name not in NAMED or (factory and not call) or (args and not factory):
         raise refuse()
-    try:
-        args = [ast.literal_eval(a) for a in node.args]
-        kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
-    except ValueError:
-        raise refuse() from None
-    function = globals()[node.func.id]
-    if args and node.func.id not in _FACTORIES:  # the value is a formatter's one positional argument
-        raise refuse()
-    if node.func.id in _FACTORIES:
-        formatter = function(*args, **kwargs)
-    else:
-        formatter = functools.partial(function, *args, **kwargs)
-    if not callable(formatter):
-        raise refuse()
-    with contextlib.suppress(AttributeError):  # functools.partial takes attributes; a factory's function does too
-        formatter.__name__ = str(spec).strip()
+    function = globals()[name]
+    if not call:
+        return function
+    formatter = function(*args, **kwargs) if factory else functools.partial(function, **kwargs)
+    formatter.__name__ = str(spec).strip()
     return formatter
 
 
@@ -424,28 +433,6 @@ def formatter(spec: str | Callable) -> Callable:
         return named(spec)
     except ValueError:
         return pattern(spec)
-
-
-def signed(value: float, digits: int = 2, suffix: str = "") -> str:
-    """A difference with its sign always shown: ``'+0.59'``, ``'-0.33'``, ``'0.00'``; a growth rate ``'+28.9%'``.
-
-    >>> signed(0.5901), signed(-0.325), signed(0.001), signed(3, 0), signed(28.94, 1, "%")
-    ('+0.59', '-0.33', '0.00', '+3', '+28.9%')
-    """
-    text = decimal(value, digits)
-    return (text if text.startswith("-") or not text.strip("0.") else "+" + text) + suffix
-
-
-def worded(value: float, before: str = "", after: str = "") -> str:
-    """A small count in words (:func:`in_words`) between words: ``'six-year'``, ``'number one'``.
-
-    >>> worded(6, after="-year"), worded(1, before="number "), named("worded(after='-year')")(6)
-    ('six-year', 'number one', 'six-year')
-    """
-    return f"{before}{in_words(value)}{after}"
-
-
-NAMED = (*NAMED, "worded")
 
 
 #: The scale words a format may print after a number, and what each multiplies by.

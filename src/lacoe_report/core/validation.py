@@ -107,14 +107,6 @@ def _finite(series: pd.Series) -> pd.Series:
     return series.map(lambda v: isinstance(v, float) and math.isfinite(v))
 
 
-def _whole(value: float) -> bool:
-    return math.isfinite(value) and float(value).is_integer()
-
-
-def _in_report(quote: str) -> bool:
-    return len(locate(quote)) == 1
-
-
 def _row_check(column: str, error: str, rule) -> pa.Check:
     """A rule across columns, reported against ``column`` (name prefix ``column:``)."""
     # pandera reports a frame-wide check by its error text: prefix the column.
@@ -130,9 +122,13 @@ def _names_another_metric(column: str) -> pa.Check:
     return pa.Check(rule, error=f"{column}:empty or the metric of another figure")
 
 
-def _text(*checks, unique=False, nullable=False) -> pa.Column:
-    return pa.Column(str, checks=[pa.Check.str_length(min_value=1, error="a non-empty text"), *checks],
-                     unique=unique, nullable=nullable)
+def _text(*checks, unique=False) -> pa.Column:
+    return pa.Column(str, checks=[pa.Check.str_length(min_value=1, error="a non-empty text"), *checks], unique=unique)
+
+
+def _quote() -> pa.Column:
+    return _text(pa.Check(lambda s: s.map(lambda q: len(locate(q)) == 1),
+                          error="a phrase found exactly once in the report text"))
 
 
 FIGURES_SCHEMA = pa.DataFrameSchema(
@@ -152,8 +148,7 @@ FIGURES_SCHEMA = pa.DataFrameSchema(
                                                 error="empty, or words found in the report text")),
         "presentation": pa.Column(str, pa.Check.isin(PRESENTATIONS, error="callout or prose")),
         "as_written": _text(),
-        "quote": _text(pa.Check(lambda s: s.map(_in_report),
-                                error="a phrase found exactly once in the report text")),
+        "quote": _quote(),
         "part_of": pa.Column(str, pa.Check.str_matches(r"^([a-z0-9]+(_[a-z0-9]+)*)?$", error="empty or snake_case")),
         "per": pa.Column(str, pa.Check.str_matches(r"^([a-z0-9]+(_[a-z0-9]+)*)?$", error="empty or snake_case")),
         "note": pa.Column(str),
@@ -172,7 +167,7 @@ FIGURES_SCHEMA = pa.DataFrameSchema(
 #: Rules that read several columns; run once every column has its type.
 FIGURE_ROW_RULES = pa.DataFrameSchema(checks=[
     _row_check("value", "a whole count, 0 or more",
-               lambda r: r["unit"] != "count" or (r["value"] >= 0 and _whole(r["value"]))),
+               lambda r: r["unit"] != "count" or (r["value"] >= 0 and float(r["value"]).is_integer())),
     _row_check("value", "a percentage from 0 to 100",
                lambda r: r["unit"] != "percent" or 0 <= r["value"] <= 100),
     _row_check("value", "a change of -100% or more",
@@ -180,7 +175,7 @@ FIGURE_ROW_RULES = pa.DataFrameSchema(checks=[
     _row_check("value", "a dollar amount, 0 or more",
                lambda r: r["unit"] != "usd" or r["value"] >= 0),
     _row_check("value", "a whole rank of 1 or more",
-               lambda r: r["unit"] != "rank" or (r["value"] >= 1 and _whole(r["value"]))),
+               lambda r: r["unit"] != "rank" or (r["value"] >= 1 and float(r["value"]).is_integer())),
     _row_check("value", "a rating from 0 to its scale_max",
                lambda r: r["unit"] != "rating" or (_number(r["scale_max"]) is not None
                                                    and 0 <= r["value"] <= _number(r["scale_max"]))),
@@ -214,8 +209,7 @@ EXCLUDED_SCHEMA = pa.DataFrameSchema(
     {
         "id": _text(pa.Check.str_matches(SNAKE_CASE, error="snake_case"), unique=True),
         "as_written": _text(),
-        "quote": _text(pa.Check(lambda s: s.map(_in_report),
-                                error="a phrase found exactly once in the report text")),
+        "quote": _quote(),
         "reason": pa.Column(str, pa.Check.isin(EXCLUSION_REASONS,
                                                error=f"one of {', '.join(EXCLUSION_REASONS)}")),
     },
@@ -234,15 +228,13 @@ def _number(text: str) -> float | None:
 def _problems(err: pa.errors.SchemaErrors, frame: pd.DataFrame, lines: list[int]) -> list[str]:
     """Turn pandera's failure cases into one plain line per bad cell."""
     cases = err.failure_cases
-    problems, seen = [], set()
-    structural = cases[cases["check"].isin(["column_in_dataframe", "column_in_schema"])]
-    for check, case in zip(structural["check"], structural["failure_case"]):
-        if check == "column_in_dataframe":
-            problems.append(f"line 1: column '{case}' is missing from the header")
-        else:
-            problems.append(f"line 1: column '{case}' is not one this file may have")
+    structural = {"column_in_dataframe": "is missing from the header",
+                  "column_in_schema": "is not one this file may have"}
+    problems = [f"line 1: column '{case}' {structural[check]}"
+                for check, case in zip(cases["check"], cases["failure_case"]) if check in structural]
     if problems:
         return problems
+    seen = set()
     for case in cases.itertuples(index=False):
         if case.index is None or pd.isna(case.index):
             continue  # a follow-on failure of a rule that could not run
@@ -260,7 +252,7 @@ def _problems(err: pa.errors.SchemaErrors, frame: pd.DataFrame, lines: list[int]
 
 def _expected(check: str) -> str:
     check = str(check)
-    if check.startswith("coerce_dtype") or check.startswith("dtype"):
+    if check.startswith(("coerce_dtype", "dtype")):
         return "a number"
     if check == "field_uniqueness":
         return "unique (another row has the same id)"
@@ -284,14 +276,10 @@ def validate(path: Path, schema: pa.DataFrameSchema, rules: pa.DataFrameSchema |
     """
     raw, lines = read_table(path)
     frame = raw
-    for stage in (schema, rules):
-        if stage is None:
-            continue
+    for stage in [s for s in (schema, rules) if s is not None]:
         try:
-            typed = stage.validate(frame, lazy=True)
+            frame = stage.validate(frame, lazy=True)
         except pa.errors.SchemaErrors as err:
             # Quote cells as the file has them, not as pandera coerced them.
-            problems = _problems(err, raw, lines) or [str(err).splitlines()[0]]
-            raise DataError(path, problems) from None
-        frame = typed
+            raise DataError(path, _problems(err, raw, lines) or [str(err).splitlines()[0]]) from None
     return frame

@@ -92,11 +92,10 @@ def check(document: dict, *, sections: set, natures: set, figure_ids: set, asked
             problems.append(f"chapters: {chapter!r} has the unknown section {section!r}")
     found, seen = [], set()
     for n, entry in enumerate(document.get("questions") or [], start=1):
-        name = f"question {entry.get('id')!r}" + (f" ({ordinal(n)})" if entry.get("id") in seen else "") \
-            if isinstance(entry, dict) else f"question {n}"
         if not isinstance(entry, dict):
-            problems.append(f"{name}: must be a mapping of fields")
+            problems.append(f"question {n}: must be a mapping of fields")
             continue
+        name = f"question {entry.get('id')!r}" + (f" ({ordinal(n)})" if entry.get("id") in seen else "")
         wrong = [f"{name}, field {k!r}: unknown field; use {', '.join(sorted(_FIELDS))}" for k in entry
                  if k not in _FIELDS]
         wrong += [f"{name}, field {k!r}: missing" for k in _REQUIRED if not str(entry.get(k) or "").strip()]
@@ -187,9 +186,8 @@ def counts() -> dict[str, int]:
     from .audit import RAISED, audit
     found = audit().frame()
     raised = set(found.index[found["verdict"].isin(RAISED)])
-    asked = {q.audit for q in load() if q.audit in raised}
-    own = sum(1 for q in load() if q.audit not in raised)
-    return {"audit": len(raised - asked), "audit and chapter": len(asked), "chapter": own}
+    asking = [q.audit in raised for q in load()]
+    return {"audit": len(raised) - sum(asking), "audit and chapter": sum(asking), "chapter": asking.count(False)}
 
 
 def of_chapter(chapter: str) -> list[Question]:

@@ -7,21 +7,10 @@ import os
 from pathlib import Path
 
 
-def project_root(env=os.environ) -> Path:
-    """The repository root that ``env`` selects: ``LACOE_PROJ_ROOT``, else the copy this package lies in.
-
-    >>> project_root({"LACOE_PROJ_ROOT": "/tmp/copy"}) == Path("/tmp/copy").resolve()
-    True
-    >>> (project_root({}) / "src" / "lacoe_report" / "core" / "paths.py").resolve() == Path(__file__).resolve()
-    True
-    """
-    return Path(env.get("LACOE_PROJ_ROOT") or Path(__file__).resolve().parents[3]).resolve()
-
-
-#: The repository root (the folder holding ``_config.yml``). ``LACOE_PROJ_ROOT``
-#: points it at another copy of the repository, which the tests use to build a
+#: The repository root (the folder holding ``_config.yml``): the copy this package lies in, unless
+#: ``LACOE_PROJ_ROOT`` points it at another copy of the repository, which the tests use to build a
 #: scratch copy of the book with the same installed package.
-PROJ_ROOT = project_root()
+PROJ_ROOT = Path(os.environ.get("LACOE_PROJ_ROOT") or Path(__file__).resolve().parents[3]).resolve()
 #: Tidy, validated data the book computes from.
 DATA_DIR = PROJ_ROOT / "data"
 #: Immutable inputs: the report text as extracted from the published PDF.

@@ -23,21 +23,8 @@ SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 
 
 def normalize(text: str) -> str:
-    """Fold layout whitespace so that quotes can be matched.
+    """Fold layout whitespace so that quotes can be matched: hyphen breaks joined, runs of whitespace one space.
 
-    Parameters
-    ----------
-    text : str
-        Raw text, or a quote.
-
-    Returns
-    -------
-    str
-        The text with line-end hyphen breaks joined, every run of whitespace
-        folded to one space and the ends stripped.
-
-    Examples
-    --------
     >>> normalize("the 2023-\\n24 legislative   session ")
     'the 2023-24 legislative session'
     """

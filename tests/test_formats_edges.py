@@ -147,6 +147,7 @@ def test_rounding_check_at_half_a_step(stated, exact, step, consistent):
     (lambda: metrics.share(1, 0), "zero total"),
     (lambda: metrics.growth_rate(0, 5), "zero base"),
     (lambda: metrics.rounding_check(1, 1, 0), "step must be positive"),
+    (lambda: metrics.implied_baseline(100, -100), "no positive baseline"),
 ])
 def test_undefined_metrics_say_why(call, words):
     with pytest.raises(ValueError, match=words):

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from lacoe_report.core import metrics
 
 finite = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
+positive = st.floats(min_value=1e-3, max_value=1e9, allow_nan=False, allow_infinity=False)
 
 
 def test_share_hand_worked():
@@ -28,6 +29,18 @@ def test_growth_hand_worked_and_negative():
 def test_growth_from_zero_base_is_refused():
     with pytest.raises(ValueError, match="zero base"):
         metrics.growth_rate(0, 10)
+
+
+def test_implied_baseline_hand_worked():
+    # 186,000 / 1.302 = 142,857.14
+    assert metrics.implied_baseline(186000, 30.2) == pytest.approx(142857.14, abs=0.01)
+    # a fall of 20% to 80 started at 100
+    assert metrics.implied_baseline(80, -20) == pytest.approx(100)
+
+
+def test_implied_baseline_of_total_loss_is_refused():
+    with pytest.raises(ValueError):
+        metrics.implied_baseline(0, -100)
 
 
 def test_rounding_check_exactly_half_a_step_counts_as_consistent():
@@ -67,6 +80,12 @@ def test_rounding_step_must_be_positive():
 ])
 def test_step_of_reads_the_printed_precision(written, step):
     assert metrics.step_of(written) == pytest.approx(step)
+
+
+@given(positive, st.floats(min_value=-99, max_value=1000, allow_nan=False))
+def test_baseline_and_growth_are_inverse(after, growth):
+    before = metrics.implied_baseline(after, growth)
+    assert metrics.growth_rate(before, after) == pytest.approx(growth, rel=1e-9, abs=1e-7)
 
 
 @given(finite, st.sampled_from([0.01, 0.1, 1.0, 1000.0, 1e6]))

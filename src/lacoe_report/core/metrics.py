@@ -47,6 +47,23 @@ def growth_rate(before: float, after: float) -> float:
     return (float(after) - float(before)) / abs(float(before)) * 100.0
 
 
+def implied_baseline(after: float, growth_pct: float) -> float:
+    """Return the starting value that ``growth_pct`` growth turned into ``after``.
+
+    Examples
+    --------
+    >>> implied_baseline(65000, 28.9)  # Facebook reach before a 28.9% rise
+    50426.68735453841
+    >>> implied_baseline(75, -25)
+    100.0
+    """
+    # Plain arithmetic, no float(): bounds.apply runs it over intervals too.
+    factor = 1.0 + growth_pct / 100.0
+    if factor <= 0:
+        raise ValueError(f"a change of {growth_pct}% leaves no positive baseline")
+    return after / factor
+
+
 @dataclass(frozen=True)
 class RoundingCheck:
     """Whether a stated, rounded figure agrees with the exact value behind it.

@@ -15,8 +15,10 @@ from lacoe_report.core.audit.kinds import KINDS
 from lacoe_report.core.audit.periods import period_span
 from lacoe_report.core.audit.wholes import smallest_base
 
+# Every column of data/report_figures.csv, as the audit receives them (validated: none missing, none empty).
 DEFAULTS = dict(section="achievements", topic="t", unit="count", scale_max="", qualifier="exact",
-                period="2023-24", presentation="prose", part_of="", per="", note="")
+                period="2023-24", period_words="", presentation="prose", part_of="", per="", note="",
+                assumed="", assumed_why="", population="")
 
 
 def table(*rows: dict) -> pd.DataFrame:

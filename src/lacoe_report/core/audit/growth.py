@@ -80,7 +80,7 @@ def growth(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
         if len(changes):
             parts, starts = [], {}
             for cid, c in changes.iterrows():
-                level = statements(figures, str(c["part_of"] or ""), c["period"]) if c["part_of"] else None
+                level = statements(figures, c["part_of"], c["period"]) if c["part_of"] else None
                 rate = fmt_number(float(c["value"]), "percent_change", 1)
                 if level is not None and len(level):
                     lid = level.index[0]

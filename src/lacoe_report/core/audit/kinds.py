@@ -78,7 +78,7 @@ def hedged(figures: pd.DataFrame, figure_id: str) -> str:
     ``qualifier``) says so, so no sentence prints it as the report's.
     """
     text = A._hedged(value(figures, figure_id), qualifier(figures, figure_id), unit(figures, figure_id))
-    assumed = "assumed" in figures.columns and "qualifier" in str(figures.at[figure_id, "assumed"] or "").split()
+    assumed = "qualifier" in figures.at[figure_id, "assumed"].split()
     return f"{text} (the hedge as the data reads it)" if assumed else text
 
 
@@ -186,7 +186,7 @@ def _same_quantity(inputs, params, figures, text) -> Finding:
 
 def _listed_count(inputs, params, figures, text) -> Finding:
     items = list(params["items"])
-    lowered = (text or "").lower()
+    lowered = text.lower()
     missing = [i for i in items if normalize(i).lower() not in lowered]
     if missing:
         raise ValueError(f"listed items not found in the report text: {missing}")

@@ -29,7 +29,7 @@ from . import assess as A
 from .base import Raised, slug, statements
 from .kinds import cited, hedged, name, place, step
 from .verdict import CONSISTENT, INCONSISTENT, SECOND_LOOK, Finding
-from .wording import field_text, is_assumed
+from .wording import is_assumed
 
 
 def smallest_base(pct: float, step: float, limit: int = 1000) -> int | None:
@@ -58,7 +58,7 @@ def granularity(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     percents = figures[figures["unit"] == "percent"].drop_duplicates(subset=["metric", "value"])
     for pid, p in percents.iterrows():
         pct, pstep = float(p["value"]), step(figures, pid)
-        whole = str(p.get("part_of", "") or "")
+        whole = p["part_of"]
         if whole:
             bases = statements(figures, whole, p["period"])
             # A base printed bare and hedged is restated with its hedge ("over 400", not "400").
@@ -103,7 +103,7 @@ def granularity(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
 
 
 def _pops(figures: pd.DataFrame, figure_id: str) -> set[str]:
-    return set(field_text(figures, figure_id, "population").split())
+    return set(figures.at[figure_id, "population"].split())
 
 
 def _pop_words(pops: set[str]) -> str:
@@ -147,7 +147,7 @@ def part_whole(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     it is not, the two are different populations and cannot be added.
     """
     out: list[Raised] = []
-    parts_all = figures[(figures["part_of"].fillna("") != "")]
+    parts_all = figures[figures["part_of"] != ""]
     for (whole_metric, period), parts in parts_all.groupby(["part_of", "period"], sort=False):
         wholes = statements(figures, whole_metric, period)
         if wholes.empty:
@@ -211,7 +211,7 @@ def part_whole(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
 def per_unit(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     """Counts spread over units (``per``) that give fewer than one per unit."""
     out: list[Raised] = []
-    spread = figures[figures["per"].fillna("") != ""].drop_duplicates(subset=["metric", "per"])
+    spread = figures[figures["per"] != ""].drop_duplicates(subset=["metric", "per"])
     for fid, r in spread.iterrows():
         units = statements(figures, r["per"], r["period"])
         for uid, u in units.iterrows():
@@ -243,9 +243,6 @@ def population(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     asks: is it within that total, and if not, why two totals?
     """
     declared = [set(ids) for ids in params.get("_declared", [])]
-    if "population" not in figures.columns:
-        return []  # no population recorded: nothing to compare
-    figures = figures.assign(population=figures["population"].fillna(""))
     people = figures[(figures["population"] != "") & (figures["unit"] == "count")]
     pops = {fid: frozenset(str(p).split()) for fid, p in people["population"].items()}
     rows = list(people[["section", "metric", "part_of", "period", "value"]].itertuples())

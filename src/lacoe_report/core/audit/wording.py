@@ -65,20 +65,6 @@ def _occurs(needle: str, sentence: str) -> bool:
     return re.search(rf"(?<![\w,.$-]){re.escape(needle)}(?![\w,]|\.\d|-\d)", sentence, re.IGNORECASE) is not None
 
 
-def field_text(figures: pd.DataFrame, figure_id: str, column: str) -> str:
-    """A text cell of a figure, empty when the column is missing or the cell is empty.
-
-    Examples
-    --------
-    >>> field_text(pd.DataFrame({"a": [float("nan")]}, index=["x"]), "x", "a")
-    ''
-    """
-    if column not in figures.columns:
-        return ""
-    value = figures.at[figure_id, column]
-    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
-
-
 def point_problems(text: str) -> list[str]:
     """Changes of a percentage written in percent."""
     return [f"a change of a percentage written in percent, not points: {m.group(0)!r}"
@@ -116,9 +102,9 @@ class Assumption:
 
 
 def assumptions_of(figures: pd.DataFrame, figure_id: str) -> list[Assumption]:
-    """The assumed values of one figure (none when the column is missing or empty)."""
-    fields = field_text(figures, figure_id, "assumed").split()
-    why = field_text(figures, figure_id, "assumed_why")
+    """The assumed values of one figure (none when its ``assumed`` cell is empty)."""
+    fields = figures.at[figure_id, "assumed"].split()
+    why = figures.at[figure_id, "assumed_why"]
     out = []
     for f in fields:
         value = str(figures.at[figure_id, f])

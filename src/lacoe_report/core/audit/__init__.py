@@ -124,11 +124,6 @@ class Question:
     finding: Finding
 
 
-def _answer(verdict: str, explanation: str) -> str:
-    first = wording.sentences(explanation)[0] if explanation.strip() else ""
-    return f"{verdict[:1].upper() + verdict[1:]}: {first}"
-
-
 @dataclass(frozen=True)
 class Audit:
     """Every question the audit asked, with its verdict.
@@ -143,7 +138,7 @@ class Audit:
 
     relations: list[Raised]
     raised: dict[str, list[Raised]]
-    figures: pd.DataFrame = dataclasses.field(default=None, compare=False, repr=False)
+    figures: pd.DataFrame = dataclasses.field(compare=False, repr=False)
     ranking: tuple = NATURES
     chance: dict = dataclasses.field(default_factory=dict, compare=False)
 
@@ -167,11 +162,14 @@ class Audit:
 
     def question(self, question_id: str) -> Question:
         """One question with its verdict, one-sentence answer and assumptions, for a chapter to print."""
-        r = self._raised(question_id)
-        found = [a for i in dict.fromkeys(r.inputs) for a in assumptions_of(self.figures, i)] \
-            if self.figures is not None else []
-        return Question(r.id, r.finding.verdict, r.description, _answer(r.finding.verdict, r.finding.explanation),
-                        r.finding.explanation, r.settle, r.nature, list(r.inputs), found, r.finding)
+        return self._question(self._raised(question_id))
+
+    def _question(self, r: Raised) -> Question:
+        f = r.finding
+        answer = f"{f.verdict[:1].upper() + f.verdict[1:]}: {wording.sentences(f.explanation)[0]}"
+        found = [a for i in dict.fromkeys(r.inputs) for a in assumptions_of(self.figures, i)]
+        return Question(r.id, f.verdict, r.description, answer, f.explanation, r.settle, r.nature,
+                        list(r.inputs), found, f)
 
     def about(self, figure_id: str) -> list[str]:
         """The ids of the questions that rest on a figure (or on another statement of its metric),
@@ -182,8 +180,7 @@ class Audit:
         >>> "part-whole-pd-participants" in audit().about("ach_pd_participants")
         True
         """
-        metric = self.figures.at[figure_id, "metric"] if self.figures is not None else None
-        same = set(self.figures.index[self.figures["metric"] == metric]) if metric is not None else {figure_id}
+        same = set(self.figures.index[self.figures["metric"] == self.figures.at[figure_id, "metric"]])
         return [r.id for r in self.all() if same & set(r.inputs)]
 
     def frame(self) -> pd.DataFrame:
@@ -195,16 +192,14 @@ class Audit:
         # Built once per audit: a ledger asks for it once per question it counts.
         rows = []
         for r in self.all():
-            f = r.finding
-            assumed = [] if self.figures is None else \
-                [f"{a.figure}.{a.field}" for i in dict.fromkeys(r.inputs) for a in assumptions_of(self.figures, i)]
+            f, q = r.finding, self._question(r)
             rows.append({"id": r.id, "source": "relation" if r.detector == "relation" else "detector",
                          "check": r.extra.get("kind", r.detector) if r.detector == "relation" else r.detector,
                          "nature": r.nature, "description": r.description, "inputs": list(r.inputs),
                          "computed": f.computed, "stated": f.stated, "stated_text": f.stated_text or "",
-                         "unit": r.unit, "verdict": f.verdict, "answer": _answer(f.verdict, f.explanation),
+                         "unit": r.unit, "verdict": f.verdict, "answer": q.answer,
                          "explanation": f.explanation, "settle": r.settle, "strength": float(r.strength),
-                         "assumed": assumed, "details": dict(f.details)})
+                         "assumed": [f"{a.figure}.{a.field}" for a in q.assumptions], "details": dict(f.details)})
         frame = pd.DataFrame(rows, columns=COLUMNS)
         for column in ("computed", "stated"):
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
@@ -332,17 +327,14 @@ def assumption(figure_id: str, field: str) -> Assumption:
     raise KeyError(f"{figure_id}.{field} is not marked assumed in the data")
 
 
-_CACHE: dict[tuple, Audit] = {}
-
-
 def audit() -> Audit:
     """The audit of the report's data, computed once per version of the files it reads."""
+    return _audit(tuple(stamp(path) for path in (FIGURES_CSV, AUDIT_RELATIONS_YML, REPORT_TEXT)))
+
+
+@functools.lru_cache(maxsize=1)
+def _audit(_stamps: tuple) -> Audit:
     from .. import data
     from ..source_text import report_text
-    key = tuple(stamp(path) for path in (FIGURES_CSV, AUDIT_RELATIONS_YML, REPORT_TEXT))
-    if key not in _CACHE:
-        figures = data.figures()
-        spec = load(AUDIT_RELATIONS_YML, figure_ids=set(figures.index))
-        _CACHE.clear()
-        _CACHE[key] = run(figures, report_text(), spec)
-    return _CACHE[key]
+    figures = data.figures()
+    return run(figures, report_text(), load(AUDIT_RELATIONS_YML, figure_ids=set(figures.index)))

@@ -32,27 +32,19 @@ def _decimals(step: float) -> int:
     return max(0, -math.floor(math.log10(step) + 1e-9)) if step < 1 else 0
 
 
-def _precision_words(step: float, unit: str) -> str:
-    """How precise a printed figure is, in words."""
-    if unit in ("percent", "percent_change"):
-        return {0: "whole-percent precision", 1: "one-decimal precision",
-                2: "two-decimal precision"}.get(_decimals(step), f"a precision of {step:g} points")
-    return f"a precision of {fmt_number(step, unit)}"
-
-
-def _display_step(value: float, unit: str) -> float:
-    """The smallest difference :func:`fmt_number` shows for this value."""
-    if unit == "usd":
-        a = abs(value)
-        return 1e8 if a >= 1e9 else 1e5 if a >= 1e6 else 1.0
-    if unit in ("percent", "percent_change"):
-        return 0.1
-    return 1.0
+def _precision_words(step: float) -> str:
+    """How precise a printed percentage is, in words."""
+    return {0: "whole-percent precision", 1: "one-decimal precision",
+            2: "two-decimal precision"}.get(_decimals(step), f"a precision of {step:g} points")
 
 
 def _round_shown(value: float, unit: str, up: bool) -> float:
     """``value`` rounded up (or down) to the smallest difference :func:`fmt_number` shows."""
-    step = _display_step(value, unit)
+    step = 1.0
+    if unit == "usd":
+        step = 1e8 if abs(value) >= 1e9 else 1e5 if abs(value) >= 1e6 else 1.0
+    elif unit in ("percent", "percent_change"):
+        step = 0.1
     return (math.ceil(value / step - 1e-9) if up else math.floor(value / step + 1e-9)) * step
 
 
@@ -102,17 +94,12 @@ def assess_sum(parts: Sequence[float], total: float, *, part_steps: Sequence[flo
     'inconsistent'
     """
     parts = [float(p) for p in parts]
-    if not parts:
-        raise ValueError("a sum needs at least one part")
-    steps = [0.0] * len(parts) if part_steps is None else [float(s) for s in part_steps]
-    if len(steps) != len(parts):
-        raise ValueError("give one rounding step per part")
     computed = math.fsum(parts)
     diff = computed - float(total)
     if _same(computed, total):
         return Finding(CONSISTENT, computed, float(total),
                        f"The {len(parts)} parts add up to exactly the stated {fmt_number(total, unit)}.")
-    tolerance = math.fsum(steps) / 2 + float(total_step) / 2
+    tolerance = math.fsum(part_steps or ()) / 2 + float(total_step) / 2
     direction = "more" if diff > 0 else "less"
     head = (f"The {len(parts)} parts add up to {fmt_number(computed, unit)}, "
             f"{fmt_number(abs(diff), unit)} {direction} than the stated total of {fmt_number(total, unit)}")
@@ -182,7 +169,7 @@ def assess_share(part: float, whole: float, stated_pct: float, *, stated_step: f
     amounts = f"{fmt_number(part, unit)} of {fmt_number(whole, unit)}"
     exact_txt = fmt_number(exact, "percent", sd + 1)
     check = rounding_check(stated, exact, stated_step)
-    precision = _precision_words(stated_step, "percent")
+    precision = _precision_words(stated_step)
     s_lo, s_hi = stated - stated_step / 2, stated + stated_step / 2
     lo = share(part - part_step / 2, whole + whole_step / 2)
     hi = share(part + part_step / 2, whole - whole_step / 2) if whole - whole_step / 2 > 0 else math.inf
@@ -314,13 +301,12 @@ def assess_growth(before: float, after: float, stated_pct: float | None = None, 
     c_txt = fmt_number(abs(computed), "percent_change", 1)
     if stated_pct is None:
         moved_up = after > before
+        said = "grew" if direction == "up" else "fell"
         if (direction == "up") == moved_up and not _same(before, after):
             change = "rise" if moved_up else "fall"
             return Finding(CONSISTENT, computed, None,
                            f"From {b_txt} to {a_txt} is a {change} of {c_txt}; the report states no rate.",
-                           {"before": float(before), "after": float(after), "rate": computed},
-                           stated_text="grew" if direction == "up" else "fell")
-        said = "grew" if direction == "up" else "fell"
+                           {"before": float(before), "after": float(after), "rate": computed}, said)
         actual = "rose" if moved_up else "fell" if after < before else "did not change"
         return Finding(INCONSISTENT, computed, None, stated_text=said, explanation=
                        f"The report says the figure {said}, but from {b_txt} to {a_txt} it {actual} "
@@ -377,8 +363,6 @@ def assess_restatement(values: Sequence[float], qualifiers: Sequence[str], place
     >>> f.verdict
     'worth a second look'
     """
-    if not (len(values) == len(qualifiers) == len(places)) or len(values) < 2:
-        raise ValueError("give at least two statements, each with a value, a qualifier and a place")
     values = [float(v) for v in values]
     steps = [0.0] * len(values) if steps is None else [float(s) for s in steps]
     first = values[0]
@@ -526,12 +510,11 @@ def assess_extreme_rate(pct: float, base: float, *, base_qualifier: str = "exact
                    f"respondents, a base it never gives.")
 
 
-def looks_exact(value: float, qualifier: str) -> bool:
+def looks_exact(value: float, qualifier: str, multiple: int = ROUND_MULTIPLE) -> bool:
     """Whether a hedged count looks like an exact count ("over 9,018").
 
     A hedge ("over", "nearly") normally rounds: "over 9,000". A hedged
-    count of at least :data:`ROUND_MULTIPLE` that is not a multiple of it
-    looks exact.
+    count of at least ``multiple`` that is not a multiple of it looks exact.
 
     Examples
     --------
@@ -543,7 +526,7 @@ def looks_exact(value: float, qualifier: str) -> bool:
     if qualifier not in HEDGES:
         return False
     v = float(value)
-    return v.is_integer() and v >= ROUND_MULTIPLE and v % ROUND_MULTIPLE != 0
+    return v.is_integer() and v >= multiple and v % multiple != 0
 
 
 def assess_hedge(value: float, qualifier: str, *, unit: str = "count") -> Finding:

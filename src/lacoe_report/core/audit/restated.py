@@ -78,7 +78,7 @@ def hedges(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     seen: set[str] = set()
     for fid, r in figures[figures["unit"] == "count"].iterrows():
         v, q = float(r["value"]), str(r["qualifier"])
-        if r["metric"] in seen or q == "exact" or not (v.is_integer() and v >= multiple and v % multiple):
+        if r["metric"] in seen or not A.looks_exact(v, q, multiple):
             continue
         seen.add(r["metric"])
         f = A.assess_hedge(v, q)

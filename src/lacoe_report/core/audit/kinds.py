@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -87,10 +87,6 @@ def cited(figures: pd.DataFrame, figure_id: str) -> str:
     return f"{hedged(figures, figure_id)} {name(figures, figure_id)} in {place(figures, figure_id)}"
 
 
-def _ids(ids: str | list[str]) -> list[str]:
-    return [ids] if isinstance(ids, str) else list(ids)
-
-
 # --------------------------------------------------------------------------
 # Kinds
 # --------------------------------------------------------------------------
@@ -122,7 +118,7 @@ class Kind:
     settle: str
     unit: Callable[[Mapping, pd.DataFrame], str]
     optional: tuple[str, ...] = ()
-    params: Mapping[str, type] = None  # type: ignore[assignment]
+    params: Mapping[str, type] = field(default_factory=dict)
 
 
 def _sum(inputs, params, figures, text) -> Finding:
@@ -195,7 +191,7 @@ def _listed_count(inputs, params, figures, text) -> Finding:
 
 def _at_most(inputs, params, figures, text) -> Finding:
     part = inputs["part"]
-    wholes = _ids(inputs["whole"])
+    wholes = inputs["whole"]
     whole = math.fsum(value(figures, i) for i in wholes)
     quals = {qualifier(figures, i) for i in wholes}
     whole_q = (quals.pop() if len(quals) == 1
@@ -216,7 +212,7 @@ def _rating_scale(inputs, params, figures, text) -> Finding:
 
 def _per_unit(inputs, params, figures, text) -> Finding:
     """A count per unit (per person, per site), per month if asked, against plausible limits."""
-    amounts, units = _ids(inputs["amount"]), _ids(inputs["per"])
+    amounts, units = inputs["amount"], inputs["per"]
     amount = math.fsum(value(figures, i) for i in amounts)
     n_units = math.fsum(value(figures, i) for i in units)
     months = float(params.get("months", 1))
@@ -243,17 +239,15 @@ def _per_unit(inputs, params, figures, text) -> Finding:
         return Finding(SECOND_LOOK, rate, float(lo),
                        f"{head}, fewer than {fmt_number(float(lo), digits=1)}: some units have none.", details,
                        limit_text)
-    bound = hi if hi is not None else lo
-    return Finding(CONSISTENT, rate, None if bound is None else float(bound),
+    if not limits:
+        return Finding(NOT_CHECKABLE, rate, None, f"{head}; no limit is given to compare with.", details)
+    return Finding(CONSISTENT, rate, float(hi if hi is not None else lo),
                    f"{head}, within the limits the relations file sets ({' and '.join(limits)}).", details,
-                   limit_text) if bound is not None else \
-        Finding(NOT_CHECKABLE, rate, None, f"{head}; no limit is given to compare with.", details)
+                   limit_text)
 
 
 def _unit_of(role: str) -> Callable[[Mapping, pd.DataFrame], str]:
-    def get(inputs: Mapping, figures: pd.DataFrame) -> str:
-        return unit(figures, _ids(inputs[role])[0])
-    return get
+    return lambda inputs, figures: unit(figures, inputs[role])
 
 
 def _fixed(u: str) -> Callable[[Mapping, pd.DataFrame], str]:
@@ -284,6 +278,3 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          "which people or things each figure covers", _fixed("per_unit"),
          params={"months": float, "at_most": float, "at_least": float, "monthly": bool}),
 )}
-for _k in KINDS.values():
-    if _k.params is None:
-        object.__setattr__(_k, "params", {})

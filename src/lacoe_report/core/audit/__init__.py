@@ -90,8 +90,8 @@ CHANCE: dict[str, Callable[[pd.DataFrame, str, dict], float]] = {
 def _relation(spec: RelationSpec, figures: pd.DataFrame, text: str) -> Raised:
     kind = KINDS[spec.kind]
     finding = kind.check(spec.inputs, spec.params, figures, text)
-    return Raised(spec.id, "relation", spec.description, spec.figure_ids, kind.unit(spec.inputs, figures),
-                  finding, kind.settle, _RELATION_STRENGTH.get(finding.verdict, 0.0), {"kind": spec.kind})
+    return Raised(spec.id, spec.kind, spec.description, spec.figure_ids, kind.unit(spec.inputs, figures),
+                  finding, kind.settle, _RELATION_STRENGTH.get(finding.verdict, 0.0))
 
 
 @dataclass(frozen=True)
@@ -190,14 +190,13 @@ class Audit:
     @functools.cached_property
     def _frame(self) -> pd.DataFrame:
         # Built once per audit: a ledger asks for it once per question it counts.
-        rows = []
+        rows, relations = [], {r.id for r in self.relations}
         for r in self.all():
             f, q = r.finding, self._question(r)
-            rows.append({"id": r.id, "source": "relation" if r.detector == "relation" else "detector",
-                         "check": r.extra.get("kind", r.detector) if r.detector == "relation" else r.detector,
-                         "nature": r.nature, "description": r.description, "inputs": list(r.inputs),
-                         "computed": f.computed, "stated": f.stated, "stated_text": f.stated_text or "",
-                         "unit": r.unit, "verdict": f.verdict, "answer": q.answer,
+            rows.append({"id": r.id, "source": "relation" if r.id in relations else "detector",
+                         "check": r.detector, "nature": r.nature, "description": r.description,
+                         "inputs": list(r.inputs), "computed": f.computed, "stated": f.stated,
+                         "stated_text": f.stated_text or "", "unit": r.unit, "verdict": f.verdict, "answer": q.answer,
                          "explanation": f.explanation, "settle": r.settle, "strength": float(r.strength),
                          "assumed": [f"{a.figure}.{a.field}" for a in q.assumptions], "details": dict(f.details)})
         frame = pd.DataFrame(rows, columns=COLUMNS)

@@ -10,7 +10,7 @@ Examples
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -27,7 +27,7 @@ class Raised:
     id : str
         Stable, readable id (``part-whole-pd-participants``).
     detector : str
-        The detector's name.
+        The detector's name, or the check kind of a declared relation.
     description : str
         The question, in one line.
     inputs : list of str
@@ -41,8 +41,6 @@ class Raised:
     strength : float
         From 0 to 1: how strongly the numbers point at a problem; ranks
         findings of the same verdict and nature.
-    extra : dict
-        Anything else a caller needs (the check kind of a relation).
     nature : str
         What kind of problem it is: ``arithmetic`` (numbers that cannot all
         hold), ``population``, ``period``, ``wording``, ``coverage`` or
@@ -58,7 +56,6 @@ class Raised:
     finding: Finding
     settle: str
     strength: float = 0.5
-    extra: dict = field(default_factory=dict, compare=False)
     nature: str = "arithmetic"
 
 

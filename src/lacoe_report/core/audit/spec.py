@@ -95,19 +95,6 @@ def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
-def _value(node: yaml.Node):
-    """The Python value of a composed node, constructed as ``yaml.safe_load`` would.
-
-    Constructed from the node itself: writing it back out and reading that again
-    can fail on text the file itself parses (a damaged block that serializes to '...').
-    """
-    loader = yaml.SafeLoader("")
-    try:
-        return loader.construct_document(node)
-    finally:
-        loader.dispose()
-
-
 def _mapping(node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
     return {k.value: (k, v) for k, v in node.value}
 
@@ -136,19 +123,20 @@ def load_text(text: str, *, figure_ids: set[str], path: str = "audit_relations.y
         problems.append(f"{path}, {where}field '{fieldname}': {message}")
 
     try:
+        # The nodes give the lines of messages, the values come from loading (which also refuses unknown tags).
         root = yaml.compose(text, Loader=SAFE_LOADER)
-        yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - SAFE_LOADER is yaml's SafeLoader (C or Python)  # composing leaves tags unresolved: an unknown one ("!,") fails only here
+        document = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - SAFE_LOADER is yaml's SafeLoader (C or Python)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = f"line {mark.line + 1}: " if mark else ""
         raise SpecError(path, [f"{path}, {line}not valid YAML ({getattr(err, 'problem', err)})"]) from None
-    if root is None or not isinstance(root, yaml.MappingNode):
+    if not isinstance(root, yaml.MappingNode) or not isinstance(document, dict):  # !!set is a mapping too
         raise SpecError(path, [f"{path}: the file must be a mapping with 'relations' (and 'detectors')"])
     top = _mapping(root)
     for key in top:
         if key not in ("relations", "detectors", "ranking"):
             problem(top[key][0], key, "unknown section; use relations, detectors or ranking")
-    detectors = _value(top["detectors"][1]) if "detectors" in top else {}
+    detectors = document.get("detectors", {})
     if "detectors" in top and isinstance(top["detectors"][1], yaml.MappingNode):
         for dname, (dnode, _) in _mapping(top["detectors"][1]).items():
             check = SETTINGS_CHECKS.get(dname)
@@ -156,7 +144,7 @@ def load_text(text: str, *, figure_ids: set[str], path: str = "audit_relations.y
             for message in (check(settings) if isinstance(settings, dict) else [f"{dname}: a mapping of settings"])\
                     if check else []:
                 problem(dnode, f"detectors.{dname}.{message.split(':')[0]}", message.partition(": ")[2])
-    ranking = _value(top["ranking"][1]) if "ranking" in top else []
+    ranking = document.get("ranking", [])
     if not isinstance(ranking, list) or not all(isinstance(n, str) for n in ranking):
         problem(top["ranking"][1], "ranking", "a list of natures, the strongest doubts first")
         ranking = []
@@ -169,12 +157,11 @@ def load_text(text: str, *, figure_ids: set[str], path: str = "audit_relations.y
         problem(seq, "relations", "a list of relations")
         raise SpecError(path, problems)
     seen: dict[str, int] = {}
-    for item in seq.value:
-        if not isinstance(item, yaml.MappingNode):
+    for item, plain in zip(seq.value, document["relations"]):
+        if not isinstance(item, yaml.MappingNode) or not isinstance(plain, dict):
             problem(item, "relations", "each relation is a mapping with id, kind, description and inputs")
             continue
         fields = _mapping(item)
-        plain = {k: _value(v) for k, (_, v) in fields.items()}
         for key, (knode, _) in fields.items():
             if key not in REQUIRED + OPTIONAL:
                 problem(knode, key, f"unknown field; a relation has {', '.join(REQUIRED + OPTIONAL)}")
@@ -194,7 +181,7 @@ def load_text(text: str, *, figure_ids: set[str], path: str = "audit_relations.y
         inputs: dict = {}
         if kind is not None and "inputs" in fields:
             inode = fields["inputs"][1]
-            if not isinstance(inode, yaml.MappingNode):
+            if not isinstance(inode, yaml.MappingNode) or not isinstance(plain["inputs"], dict):
                 problem(inode, "inputs", f"a mapping of roles: {', '.join(kind.roles)}")
             else:
                 given = _mapping(inode)
@@ -203,7 +190,7 @@ def load_text(text: str, *, figure_ids: set[str], path: str = "audit_relations.y
                         problem(rnode, f"inputs.{role}", f"unknown role for kind {kind.name}; "
                                                          f"use {', '.join(kind.roles)}")
                         continue
-                    ids = _value(vnode)
+                    ids = plain["inputs"][role]
                     many = kind.roles[role] == "many"
                     if isinstance(ids, str):
                         ids = [ids] if many else ids

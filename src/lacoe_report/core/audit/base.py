@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..metrics import step_of
+from ..source_text import span_of
 from .verdict import Finding
 
 
@@ -62,6 +63,12 @@ class Raised:
 def slug(text: str) -> str:
     """A readable id part: lower-case words and digits joined by hyphens."""
     return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+
+
+def printed_at(figures: pd.DataFrame, text: str) -> dict[str, int]:
+    """Where each figure's number (``as_written``) starts in ``text``, for the figures whose quote stands there once."""
+    spans = (span_of(str(w), str(q), text) for w, q in zip(figures["as_written"], figures["quote"]))
+    return {fid: span[0] for fid, span in zip(figures.index, spans) if span}
 
 
 def statements(figures: pd.DataFrame, metric: str, period: str) -> pd.DataFrame:

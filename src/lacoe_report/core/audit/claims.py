@@ -35,10 +35,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..source_text import locate, sentence_spans
+from ..source_text import sentence_spans
 from ..vocabulary import SECTION_WORDS
 from .verdict import SECOND_LOOK, Finding
-from .base import Raised, slug
+from .base import Raised, printed_at, slug
 from .kinds import hedged, name
 
 #: A number in digits or words, as ``{n}`` in a pattern: "7th", "105", "eight", "tenth".
@@ -152,17 +152,6 @@ def find(text: str, params: dict) -> list[Claim]:
     return sorted(out, key=lambda c: c.start)
 
 
-def _positions(figures: pd.DataFrame, text: str) -> dict[str, int]:
-    """Where each figure whose quote occurs once is printed in the text."""
-    at = {}
-    for fid, quote, written in zip(figures.index, figures["quote"], figures["as_written"]):
-        hits = locate(str(quote), text)
-        if len(hits) == 1:
-            inner = text.find(str(written), hits[0])
-            at[fid] = inner if 0 <= inner < hits[0] + len(str(quote)) + 1 else hits[0]
-    return at
-
-
 def _words(text: str, start: int, end: int) -> int:
     return len(text[min(start, end):max(start, end)].split())
 
@@ -182,7 +171,7 @@ def claims(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     if not found:
         return []
     spans = sentence_spans(text)
-    at = _positions(figures, text)
+    at = printed_at(figures, text)
     ordered = sorted(at.items(), key=lambda x: x[1])
     window = int(params.get("window_words", 12))
     kinds = list(params.get("patterns", {}))

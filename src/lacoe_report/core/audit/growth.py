@@ -16,8 +16,8 @@ import re
 import pandas as pd
 
 from ..formats import number as fmt_number
-from ..source_text import locate, sentence_spans
-from .base import Raised, slug, statements
+from ..source_text import sentence_spans
+from .base import Raised, printed_at, slug, statements
 from .kinds import hedged, name
 from .verdict import SECOND_LOOK, Finding
 
@@ -26,31 +26,20 @@ from .verdict import SECOND_LOOK, Finding
 _LEVEL_UNITS = ("count", "usd", "percent")
 
 
-def _claims(sentence: str, offset: int, rows: pd.DataFrame, figures: pd.DataFrame, text: str,
-            words: dict, window: int) -> list[tuple[str, str, list[str]]]:
-    """Claim words of a sentence with the figures printed within ``window`` words of them."""
-    at: dict[str, int] = {}
-    for fid, r in rows.iterrows():
-        if r["unit"] not in _LEVEL_UNITS:
-            continue
-        start = locate(str(r["quote"]), text)[0]
-        inner = text.find(str(r["as_written"]), start)
-        at[fid] = len(text[offset:inner if inner >= 0 else start].split())
-    found = []
+def _claims(sentence: str, word_of: dict[str, int], words: dict, window: int) -> list[tuple[str, str, list[str]]]:
+    """Claim words of a sentence with the figures printed within ``window`` words of them.
+
+    ``word_of`` gives each figure's word number in the sentence. One claim per figure: the first word that makes it.
+    """
+    out, seen = [], set()
     for kind, ws in words.items():
         for w in ws:
             for m in re.finditer(rf"\b{re.escape(w)}\b", sentence.lower()):
                 pos = len(sentence[:m.start()].split())
-                near = [fid for fid, p in at.items() if abs(p - pos) <= window]
+                near = [fid for fid, p in word_of.items() if abs(p - pos) <= window and fid not in seen]
                 if near:
-                    found.append((kind, w, near))
-    seen: set[str] = set()
-    out = []
-    for kind, w, near in found:  # one claim per figure, the first word that makes it
-        near = [i for i in near if i not in seen]
-        if near:
-            seen.update(near)
-            out.append((kind, w, near))
+                    seen.update(near)
+                    out.append((kind, w, near))
     return out
 
 
@@ -59,14 +48,10 @@ def growth(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     words: dict = params.get("claim_words", {})
     weights: dict = params.get("claim_weights", {})
     spans = sentence_spans(text)
+    at = printed_at(figures, text)
     where: dict[int, list[str]] = {}
-    for fid, r in figures.iterrows():
-        hits = locate(str(r["quote"]), text)
-        if len(hits) != 1:
-            continue
-        k = next((i for i, (a, b) in enumerate(spans) if a <= hits[0] < b), None)
-        if k is not None:
-            where.setdefault(k, []).append(fid)
+    for fid, p in at.items():  # a number never starts in the space between two sentences
+        where.setdefault(next(i for i, (a, b) in enumerate(spans) if a <= p < b), []).append(fid)
     periods = figures.groupby("metric")["period"].nunique()
     window = int(params.get("window_words", 8))
     claims: dict[str, list[tuple[str, list[str]]]] = {}
@@ -80,9 +65,9 @@ def growth(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
         if len(changes):
             parts, starts = [], {}
             for cid, c in changes.iterrows():
-                level = statements(figures, c["part_of"], c["period"]) if c["part_of"] else None
+                level = statements(figures, c["part_of"], c["period"])  # none when part_of is empty
                 rate = fmt_number(float(c["value"]), "percent_change", 1)
-                if level is not None and len(level):
+                if len(level):
                     lid = level.index[0]
                     start = float(level["value"].iloc[0]) / (1 + float(c["value"]) / 100)
                     starts[cid] = start
@@ -102,8 +87,9 @@ def growth(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
                 # Unverifiable rather than wrong: below a part that passes its whole or a copied figure.
                 "the previous year's values", 0.45 + 0.05 * min(len(changes), 3), nature="missing_base"))
         else:
-            found = _claims(sentence, spans[k][0], rows, figures, text, words, window)
-            for kind, word, near in found:
+            word_of = {fid: len(text[spans[k][0]:at[fid]].split()) for fid in ids
+                       if figures.at[fid, "unit"] in _LEVEL_UNITS}
+            for kind, word, near in _claims(sentence, word_of, words, window):
                 claims.setdefault(kind, []).append((word, near))
     for kind, items in claims.items():
         what = {"comparison": "a comparison", "expansion": "an expansion"}.get(kind, "growth")

@@ -25,8 +25,7 @@ from .verdict import SECOND_LOOK, Finding
 from .wording import is_assumed
 
 
-_SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
-_CALENDAR_YEAR = re.compile(r"^(\d{4})$")
+_YEAR = re.compile(r"^(\d{4})(-\d{2})?$")  # a calendar year, or a school year (from July)
 
 
 def period_span(period: str) -> tuple[float, float]:
@@ -45,15 +44,12 @@ def period_span(period: str) -> tuple[float, float]:
     (2022.5, 2024.5)
     """
     first, _, last = str(period).partition(" to ")
-    spans = []
+    starts = []
     for part in (first, last or first):
-        if m := _SCHOOL_YEAR.match(part.strip()):
-            spans.append((int(m.group(1)) + 0.5, int(m.group(1)) + 1.5))
-        elif m := _CALENDAR_YEAR.match(part.strip()):
-            spans.append((float(m.group(1)), float(m.group(1)) + 1))
-        else:
+        if not (m := _YEAR.match(part.strip())):
             raise ValueError(f"not a period: {period!r} (use 2023-24, 2024 or '2022-23 to 2023-24')")
-    return spans[0][0], spans[1][1]
+        starts.append(int(m.group(1)) + (0.5 if m.group(2) else 0.0))
+    return starts[0], starts[1] + 1
 
 
 def period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:

@@ -32,8 +32,7 @@ def copy_error(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     """The same precise figure stated for quantities of different topics."""
     min_digits = int(params.get("min_significant_digits", 3))
     out: list[Raised] = []
-    f = figures.copy()
-    f["digits"] = [significant_digits(v, w) for v, w in zip(f["value"], f["as_written"])]
+    f = figures.assign(digits=_digits(figures))
     precise = f[f["digits"] >= min_digits]
     # How many matches chance alone would give: pairs of distinct precise figures
     # of one unit and digit count, each matching with odds 1 in the number of such values.
@@ -71,13 +70,16 @@ def copy_error(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     return out
 
 
+def _digits(figures: pd.DataFrame) -> pd.Series:
+    """The significant digits of each figure (:func:`~.base.significant_digits`)."""
+    return pd.Series([significant_digits(v, w) for v, w in zip(figures["value"], figures["as_written"])],
+                     index=figures.index, dtype=int)
+
+
 def _precise(figures: pd.DataFrame, params: dict) -> pd.DataFrame:
     """Whole figures of at least ``min_significant_digits`` digits, one per metric (its first statement)."""
     f = figures.drop_duplicates(subset=["metric"])
-    digits = [significant_digits(v, w) for v, w in zip(f["value"], f["as_written"])]
-    keep = [d >= int(params.get("min_significant_digits", 3)) and float(v).is_integer()
-            for d, v in zip(digits, f["value"])]
-    return f[pd.Series(keep, index=f.index, dtype=bool)]
+    return f[(_digits(f) >= int(params.get("min_significant_digits", 3))) & (f["value"] % 1 == 0)]
 
 
 def _peers(figures: pd.DataFrame, params: dict) -> pd.Series:
@@ -96,10 +98,7 @@ def _short_eligible(figures: pd.DataFrame, params: dict) -> pd.DataFrame:
     round_multiple = int(params.get("round_multiple", ROUND_MULTIPLE))
     units = {u for group in params.get("unit_groups", []) for u in group}
     f = figures[figures["unit"].isin(units)].drop_duplicates(subset=["metric", "section"])
-    digits = [significant_digits(v, w) for v, w in zip(f["value"], f["as_written"])]
-    keep = [d == 2 and float(v).is_integer() and v % round_multiple != 0
-            for d, v in zip(digits, f["value"])]
-    return f[pd.Series(keep, index=f.index, dtype=bool)]
+    return f[(_digits(f) == 2) & (f["value"] % 1 == 0) & (f["value"] % round_multiple != 0)]
 
 
 def _unit_group(params: dict, unit: str) -> int | None:

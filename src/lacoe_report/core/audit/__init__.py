@@ -171,18 +171,6 @@ class Audit:
         return Question(r.id, f.verdict, r.description, answer, f.explanation, r.settle, r.nature,
                         list(r.inputs), found, f)
 
-    def about(self, figure_id: str) -> list[str]:
-        """The ids of the questions that rest on a figure (or on another statement of its metric),
-        ranked: a chapter that prints the figure quotes the first raised one.
-
-        Examples
-        --------
-        >>> "part-whole-pd-participants" in audit().about("ach_pd_participants")
-        True
-        """
-        same = set(self.figures.index[self.figures["metric"] == self.figures.at[figure_id, "metric"]])
-        return [r.id for r in self.all() if same & set(r.inputs)]
-
     def frame(self) -> pd.DataFrame:
         """One row per question (columns :data:`COLUMNS`), ranked, indexed by id (a copy: the caller's to change)."""
         return self._frame.copy()

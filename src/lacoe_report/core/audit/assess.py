@@ -529,8 +529,8 @@ def looks_exact(value: float, qualifier: str, multiple: int = ROUND_MULTIPLE) ->
     return v.is_integer() and v >= multiple and v % multiple != 0
 
 
-def assess_hedge(value: float, qualifier: str, *, unit: str = "count") -> Finding:
-    """Flag an exact-looking number hedged with "over", "nearly" ...
+def assess_hedge(value: float, qualifier: str) -> Finding:
+    """Flag an exact-looking count hedged with "over", "nearly" ...
 
     Examples
     --------
@@ -539,18 +539,18 @@ def assess_hedge(value: float, qualifier: str, *, unit: str = "count") -> Findin
     >>> assess_hedge(9000, "over").verdict
     'consistent'
     """
-    text = _hedged(value, qualifier, unit)
+    text = _hedged(value, qualifier, "count")
     if not looks_exact(value, qualifier):
         return Finding(CONSISTENT, float(value) % ROUND_MULTIPLE, float(value), f"'{text}' hedges a round number.")
     word = QUALIFIER_WORDS[qualifier]
     if qualifier in LOWER_BOUNDS:
-        tail = (f"either {fmt_number(value, unit)} is the exact count and '{word}' is not needed, "
+        tail = (f"either {fmt_number(value)} is the exact count and '{word}' is not needed, "
                 f"or the count is larger and the report does not say by how much.")
     else:
         tail = (f"if the exact count is known, '{word}' hides it; "
                 "if not, the digits claim a precision the count does not have.")
     return Finding(SECOND_LOOK, None, float(value),
                    f"'{text}': a hedge like '{word}' usually qualifies a rounded number, but "
-                   f"{fmt_number(value, unit)} is not a multiple of {ROUND_MULTIPLE}; {tail}")
+                   f"{fmt_number(value)} is not a multiple of {ROUND_MULTIPLE}; {tail}")
 
 

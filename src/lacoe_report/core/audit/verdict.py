@@ -39,9 +39,6 @@ RAISED = (INCONSISTENT, SECOND_LOOK)
 NEAR_TOLERANCE = 0.10
 
 
-# --------------------------------------------------------------------------
-# Records
-# --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Finding:
     """The outcome of one check on plain numbers.

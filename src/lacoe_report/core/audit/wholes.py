@@ -32,8 +32,8 @@ from .verdict import CONSISTENT, INCONSISTENT, SECOND_LOOK, Finding
 from .wording import is_assumed
 
 
-def smallest_base(pct: float, step: float, limit: int = 1000) -> int | None:
-    """The fewest people whose whole-number share rounds to ``pct`` at precision ``step``.
+def smallest_base(pct: float, step: float) -> int | None:
+    """The fewest people (up to 1,000) whose whole-number share rounds to ``pct`` at precision ``step``.
 
     Examples
     --------
@@ -43,7 +43,7 @@ def smallest_base(pct: float, step: float, limit: int = 1000) -> int | None:
     2
     """
     lo, hi = pct - step / 2, pct + step / 2
-    for n in range(1, limit + 1):
+    for n in range(1, 1001):
         k = math.ceil(lo * n / 100 - 1e-9)
         if k <= n and 100 * k / n <= hi + 1e-9:
             return n

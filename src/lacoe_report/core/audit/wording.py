@@ -39,7 +39,6 @@ from ..formats import number as fmt_number
 from ..source_text import sentences
 from ..vocabulary import ASSUMPTION_WORDS, QUALIFIER_WORDS
 
-# An initialism's stops ("L.A. County") end no sentence.
 # A verb of change followed by a number in percent: a change of a percentage needs points.
 _POINT_CHANGE = re.compile(r"\b(?:moves?|changes?|differs?|falls?|rises?|drops?|shifts?)\s+by\s+[\d.,]+%")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from ..formats import hedged
 from ..formats import number as fmt_number
 from ..metrics import growth_rate, rounding_check, share
 from ..source_text import normalize
@@ -54,8 +55,7 @@ def _same(a: float, b: float) -> bool:
 
 def _hedged(value: float, qualifier: str, unit: str) -> str:
     """A figure with its hedge in words: 'over 400'."""
-    words = QUALIFIER_WORDS.get(qualifier, "")
-    return f"{words} {fmt_number(value, unit)}".strip()
+    return hedged(fmt_number(value, unit), QUALIFIER_WORDS.get(qualifier, ""))
 
 
 # --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import re
 import pandas as pd
 
 from ..formats import number as fmt_number
+from ..metrics import implied_baseline
 from ..source_text import sentence_spans
 from .base import Raised, printed_at, slug, statements
 from .kinds import hedged, name
@@ -69,7 +70,7 @@ def growth(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
                 rate = fmt_number(float(c["value"]), "percent_change", 1)
                 if len(level):
                     lid = level.index[0]
-                    start = float(level["value"].iloc[0]) / (1 + float(c["value"]) / 100)
+                    start = implied_baseline(float(level["value"].iloc[0]), float(c["value"]))
                     starts[cid] = start
                     parts.append(f"{rate} ({name(figures, cid)}) to {hedged(figures, lid)}, which implies a start "
                                  f"of about {fmt_number(start)} that the report never prints")

@@ -7,23 +7,10 @@ runs every declared relation through its check kind (:mod:`.kinds`) and
 every detector (:data:`DETECTORS`) over all the figures, and returns one
 row per question with its verdict, its numbers (``details``) and what would
 settle it. Chapters publish from :func:`audit` instead of recomputing, so no
-two chapters can disagree.
-
-Modules
--------
-assess
-    Pure checks on plain numbers, returning a :class:`Finding`.
-kinds
-    The check kinds a relation may use.
-wholes, repeats, restated, periods, growth, claims, money, goals
-    The detectors: scans of every figure, each raising only what it
-    questions (:class:`Raised`), so clean data raises nothing. Each module
-    lists what its detectors look for; their settings are the
-    ``detectors`` part of the relations file.
-base
-    What the detectors share.
-spec
-    Loader and validator of the relations file.
+two chapters can disagree. The checks on plain numbers are in :mod:`.assess`;
+the detectors (:mod:`.wholes`, :mod:`.repeats`, :mod:`.restated`,
+:mod:`.periods`, :mod:`.growth`, :mod:`.claims`, :mod:`.money`, :mod:`.goals`)
+raise only what they question, so clean data raises nothing.
 
 Every explanation keeps the rules of :mod:`.wording` (hedges kept, changes of
 a percentage in points, assumed values only as assumptions), checked before

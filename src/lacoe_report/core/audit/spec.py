@@ -118,9 +118,8 @@ def load_text(text: str, *, figure_ids: set[str], path: str = "audit_relations.y
     """
     problems: list[str] = []
 
-    def problem(node: yaml.Node | None, fieldname: str, message: str) -> None:
-        where = f"line {_line(node)}, " if node is not None else ""
-        problems.append(f"{path}, {where}field '{fieldname}': {message}")
+    def problem(node: yaml.Node, fieldname: str, message: str) -> None:
+        problems.append(f"{path}, line {_line(node)}, field '{fieldname}': {message}")
 
     try:
         # The nodes give the lines of messages, the values come from loading (which also refuses unknown tags).
@@ -192,17 +191,15 @@ def load_text(text: str, *, figure_ids: set[str], path: str = "audit_relations.y
                         continue
                     ids = plain["inputs"][role]
                     many = kind.roles[role] == "many"
-                    if isinstance(ids, str):
-                        ids = [ids] if many else ids
-                    elif not many or not isinstance(ids, list) or not ids or \
-                            not all(isinstance(i, str) for i in ids):
-                        problem(vnode, f"inputs.{role}",
-                                "a list of figure ids" if many else "one figure id")
+                    listed = [ids] if isinstance(ids, str) else ids
+                    if not isinstance(ids, str) and not (many and isinstance(ids, list) and ids
+                                                         and all(isinstance(i, str) for i in ids)):
+                        problem(vnode, f"inputs.{role}", "a list of figure ids" if many else "one figure id")
                         continue
-                    for figure_id in ([ids] if isinstance(ids, str) else ids):
+                    for figure_id in listed:
                         if figure_id not in figure_ids:
                             problem(vnode, f"inputs.{role}", f"unknown figure id {figure_id!r}")
-                    inputs[role] = ids
+                    inputs[role] = listed if many else ids
                 for role in kind.roles:
                     if role not in given and role not in kind.optional:
                         problem(inode, f"inputs.{role}", f"missing; kind {kind.name} needs it")

@@ -24,6 +24,7 @@ from ..vocabulary import LOWER_BOUNDS, SECTION_WORDS
 from . import assess as A
 from .assess import WHOLE_PERCENT
 from .verdict import CONSISTENT, NOT_CHECKABLE, SECOND_LOOK, Finding, bounds
+from .wording import is_assumed
 
 
 # --------------------------------------------------------------------------
@@ -78,8 +79,7 @@ def hedged(figures: pd.DataFrame, figure_id: str) -> str:
     ``qualifier``) says so, so no sentence prints it as the report's.
     """
     text = A._hedged(value(figures, figure_id), qualifier(figures, figure_id), unit(figures, figure_id))
-    assumed = "qualifier" in figures.at[figure_id, "assumed"].split()
-    return f"{text} (the hedge as the data reads it)" if assumed else text
+    return f"{text} (the hedge as the data reads it)" if is_assumed(figures, figure_id, "qualifier") else text
 
 
 def cited(figures: pd.DataFrame, figure_id: str) -> str:

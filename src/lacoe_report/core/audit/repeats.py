@@ -217,9 +217,7 @@ def near_duplicate(figures: pd.DataFrame, text: str, params: dict) -> list[Raise
     order = {fid: k for k, fid in enumerate(f.index)}
     found: list[tuple[list[tuple[str, str]], str]] = []
     for unit, rows in f.groupby("unit", sort=False):
-        at: dict[float, list[str]] = {}
-        for fid, v in rows["value"].items():
-            at.setdefault(float(v), []).append(fid)
+        at = {float(v): list(ids) for v, ids in rows.groupby("value").groups.items()}
         for v, w in _near_values(list(at), tol):
             pairs = []
             for x in at[v]:

@@ -231,18 +231,14 @@ def run(figures: pd.DataFrame, text: str, spec: Spec) -> Audit:
     Parameters
     ----------
     figures : pandas.DataFrame
-        Indexed by figure id, with the columns of ``data/report_figures.csv``
-        (``part_of`` and ``per`` may be missing: then empty).
+        Indexed by figure id, with every column of ``data/report_figures.csv``
+        as :func:`lacoe_report.core.data.figures` gives them (none missing, none NaN).
     text : str
         The normalised report text the quotes come from.
     spec : Spec
         The relations and the detectors' settings.
     """
     figures = figures.copy()
-    for column in ("part_of", "per", "note", "assumed", "assumed_why", "population"):
-        if column not in figures:
-            figures[column] = ""
-        figures[column] = figures[column].fillna("")
     relations = [_relation(s, figures, text) for s in spec.relations]
     # A detector does not ask again what a declared relation asks (the same two figures compared).
     declared = [sorted(s.figure_ids) for s in spec.relations]
@@ -294,8 +290,7 @@ def assumption(figure_id: str, field: str) -> Assumption:
     True
     """
     from .. import data
-    figures = data.figures()
-    for a in assumptions_of(figures, figure_id):
+    for a in assumptions_of(data.figures(), figure_id):
         if a.field == field:
             return a
     raise KeyError(f"{figure_id}.{field} is not marked assumed in the data")

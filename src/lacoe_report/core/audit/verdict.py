@@ -120,9 +120,7 @@ class Bounds:
         lo_open = (self.lo == lo and self.lo_open) or (other.lo == lo and other.lo_open)
         hi = min(self.hi, other.hi)
         hi_open = (self.hi == hi and self.hi_open) or (other.hi == hi and other.hi_open)
-        if lo < hi:
-            return True
-        return lo == hi and not lo_open and not hi_open
+        return lo < hi or (lo == hi and not lo_open and not hi_open)
 
 
 def bounds(value: float, qualifier: str = "exact", step: float = 0.0) -> Bounds:

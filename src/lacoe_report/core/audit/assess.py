@@ -25,9 +25,6 @@ ROUND_MULTIPLE = 10
 _REL = 1e-12  # relative slack for "exactly equal" between floats
 
 
-# --------------------------------------------------------------------------
-# Words for numbers
-# --------------------------------------------------------------------------
 def _decimals(step: float) -> int:
     """Decimals a rounding step shows: 1 -> 0, 0.1 -> 1."""
     return max(0, -math.floor(math.log10(step) + 1e-9)) if step < 1 else 0
@@ -58,9 +55,6 @@ def _hedged(value: float, qualifier: str, unit: str) -> str:
     return hedged(fmt_number(value, unit), QUALIFIER_WORDS.get(qualifier, ""))
 
 
-# --------------------------------------------------------------------------
-# Pure checks on numbers
-# --------------------------------------------------------------------------
 def assess_sum(parts: Sequence[float], total: float, *, part_steps: Sequence[float] | None = None,
                total_step: float = 0.0, unit: str = "count") -> Finding:
     """Do the parts add up to the stated total?

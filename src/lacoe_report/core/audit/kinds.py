@@ -27,9 +27,6 @@ from .verdict import CONSISTENT, NOT_CHECKABLE, SECOND_LOOK, Finding, bounds
 from .wording import is_assumed
 
 
-# --------------------------------------------------------------------------
-# Reading figures
-# --------------------------------------------------------------------------
 def value(figures: pd.DataFrame, figure_id: str) -> float:
     return float(figures.at[figure_id, "value"])
 
@@ -87,9 +84,6 @@ def cited(figures: pd.DataFrame, figure_id: str) -> str:
     return f"{hedged(figures, figure_id)} {name(figures, figure_id)} in {place(figures, figure_id)}"
 
 
-# --------------------------------------------------------------------------
-# Kinds
-# --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Kind:
     """A check kind: its input roles, parameters and check function.

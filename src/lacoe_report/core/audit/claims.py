@@ -30,6 +30,7 @@ Examples
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -176,11 +177,9 @@ def claims(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     window = int(params.get("window_words", 12))
     kinds = list(params.get("patterns", {}))
     weights, settle = params.get("weights", {}), params.get("settle", {})
-    by_sentence: dict[int, list[Claim]] = {}
-    for c in found:
-        by_sentence.setdefault(c.sentence, []).append(c)
     out: list[Raised] = []
-    for k, items in by_sentence.items():
+    for k, in_sentence in itertools.groupby(found, key=lambda c: c.sentence):  # found is in text order
+        items = list(in_sentence)
         a, b = spans[k]
         kind = min((c.kind for c in items), key=kinds.index)
         first = items[0]

@@ -76,10 +76,7 @@ class RelationSpec:
     @property
     def figure_ids(self) -> list[str]:
         """Every figure id the relation names, in role order."""
-        out: list[str] = []
-        for ids in self.inputs.values():
-            out.extend([ids] if isinstance(ids, str) else ids)
-        return out
+        return [i for ids in self.inputs.values() for i in ([ids] if isinstance(ids, str) else ids)]
 
 
 @dataclass(frozen=True)

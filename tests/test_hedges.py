@@ -79,7 +79,3 @@ def test_a_chart_labels_a_hedged_value_with_its_hedge():
     assert chart.data == [("Conference", "over 400"), ("Training", "297")]
 
 
-def test_apply_carries_a_hedge_through_a_charts_arithmetic():
-    start = bounds.apply(lambda after, rate: after / (1 + rate / 100), formats.Hedged(186_000, "over"), 30.2)
-    assert start.hedge == "at least" and round(start) == 142_857
-    assert bounds.apply(lambda a, b: a - b, 467, formats.Hedged(465, "over")).hedge == "at most"

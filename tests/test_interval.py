@@ -2,13 +2,11 @@
 
 A value is (low, stated, high): "over 400" is (400, 400, inf), "up to 50" (0, 50, 50).
 """
-import math
 
 import pytest
 
 from lacoe_report.core import bounds
 from lacoe_report.core.bounds import INF, Interval
-from lacoe_report.core.formats import Hedged
 
 OVER_400 = Interval(400, 400, INF)
 UP_TO_50 = Interval(0, 50, 50)
@@ -115,15 +113,6 @@ def test_the_direction_compares_the_range_with_the_printed_number(span, printed,
 
 def test_a_text_without_a_number_carries_no_hedge():
     assert bounds.hedge("p2_conference_educators / 2", "a word") == ""
-
-
-def test_apply_reads_each_hedges_words():
-    assert bounds.apply(lambda a: a * 2, Hedged(10, "nearly")).hedge == "at most"
-    assert bounds.apply(lambda a: a * 2, Hedged(10, "about")).hedge == "about"
-    assert bounds.apply(lambda a: a * 2, Hedged(10, "at most")).hedge == "at most"
-    assert bounds.apply(lambda a: a + 1, Hedged(10, "more than")).hedge == "at least"
-    assert bounds.apply(lambda a: -a, Hedged(10, "over")).hedge == "at most"
-    assert math.isclose(bounds.apply(lambda a, b: a / b, 10, 4), 2.5)
 
 
 def test_a_table_of_its_own_is_read_not_the_books():

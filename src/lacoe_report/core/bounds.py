@@ -37,7 +37,7 @@ import math
 from dataclasses import dataclass
 
 from . import formats, formula
-from .vocabulary import DERIVED_BOUND_WORDS, HEDGE_BOUNDS, QUALIFIER_BOUNDS, QUALIFIER_WORDS
+from .vocabulary import DERIVED_BOUND_WORDS, QUALIFIER_BOUNDS, QUALIFIER_WORDS
 
 #: How far a hedge that is no bound ("approximately") may move a figure, either way, as a share.
 #: Only the direction matters to the words; the size keeps a divisor's range clear of zero.
@@ -180,31 +180,6 @@ def functions() -> dict:
             "floor_to": _rounded(formula.floor_to), "ceil_to": _rounded(formula.ceil_to),
             "min": _extreme(min), "max": _extreme(max),
             "sum": lambda items, start=0: sum(items, Interval.of(start))}
-
-
-def apply(function, *values) -> float:
-    """``function`` of published numbers, hedged as their hedges and the function allow.
-
-    For a chart or table that computes from published numbers: a value that
-    carries a hedge (:class:`lacoe_report.core.formats.Hedged`) stands for
-    the range it allows, and the result carries the words of its own bound.
-    ``function`` must be plain arithmetic (no ``float()``).
-
-    >>> from lacoe_report.core.formats import Hedged
-    >>> apply(lambda after, rate: after / (1 + rate / 100), Hedged(186_000, "over"), 30.2)
-    at least 142857.14285714284
-    >>> apply(lambda a, b: a + b, 1, 2)
-    3.0
-    """
-    spans = []
-    for v in values:
-        hedge = getattr(v, "hedge", "")
-        way = HEDGE_BOUNDS[hedge] if hedge else ""
-        spans.append(figure_interval(float(v), {"lower": "at_least", "upper": "up_to", "none": "approximately",
-                                                "": "exact"}[way]))
-    result = Interval.of(function(*spans))
-    way = direction(result, result.point)
-    return formats.Hedged(result.point, DERIVED_BOUND_WORDS[way] if way else "")
 
 
 def figure_interval(value: float, qualifier: str) -> Interval:

@@ -57,7 +57,6 @@ def implied_baseline(after: float, growth_pct: float) -> float:
     >>> implied_baseline(75, -25)
     100.0
     """
-    # Plain arithmetic, no float(): bounds.apply runs it over intervals too.
     factor = 1.0 + growth_pct / 100.0
     if factor <= 0:
         raise ValueError(f"a change of {growth_pct}% leaves no positive baseline")

@@ -34,12 +34,12 @@ import http.server
 import io
 import json
 import os
-import re
 import shutil
 import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,13 +64,14 @@ SUBTITLE = "The report's figures as sourced data, and every number in this book 
 BOOK_URL_PATH = "/book.html"
 #: Paper and margins. The bottom margin holds the footer.
 PAPER = "A4"
-PAPER_WIDTH_MM = {"A4": 210.0, "Letter": 215.9}
+PAPER_WIDTH_MM = 210.0
 MARGINS = {"top": "16mm", "bottom": "18mm", "left": "18mm", "right": "18mm"}
 #: Printing stops after this many passes if the contents' page numbers still move.
 MAX_PASSES = 4
 #: What the first print pass, which only finds the pages, leaves out.
 FINDING_PASS = {"tagged": False, "outline": False, "print_background": False, "display_header_footer": False}
-# The dates Chromium writes into the document information.
+# The contents' page numbers until they are known: as wide as any page number, so that filling
+# them in does not change the layout between the passes.
 _PAGE_PLACEHOLDER = "888"
 
 FOOTER_TEMPLATE = """
@@ -128,7 +129,7 @@ def toc_parts() -> tuple[str, list[dict]]:
 
 
 def root_page(site: Path, root: str) -> Path:
-    """Return the HTML file the singlehtml builder wrote the whole book to.
+    """Return ``<site>/<root>.html``, where Sphinx's singlehtml builder writes the whole book.
 
     Parameters
     ----------
@@ -136,20 +137,11 @@ def root_page(site: Path, root: str) -> Path:
         The ``singlehtml`` build folder.
     root : str
         The root document's name, as in ``_toc.yml``.
-
-    Returns
-    -------
-    pathlib.Path
-        ``<site>/<root>.html``, or where ``index.html`` redirects to.
     """
     page = site / f"{root}.html"
-    if page.exists():
-        return page
-    # Otherwise follow the redirect Jupyter Book writes into index.html.
-    redirect = re.search(r'url=([^"\s>]+)', (site / "index.html").read_text(encoding="utf-8"))
-    if redirect and (site / redirect.group(1)).exists():
-        return site / redirect.group(1)
-    sys.exit(f"No book page in {site}: neither {root}.html nor an index.html redirect.")
+    if not page.exists():
+        sys.exit(f"No book page in {site}: {root}.html is missing.")
+    return page
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -230,14 +222,18 @@ def downloads_to_attach(site: Path, downloads: Sequence[dict]) -> list[Attachmen
     return found
 
 
-def _prepare(page, meta: dict[str, str], root: str, parts: list[dict],
-             printable_px: int) -> tuple[list[Chapter], list[dict]]:
-    """Turn the loaded singlehtml page into the printed book; return its chapters and downloads.
+def _prepare(browser, url: str, route, meta: dict[str, str], root: str, parts: list[dict],
+             printable_px: int) -> tuple:
+    """Load the singlehtml book in a new page (its requests through ``route``) and turn it into the
+    printed book; return the page, its chapters and downloads.
 
     Exits with a message when an image did not load or a chapter of
     ``_toc.yml`` is missing from the page; warns about math (MathJax cannot
     load offline) and about anything wider than the paper.
     """
+    page = browser.new_page()
+    page.route("**/*", route)
+    page.goto(url, wait_until="load", timeout=120_000)
     page.add_style_tag(content=PRINT_CSS.read_text(encoding="utf-8"))
     found = page.evaluate(_PREPARE_JS, {
         "title": meta["title"], "author": meta["author"], "subtitle": SUBTITLE, "source": SOURCE_LINE,
@@ -257,7 +253,7 @@ def _prepare(page, meta: dict[str, str], root: str, parts: list[dict],
     lost = [d for d in listed if d not in {c.docname for c in chapters}]
     if lost:
         sys.exit(f"Chapters of _toc.yml missing from the singlehtml book: {', '.join(lost)}")
-    return chapters, found["downloads"]
+    return page, chapters, found["downloads"]
 
 
 def _print_numbered(page, chapters: list[Chapter], options: dict,
@@ -352,7 +348,7 @@ def print_book(site: Path, output: Path = PDF_PATH, again: Path | None = None, b
     blocked: list[str] = []
     seconds: dict[str, float] = {}
     mm = {name: float(value.removesuffix("mm")) for name, value in MARGINS.items()}
-    printable_px = int((PAPER_WIDTH_MM[PAPER] - mm["left"] - mm["right"]) * 96 / 25.4)
+    printable_px = int((PAPER_WIDTH_MM - mm["left"] - mm["right"]) * 96 / 25.4)
     footer = FOOTER_TEMPLATE.format(title=html.escape(meta["title"]), left=MARGINS["left"], right=MARGINS["right"])
     options = dict(format=PAPER, margin=MARGINS, print_background=True, display_header_footer=True,
                    header_template=HEADER_TEMPLATE, footer_template=footer, outline=True, tagged=True)
@@ -370,10 +366,7 @@ def print_book(site: Path, output: Path = PDF_PATH, again: Path | None = None, b
 
         try:
             started = time.perf_counter()
-            page = browser.new_page()
-            page.route("**/*", only_local)
-            page.goto(url, wait_until="load", timeout=120_000)
-            chapters, downloads = _prepare(page, meta, root, parts, printable_px)
+            page, chapters, downloads = _prepare(browser, url, only_local, meta, root, parts, printable_px)
             seconds["load"] = time.perf_counter() - started
             started = time.perf_counter()
             pdf, passes = _print_numbered(page, chapters, options, seed=_last_pages())
@@ -382,10 +375,7 @@ def print_book(site: Path, output: Path = PDF_PATH, again: Path | None = None, b
                 # A new page: the book loaded, prepared and printed anew in the same browser,
                 # so every element is a new DOM node with a new tag id, at a later second.
                 started = time.perf_counter()
-                second = browser.new_page()
-                second.route("**/*", only_local)
-                second.goto(url, wait_until="load", timeout=120_000)
-                again_chapters, _ = _prepare(second, meta, root, parts, printable_px)
+                second, again_chapters, _ = _prepare(browser, url, only_local, meta, root, parts, printable_px)
                 # Numbered from the first print's pages, checked on one full pass: equal bytes
                 # then also show that the output does not depend on the passes it took.
                 reprinted, _ = _print_numbered(second, again_chapters, options,
@@ -423,34 +413,6 @@ def _check_and_execute() -> None:
     build.execute(quiet=True)
 
 
-class _Background:
-    """``work()`` in a thread from now; :meth:`result` waits for it and raises what it raised (``sys.exit`` too).
-
-    >>> _Background(lambda: sys.exit("the data is bad")).result()
-    Traceback (most recent call last):
-    SystemExit: the data is bad
-    >>> _Background(None).result()  # nothing to do
-    """
-
-    def __init__(self, work=None) -> None:
-        self._raised: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(work,), daemon=True) if work else None
-        if self._thread is not None:
-            self._thread.start()
-
-    def _run(self, work) -> None:
-        try:
-            work()
-        except BaseException as raised:  # noqa: BLE001 - handed to the caller of result()
-            self._raised = raised
-
-    def result(self) -> None:
-        if self._thread is not None:
-            self._thread.join()
-        if self._raised is not None:
-            raise self._raised
-
-
 def main(argv: list[str] | None = None) -> None:
     """Build the singlehtml book and print it; see ``python -m lacoe_report.book.pdf --help``."""
     parser = argparse.ArgumentParser(prog="python -m lacoe_report.book.pdf", description=__doc__.splitlines()[0])
@@ -473,10 +435,13 @@ def main(argv: list[str] | None = None) -> None:
         site = BUILD_DIR / "singlehtml"
         if not site.exists():
             sys.exit(f"{site} does not exist: run without --no-build.")
-    checks = _Background(None if args.no_build or args.no_execute else _check_and_execute)
-    with chromium() as browser:  # starts while the data is checked and stale chapters run
+    # Chromium starts while the data is checked and stale chapters run; result() raises what the checks
+    # raised, sys.exit's SystemExit too.
+    checks = None if args.no_build or args.no_execute else ThreadPoolExecutor(1).submit(_check_and_execute)
+    with chromium() as browser:
         timings["chromium"] = time.perf_counter() - started
-        checks.result()
+        if checks is not None:
+            checks.result()
         if not args.no_build:
             step = time.perf_counter()
             # Decided from content, as for `make book`: the same inputs give the same page.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,8 +39,7 @@ def _sorted_leaf(match: re.Match) -> bytes:
     first, last = pairs[0].split(b" ", 1)[0], pairs[-1].split(b" ", 1)[0]
     leaf = b"/Limits [" + first + b" " + last + b"]\n/Names [" + b" ".join(pairs) + b"]"
     return leaf if len(leaf) == len(match.group(0)) else match.group(0)  # another layout: leave it as it was
-# Wide enough for any page number, so that filling the contents in does not
-# change its layout between the passes.
+
 
 @dataclass
 class Chapter:
@@ -62,18 +60,12 @@ class Attachment:
     description: str = ""
 
 
-def _normalize(text: str) -> str:
-    """Fold ligatures and whitespace so that titles compare with extracted text."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
-
-
 def chapter_pages(pdf: bytes, chapters: list[Chapter]) -> dict[str, int]:
     """Find the page on which each chapter starts.
 
     Chromium writes a named destination for every element a link points to,
-    and the contents link to every chapter, so the destinations give the
-    pages exactly. A chapter without one is found by its title at the top of
-    a page instead.
+    and the contents link to every chapter (``prepare.js``), so the
+    destinations give the pages exactly.
 
     Parameters
     ----------
@@ -96,16 +88,6 @@ def chapter_pages(pdf: bytes, chapters: list[Chapter]) -> dict[str, int]:
         dest = named.get(chapter.id) or named.get("/" + chapter.id)
         if dest is not None:
             pages[chapter.id] = reader.get_destination_page_number(dest) + 1
-    missing = [c for c in chapters if c.id not in pages]
-    if missing:
-        tops = [_normalize(page.extract_text() or "")[:300] for page in reader.pages]
-        start = 2  # after the title page and the contents
-        for chapter in missing:
-            title = _normalize(chapter.title)
-            for number in range(start, len(tops)):
-                if title in tops[number]:
-                    pages[chapter.id] = number + 1
-                    break
     return pages
 
 

@@ -17,6 +17,7 @@ import logging
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -43,6 +44,8 @@ BOOTSTRAP_STATES = ("show", "showing", "hiding", "fade", "collapse", "collapsing
                     "modal-open", "offcanvas", "offcanvas-backdrop", "modal-backdrop")
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 _CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*['"]([^'"]+)['"]\s*\)?\s*;""")
+#: At-rules that hold rules: :func:`purge_css` trims inside them.
+_GROUPING = ("media", "supports", "layer", "container")
 
 def _selectors(prelude) -> list[list]:
     """Split a rule's prelude at its top-level commas (``:is(a, b)`` stays whole)."""
@@ -57,21 +60,19 @@ def _selectors(prelude) -> list[list]:
     return groups
 
 
-def _selector_used(tokens, words: set[str]) -> bool:
-    """Whether every class and id a selector names at top level occurs in ``words``.
+def _names_in(selector) -> Iterator[str]:
+    """The classes and ids a selector names at top level.
 
-    Classes inside functions (``:not(.x)``, ``:is(.x)``) are not checked, so
+    Classes inside functions (``:not(.x)``, ``:is(.x)``) are not named, so
     a rule is only ever dropped when it certainly cannot match.
     """
     previous = None
-    for token in tokens:
-        if token.type == "ident" and previous is not None and previous.type == "literal" and previous.value == ".":
-            if token.value not in words:
-                return False
-        elif token.type == "hash" and token.is_identifier and token.value not in words:
-            return False
+    for token in selector:
+        dotted = token.type == "ident" and previous is not None and previous.type == "literal" \
+            and previous.value == "."
+        if dotted or (token.type == "hash" and token.is_identifier):
+            yield token.value
         previous = token
-    return True
 
 
 def purge_css(text: str, words: set[str]) -> str:
@@ -87,12 +88,12 @@ def purge_css(text: str, words: set[str]) -> str:
     out = []
     for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
         if rule.type == "qualified-rule":
-            kept = [tinycss2.serialize(sel).strip() for sel in _selectors(rule.prelude) if _selector_used(sel, words)]
+            kept = [tinycss2.serialize(sel).strip() for sel in _selectors(rule.prelude)
+                    if all(name in words for name in _names_in(sel))]
             if kept:
                 out.append(",".join(kept) + "{" + tinycss2.serialize(rule.content).strip() + "}")
         elif rule.type == "at-rule":
-            keyword = rule.lower_at_keyword
-            if keyword in ("media", "supports", "layer", "container") and rule.content is not None:
+            if rule.lower_at_keyword in _GROUPING and rule.content is not None:
                 inner = purge_css(tinycss2.serialize(rule.content), words)
                 if inner:
                     out.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude).rstrip()}{{{inner}}}")
@@ -116,16 +117,8 @@ def selector_names(text: str) -> set[str]:
     names: set[str] = set()
     for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
         if rule.type == "qualified-rule":
-            for selector in _selectors(rule.prelude):
-                previous = None
-                for token in selector:
-                    is_class = (token.type == "ident" and previous is not None
-                                and previous.type == "literal" and previous.value == ".")
-                    if is_class or (token.type == "hash" and token.is_identifier):
-                        names.add(token.value)
-                    previous = token
-        elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports", "layer", "container") \
-                and rule.content is not None:
+            names.update(name for selector in _selectors(rule.prelude) for name in _names_in(selector))
+        elif rule.type == "at-rule" and rule.lower_at_keyword in _GROUPING and rule.content is not None:
             names |= selector_names(tinycss2.serialize(rule.content))
     return names
 
@@ -144,13 +137,9 @@ def _css_with_imports(path: Path, static: Path, seen: set[Path]) -> str:
             return match.group(0)
         target = (path.parent / urlsplit(url).path).resolve()
         rest = url[len(urlsplit(url).path):]
-        return f'url("{Path(_relative(target, static))}{rest}")'
+        return f'url("{Path(os.path.relpath(target, static)).as_posix()}{rest}")'
 
     return _CSS_URL.sub(rebase, text)
-
-
-def _relative(target: Path, base: Path) -> str:
-    return os.path.relpath(target, base).replace(os.sep, "/")
 
 
 #: Every character that cannot be part of a class name or id becomes a space (:func:`words_of`).

@@ -107,12 +107,6 @@ def _figures() -> dict[str, dict]:
     return {row["id"]: row for row in formula.figure_rows()}
 
 
-def _cached(app, name, load):
-    if not hasattr(app, name):
-        setattr(app, name, load())
-    return getattr(app, name)
-
-
 def derivation(row: dict, figures: dict[str, dict]) -> dict:
     """What the on-page panel shows for one ledger row."""
     numeric = row["unit"] != "text"
@@ -184,8 +178,8 @@ def resolve(app, doctree, docname: str) -> None:
     """Turn pasted numbers into links to the ledger and fill in the ledger tables."""
     if app.builder.format != "html":
         return
-    rows = _cached(app, "_lacoe_ledger", _ledger)
-    figures = _cached(app, "_lacoe_figures", _figures)
+    # Read for each page: 3.5 ms (formula.figure_rows is cached until the CSV changes).
+    rows, figures = _ledger(), _figures()
     by_key = {(r["chapter"], r["key"]): r for r in rows}
     entries = {}
     for node in list(doctree.findall(trace_ref)):

@@ -1,29 +1,43 @@
-"""Sphinx extension: the data behind each chart, as a CSV linked from its caption.
+"""Sphinx extension: each chart with the data it draws and, on the web, a version a phone can read.
 
-Each chart a chapter draws with :mod:`lacoe_report.present.plots` carries, in
-its notebook output's ``lacoe_chart`` metadata, the values it draws: label,
-text as drawn, value, and the value's ledger key or report figure id and unit
-(:meth:`lacoe_report.present.plots.Chart.record`). This extension writes one
-CSV per chart, ``chart-data/<figure name>.csv`` in the output folder, from that
-record and the ledger (a ledger number's input figure ids), and adds "Get the
-data (CSV)" to the chart's caption: a docutils reference with the ``download``
-class, so the PDF edition attaches the file like the Downloads page's files
-(:mod:`lacoe_report.book.pdf`). A value the chapter computed itself has no
-ledger key or figure id, and its row says so in the ``source`` column; the
-book's charts draw none (``tests/test_chart_data.py`` requires a source for
-every row), so a chapter declares what a chart draws.
+Each chart a chapter draws with :mod:`lacoe_report.present.plots` carries in
+its notebook output's ``lacoe_chart`` metadata
+(:meth:`lacoe_report.present.plots.Chart._repr_mimebundle_`) two things:
+
+* **The values it draws**: label, text as drawn, value, and the value's ledger
+  key or report figure id and unit (:meth:`lacoe_report.present.plots.Chart.record`).
+  This extension writes one CSV per chart, ``chart-data/<figure name>.csv`` in
+  the output folder, from that record and the ledger (a ledger number's input
+  figure ids), and adds "Get the data (CSV)" to the chart's caption: a docutils
+  reference with the ``download`` class, so the PDF edition attaches the file
+  like the Downloads page's files (:mod:`lacoe_report.book.pdf`). A value the
+  chapter computed itself has no ledger key or figure id, and its row says so
+  in the ``source`` column; the book's charts draw none
+  (``tests/test_chart_data.py`` requires a source for every row), so a chapter
+  declares what a chart draws.
+* **A second PNG drawn in a narrow layout**
+  (:meth:`lacoe_report.present.plots.Chart.narrow`). For the ``html`` builder,
+  each chart's image node is wrapped in a :class:`chart_picture` node, which
+  Sphinx's HTML translator writes as a ``<picture>`` offering narrow screens the
+  narrow variant, with the chart's width and height, and lazy loading for all
+  but the first chart of a page. The single-page build behind the PDF keeps
+  the print layout.
 
 ``_config.yml`` lists it under ``sphinx.config.extensions``. It is tooling:
 editing it re-executes no chapter.
 """
 from __future__ import annotations
 
+import base64
 import csv
+import html
 import io
 import json
 import posixpath
 from pathlib import Path
+from urllib.parse import quote
 
+import imagesize
 from docutils import nodes
 
 from ..core.paths import LEDGER_CSV
@@ -37,24 +51,21 @@ COLUMNS = ("figure", "label", "text", "value", "unit", "source", "chapter", "key
 LINK_TEXT = "Get the data (CSV)"
 #: What the ``source`` column says of each kind of value.
 SOURCES = {"key": "ledger", "figure": "report figure", None: "computed in the chapter, not a published number"}
+#: Narrow screens get a chart's narrow variant (the content column is then at most ~550 px).
+NARROW_MEDIA = "(max-width: 599.98px)"
 
 
-def chart_records(notebook: dict) -> dict[str, list[dict]]:
-    """Per figure name (``mystnb.figure.name``), the values its chart output records.
+def chart_outputs(notebook: dict) -> list[tuple[str | None, dict]]:
+    """The figure name (``mystnb.figure.name``) and the output of every chart a notebook draws.
 
     >>> cell = {"cell_type": "code", "metadata": {"mystnb": {"figure": {"name": "fig-a"}}},
-    ...         "outputs": [{"metadata": {"lacoe_chart": {"values": [{"label": "A", "value": 1.0}]}}}]}
-    >>> chart_records({"cells": [cell]})
-    {'fig-a': [{'label': 'A', 'value': 1.0}]}
+    ...         "outputs": [{"metadata": {"lacoe_chart": {"values": []}}}, {"metadata": {}}]}
+    >>> chart_outputs({"cells": [cell]})
+    [('fig-a', {'metadata': {'lacoe_chart': {'values': []}}})]
     """
-    found = {}
-    for cell in notebook.get("cells", []):
-        name = cell.get("metadata", {}).get("mystnb", {}).get("figure", {}).get("name")
-        for output in cell.get("outputs", []):
-            values = output.get("metadata", {}).get("lacoe_chart", {}).get("values")
-            if name and values is not None:
-                found[name] = values
-    return found
+    return [(cell.get("metadata", {}).get("mystnb", {}).get("figure", {}).get("name"), output)
+            for cell in notebook.get("cells", []) for output in cell.get("outputs", [])
+            if output.get("metadata", {}).get("lacoe_chart")]
 
 
 def number_text(value: float) -> str:
@@ -86,66 +97,143 @@ def chart_csv(name: str, values: list[dict], ledger_inputs: dict[tuple[str, str]
     return out.getvalue().encode("utf-8")
 
 
-def _ledger_inputs() -> dict[tuple[str, str], str]:
-    with open(LEDGER_CSV, encoding="utf-8", newline="") as handle:
-        return {(r["chapter"], r["key"]): r["inputs"] for r in csv.DictReader(handle)}
-
-
-def _records(app) -> dict[str, list[dict]]:
-    if getattr(app, "_lacoe_chart_records", None) is None:
-        found = {}
-        for doc in sorted(app.env.found_docs):
-            path = Path(app.env.doc2path(doc))
-            if path.suffix == ".ipynb":
-                found.update(chart_records(json.loads(path.read_text(encoding="utf-8"))))
-        app._lacoe_chart_records = found
-    return app._lacoe_chart_records
-
-
-def _page_dir(app, docname: str) -> str:
-    # The single page of the PDF edition sits at the output's root; the HTML pages at their docname.
-    return "" if app.builder.name == "singlehtml" else posixpath.dirname(docname)
-
-
-def link_charts(app, doctree, docname: str) -> None:
-    """Add the data link to the caption of every chart that recorded its values."""
-    if app.builder.format != "html":
-        return
-    records = _records(app)
-    for figure in doctree.findall(nodes.figure):
-        name = next((n for n in figure["names"] if n in records), None)
-        caption = next(iter(figure.findall(nodes.caption)), None)
-        if name is None or caption is None:
+def chart_variants(outputs) -> dict[str, dict]:
+    """Per chart (sha256 of its PNG, MyST-NB's file name): sizes and the narrow variant."""
+    found = {}
+    for _, output in outputs:
+        variants, png = output["metadata"]["lacoe_chart"], output.get("data", {}).get("image/png")
+        if not png:
             continue
-        href = posixpath.relpath(f"{FOLDER}/{name}.csv", _page_dir(app, docname) or ".")
-        link = nodes.reference("", LINK_TEXT, refuri=href, internal=True, classes=["download", "lacoe-chart-data"])
-        caption += [nodes.Text(" "), link]
+        wide = base64.b64decode("".join(png) if isinstance(png, list) else png)
+        entry = {"size": imagesize.get(io.BytesIO(wide)), "text_px": variants["wide"]["text_px"]}
+        if "narrow" in variants:
+            narrow = base64.b64decode(variants["narrow"]["png"])
+            entry["narrow"] = {"png": narrow, "size": imagesize.get(io.BytesIO(narrow)),
+                               "text_px": variants["narrow"]["text_px"]}
+        found[digest(wide)] = entry
+    return found
 
 
-def write_csvs(app, exception) -> None:
-    """Write every chart's CSV into the output (a file is rewritten only when its bytes change)."""
-    if exception is not None or app.builder.format != "html":
-        return
-    folder = Path(app.outdir) / FOLDER
-    folder.mkdir(exist_ok=True)
-    inputs = _ledger_inputs()
-    wanted = {f"{name}.csv": chart_csv(name, values, inputs) for name, values in _records(app).items()}
-    for stale in folder.glob("*.csv"):
-        if stale.name not in wanted:  # a chart that is gone
-            stale.unlink()
-    for file_name, data in wanted.items():
-        target = folder / file_name
-        if not target.exists() or digest(target.read_bytes()) != digest(data):
-            target.write_bytes(data)
+class chart_picture(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes in lower case)
+    """A chart's image with its sizes and narrow variant; written as ``<picture>`` by :func:`visit_picture`."""
 
 
-def _forget(app, env) -> None:
-    # Read the notebooks again after each reading phase: a preview server rebuilds in one process.
-    app._lacoe_chart_records = None
+def picture_tag(src: str, alt: str, chart: dict, lazy: bool) -> str:
+    """The HTML of one chart: ``<img>`` with its sizes, inside ``<picture>`` when it has a narrow variant.
+
+    Examples
+    --------
+    >>> chart = {"size": (800, 400), "text_px": 21.0, "narrow": {"size": (500, 600), "text_px": 22.0}}
+    >>> print(picture_tag("../_images/ab.png", "A bar", chart, lazy=True))  # doctest: +NORMALIZE_WHITESPACE
+    <picture><source media="(max-width: 599.98px)" srcset="../_images/ab-narrow.png" width="500" height="600"
+    data-text-px="22.0"><img alt="A bar" src="../_images/ab.png" width="800" height="400" decoding="async"
+    data-text-px="21.0" loading="lazy"></picture>
+    """
+    width, height = chart["size"]
+    img = (f'<img alt="{html.escape(alt, quote=True)}" src="{html.escape(src, quote=True)}" width="{width}" '
+           f'height="{height}" decoding="async" data-text-px="{chart["text_px"]}"'
+           f'{" loading=" + chr(34) + "lazy" + chr(34) if lazy else ""}>')
+    narrow = chart.get("narrow")
+    if narrow is None:
+        return img
+    n_width, n_height = narrow["size"]
+    narrow_src = html.escape(src[: -len(".png")] + "-narrow.png", quote=True)
+    return (f'<picture><source media="{NARROW_MEDIA}" srcset="{narrow_src}" width="{n_width}" '
+            f'height="{n_height}" data-text-px="{narrow["text_px"]}">{img}</picture>')
+
+
+def visit_picture(self, node: chart_picture) -> None:
+    """Sphinx's HTML translator: write the chart (its image node is this node's only child)."""
+    image = node.children[0]
+    uri = image["uri"]
+    # The builder's own map from a source image to its file in _images (what visit_image reads).
+    src = posixpath.join(self.builder.imgpath, quote(self.builder.images[uri])) \
+        if uri in self.builder.images else uri
+    self.body.append(picture_tag(src, image.get("alt", ""), node["chart"], node["lazy"]))
+    raise nodes.SkipNode
+
+
+class Charts:
+    """The charts of the book's notebooks, read once per build (an application builds once)."""
+
+    def __init__(self):
+        self._outputs: list[tuple[str | None, dict]] | None = None
+        self._variants: dict[str, dict] | None = None
+
+    def outputs(self, app) -> list[tuple[str | None, dict]]:
+        """:func:`chart_outputs` of every notebook of the book."""
+        if self._outputs is None:
+            paths = (Path(app.env.doc2path(doc)) for doc in sorted(app.env.found_docs))
+            self._outputs = [found for path in paths if path.suffix == ".ipynb"
+                             for found in chart_outputs(json.loads(path.read_text(encoding="utf-8")))]
+        return self._outputs
+
+    def records(self, app) -> dict[str, list[dict]]:
+        """Per figure name, the values its chart draws."""
+        return {name: output["metadata"]["lacoe_chart"]["values"] for name, output in self.outputs(app)
+                if name and "values" in output["metadata"]["lacoe_chart"]}
+
+    def variants(self, app) -> dict[str, dict]:
+        if self._variants is None:
+            self._variants = chart_variants(self.outputs(app))
+        return self._variants
+
+    def resolve(self, app, doctree, docname: str) -> None:
+        """Add the data link to every chart's caption; on ``html`` pages, make each chart a :class:`chart_picture`."""
+        if app.builder.format != "html":
+            return
+        records = self.records(app)
+        # The single page of the PDF edition sits at the output's root; the HTML pages at their docname.
+        page_dir = "" if app.builder.name == "singlehtml" else posixpath.dirname(docname)
+        for figure in doctree.findall(nodes.figure):
+            name = next((n for n in figure["names"] if n in records), None)
+            caption = next(iter(figure.findall(nodes.caption)), None)
+            if name is None or caption is None:
+                continue
+            href = posixpath.relpath(f"{FOLDER}/{name}.csv", page_dir or ".")
+            link = nodes.reference("", LINK_TEXT, refuri=href, internal=True, classes=["download", "lacoe-chart-data"])
+            caption += [nodes.Text(" "), link]
+        if app.builder.name != "html":
+            return
+        count = 0
+        for image in list(doctree.findall(nodes.image)):
+            chart = self.variants(app).get(Path(image["uri"]).stem)
+            if chart is None:
+                continue
+            count += 1
+            # The first chart may be in the first screen: not lazy.
+            picture = chart_picture("", chart=chart, lazy=count > 1)
+            image.replace_self(picture)
+            picture += image
+
+    def write(self, app, exception) -> None:
+        """Write every chart's CSV, and on ``html`` its narrow PNG beside the wide one in ``_images``.
+
+        A file is rewritten only when its bytes change.
+        """
+        if exception is not None or app.builder.format != "html":
+            return
+        with open(LEDGER_CSV, encoding="utf-8", newline="") as handle:
+            inputs = {(r["chapter"], r["key"]): r["inputs"] for r in csv.DictReader(handle)}
+        folder = Path(app.outdir) / FOLDER
+        wanted = {folder / f"{name}.csv": chart_csv(name, values, inputs) for name, values in self.records(app).items()}
+        folder.mkdir(exist_ok=True)
+        for stale in folder.glob("*.csv"):
+            if stale not in wanted:  # a chart that is gone
+                stale.unlink()
+        if app.builder.name == "html":
+            images = Path(app.outdir) / "_images"
+            wanted |= {images / f"{sha}-narrow.png": chart["narrow"]["png"]
+                       for sha, chart in self.variants(app).items() if "narrow" in chart}
+            images.mkdir(exist_ok=True)
+        for target, data in wanted.items():
+            if not target.exists() or target.read_bytes() != data:
+                target.write_bytes(data)
 
 
 def setup(app):
-    app.connect("env-updated", _forget)
-    app.connect("doctree-resolved", link_charts)
-    app.connect("build-finished", write_csvs)
+    charts = Charts()
+    app.add_node(chart_picture, html=(visit_picture, None))
+    app.connect("doctree-resolved", charts.resolve)
+    app.connect("build-finished", charts.write)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -20,7 +20,7 @@ Each job goes through an interface Sphinx or the theme offers (the numbers are t
   theme's icon font draws the same icons); the search scripts and index load
   on the search page only. Every page gets a ``<meta name="description">``
   from its first paragraph.
-* **Charts a phone can read.** :mod:`lacoe_report.book.web_charts`.
+* **Charts a phone can read.** :mod:`lacoe_report.book.chart_data`.
 * **An offline PDF page.** Jupyter Book puts MathJax, from a CDN, on the
   ``singlehtml`` page whether or not the book has math (its asset policy
   ``always``); this Sphinx looks into the chapters a page includes, so the page
@@ -40,7 +40,6 @@ from urllib.parse import urlsplit
 from docutils import nodes
 
 from ..core.safe_write import digest
-from . import web_charts
 from .css_bundle import BUNDLE, CSS_CACHE, DROPPED_SCRIPTS, PRINT_BUNDLE, write_bundle
 
 #: Scripts only the search page needs while search-as-you-type is off.
@@ -84,18 +83,13 @@ def drop_scoped_styles(app, doctree, docname) -> None:
 def first_paragraph(doctree) -> str:
     """The text of a page's first paragraph of prose (not in a code cell's output)."""
     for paragraph in doctree.findall(nodes.paragraph):
-        inside_output = any("cell_output" in (getattr(a, "get", lambda *_: [])("classes") or [])
-                            for a in _ancestors(paragraph))
         text = " ".join(paragraph.astext().split())
-        if text and not inside_output:
+        outer = paragraph.parent
+        while outer is not None and "cell_output" not in outer["classes"]:
+            outer = outer.parent
+        if text and outer is None:
             return text
     return ""
-
-
-def _ancestors(node):
-    while node.parent is not None:
-        node = node.parent
-        yield node
 
 
 def shorten(text: str, limit: int = DESCRIPTION_CHARS) -> str:
@@ -251,12 +245,11 @@ def math_assets_where_math_is(app, pagename, templatename, context, doctree) -> 
 
 
 def setup(app):
-    assets, charts = Assets(), web_charts.Charts()
+    assets = Assets()
     app.connect("html-page-context", math_assets_where_math_is, priority=100)
     app.connect("doctree-resolved", drop_scoped_styles)
     app.connect("html-page-context", add_description)
     app.connect("html-page-context", assets.page_assets)
     # After the theme has written its pygments.css (at build-finished, priority 500).
     app.connect("build-finished", assets.finish, priority=600)
-    web_charts.setup(app, charts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

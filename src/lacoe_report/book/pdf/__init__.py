@@ -41,7 +41,7 @@ import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -106,17 +106,17 @@ class PrintResult:
     pages: int
     chapters: list[Chapter]
     passes: int
-    blocked: list[str] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)
-    attachments: list[str] = field(default_factory=list)
+    blocked: list[str]
+    seconds: dict[str, float]
+    attachments: list[str]
 
 
-def book_meta(config_file: Path = PROJ_ROOT / "_config.yml") -> dict[str, str]:
+def book_meta() -> dict[str, str]:
     """Return the title and author of the book from ``_config.yml``."""
     from ...core.errors import InputError, load_yaml
 
     try:
-        config = load_yaml(config_file)
+        config = load_yaml(PROJ_ROOT / "_config.yml")
     except InputError as err:
         sys.exit(f"Bad input, nothing was printed: {err}")
     return {"title": str(config.get("title", "")).strip(), "author": str(config.get("author", "") or "").strip()}
@@ -310,7 +310,7 @@ def _remember_pages(pages: dict[str, int]) -> None:
     LAST_PAGES.write_text(json.dumps(pages, sort_keys=True), encoding="utf-8")
 
 
-def print_book(site: Path, output: Path = PDF_PATH, again: Path | None = None, browser=None) -> PrintResult:
+def print_book(site: Path, output: Path, again: Path | None, browser) -> PrintResult:
     """Print the singlehtml book in ``site`` to ``output``.
 
     Parameters
@@ -319,16 +319,12 @@ def print_book(site: Path, output: Path = PDF_PATH, again: Path | None = None, b
         A ``singlehtml`` build folder (``_build/singlehtml``).
     output : pathlib.Path
         The PDF to write; replaced only once the new one is complete.
-    again : pathlib.Path, optional
-        Also print the book a second time and write that PDF here, made
-        reproducible the same way: the same browser loads, prepares and prints
-        the book anew in a new page (new DOM nodes, so new tag ids, and later
-        dates), its contents numbered from the first print's pages. Equal bytes
-        prove the output stable, whatever the passes it took, without a second
-        process, interpreter, server and browser (the tests' byte-stability check).
-    browser : playwright.sync_api.Browser, optional
-        A Chromium launched already (:func:`chromium`); by default one is
-        launched here and closed after printing.
+    again : pathlib.Path or None
+        Also print the book a second time, in a new page of the same browser,
+        and write that PDF here: equal bytes prove the output stable (the
+        tests' check) without a second process, server and browser.
+    browser : playwright.sync_api.Browser
+        A Chromium launched by :func:`chromium`, which also reports its errors.
 
     Returns
     -------
@@ -336,12 +332,8 @@ def print_book(site: Path, output: Path = PDF_PATH, again: Path | None = None, b
         The page count, each chapter's first page, the number of print
         passes, the requests that were blocked and the time each step took.
     """
-    from playwright.sync_api import Error as PlaywrightError
     from pypdf import PdfReader
 
-    if browser is None:
-        with chromium() as launched:
-            return print_book(site, output, again, launched)
     meta = book_meta()
     root, parts = toc_parts()
     page_file = root_page(site, root)
@@ -364,25 +356,21 @@ def print_book(site: Path, output: Path = PDF_PATH, again: Path | None = None, b
                 blocked.append(route.request.url)
                 route.abort()
 
-        try:
+        started = time.perf_counter()
+        page, chapters, downloads = _prepare(browser, url, only_local, meta, root, parts, printable_px)
+        seconds["load"] = time.perf_counter() - started
+        started = time.perf_counter()
+        pdf, passes = _print_numbered(page, chapters, options, seed=_last_pages())
+        seconds["print"] = time.perf_counter() - started
+        if again is not None:
+            # A new page: the book loaded, prepared and printed anew in the same browser,
+            # so every element is a new DOM node with a new tag id, at a later second.
             started = time.perf_counter()
-            page, chapters, downloads = _prepare(browser, url, only_local, meta, root, parts, printable_px)
-            seconds["load"] = time.perf_counter() - started
-            started = time.perf_counter()
-            pdf, passes = _print_numbered(page, chapters, options, seed=_last_pages())
-            seconds["print"] = time.perf_counter() - started
-            if again is not None:
-                # A new page: the book loaded, prepared and printed anew in the same browser,
-                # so every element is a new DOM node with a new tag id, at a later second.
-                started = time.perf_counter()
-                second, again_chapters, _ = _prepare(browser, url, only_local, meta, root, parts, printable_px)
-                # Numbered from the first print's pages, checked on one full pass: equal bytes
-                # then also show that the output does not depend on the passes it took.
-                reprinted, _ = _print_numbered(second, again_chapters, options,
-                                               seed={c.id: c.page for c in chapters})
-                seconds["again"] = time.perf_counter() - started
-        except PlaywrightError as err:
-            sys.exit(f"Chromium could not print the book: {err}")
+            second, again_chapters, _ = _prepare(browser, url, only_local, meta, root, parts, printable_px)
+            # Numbered from the first print's pages, checked on one full pass: equal bytes
+            # then also show that the output does not depend on the passes it took.
+            reprinted, _ = _print_numbered(second, again_chapters, options, seed={c.id: c.page for c in chapters})
+            seconds["again"] = time.perf_counter() - started
 
     started = time.perf_counter()
     attachments = downloads_to_attach(site, downloads)

@@ -1,18 +1,27 @@
-"""Sphinx extension: read a page again when its file differs from the text Sphinx read, whatever its time.
+"""Sphinx extension: read pages again when what they were drawn from changed, whatever the files' times.
 
 Sphinx reads a page again when its file is newer than the moment Sphinx
-finished reading it. A save that lands while Sphinx parses the page (after it
-read the file, before it noted that moment) is older than the note, so an
-incremental build kept the page parsed from the earlier text and the save never
-reached it (in ``make preview`` as in ``make book``). This keeps the SHA-256 of
-each page's text as read, and asks Sphinx to read again every page whose file
-no longer hashes to it.
+finished reading it. That misses two kinds of change:
+
+* **The book's own Sphinx code.** An edited extension (``sphinx_web``,
+  ``trace``, ``sphinx_a11y`` and their static files), the book's ``_static``
+  (with no page out of date Sphinx copies no static file, so an edited script
+  there was never published) or ``_templates`` (Sphinx never re-writes pages
+  when an override is deleted or renamed) left old pages in an incremental
+  build. Their fingerprint, of the inputs of :data:`lacoe_report.book.inputs.INPUTS`
+  that shape ``PAGES``, is a config value that rebuilds the environment when it differs.
+* **A save while Sphinx parses the page** (after it read the file, before it
+  noted that moment) is older than the note, so an incremental build kept the
+  page parsed from the earlier text (in ``make preview`` as in ``make book``).
+  This keeps the SHA-256 of each page's text as read, and asks Sphinx to read
+  again every page whose file no longer hashes to it.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..core.safe_write import digest
+from . import inputs
 
 #: Where the digests live: an attribute of Sphinx's environment, pickled with it.
 ATTRIBUTE = "lacoe_read_digests"
@@ -53,6 +62,8 @@ def _merge(app, env, docnames: set, other) -> None:
 
 
 def setup(app):
+    # A config value Sphinx stores with the environment; when it differs, the environment is rebuilt.
+    app.add_config_value("lacoe_book_code_stamp", inputs.fingerprint(inputs.PAGES, Path(app.confdir)), "env")
     # First of the source-read handlers: the text as read from the file, before any rewrites it.
     app.connect("source-read", _read, priority=0)
     app.connect("env-get-outdated", _outdated)

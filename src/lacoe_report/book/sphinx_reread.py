@@ -13,8 +13,9 @@ finished reading it. That misses two kinds of change:
 * **A save while Sphinx parses the page** (after it read the file, before it
   noted that moment) is older than the note, so an incremental build kept the
   page parsed from the earlier text (in ``make preview`` as in ``make book``).
-  This keeps the SHA-256 of each page's text as read, and asks Sphinx to read
-  again every page whose file no longer hashes to it.
+  This keeps the SHA-256 of each page's text as read (in Sphinx's environment,
+  pickled with it), and asks Sphinx to read again every page whose file no
+  longer hashes to it.
 """
 from __future__ import annotations
 
@@ -23,22 +24,15 @@ from pathlib import Path
 from ..core.safe_write import digest
 from . import inputs
 
-#: Where the digests live: an attribute of Sphinx's environment, pickled with it.
-ATTRIBUTE = "lacoe_read_digests"
-
-
-def _digests(env) -> dict[str, str]:
-    if not hasattr(env, ATTRIBUTE):
-        setattr(env, ATTRIBUTE, {})
-    return getattr(env, ATTRIBUTE)
-
-
 def _read(app, docname: str, source: list[str]) -> None:
-    _digests(app.env)[docname] = digest(source[0].encode("utf-8"))
+    app.env.lacoe_read_digests[docname] = digest(source[0].encode("utf-8"))
 
 
 def _outdated(app, env, added: set, changed: set, removed: set) -> list[str]:
-    recorded = _digests(env)
+    # The first of the handlers in a build (Sphinx's read() emits env-get-outdated before purging or reading).
+    if not hasattr(env, "lacoe_read_digests"):  # a new environment, or one pickled without the digests
+        env.lacoe_read_digests = {}
+    recorded = env.lacoe_read_digests
     again = []
     for docname in sorted(env.found_docs - added - changed - removed):
         if docname not in recorded:
@@ -53,12 +47,12 @@ def _outdated(app, env, added: set, changed: set, removed: set) -> list[str]:
 
 
 def _purge(app, env, docname: str) -> None:
-    _digests(env).pop(docname, None)
+    env.lacoe_read_digests.pop(docname, None)
 
 
 def _merge(app, env, docnames: set, other) -> None:
-    theirs = _digests(other)
-    _digests(env).update({name: theirs[name] for name in docnames if name in theirs})
+    theirs = other.lacoe_read_digests
+    env.lacoe_read_digests.update({name: theirs[name] for name in docnames if name in theirs})
 
 
 def setup(app):

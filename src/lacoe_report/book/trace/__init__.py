@@ -46,11 +46,6 @@ def anchor(chapter: str, key: str) -> str:
     return f"ledger-{chapter}-{key}"
 
 
-def use_anchor(chapter: str, key: str, n: int) -> str:
-    """The id of the ``n``-th use (from 0) of a number on its chapter's page."""
-    return f"use-{chapter}-{key}" + (f"-{n + 1}" if n else "")
-
-
 def text(value: str) -> str:
     """``value`` escaped for an element's content (quotes need no escape there).
 
@@ -83,7 +78,7 @@ class TracedTextRole(PasteTextRole):
         chapter = Path(env.docname).name
         uses = env.lacoe_trace_uses.setdefault(env.docname, [])
         n = sum(1 for c, k, _ in uses if (c, k) == (chapter, key))
-        use_id = use_anchor(chapter, key, n)
+        use_id = f"use-{chapter}-{key}" + (f"-{n + 1}" if n else "")  # the n-th use (from 0) on the page
         uses.append((chapter, key, use_id))
         return [trace_ref("", "", result[0], chapter=chapter, key=key, use_id=use_id)], messages
 
@@ -96,15 +91,6 @@ class LedgerEntries(SphinxDirective):
     def run(self):
         self.env.note_dependency(str(LEDGER_CSV))
         return [ledger_entries()]
-
-
-def _ledger() -> list[dict]:
-    with open(LEDGER_CSV, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def _figures() -> dict[str, dict]:
-    return {row["id"]: row for row in formula.figure_rows()}
 
 
 def derivation(row: dict, figures: dict[str, dict]) -> dict:
@@ -179,7 +165,9 @@ def resolve(app, doctree, docname: str) -> None:
     if app.builder.format != "html":
         return
     # Read for each page: 3.5 ms (formula.figure_rows is cached until the CSV changes).
-    rows, figures = _ledger(), _figures()
+    with open(LEDGER_CSV, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    figures = {row["id"]: row for row in formula.figure_rows()}
     by_key = {(r["chapter"], r["key"]): r for r in rows}
     entries = {}
     for node in list(doctree.findall(trace_ref)):
@@ -199,7 +187,7 @@ def resolve(app, doctree, docname: str) -> None:
 
 
 def _purge(app, env, docname):
-    getattr(env, "lacoe_trace_uses", {}).pop(docname, None)
+    env.lacoe_trace_uses.pop(docname, None)
 
 
 def _merge(app, env, docnames, other):

@@ -29,7 +29,7 @@ def bundle(out: Path) -> str:
 
 def test_the_bundle_keeps_the_rules_pages_use_and_moves_print_rules_apart(tmp_path):
     out = site(tmp_path, "a")
-    css_bundle.write_bundle(out, ["styles/theme.css"])
+    css_bundle.write_bundle(out, ["styles/theme.css"], cache=tmp_path / "cache")
     assert bundle(out).strip() == ".a{color:red}"
     assert (out / css_bundle.PRINT_BUNDLE).read_text(encoding="utf-8").strip() == ".a{display:none}"
 

@@ -180,19 +180,14 @@ class _Names(HTMLParser):
 
 
 def page_words(outdir: Path) -> set[str]:
-    """The classes and ids pages can use: those of the pages' elements, and the words
-    of the scripts they load (classes that scripts add)."""
-    words: set[str] = set(BOOTSTRAP_STATES)
+    """The classes and ids of the pages' elements, and the words of their inline scripts."""
+    words: set[str] = set()
     for page in outdir.rglob("*.html"):
         if "_sources" not in page.parts:
             parser = _Names()
             parser.feed(page.read_text(encoding="utf-8"))
             parser.close()
             words |= parser.words
-    for script in (outdir / "_static").rglob("*.js"):
-        if script.name in ("searchindex.js", "bootstrap.js") or f"scripts/{script.name}" in DROPPED_SCRIPTS:
-            continue
-        words |= words_of(script.read_text(encoding="utf-8", errors="replace"))
     return words
 
 
@@ -246,13 +241,13 @@ def _processing_version() -> bytes:
     return Path(__file__).read_bytes() + f"\0{tinycss2.__version__}\0{fontTools.version}".encode("utf-8")
 
 
-def write_bundle(outdir: Path, stylesheets: list[str], cache: Path | None = None) -> Path:
+def write_bundle(outdir: Path, stylesheets: list[str], cache: Path) -> None:
     """Concatenate ``stylesheets`` (in page order), trim them to the words in use, write
     :data:`BUNDLE` and its print part :data:`PRINT_BUNDLE`.
 
-    With ``cache`` (a folder), the result is kept there under a digest of
-    everything it is computed from (the stylesheets, the pages' words that
-    a selector names, the scripts, the icon fonts, this code): a rebuild whose pages
+    The result is kept in the folder ``cache`` under a digest of everything
+    it is computed from (the stylesheets, the pages' words that a selector
+    names, the scripts, the icon fonts, this code): a rebuild whose pages
     name the same selectors, such as a prose or code edit, writes the kept
     bundle instead of parsing and trimming the theme's CSS and subsetting
     its fonts again (about 1.5 s a build). The bundle is self-contained (the
@@ -261,35 +256,34 @@ def write_bundle(outdir: Path, stylesheets: list[str], cache: Path | None = None
     static = (outdir / "_static").resolve()
     seen: set[Path] = set()
     css = "\n".join(_css_with_imports((static / name).resolve(), static, seen) for name in stylesheets)
-    scripts = "".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(static.rglob("*.js"))
-                      if p.name != "searchindex.js" and f"scripts/{p.name}" not in DROPPED_SCRIPTS)
-    words = page_words(outdir)
+    scripts = {p: p.read_text(encoding="utf-8", errors="replace") for p in sorted(static.rglob("*.js"))
+               if p.name != "searchindex.js" and f"scripts/{p.name}" not in DROPPED_SCRIPTS}
+    # The classes scripts add are in their literals; Bootstrap's name every component's, so its
+    # own are left out and BOOTSTRAP_STATES names those of the components the theme uses.
+    words = page_words(outdir).union(BOOTSTRAP_STATES, *(words_of(text) for path, text in scripts.items()
+                                                         if path.name != "bootstrap.js"))
+    script_text = "".join(scripts.values())
     version = _processing_version()
-    parts = (css, "\n".join(sorted(words & _names(css, cache, version))), scripts)
+    parts = (css, "\n".join(sorted(words & _names(css, cache, version))), script_text)
     key = digest(version + b"\0" + b"".join(part.encode("utf-8") + b"\0" for part in parts)
                  + b"".join(font.relative_to(static).as_posix().encode("utf-8") + b"\0" + font.read_bytes()
                             for font in sorted(static.rglob("*.ttf"))))
-    kept = cache / f"bundle-{key}" if cache else None
-    if kept is not None and (kept / "screen.css").exists():
+    kept = cache / f"bundle-{key}"
+    if (kept / "screen.css").exists():
         kept.touch()  # recently used: kept longest
         screen = (kept / "screen.css").read_text(encoding="utf-8")
         printed = (kept / "print.css").read_text(encoding="utf-8")
     else:
-        screen, printed = split_print(drop_unused_properties(purge_css(css, words), scripts))
+        screen, printed = split_print(drop_unused_properties(purge_css(css, words), script_text))
         screen = subset_icon_fonts(screen, static)
-        if kept is not None:
-            _keep(kept, screen, printed)
-    target = outdir / BUNDLE
-    target.write_text(screen + "\n", encoding="utf-8")
+        _keep(kept, screen, printed)
+    (outdir / BUNDLE).write_text(screen + "\n", encoding="utf-8")
     (outdir / PRINT_BUNDLE).write_text(printed + "\n", encoding="utf-8")
-    return target
 
 
-def _names(css: str, cache: Path | None, version: bytes) -> set[str]:
+def _names(css: str, cache: Path, version: bytes) -> set[str]:
     """:func:`selector_names` of ``css``, kept in ``cache`` under a digest of the CSS and the
     :func:`_processing_version` (a parse saved)."""
-    if cache is None:
-        return selector_names(css)
     kept = cache / f"names-{digest(version + css.encode('utf-8'))}.json"
     if kept.exists():
         return set(json.loads(kept.read_text(encoding="utf-8")))

@@ -240,7 +240,7 @@ def math_assets_where_math_is(app, pagename, templatename, context, doctree) -> 
     Runs before ``sphinx.ext.mathjax`` decides for the page (a lower priority).
     Only the math extensions read the policy (mathjax, jsmath).
     """
-    if app.builder.name == "singlehtml" and app.registry.html_assets_policy != "per_page":
+    if app.builder.name == "singlehtml":
         app.set_html_assets_policy("per_page")
 
 

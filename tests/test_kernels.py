@@ -60,29 +60,6 @@ def test_the_book_package_is_preloaded():
     assert run(["import sys; print('lacoe_report.core.data' in sys.modules)"], kernels.use_warm_kernels()) == ["True"]
 
 
-def test_a_forked_child_starts_its_own_server_and_leaves_its_parents_alone(monkeypatch):
-    # make verify forks its nbval workers: a worker that finds its parent's server object
-    # must neither use nor close it (closing removed the parent's socket: its next kernel waited 120 s).
-    import os
-
-    monkeypatch.setattr(kernels, "_server", None)
-    parent = kernels.server()
-    assert isinstance(parent, ForkServer)
-    listening(parent)
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            own = kernels.server()
-            code = 0 if own is not parent else 2
-            own.close()
-        finally:
-            os._exit(code)
-    assert os.waitpid(pid, 0)[1] == 0
-    assert os.path.exists(parent.address) and kernels.server() is parent
-    parent.close()
-
-
 def test_a_connection_that_sends_nothing_or_nonsense_leaves_the_kernel_server_serving():
     # Any process of the user may connect to the socket: a kernel server that died of it
     # left every later kernel of its command waiting 120 s for a socket that still existed.

@@ -51,15 +51,14 @@ def server(key: str | None = None):
     The server imports the book's modules and reads its data once, when it
     starts: a ``key`` that differs from the one it was started with (the
     preview passes the fingerprint of the data and the package) replaces it
-    with a new server, which imports today's code and data. A forked child
-    of this process (``make verify``'s workers) starts its own.
+    with a new server, which imports today's code and data.
     """
     from .forks import ForkServer
 
     global _server, _server_key
     with _server_lock:
         stale = key is not None and _server_key is not None and key != _server_key
-        if _server is None or not _server.ours() or _server.process.poll() is not None or stale:
+        if _server is None or _server.process.poll() is not None or stale:
             if _server is not None:
                 _server.close()
             _server = ForkServer()

@@ -100,12 +100,8 @@ def _become_kernel(request: dict[str, Any]) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         null = os.open(os.devnull, os.O_RDWR)
-        # Its own chatter goes nowhere, as with nbclient's stderr=DEVNULL;
-        # LACOE_KERNEL_LOG names a file to keep it when a kernel will not start.
-        log = os.environ.get("LACOE_KERNEL_LOG")
-        err = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND) if log else null
-        for fd, target in ((0, null), (1, null), (2, err)):
-            os.dup2(target, fd)
+        for fd in (0, 1, 2):  # its own chatter goes nowhere, as with nbclient's stderr=DEVNULL
+            os.dup2(null, fd)
         sys.path[0] = request["cwd"]  # as `python -m ipykernel_launcher` started there would have it
         sys.argv = [sys.executable, *request["argv"]]
         from ipykernel.kernelapp import IPKernelApp
@@ -126,7 +122,6 @@ class ForkServer:
     """A fork server started by (and dying with) the current process."""
 
     def __init__(self) -> None:
-        self._owner = os.getpid()
         self._folder = tempfile.mkdtemp(prefix="lacoe-kernels-")
         self.address = os.path.join(self._folder, "socket")
         self.process = subprocess.Popen([sys.executable, "-m", __name__, self.address],
@@ -149,13 +144,7 @@ class ForkServer:
             client.sendall((json.dumps({"argv": argv, "env": env, "cwd": cwd}) + "\n").encode())
             return int(client.makefile("r").readline())
 
-    def ours(self) -> bool:
-        """False in a forked child of the process that started the server: it is the parent's."""
-        return os.getpid() == self._owner
-
     def close(self) -> None:
-        if not self.ours():  # a fork's copy (verify's nbval workers): the parent still uses the server
-            return
         if self.process.poll() is None:
             self.process.terminate()
             try:

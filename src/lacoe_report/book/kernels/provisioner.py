@@ -7,11 +7,9 @@ is not a plain ipykernel launch is started the stock way.
 """
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import signal
-import subprocess
 import time
 from typing import Any
 
@@ -39,11 +37,8 @@ class ForeignProcess:
                 self.returncode = 0
         return self.returncode
 
-    def wait(self, timeout: float | None = None) -> int:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired([str(self.pid)], timeout)
+    def wait(self) -> int:
+        while self.poll() is None:  # LocalProvisioner.wait calls it once poll() says the kernel is gone
             time.sleep(0.02)
         return self.returncode
 
@@ -71,11 +66,3 @@ class ForkProvisioner(LocalProvisioner):
         self.pid = self.pgid = pid
         self.cwd = cwd
         return self.connection_info
-
-    async def kill(self, restart: bool = False) -> None:
-        await super().kill(restart)
-        # A killed kernel is gone within milliseconds (its fork server reaps it): wait for that
-        # here, so that the kernel manager's first look finds it gone, not after its 0.1 s poll.
-        process, deadline = self.process, time.monotonic() + 0.5
-        while isinstance(process, ForeignProcess) and process.poll() is None and time.monotonic() < deadline:
-            await asyncio.sleep(0.002)

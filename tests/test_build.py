@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from conftest import command, make, make_variable
-from lacoe_report.book import build, chapters, freshness, inputs, ledger
+from lacoe_report.book import build, freshness, inputs, ledger
 from lacoe_report.core.paths import PROJ_ROOT
 
 
@@ -149,17 +149,17 @@ def test_the_ledger_is_written_again_when_deleted_or_when_a_declaration_changes(
 def test_a_change_to_the_package_makes_chapters_stale(tmp_path):
     package = tmp_path / "lacoe_report"
     shutil.copytree(inputs.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
-    before = chapters.shared_fingerprint(package=package)
+    before = inputs.fingerprint(inputs.CHAPTERS, package=package)
     # The book machinery is not a chapter input: editing it leaves outputs fresh.
     with (package / "book" / "build.py").open("a", encoding="utf-8") as handle:
         handle.write("\n# an edit\n")
-    assert chapters.shared_fingerprint(package=package) == before
+    assert inputs.fingerprint(inputs.CHAPTERS, package=package) == before
     # The layers chapters compute with are, file by file, including new files.
     for layer_file in ("core/metrics.py", "present/lacoe.mplstyle", "present/new_helper.py"):
         with (package / layer_file).open("a", encoding="utf-8") as handle:
             handle.write("\n# an edit\n")
-        assert chapters.shared_fingerprint(package=package) != before, layer_file
-        before = chapters.shared_fingerprint(package=package)
+        assert inputs.fingerprint(inputs.CHAPTERS, package=package) != before, layer_file
+        before = inputs.fingerprint(inputs.CHAPTERS, package=package)
 
 
 def small_book(root: Path) -> tuple[Path, Path]:
@@ -192,7 +192,6 @@ def test_each_input_reaches_exactly_the_fingerprints_it_shapes(tmp_path, entry):
 
 def test_the_builds_fingerprints_read_the_one_list(tmp_path):
     project, package = small_book(tmp_path)
-    assert chapters.shared_fingerprint(project, package) == inputs.fingerprint(inputs.CHAPTERS, project, package)
     assert inputs.fingerprint(None, project, package) != inputs.fingerprint(inputs.PAGES, project, package)
     # The real book: the ledger's and the published book's fingerprints are the list's.
     assert build.ledger_sources() == inputs.fingerprint(inputs.LEDGER)

@@ -161,18 +161,13 @@ def strip_volatile(paths: list[Path]) -> list[Path]:
     return cleaned
 
 
-def execute(all_chapters: bool = False, out_dir: Path | None = None, quiet: bool = False,
-            names: list[str] | None = None) -> list:
-    """Execute the chapters whose inputs changed (or all, or those named), in parallel.
+def execute(quiet: bool = False, names: list[str] | None = None) -> list[Path]:
+    """Execute the chapters whose inputs changed (or those named, fresh or not), in parallel.
 
     The ledger is written first: it is a function of the data and the
     chapters' declarations (``chapters/<name>.numbers.yml``), not of the
-    executed outputs, so no chapter waits for another. With ``out_dir`` the
-    executed copies go there and the committed chapters and ledger are left
-    untouched.
+    executed outputs, so no chapter waits for another.
     """
-    import nbformat  # not needed on the up-to-date path
-
     from . import chapters, kernels
 
     # Started before the ledger is written and the chapters are fingerprinted, so that its
@@ -185,13 +180,18 @@ def execute(all_chapters: bool = False, out_dir: Path | None = None, quiet: bool
             sys.exit(f"no chapter named {', '.join(sorted(unknown))} in _toc.yml")
         listed = [p for p in listed if p.stem in names]
     with saves_kept():
-        if out_dir is None:
-            write_ledger()
-        read = {p: nbformat.read(p, as_version=4) for p in listed}
-        todo = listed if all_chapters else chapters.stale_chapters(listed, read)
-        executed = _execute_batch(todo, len(listed), out_dir) if todo else []
-    if not executed and not quiet:
-        print(f"all {len(listed)} chapters are up to date; none executed")
+        write_ledger()
+        todo = listed if names else chapters.stale_chapters(listed)
+        if not todo:
+            if not quiet:
+                print(f"all {len(listed)} chapters are up to date; none executed")
+            return []
+        print(f"executing {len(todo)} of {len(listed)} chapters: {', '.join(p.stem for p in todo)}", flush=True)
+        started = time.perf_counter()
+        executed, errors = chapters.execute_many(todo)
+    if errors:
+        sys.exit("A chapter failed, nothing was published:\n  " + "\n  ".join(errors))
+    print(f"executed {len(executed)} chapters in {time.perf_counter() - started:.1f} s", flush=True)
     return executed
 
 
@@ -243,18 +243,6 @@ def ledger_inputs(sources: str, ledger_files: dict[Path, str]) -> str:
     from ..core.safe_write import digest
 
     return digest((sources + "".join(f"\0{p.name}\0{h}" for p, h in sorted(ledger_files.items()))).encode())
-
-
-def _execute_batch(todo: list[Path], listed: int, out_dir: Path | None) -> list:
-    from . import chapters
-
-    print(f"executing {len(todo)} of {listed} chapters: {', '.join(p.stem for p in todo)}", flush=True)
-    started = time.perf_counter()
-    executed, errors = chapters.execute_many(todo, out_dir=out_dir)
-    if errors:
-        sys.exit("A chapter failed, nothing was published:\n  " + "\n  ".join(errors))
-    print(f"executed {len(executed)} chapters in {time.perf_counter() - started:.1f} s", flush=True)
-    return executed
 
 
 def build_html(builder: str = "html") -> Path:
@@ -375,9 +363,7 @@ def _main(argv: list[str] | None = None) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check-data", help="validate data/ and exit")
     run = sub.add_parser("execute", help="execute chapters whose inputs changed")
-    run.add_argument("--all", action="store_true", help="execute every chapter, fresh or not")
-    run.add_argument("--out", type=Path, help="write executed notebooks here instead of in place")
-    run.add_argument("names", nargs="*", help="only these chapters (file stems, e.g. finance)")
+    run.add_argument("names", nargs="*", help="only these chapters, fresh or not (file stems, e.g. finance)")
     html = sub.add_parser("html", help="check data, execute stale chapters, build the HTML book")
     html.add_argument("--builder", default="html", help="Sphinx builder (html or singlehtml)")
     args = parser.parse_args(argv)
@@ -386,7 +372,7 @@ def _main(argv: list[str] | None = None) -> None:
         check_data(record=False, book=False)
     elif args.command == "execute":
         check_data()
-        execute(all_chapters=args.all or bool(args.names), out_dir=args.out, names=args.names)
+        execute(names=args.names)
     elif args.command == "html":
         if freshness.is_current(args.builder):
             print(f"the book in _build/{args.builder} is up to date (its inputs are unchanged)")

@@ -11,16 +11,13 @@ after a data edit.)
 from __future__ import annotations
 
 import logging
-import subprocess
-import time
 import os
+import subprocess
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from ..core import safe_write
 from ..core.paths import PROJ_ROOT, shown
 from ..core.safe_write import ChangedOnDisk, digest, write_if_unchanged
 from ..core.declarations import SUFFIX
@@ -58,38 +55,23 @@ def read_plain(path: Path) -> nbformat.NotebookNode:
                          f"({str(err).strip().splitlines()[0][:200]})") from None
 
 
-def shared_fingerprint(root: Path = PROJ_ROOT, package: Path = inputs.PACKAGE_DIR) -> str:
-    """The fingerprint of what every chapter computes from: the data, ``core``, ``present`` and the pins.
+def fingerprint(notebook: nbformat.NotebookNode, path: Path, shared: str | None = None) -> str:
+    """The fingerprint the chapter at ``path`` must carry for its outputs to be fresh.
 
-    The list is :data:`lacoe_report.book.inputs.INPUTS` (those that shape chapters).
+    Its code cells, and ``shared``: what every chapter computes from (the
+    inputs of :data:`lacoe_report.book.inputs.INPUTS` that shape chapters;
+    computed when omitted). The chapter's own declarations
+    (``<name>.numbers.yml`` beside it) count too: editing one chapter's
+    numbers re-executes that chapter. So do the files its metadata lists as
+    glob patterns in ``lacoe.depends_on``: the ledger appendix counts every
+    chapter's declarations (``chapters/*.numbers.yml``).
     """
-    return inputs.fingerprint(inputs.CHAPTERS, root, package)
-
-
-def code_fingerprint(notebook: nbformat.NotebookNode) -> str:
-    """SHA-256 over a notebook's code cells."""
-    return digest(b"".join(cell.source.encode() + b"\0" for cell in notebook.cells if cell.cell_type == "code"))
-
-
-def depends_on(notebook: nbformat.NotebookNode) -> list[str]:
-    """Extra files a chapter reads besides the shared inputs (``lacoe.depends_on``), as glob patterns.
-
-    The ledger appendix counts every chapter's declarations
-    (``chapters/*.numbers.yml``), so it runs again when any of them changes.
-    """
-    return list(notebook.metadata.get(META_KEY, {}).get("depends_on", []))
-
-
-def fingerprint(notebook: nbformat.NotebookNode, shared: str | None = None, path: Path | None = None) -> str:
-    """The fingerprint a notebook must carry for its outputs to be fresh.
-
-    With ``path``, the chapter's own declarations (``<name>.numbers.yml``
-    beside it) count too: editing one chapter's numbers re-executes that chapter.
-    """
-    shared = shared_fingerprint() if shared is None else shared
-    extras = [path.with_name(path.stem + SUFFIX)] if path is not None else []
-    extras += [p for pattern in depends_on(notebook) for p in sorted(PROJ_ROOT.glob(pattern))]
-    return digest(f"{code_fingerprint(notebook)}:{shared}".encode()
+    shared = inputs.fingerprint(inputs.CHAPTERS) if shared is None else shared
+    code = b"".join(cell.source.encode() + b"\0" for cell in notebook.cells if cell.cell_type == "code")
+    extras = [path.with_name(path.stem + SUFFIX)]
+    extras += [p for pattern in notebook.metadata.get(META_KEY, {}).get("depends_on", [])
+               for p in sorted(PROJ_ROOT.glob(pattern))]
+    return digest(f"{digest(code)}:{shared}".encode()
                   + b"".join(extra.read_bytes() if extra.exists() else b"(missing)" for extra in extras))
 
 
@@ -98,18 +80,12 @@ def recorded_fingerprint(notebook: nbformat.NotebookNode) -> str | None:
     return notebook.metadata.get(META_KEY, {}).get("inputs_sha256")
 
 
-def stale_chapters(paths: Iterable[Path], read: dict | None = None) -> list[Path]:
-    """Return the chapters whose committed outputs do not match today's inputs.
-
-    ``read`` maps paths to notebooks the caller already read.
-    """
-    shared = shared_fingerprint()
-    stale = []
-    for path in paths:
-        notebook = (read or {}).get(path) or nbformat.read(path, as_version=4)
-        if recorded_fingerprint(notebook) != fingerprint(notebook, shared, path):
-            stale.append(path)
-    return stale
+def stale_chapters(paths: Iterable[Path]) -> list[Path]:
+    """Return the chapters whose committed outputs do not match today's inputs."""
+    shared = inputs.fingerprint(inputs.CHAPTERS)
+    notebooks = {path: nbformat.read(path, as_version=4) for path in paths}
+    return [path for path, notebook in notebooks.items()
+            if recorded_fingerprint(notebook) != fingerprint(notebook, path, shared)]
 
 
 def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -134,17 +110,8 @@ class ChapterError(RuntimeError):
     """A chapter failed to execute; ``str(error)`` is a short, plain message."""
 
 
-@dataclass(frozen=True)
-class Executed:
-    """What executing one chapter produced."""
-
-    source: Path
-    target: Path
-    seconds: float
-
-
-def execute(source: Path, target: Path | None = None, shared: str | None = None) -> Executed:
-    """Execute ``source`` in a fresh (warm) kernel and write it, cleaned, to ``target``.
+def execute(source: Path, shared: str) -> Path:
+    """Execute ``source`` in a fresh (warm) kernel and write it back, cleaned; return its path.
 
     The kernel is forked from a process that already imported the heavy
     libraries (:mod:`lacoe_report.book.kernels`); its namespace is empty.
@@ -153,10 +120,8 @@ def execute(source: Path, target: Path | None = None, shared: str | None = None)
     ----------
     source : pathlib.Path
         The chapter notebook.
-    target : pathlib.Path, optional
-        Where to write the executed notebook; the source itself when omitted.
-    shared : str, optional
-        :func:`shared_fingerprint`, when the caller already computed it.
+    shared : str
+        What every chapter computes from (see :func:`fingerprint`).
 
     Raises
     ------
@@ -172,32 +137,27 @@ def execute(source: Path, target: Path | None = None, shared: str | None = None)
 
     from .kernels import use_warm_kernels
 
-    target = source if target is None else target
     read = source.read_bytes()
     notebook = nbformat.reads(read.decode("utf-8"), as_version=4)
     # The fingerprint of what this run reads, taken before it runs: a declaration saved
     # while it runs makes the chapter stale, instead of being recorded as executed.
-    inputs = fingerprint(notebook, shared, source)
+    stamp = fingerprint(notebook, source, shared)
     # "immediate": once the last cell's outputs are in, the kernel is killed rather than asked to
     # shut down and polled every 0.1 s; it has nothing left to say or save.
     client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name=use_warm_kernels(),
                             resources={"metadata": {"path": str(source.parent)}},
                             record_timing=False, log=_QUIET, shutdown_kernel="immediate")
-    started = time.perf_counter()
     try:
         client.execute(stderr=subprocess.DEVNULL)  # the kernel's own start-up chatter
     except CellExecutionError as err:
         raise ChapterError(_short_error(source, notebook, err)) from None
-    seconds = time.perf_counter() - started
     clean(notebook)
-    notebook.metadata.setdefault(META_KEY, {})["inputs_sha256"] = inputs
-    target.parent.mkdir(parents=True, exist_ok=True)
+    notebook.metadata.setdefault(META_KEY, {})["inputs_sha256"] = stamp
     # Written back only over the bytes it was executed from (one rename): a save made
     # while it ran is kept, and the chapter, still stale, runs again in the next build.
-    expected = digest(read) if target == source else safe_write.fingerprint(target)
-    if not write_if_unchanged(target, (nbformat.writes(notebook) + "\n").encode("utf-8"), expected):
-        raise ChangedOnDisk([target])
-    return Executed(source, target, seconds)
+    if not write_if_unchanged(source, (nbformat.writes(notebook) + "\n").encode("utf-8"), digest(read)):
+        raise ChangedOnDisk([source])
+    return source
 
 
 def _short_error(source: Path, notebook: nbformat.NotebookNode, err) -> str:
@@ -211,26 +171,24 @@ def _short_error(source: Path, notebook: nbformat.NotebookNode, err) -> str:
     return f"{where}: {str(err).strip().splitlines()[-1]}"
 
 
-def _run(job: tuple[Path, Path | None, str]) -> Executed | str | ChangedOnDisk:
-    source, target, shared = job
+def _run(source: Path, shared: str) -> Path | str | ChangedOnDisk:
     try:
-        return execute(source, target, shared)
+        return execute(source, shared)
     except ChapterError as err:
         return str(err)
     except ChangedOnDisk as err:
         return err
 
 
-def execute_many(sources: list[Path], out_dir: Path | None = None, jobs: int | None = None
-                 ) -> tuple[list[Executed], list[str]]:
-    """Execute chapters in parallel, one kernel per core.
+def execute_many(sources: list[Path]) -> tuple[list[Path], list[str]]:
+    """Execute chapters (at least one) in parallel, one kernel per core.
 
     Threads drive the kernels (the work happens in the kernels, not here), so
     every chapter shares this process's one warm-kernel server.
 
     Returns
     -------
-    executed : list of Executed
+    executed : list of pathlib.Path
         The chapters that ran and were written, in the order given.
     errors : list of str
         One short message per chapter that failed (and, with them, one naming
@@ -242,26 +200,13 @@ def execute_many(sources: list[Path], out_dir: Path | None = None, jobs: int | N
         When no chapter failed but some were saved while they ran (every one
         named): their saves are kept, their outputs not written.
     """
-    if not sources:
-        return [], []
-    shared = shared_fingerprint()
-    jobs = min(len(sources), jobs or os.cpu_count() or 1)
-    work = [(s, (out_dir / s.name) if out_dir else None, shared) for s in sources]
-    if jobs == 1:
-        results = [_run(job) for job in work]
-    else:
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(_run, work))
-    executed = [r for r in results if isinstance(r, Executed)]
+    shared = inputs.fingerprint(inputs.CHAPTERS)
+    with ThreadPoolExecutor(max_workers=min(len(sources), os.cpu_count() or 1)) as pool:
+        results = list(pool.map(_run, sources, [shared] * len(sources)))
+    executed = [r for r in results if isinstance(r, Path)]
     errors = [r for r in results if isinstance(r, str)]
     changed = [path for r in results if isinstance(r, ChangedOnDisk) for path in r.paths]
     if changed and not errors:
         raise ChangedOnDisk(changed)
     return executed, errors + ([str(ChangedOnDisk(changed))] if changed else [])
 
-
-def chapter_outputs_missing(path: Path) -> list[int]:
-    """Return the numbers of code cells that have source but no outputs and no count."""
-    notebook = nbformat.read(path, as_version=4)
-    return [n for n, cell in enumerate(notebook.cells, start=1)
-            if cell.cell_type == "code" and cell.source.strip() and cell.execution_count is None]

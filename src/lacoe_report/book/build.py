@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
+import io
 import re
 import shutil
 import sys
@@ -22,14 +23,25 @@ from .toc import toc_chapters
 from ..core.paths import BUILD_DIR, PROJ_ROOT
 
 
-def check_inputs(book: bool = True) -> None:
-    """Read every input the build parses before anything runs, or exit naming the file and line.
+def check_data(book: bool = True) -> None:
+    """Read and validate every input the build parses, or exit naming the file and line; then record an edit.
 
-    ``_config.yml``, ``_toc.yml``, the chapters' notebook JSON (with ``book``)
-    and the YAML data files: a malformed one stops the build here, in plain
-    words, before a chapter executes or the published book is touched.
+    ``_config.yml``, ``_toc.yml`` and the chapters' notebook JSON (with
+    ``book``), the YAML data files, the data tables and the audit's relations
+    against the figures: a malformed one stops the build here, in plain words,
+    before a chapter executes or the published book is touched. Then, with
+    ``book``, a data file edited since its checksum was recorded (a correction
+    that passed validation) has its new SHA-256 and row count written into the
+    metadata and the Data Package before any chapter runs, so the data
+    dictionary and the published package describe the files published beside
+    them (see :func:`record_data_edits`). Without ``book`` only ``data/`` is
+    read (``check-data``).
     """
+    from ..core import data
+    from ..core.audit.spec import SpecError, load
     from ..core.errors import InputError, load_yaml
+    from ..core.paths import AUDIT_RELATIONS_YML
+    from ..core.validation import DataError
     from . import chapters
 
     try:
@@ -39,43 +51,14 @@ def check_inputs(book: bool = True) -> None:
                 chapters.read_plain(path)
         from ..core import metadata, vocabulary  # noqa: F401 - the vocabulary is read on import
         metadata.load()
-    except InputError as err:
-        sys.exit(f"Bad input, nothing was built: {err}")
-
-
-def check_relations() -> None:
-    """Load the audit's relations file against the figures, or exit with its plain message."""
-    from ..core import data
-    from ..core.audit.spec import SpecError, load
-    from ..core.paths import AUDIT_RELATIONS_YML
-
-    try:
-        load(AUDIT_RELATIONS_YML, figure_ids=set(data.figures().index))
-    except SpecError as err:
-        sys.exit(f"Bad input, nothing was built: {err}")
-
-
-def check_data(record: bool = True, book: bool = True) -> None:
-    """Load and validate every data file, or exit with the plain message; then record an edit.
-
-    With ``record``, a data file edited since its checksum was recorded (a
-    correction that passed validation) has its new SHA-256 and row count
-    written into the metadata and the Data Package before any chapter runs, so
-    the data dictionary and the published package describe the files
-    published beside them (see :func:`record_data_edits`). Without ``book``
-    only ``data/`` is read (``check-data``).
-    """
-    check_inputs(book)
-    from ..core import data
-    from ..core.validation import DataError
-
-    try:
         data.figures()
         data.excluded()
+        load(AUDIT_RELATIONS_YML, figure_ids=set(data.figures().index))
     except DataError as err:
         sys.exit(f"Bad data, nothing was built: {err}")
-    check_relations()
-    if record:
+    except (InputError, SpecError) as err:
+        sys.exit(f"Bad input, nothing was built: {err}")
+    if book:
         record_data_edits()
 
 
@@ -125,19 +108,20 @@ def record_data_edits() -> None:
               f"{' and '.join(shown(p) for p in written)} (commit them with the edit)", flush=True)
 
 
-def enforce_rules(violations: list) -> None:
+def enforce_rules() -> None:
     """Exit with one plain line per broken house rule (see :mod:`lacoe_report.book.rules`)."""
     from . import rules
 
+    violations = rules.check_sources()
     if violations:
         sys.exit(rules.report(violations))
 
 
-def strip_volatile(paths: list[Path]) -> list[Path]:
+def strip_volatile(paths: list[Path]) -> None:
     """Remove run-specific metadata (execution timestamps ...) that an editor or nbconvert left.
 
-    Returns the chapters rewritten. Their outputs and fingerprints are untouched.
-    A chapter saved between its reading and its rewriting is kept as saved, and
+    Their outputs and fingerprints are untouched. A chapter saved between its
+    reading and its rewriting is kept as saved, and
     :class:`~lacoe_report.core.safe_write.ChangedOnDisk` names it.
     """
     import nbformat
@@ -145,20 +129,15 @@ def strip_volatile(paths: list[Path]) -> list[Path]:
     from ..core.safe_write import ChangedOnDisk, digest, write_if_unchanged
     from . import chapters
 
-    cleaned, changed = [], []
+    changed = []
     for path in paths:
         original = path.read_bytes()
         notebook = chapters.clean(nbformat.reads(original.decode("utf-8"), as_version=4))
         text = (nbformat.writes(notebook) + "\n").encode("utf-8")
-        if text == original:
-            continue
-        if write_if_unchanged(path, text, digest(original)):
-            cleaned.append(path)
-        else:
+        if text != original and not write_if_unchanged(path, text, digest(original)):
             changed.append(path)
     if changed:
         raise ChangedOnDisk(changed)
-    return cleaned
 
 
 def execute(quiet: bool = False, names: list[str] | None = None) -> list[Path]:
@@ -198,21 +177,22 @@ def execute(quiet: bool = False, names: list[str] | None = None) -> list[Path]:
 def write_ledger() -> None:
     """Write ``ledger/ledger.csv`` from the declarations; a declaration that cannot be evaluated stops the build.
 
-    The ledger is a function of its inputs (:func:`ledger_inputs`): when they
-    and the written files are what they were at the last write, it is not
-    evaluated again (a code edit to one chapter changes none of them). What is
-    recorded as built is what was read before the evaluation, so a
-    declaration saved during it is evaluated next time.
+    The ledger is a function of the inputs that shape :data:`~.inputs.LEDGER`
+    (what chapters compute with, every chapter's declarations, the table of
+    contents and the code that writes it): when they and the written files are
+    what they were at the last write, it is not evaluated again (a code edit
+    to one chapter changes none of them), and an edited or deleted ledger is
+    written again. What is recorded as built is what was read before the
+    evaluation, so a declaration saved during it is evaluated next time.
     """
     from ..core.declarations import DeclarationError
     from ..core.safe_write import fingerprint
     from . import ledger
 
     stamp = BUILD_DIR / ".ledger.inputs"
-    sources = ledger_sources()
+    sources = inputs.fingerprint(inputs.LEDGER)
     read = {path: fingerprint(path) for path in ledger.files()}
-    inputs = ledger_inputs(sources, read)
-    if stamp.exists() and stamp.read_text(encoding="utf-8").strip() == inputs:
+    if stamp.exists() and stamp.read_text(encoding="utf-8").split() == [sources, *read.values()]:
         return
     from ..core.question_list import questions
     from ..core.questions import QuestionsError
@@ -221,37 +201,23 @@ def write_ledger() -> None:
     except (DeclarationError, QuestionsError) as err:
         sys.exit(f"A declared number could not be evaluated, nothing was built:\n  {err}")
     BUILD_DIR.mkdir(parents=True, exist_ok=True)
-    written = {path: fingerprint(path) for path in ledger.files()}
-    stamp.write_text(ledger_inputs(sources, written) + "\n", encoding="utf-8")
-
-
-def ledger_sources() -> str:
-    """The fingerprint of what the ledger is computed from (the inputs that shape :data:`~.inputs.LEDGER`).
-
-    What chapters compute with, every chapter's declarations, the table of
-    contents (which chapters count) and the code that writes the ledger.
-    """
-    return inputs.fingerprint(inputs.LEDGER)
-
-
-def ledger_inputs(sources: str, ledger_files: dict[Path, str]) -> str:
-    """:func:`ledger_sources` and the ledger files' hashes, so an edited or deleted ledger is written again.
-
-    >>> ledger_inputs("a", {Path("ledger.csv"): "b"}) != ledger_inputs("a", {Path("ledger.csv"): "c"})
-    True
-    """
-    from ..core.safe_write import digest
-
-    return digest((sources + "".join(f"\0{p.name}\0{h}" for p, h in sorted(ledger_files.items()))).encode())
+    stamp.write_text("\n".join([sources, *(fingerprint(path) for path in ledger.files())]) + "\n", encoding="utf-8")
 
 
 def build_html(builder: str = "html") -> Path:
     """Build the book into a staging folder and swap it in only on success.
 
-    The published ``_build/<builder>`` is replaced in one rename after a
-    clean, warning-free build, so a failed build leaves the previous book
-    exactly as it was.
+    Sphinx runs in this process as ``sphinx-build -b builder -n -W --keep-going
+    -q`` (nitpicky, warnings as errors), on the ``conf.py`` that Jupyter Book's
+    ``config sphinx`` command writes from ``_config.yml`` and ``_toc.yml``
+    (:mod:`.sphinx_conf`). The published ``_build/<builder>`` is replaced in
+    one rename after a clean, warning-free build, so a failed build leaves the
+    previous book exactly as it was.
     """
+    from sphinx.cmd.build import build_main
+
+    from .sphinx_conf import conf_dir
+
     # One staging folder for every builder: the HTML and the single-page (PDF)
     # builds share the parsed doctrees, so the second one does not read the
     # chapters again.
@@ -261,7 +227,12 @@ def build_html(builder: str = "html") -> Path:
     # write the same doctrees: take turns.
     with (BUILD_DIR / ".staging.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        returncode, output = sphinx_build(staging, builder)
+        with saves_kept():
+            root = conf_dir()
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+            returncode = build_main(["-b", builder, "-d", str(staging / "_build" / ".doctrees"), "-n", "-W",
+                                     "--keep-going", "-q", str(root), str(staging / "_build" / builder)])
         if returncode == 0:
             # What the book states about its downloads must be true of them, or nothing is published.
             wrong = published_files.site_disagreements(staging / "_build" / builder)
@@ -269,34 +240,11 @@ def build_html(builder: str = "html") -> Path:
                 sys.exit(published_files.report(wrong, "The book was not published; the published book is unchanged"))
             published = _swap_in(staging / "_build" / builder, BUILD_DIR / builder)
     if returncode != 0:
+        output = printed.getvalue()
         shown = "\n".join(plain_warning(line) for line in output.splitlines()
                            if "WARNING" in line or "ERROR" in line or "Error" in line)
         sys.exit(f"The book did not build; the published book is unchanged.\n{shown or output[-2000:]}")
     return published
-
-
-def sphinx_build(staging: Path, builder: str = "html") -> tuple[int, str]:
-    """``sphinx-build -b builder -n -W --keep-going -q`` on the book, in this process; (status, printed).
-
-    Sphinx reads ``conf.py``, which Jupyter Book's ``config sphinx`` command
-    writes from ``_config.yml`` and ``_toc.yml`` (:mod:`.sphinx_conf`):
-    nitpicky, warnings as errors, keep going, quiet, as ``make book`` has
-    always built. Returns the exit status and what Sphinx printed.
-    """
-    import contextlib
-    import io
-
-    from sphinx.cmd.build import build_main
-
-    from .sphinx_conf import conf_dir
-
-    with saves_kept():
-        root = conf_dir()
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
-        status = build_main(["-b", builder, "-d", str(staging / "_build" / ".doctrees"), "-n", "-W", "--keep-going",
-                             "-q", str(root), str(staging / "_build" / builder)])
-    return status, printed.getvalue()
 
 
 def plain_warning(line: str) -> str:
@@ -351,56 +299,47 @@ def quiet_notebook_warnings() -> None:
 def main(argv: list[str] | None = None) -> None:
     from ..core.errors import InputError
 
-    try:
-        _main(argv)
-    except InputError as err:  # an input read outside the checks above: still one plain line
-        sys.exit(f"Bad input, nothing was built: {err}")
-
-
-def _main(argv: list[str] | None = None) -> None:
     quiet_notebook_warnings()
     parser = argparse.ArgumentParser(prog="python -m lacoe_report.book.build", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check-data", help="validate data/ and exit")
     run = sub.add_parser("execute", help="execute chapters whose inputs changed")
     run.add_argument("names", nargs="*", help="only these chapters, fresh or not (file stems, e.g. finance)")
-    html = sub.add_parser("html", help="check data, execute stale chapters, build the HTML book")
-    html.add_argument("--builder", default="html", help="Sphinx builder (html or singlehtml)")
+    sub.add_parser("html", help="check data, execute stale chapters, build the HTML book")
     args = parser.parse_args(argv)
-
-    if args.command == "check-data":
-        check_data(record=False, book=False)
-    elif args.command == "execute":
-        check_data()
-        execute(names=args.names)
-    elif args.command == "html":
-        if freshness.is_current(args.builder):
-            print(f"the book in _build/{args.builder} is up to date (its inputs are unchanged)")
-            return
-        # Two stale builds at once (the test workers' fixtures) would both execute and
-        # build: the second waits for the first and then finds the book current.
-        BUILD_DIR.mkdir(parents=True, exist_ok=True)
-        with (BUILD_DIR / f".{args.builder}.lock").open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if freshness.is_current(args.builder):
-                print(f"the book in _build/{args.builder} was just built from these inputs")
-                return
-            _build_book(args.builder)
+    try:
+        if args.command == "check-data":
+            check_data(book=False)
+        elif args.command == "execute":
+            check_data()
+            execute(names=args.names)
+        elif freshness.is_current("html"):
+            print("the book in _build/html is up to date (its inputs are unchanged)")
+        else:
+            _build_book()
+    except InputError as err:  # an input read outside the checks above: still one plain line
+        sys.exit(f"Bad input, nothing was built: {err}")
 
 
-def _build_book(builder: str) -> None:
+def _build_book() -> None:
     """Check, execute what is stale, enforce the house rules, build and record the fingerprint."""
-    from . import rules
-
-    check_data()
-    enforce_rules(rules.check_sources())
-    execute()
-    with saves_kept():
-        strip_volatile(toc_chapters())
-    # The fingerprint of what is about to be built: chapters and ledger as executed.
-    fingerprint = freshness.inputs_fingerprint()
-    published = build_html(builder)
-    freshness.record(builder, fingerprint)
+    # Two stale builds at once (the test workers' fixtures) would both execute and
+    # build: the second waits for the first and then finds the book current.
+    BUILD_DIR.mkdir(parents=True, exist_ok=True)
+    with (BUILD_DIR / ".html.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if freshness.is_current("html"):
+            print("the book in _build/html was just built from these inputs")
+            return
+        check_data()
+        enforce_rules()
+        execute()
+        with saves_kept():
+            strip_volatile(toc_chapters())
+        # The fingerprint of what is about to be built: chapters and ledger as executed.
+        fingerprint = freshness.inputs_fingerprint()
+        published = build_html()
+        freshness.record("html", fingerprint)
     print(f"book written to {published.relative_to(PROJ_ROOT)}/index.html")
 
 

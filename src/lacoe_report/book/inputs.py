@@ -3,7 +3,7 @@
 The build decides what is stale from content fingerprints, never from file
 times. There are four: a chapter's outputs (:mod:`~lacoe_report.book.chapters`,
 with the chapter's own code and declarations besides), the ledger
-(:func:`lacoe_report.book.build.ledger_sources`), the Sphinx environment that
+(:func:`lacoe_report.book.build.write_ledger`), the Sphinx environment that
 draws every page (:mod:`~lacoe_report.book.sphinx_reread`) and the
 published book (:mod:`~lacoe_report.book.freshness`). Each hashes the inputs
 of :data:`INPUTS` that shape it, so an input added here reaches every

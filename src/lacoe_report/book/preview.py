@@ -89,7 +89,7 @@ class Builder:
 
     def rebuild(self) -> str:
         """Bring the preview up to date; return a one-line summary, or raise :class:`PreviewError`."""
-        from . import build, inputs, kernels, rules
+        from . import build, inputs, kernels
 
         started = time.perf_counter()
         # The same checks, in the same order and with the same words, as make book.
@@ -98,7 +98,7 @@ class Builder:
         # when either changed, but not for data that failed its checks (no chapter
         # runs on it, and the server of the last good data is kept for its fix).
         kernels.prestart(key=inputs.fingerprint(inputs.CHAPTERS))
-        _plainly(lambda: build.enforce_rules(rules.check_sources()))
+        _plainly(build.enforce_rules)
         executed = _plainly(lambda: build.execute(quiet=True))
         self._sphinx_build()
         ran = f"; executed {', '.join(path.stem for path in executed)}" if executed else ""

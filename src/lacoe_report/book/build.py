@@ -207,44 +207,56 @@ def write_ledger() -> None:
 def build_html(builder: str = "html") -> Path:
     """Build the book into a staging folder and swap it in only on success.
 
-    Sphinx runs in this process as ``sphinx-build -b builder -n -W --keep-going
-    -q`` (nitpicky, warnings as errors), on the ``conf.py`` that Jupyter Book's
-    ``config sphinx`` command writes from ``_config.yml`` and ``_toc.yml``
-    (:mod:`.sphinx_conf`). The published ``_build/<builder>`` is replaced in
-    one rename after a clean, warning-free build, so a failed build leaves the
-    previous book exactly as it was.
+    The published ``_build/<builder>`` is replaced in one rename after a
+    clean, warning-free build, so a failed build leaves the previous book
+    exactly as it was.
     """
-    from sphinx.cmd.build import build_main
-
-    from .sphinx_conf import conf_dir
-
     # One staging folder for every builder: the HTML and the single-page (PDF)
     # builds share the parsed doctrees, so the second one does not read the
     # chapters again.
-    staging = BUILD_DIR / ".staging"
+    staging = BUILD_DIR / ".staging" / "_build"
     BUILD_DIR.mkdir(parents=True, exist_ok=True)
     # Two builds at once (the PDF and the browser tests run in parallel) would
     # write the same doctrees: take turns.
     with (BUILD_DIR / ".staging.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        with saves_kept():
-            root = conf_dir()
-        printed = io.StringIO()
-        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
-            returncode = build_main(["-b", builder, "-d", str(staging / "_build" / ".doctrees"), "-n", "-W",
-                                     "--keep-going", "-q", str(root), str(staging / "_build" / builder)])
-        if returncode == 0:
+        status, problems = sphinx_build(staging, builder)
+        if status == 0:
             # What the book states about its downloads must be true of them, or nothing is published.
-            wrong = published_files.site_disagreements(staging / "_build" / builder)
+            wrong = published_files.site_disagreements(staging / builder)
             if wrong:
                 sys.exit(published_files.report(wrong, "The book was not published; the published book is unchanged"))
-            published = _swap_in(staging / "_build" / builder, BUILD_DIR / builder)
-    if returncode != 0:
-        output = printed.getvalue()
-        shown = "\n".join(plain_warning(line) for line in output.splitlines()
-                           if "WARNING" in line or "ERROR" in line or "Error" in line)
-        sys.exit(f"The book did not build; the published book is unchanged.\n{shown or output[-2000:]}")
+            published = _swap_in(staging / builder, BUILD_DIR / builder)
+    if status != 0:
+        sys.exit(f"The book did not build; the published book is unchanged.\n{problems}")
     return published
+
+
+def sphinx_build(out: Path, builder: str = "html") -> tuple[int, str]:
+    """``sphinx-build -b builder -n -W --keep-going -q`` on the book, in this process; (status, what is wrong).
+
+    Sphinx reads ``conf.py``, which Jupyter Book's ``config sphinx`` command
+    writes from ``_config.yml`` and ``_toc.yml`` (:mod:`.sphinx_conf`), and
+    writes ``out/<builder>``, its doctrees in ``out/.doctrees``: nitpicky,
+    every warning an error, and every page written all the same. The status
+    is Sphinx's (1 after warnings, 2 when it stopped); what is wrong is
+    every warning and error as :func:`plain_warning` names it, or the end of
+    what Sphinx printed.
+    """
+    from sphinx.cmd.build import build_main
+
+    from .sphinx_conf import conf_dir
+
+    with saves_kept():
+        root = conf_dir()
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+        status = build_main(["-b", builder, "-d", str(out / ".doctrees"), "-n", "-W", "--keep-going", "-q",
+                             str(root), str(out / builder)])
+    output = printed.getvalue()
+    shown = "\n".join(plain_warning(line) for line in output.splitlines()
+                      if "WARNING" in line or "ERROR" in line or "Error" in line)
+    return status, shown or output[-2000:]
 
 
 def plain_warning(line: str) -> str:

@@ -114,7 +114,7 @@ def test_the_book_has_enough_figures():
 
 def test_committed_ledger_matches_the_chapters():
     diff = ledger.differences(ledger.read(LEDGER_CSV), ledger.collect(NOTEBOOKS))
-    assert diff.empty, f"ledger out of date (run `make book`):\n{ledger.format_differences(diff)}"
+    assert diff.empty, f"ledger out of date (run `make book`):\n{diff.to_string(index=False)}"
 
 
 def test_every_ledger_input_is_a_figure_of_the_data():

@@ -8,7 +8,7 @@ import pytest
 from conftest import copy_repo, environment
 
 from lacoe_report.book import ledger, verify
-from lacoe_report.core.paths import FIGURES_CSV
+from lacoe_report.core.paths import FIGURES_CSV, PROJ_ROOT
 
 
 def test_an_edited_figure_is_named_with_every_number_it_moves_and_nothing_else(figures_file):
@@ -120,8 +120,11 @@ def test_nbval_runs_each_chapter_once_and_reports_an_output_that_differs(tmp_pat
         return path
 
     chapters = [notebook("good", "42"), notebook("tampered", "43"), notebook("also_good", "42")]
-    status, report = verify.run_nbval(chapters, workers=2)
-    assert status == 1
+    # As make verify runs it, in its own pytest process.
+    result = subprocess.run([sys.executable, "-m", "pytest", *verify.nbval_args(chapters, workers=2)],
+                            cwd=PROJ_ROOT, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    assert result.returncode == 1
+    report = result.stdout + result.stderr
     counts = {kind: sum(int(n) for n in re.findall(rf"(\d+) {kind}", report))
               for kind in ("passed", "failed", "skipped")}
     # six cells in all, each run once: the two of the tampered chapter fail, the four of the others pass

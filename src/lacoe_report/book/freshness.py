@@ -10,29 +10,22 @@ published; ``make book`` compares the two before importing anything heavy.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-from ..core.paths import BUILD_DIR, PROJ_ROOT
+from ..core.paths import BUILD_DIR
 from . import inputs
 
 
-def inputs_fingerprint(root: Path = PROJ_ROOT) -> str:
+def inputs_fingerprint() -> str:
     """The fingerprint of every input of the book (:func:`lacoe_report.book.inputs.fingerprint`)."""
-    return inputs.fingerprint(None, root)
-
-
-def stamp_file(builder: str) -> Path:
-    """Where the fingerprint of the inputs a published build came from is kept."""
-    return BUILD_DIR / f".{builder}.inputs"
+    return inputs.fingerprint()
 
 
 def is_current(builder: str = "html") -> bool:
     """True when ``_build/<builder>`` was built from exactly today's inputs."""
-    stamp = stamp_file(builder)
+    stamp = BUILD_DIR / f".{builder}.inputs"
     return ((BUILD_DIR / builder / "index.html").exists() and stamp.exists()
             and stamp.read_text(encoding="utf-8").strip() == inputs_fingerprint())
 
 
 def record(builder: str, fingerprint: str) -> None:
     """Remember that ``_build/<builder>`` was built from inputs with ``fingerprint``."""
-    stamp_file(builder).write_text(fingerprint + "\n", encoding="utf-8")
+    (BUILD_DIR / f".{builder}.inputs").write_text(fingerprint + "\n", encoding="utf-8")

@@ -21,21 +21,16 @@ from ..core.safe_write import ChangedOnDisk, digest, fingerprint, write_if_uncha
 COLUMNS = ["chapter", "key", "text", "hedge", "value", "unit", "format", "inputs", "formula"]
 
 
-def records(path: Path) -> list[dict]:
-    """The ledger records of one chapter (its declarations evaluated), in the declarations' order."""
-    return [{**record, "chapter": path.stem, "inputs": ";".join(record["inputs"])}
-            for record in declarations.records(path.stem)]
-
-
 def collect(paths: list[Path]) -> pd.DataFrame:
-    """Build the ledger from the chapters' declarations (book order, then declaration order).
+    """Build the ledger from the chapters' declarations evaluated (book order, then declaration order).
 
     Raises
     ------
     lacoe_report.core.declarations.DeclarationError
         When a declaration cannot be read or evaluated (file, line and key named).
     """
-    return pd.DataFrame([r for p in paths for r in records(p)], columns=COLUMNS)
+    return pd.DataFrame([{**record, "chapter": path.stem, "inputs": ";".join(record["inputs"])}
+                         for path in paths for record in declarations.records(path.stem)], columns=COLUMNS)
 
 
 def files(path: Path = LEDGER_CSV) -> tuple[Path, Path, Path]:
@@ -118,11 +113,6 @@ def differences(committed: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
             "change": change,
         })
     return pd.DataFrame(rows, columns=["key", "chapter", "committed", "new", "change"])
-
-
-def format_differences(diff: pd.DataFrame) -> str:
-    """Render differences as a plain-text table, one row per changed number."""
-    return diff.to_string(index=False)
 
 
 def is_numeric(row) -> bool:

@@ -224,16 +224,17 @@ def check_sources(root: Path = PROJ_ROOT) -> list[Violation]:
             found.append(Violation("download-link", shown(path),
                                    "no {download} link to ../data/report_figures.csv or ../ledger/ledger.csv"))
         declared = _declared_keys(path)
-        caveats = {k: " ".join(str(v["combines"]).split()) for k, v in (declared or {}).items()
-                   if isinstance(v, dict) and v.get("combines")}
+        records = {k: v for k, v in (declared or {}).items() if isinstance(v, dict)}
+        caveats = {k: " ".join(str(v["combines"]).split()) for k, v in records.items() if v.get("combines")}
         pasteable = set(declared or {}) | {k + CAVEAT_SUFFIX for k in caveats}
+        bare = {k for k, v in records.items() if v.get("bare") is True}
         for where, _, text in cells:
             found += missing_caveats(text, where, caveats)
             for key in _GLUE.findall(text) if declared is not None else []:
                 if key not in pasteable:
                     found.append(Violation("glue-key", where, f"{{glue:text}}`{key}` is not declared in "
                                            f"{shown(path.with_name(path.stem + SUFFIX))}: declare it, or fix the key"))
-            found += bare_hedges(text, where, {k for k, v in (declared or {}).items() if _is_bare(v)})
+            found += bare_hedges(text, where, bare)
         name = path.relative_to(root).with_suffix("").as_posix()
         code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
         if name in numbered and "trace_table(" not in code:
@@ -274,10 +275,6 @@ def missing_caveats(text: str, where: str, caveats: dict[str, str]) -> Iterator[
             yield Violation("combination-caveat", where,
                             f"{{glue:text}}`{key}` (paste its caveat, {{glue:text}}`{key}{CAVEAT_SUFFIX}`)")
             said.add(caveats[key])  # one message per caveat missing from the paragraph
-
-
-def _is_bare(declaration) -> bool:
-    return isinstance(declaration, dict) and declaration.get("bare") is True
 
 
 def bare_hedges(text: str, where: str, bare: set[str]) -> Iterator[Violation]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..core.declarations import SUFFIX
 from ..core.paths import CHAPTERS_DIR, TOC_FILE, shown
+from ..core.safe_write import MISSING, ChangedOnDisk, digest, write_if_unchanged
 from ..core.vocabulary import SECTIONS
 
 TEMPLATE = Path(__file__).parent / "templates" / "chapter.ipynb"
@@ -82,10 +83,13 @@ def scaffold(name: str, title: str, section: str, part: str = DEFAULT_PART) -> P
     for existing in (path, numbers):
         if existing.exists():
             raise ValueError(f"{shown(existing)} already exists")
-    toc = register(TOC_FILE.read_text(encoding="utf-8"), name, part)
-    path.write_text(render(name, title.strip(), section), encoding="utf-8")
-    numbers.write_text(render(name, title.strip(), section, NUMBERS_TEMPLATE), encoding="utf-8")
-    TOC_FILE.write_text(toc, encoding="utf-8")
+    toc = TOC_FILE.read_bytes()
+    # Compare-then-rename, as every write into the book's folder: a file saved meanwhile is kept.
+    for target, text, read in ((path, render(name, title.strip(), section), MISSING),
+                               (numbers, render(name, title.strip(), section, NUMBERS_TEMPLATE), MISSING),
+                               (TOC_FILE, register(toc.decode("utf-8"), name, part), digest(toc))):
+        if not write_if_unchanged(target, text.encode("utf-8"), read):
+            raise ValueError(str(ChangedOnDisk([target])))
     return path
 
 

@@ -37,7 +37,7 @@ def stamp(root: Path = PROJ_ROOT) -> str:
 
 
 def conf_dir(root: Path = PROJ_ROOT) -> Path:
-    """Bring ``root/conf.py`` up to date with ``_config.yml`` and ``_toc.yml``; return ``root``.
+    """Bring ``root/conf.py`` up to date with ``_config.yml``, ``_toc.yml`` and ``_static/``; return ``root``.
 
     Raises
     ------

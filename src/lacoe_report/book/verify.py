@@ -27,6 +27,7 @@ import io
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -57,37 +58,6 @@ def nbval_args(notebooks: list[Path], workers: int = 2) -> list[str]:
             "-o", "addopts=",
             # warm kernels: forked after the heavy imports, each chapter still in a fresh process
             "-p", "lacoe_report.book.kernels", "--nbval-kernel-name", "lacoe-warm", *map(str, order)]
-
-
-def run_nbval(notebooks: list[Path], workers: int = 2) -> tuple[int, str]:
-    """Re-execute and compare ``notebooks`` with nbval on ``workers`` xdist workers; (status, report)."""
-    return NbvalRun(notebooks, workers).result()
-
-
-class NbvalRun:
-    """:func:`run_nbval` started now in its own pytest process; its result is asked for later."""
-
-    def __init__(self, notebooks: list[Path], workers: int = 2) -> None:
-        import tempfile
-
-        self._report = tempfile.TemporaryFile()  # noqa: SIM115 - closed in result()
-        self._process = subprocess.Popen([sys.executable, "-m", "pytest", *nbval_args(notebooks, workers)],
-                                         cwd=PROJ_ROOT, stdin=subprocess.DEVNULL, stdout=self._report,
-                                         stderr=subprocess.STDOUT)
-
-    def result(self) -> tuple[int, str]:
-        """Wait for pytest; (status, report)."""
-        status = self._process.wait()
-        self._report.seek(0)
-        text = self._report.read().decode("utf-8", "replace")
-        self._report.close()
-        return int(status != 0), text
-
-    def stop(self) -> None:
-        """Stop pytest if it still runs (the caller is leaving early)."""
-        if self._process.poll() is None:
-            self._process.terminate()
-            self._process.wait()
 
 
 def _rows(text: str) -> list[dict]:
@@ -219,14 +189,19 @@ def main() -> None:
     workers = max(1, min(len(notebooks), os.cpu_count() or 1))
     print(f"re-executing {len(notebooks)} chapters in clean kernels and comparing every output (nbval) ...",
           file=sys.stderr, flush=True)
-    nbval = NbvalRun(notebooks, workers)
-    try:
-        _check_and_compare(nbval, notebooks, committed_ledger, before, now, started)
-    finally:
-        nbval.stop()
+    # pytest's report goes to a file, not a pipe, which would fill while the checks run.
+    with tempfile.TemporaryFile() as report:
+        nbval = subprocess.Popen([sys.executable, "-m", "pytest", *nbval_args(notebooks, workers)], cwd=PROJ_ROOT,
+                                 stdin=subprocess.DEVNULL, stdout=report, stderr=subprocess.STDOUT)
+        try:
+            _check_and_compare(nbval, report, notebooks, committed_ledger, before, now, started)
+        finally:
+            if nbval.poll() is None:  # leaving early
+                nbval.terminate()
+                nbval.wait()
 
 
-def _check_and_compare(nbval: NbvalRun, notebooks: list[Path], committed_ledger: pd.DataFrame,
+def _check_and_compare(nbval: subprocess.Popen, report, notebooks: list[Path], committed_ledger: pd.DataFrame,
                        before: list[dict] | None, now: list[dict], started: float) -> None:
     failed = False
     try:
@@ -237,39 +212,40 @@ def _check_and_compare(nbval: NbvalRun, notebooks: list[Path], committed_ledger:
     if paragraph:
         failed = True
         print(paragraph + "\n", flush=True)
-    report: list[str] = []
+    lines: list[str] = []
     figures = data.figures()
     misread = coverage.misread_values(figures) + [f"{i}: its quote is not in the report text once"
                                                    for i in coverage.unlocatable_rows(figures, "id")]
     if misread:
         failed = True
-        report += [f"{len(misread)} figure(s) disagree with the report text:"] + ["  " + m for m in misread] + [""]
+        lines += [f"{len(misread)} figure(s) disagree with the report text:"] + ["  " + m for m in misread] + [""]
     else:
-        report.append(f"data: all {len(figures)} figures say what the report text says (value, printed form, quote)")
+        lines.append(f"data: all {len(figures)} figures say what the report text says (value, printed form, quote)")
     rechecked = ledger.recheck(committed_ledger)
     numeric = sum(ledger.is_numeric(r) for _, r in committed_ledger.iterrows())
     named = {line.split(": ", 1)[0].split()[-1] for line in paragraph.splitlines() if line.startswith("    ")}
     others = [line for line in rechecked if line.split(":", 1)[0] not in named]
     if rechecked:
         failed = True
-        report.append(f"{len(rechecked)} of {numeric} ledger formulas do not give their value from the data alone"
+        lines.append(f"{len(rechecked)} of {numeric} ledger formulas do not give their value from the data alone"
                       + (f" ({len(rechecked) - len(others)} are the moved numbers above)" if named else "")
                       + (":" if others else "."))
-        report += ["  " + line for line in others] + [""]
+        lines += ["  " + line for line in others] + [""]
     else:
-        report.append(f"formulas: all {numeric} numeric ledger rows re-evaluate to their value from the data alone")
+        lines.append(f"formulas: all {numeric} numeric ledger rows re-evaluate to their value from the data alone")
     diff = ledger.differences(committed_ledger, fresh)
     diff = diff[[f"{c}/{k}" not in named for c, k in zip(diff["chapter"], diff["key"])]]
     if not diff.empty:
         failed = True
-        report += ["", f"{len(diff)} published number(s) differ from their declarations"
-                   + (" besides those above" if paragraph else "") + " (run make book to record them):", "",
-                   ledger.format_differences(diff)]
-    print("\n".join(report), flush=True)
+        lines += ["", f"{len(diff)} published number(s) differ from their declarations"
+                  + (" besides those above" if paragraph else "") + " (run make book to record them):", "",
+                  diff.to_string(index=False)]
+    print("\n".join(lines), flush=True)
 
-    status, output = nbval.result()
-    if status != 0:
+    if nbval.wait() != 0:
         failed = True
+        report.seek(0)
+        output = report.read().decode("utf-8", "replace")
         cells = [line.split("::")[0].removeprefix("FAILED ").strip() for line in output.splitlines()
                  if line.startswith(("FAILED", "ERROR"))]
         where = ", ".join(f"{Path(c).stem} ({n})" for c, n in

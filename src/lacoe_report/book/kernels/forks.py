@@ -9,6 +9,7 @@ import atexit
 import importlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -151,11 +152,7 @@ class ForkServer:
                 self.process.wait(5)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-        for name in (self.address, self.address + ".tmp"):
-            if os.path.exists(name):
-                os.unlink(name)
-        if os.path.isdir(self._folder):
-            os.rmdir(self._folder)
+        shutil.rmtree(self._folder, ignore_errors=True)  # the socket, or the one being made
 
 
 if __name__ == "__main__":

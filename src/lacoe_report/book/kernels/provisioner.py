@@ -8,6 +8,7 @@ is not a plain ipykernel launch is started the stock way.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import time
@@ -46,11 +47,8 @@ class ForeignProcess:
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signum)
 
-    def kill(self) -> None:
-        self.send_signal(signal.SIGKILL)
-
-    def terminate(self) -> None:
-        self.send_signal(signal.SIGTERM)
+    kill = functools.partialmethod(send_signal, signal.SIGKILL)
+    terminate = functools.partialmethod(send_signal, signal.SIGTERM)
 
 
 class ForkProvisioner(LocalProvisioner):

@@ -32,34 +32,43 @@ def check_data(book: bool = True) -> None:
     before a chapter executes or the published book is touched. Then, with
     ``book``, a data file edited since its checksum was recorded (a correction
     that passed validation) has its new SHA-256 and row count written into the
-    metadata and the Data Package before any chapter runs, so the data
-    dictionary and the published package describe the files published beside
-    them (see :func:`record_data_edits`). Without ``book`` only ``data/`` is
-    read (``check-data``).
+    metadata and the Data Package before any chapter runs, as ``make
+    data-meta`` does, and says so: the data dictionary and the published
+    package describe the files published beside them. Without ``book`` only
+    ``data/`` is read (``check-data``).
     """
     from ..core import data
     from ..core.audit.spec import SpecError, load
     from ..core.errors import InputError, load_yaml
-    from ..core.paths import AUDIT_RELATIONS_YML
+    from ..core.paths import AUDIT_RELATIONS_YML, shown
     from ..core.validation import DataError
     from . import chapters
 
+    written = []
     try:
-        if book:
-            load_yaml(PROJ_ROOT / "_config.yml")
-            for path in toc_chapters():
-                chapters.read_plain(path)
-        from ..core import metadata, vocabulary  # noqa: F401 - the vocabulary is read on import
-        metadata.load()
-        data.figures()
-        data.excluded()
-        load(AUDIT_RELATIONS_YML, figure_ids=set(data.figures().index))
+        with saves_kept():
+            if book:
+                load_yaml(PROJ_ROOT / "_config.yml")
+                for path in toc_chapters():
+                    chapters.read_plain(path)
+            from ..core import metadata, vocabulary  # noqa: F401 - the vocabulary is read on import
+            metadata.load()
+            data.figures()
+            data.excluded()
+            load(AUDIT_RELATIONS_YML, figure_ids=set(data.figures().index))
+            # The checksums are bookkeeping derived from the bytes, like the ledger: the edit
+            # has just passed validation. Refusing would only add a command to the analyst's
+            # correction and stall make preview on every save of a CSV; the rewritten files
+            # show up in `git status` beside the edit, to be committed with it.
+            if book:
+                edited, written = metadata.record()
     except DataError as err:
         sys.exit(f"Bad data, nothing was built: {err}")
     except (InputError, SpecError) as err:
         sys.exit(f"Bad input, nothing was built: {err}")
-    if book:
-        record_data_edits()
+    if written:
+        print(f"recorded the new SHA-256 and row count of {', '.join(edited) or 'the data files'} in "
+              f"{' and '.join(shown(p) for p in written)} (commit them with the edit)", flush=True)
 
 
 @contextlib.contextmanager
@@ -82,30 +91,6 @@ written over it. Nothing was published: build again to include it (make preview 
         yield
     except ChangedOnDisk as err:
         sys.exit(f"{err}. Nothing was published: build again to include it (make preview does so by itself).")
-
-
-def record_data_edits() -> None:
-    """Do what ``make data-meta`` does when a data file changed, and say so.
-
-    The checksums are bookkeeping derived from the bytes, like the ledger the
-    build rewrites: the edit itself has just passed validation (types, quotes
-    found in the report, values equal to their printed form). Refusing would
-    only add a command to the analyst's correction, and stall ``make preview``
-    on every save of a CSV; the rewritten files show up in ``git status``
-    beside the edit, to be committed with it.
-    """
-    from ..core import metadata
-    from ..core.errors import InputError
-    from ..core.paths import shown
-
-    try:
-        with saves_kept():
-            edited, written = metadata.record()
-    except InputError as err:
-        sys.exit(f"Bad input, nothing was built: {err}")
-    if written:
-        print(f"recorded the new SHA-256 and row count of {', '.join(edited) or 'the data files'} in "
-              f"{' and '.join(shown(p) for p in written)} (commit them with the edit)", flush=True)
 
 
 def enforce_rules() -> None:
@@ -274,14 +259,10 @@ def plain_warning(line: str) -> str:
     line = line.replace(f"{PROJ_ROOT}/", "")
 
     def cell(match: re.Match) -> str:
-        number = int(match.group(2)) // _MYST_NB_CELL_LINES
+        number = int(match.group(2)) // 10000
         return f"{match.group(1)}, cell {number}:" if number else f"{match.group(1)}:"
 
     return re.sub(r"(\.ipynb):(\d+):", cell, line)
-
-
-#: MyST-NB's line numbers in a notebook: (cell number) * this + line in the cell.
-_MYST_NB_CELL_LINES = 10000
 
 
 def _swap_in(built: Path, published: Path) -> Path:

@@ -1,8 +1,8 @@
 """Find, fingerprint, execute and clean the book's chapter notebooks.
 
 A chapter's outputs are fresh when they were computed from the inputs that
-exist now: its own code cells, every data file, the ``lacoe_report`` package
-and the pinned requirements. Each executed notebook records the SHA-256 of
+exist now: its own code cells and declarations, every data file, the
+package's ``core`` and ``present`` and the pinned requirements. Each executed notebook records the SHA-256 of
 those inputs in its metadata (``lacoe.inputs_sha256``), so a build re-executes
 exactly the chapters whose inputs changed, and none when nothing did. (Jupyter
 Book's own cache keys on code cells only, and would publish stale numbers
@@ -29,7 +29,6 @@ META_KEY = "lacoe"
 CELL_TIMEOUT = 300
 # Cell metadata that changes on every run and means nothing to a reader.
 _VOLATILE_CELL_METADATA = ("execution", "collapsed", "scrolled", "ExecuteTime")
-
 
 
 def read_plain(path: Path) -> nbformat.NotebookNode:

@@ -13,8 +13,8 @@ Examples
 --------
 >>> [i.pattern for i in INPUTS if LEDGER in i.shapes][:3]
 ['data', 'core', 'present']
->>> sorted({i.base for i in INPUTS}), CHAPTER_LAYERS
-(['package', 'project'], ('core', 'present'))
+>>> sorted({i.base for i in INPUTS})
+['package', 'project']
 """
 from __future__ import annotations
 
@@ -78,11 +78,6 @@ INPUTS: tuple[Input, ...] = (
     _input("project", "ledger"),
     _input("project", "_config.yml"),
 )
-
-#: The package's layers chapters compute with (a chapter importing anything else would not be fingerprinted).
-CHAPTER_LAYERS = tuple(i.pattern for i in INPUTS if i.base == "package" and CHAPTERS in i.shapes
-                       and (PACKAGE_DIR / i.pattern).is_dir())
-
 
 def _expand(folder: Path, pattern: str) -> list[Path]:
     """The files ``pattern`` names under ``folder``: a file, a folder's files, or a glob's."""

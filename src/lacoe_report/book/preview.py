@@ -76,15 +76,13 @@ def snapshot(root: Path = PROJ_ROOT, names: tuple[str, ...] = WATCHED) -> dict[s
 
 # --- building ----------------------------------------------------------------
 
-def rebuild(out: Path = PREVIEW_DIR) -> str:
-    """Check the data, execute stale chapters and rebuild the preview incrementally into ``out``.
+def rebuild() -> str:
+    """Check the data, execute stale chapters and rebuild the preview incrementally; a one-line summary.
 
-    Returns a one-line summary, or raises :class:`PreviewError`. The checks
-    run in the same order and say the same words as ``make book``'s, and Sphinx
-    runs as it does (:func:`lacoe_report.book.build.sphinx_build`), into ``out``:
-    a new application each time, which reads the environment back from the
-    doctrees (0.2-0.5 s, the libraries staying imported) and re-reads only the
-    pages that changed.
+    The same steps, words and Sphinx call (:func:`lacoe_report.book.build.sphinx_build`)
+    as ``make book``, into :data:`PREVIEW_DIR`: Sphinx reads the environment back
+    from the doctrees and re-reads only the pages that changed. A failed step
+    raises :class:`PreviewError`.
     """
     from . import build, inputs, kernels
 
@@ -96,7 +94,7 @@ def rebuild(out: Path = PREVIEW_DIR) -> str:
     kernels.prestart(key=inputs.fingerprint(inputs.CHAPTERS))
     _plainly(build.enforce_rules)
     executed = _plainly(lambda: build.execute(quiet=True))
-    status, problems = _plainly(lambda: build.sphinx_build(out))
+    status, problems = _plainly(lambda: build.sphinx_build(PREVIEW_DIR))
     if status == 1:
         raise PreviewError(f"The page was rebuilt with warnings (make book would refuse them):\n{problems}")
     if status:

@@ -228,8 +228,8 @@ def _check_and_compare(nbval: subprocess.Popen, report, notebooks: list[Path], c
     if rechecked:
         failed = True
         lines.append(f"{len(rechecked)} of {numeric} ledger formulas do not give their value from the data alone"
-                      + (f" ({len(rechecked) - len(others)} are the moved numbers above)" if named else "")
-                      + (":" if others else "."))
+                     + (f" ({len(rechecked) - len(others)} are the moved numbers above)" if named else "")
+                     + (":" if others else "."))
         lines += ["  " + line for line in others] + [""]
     else:
         lines.append(f"formulas: all {numeric} numeric ledger rows re-evaluate to their value from the data alone")

@@ -72,10 +72,6 @@ def prestart(key: str | None = None) -> None:
     server(key)
 
 
-def pytest_configure(config) -> None:
-    """With ``-p lacoe_report.book.kernels``: find the warm spec and start the server early."""
+def pytest_configure() -> None:
+    """With ``-p lacoe_report.book.kernels``: let nbval's kernels find the warm spec."""
     use_warm_kernels()
-    # Under xdist the workers run the notebooks, not the controller.
-    nbval = getattr(config.option, "nbval", False)
-    if nbval and (hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None)):
-        prestart()

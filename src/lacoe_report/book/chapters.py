@@ -10,6 +10,7 @@ after a data edit.)
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
@@ -18,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
+from ..core.errors import InputError, read_text
 from ..core.paths import PROJ_ROOT, shown
 from ..core.safe_write import ChangedOnDisk, digest, write_if_unchanged
 from ..core.declarations import SUFFIX
@@ -37,10 +39,6 @@ def read_plain(path: Path) -> nbformat.NotebookNode:
     nbformat's own error is a traceback that quotes the file's first bytes and
     not its name; a reader of the build's output needs the file and the line.
     """
-    import json
-
-    from ..core.errors import InputError, read_text
-
     text = read_text(path)
     try:
         json.loads(text)

@@ -1,8 +1,6 @@
 """Is the published book current? Decided from content, never from file times.
 
-The book is a function of its inputs, every one of
-:data:`lacoe_report.book.inputs.INPUTS`: the chapters, the data, the package,
-the theme overrides, ``_config.yml``, ``_toc.yml``, the pins and the ledger.
+The book is a function of its inputs (:data:`lacoe_report.book.inputs.INPUTS`).
 :func:`inputs_fingerprint` hashes their names and bytes, so an edited, added,
 deleted or renamed input changes it, and a ``touch`` or a fresh clone (new
 file times, same content) does not. The build records it beside the book it

@@ -3,8 +3,8 @@
 Jupyter Book 1.x documents one way to use Sphinx directly: ``jupyter-book
 config sphinx`` writes a ``conf.py`` that says what ``jupyter-book build``
 would pass to Sphinx. The build and the preview both run Sphinx on that file
-(``sphinx.cmd.build.build_main``, ``sphinx.application.Sphinx``), so neither
-calls Jupyter Book's internals, and ``_config.yml`` stays the file to edit.
+(:func:`lacoe_report.book.build.sphinx_build`), so neither calls Jupyter
+Book's internals, and ``_config.yml`` stays the file to edit.
 
 ``conf.py`` lies at the project root (Sphinx resolves ``_static`` and
 ``_templates`` from it), is ignored by git, and is written again only when

@@ -216,7 +216,7 @@ class Chart:
     def _repr_mimebundle_(self, include=None, exclude=None):
         """PNG and text for Jupyter, and the phone variant in the output's metadata.
 
-        The book shows the narrow PNG to narrow screens (:mod:`lacoe_report.book.web_charts`);
+        The book shows the narrow PNG to narrow screens (:mod:`lacoe_report.book.chart_data`);
         nbval compares only the ``text/plain`` record.
         """
         data = {"image/png": base64.b64encode(self._repr_png_()).decode("ascii"), "text/plain": repr(self)}

@@ -319,7 +319,7 @@ def test_a_whole_number_is_an_int_while_a_float_holds_it_exactly(number, expecte
 # ---------------------------------------------------------------- a book's declarations files
 
 
-def small_book(folder, monkeypatch):
+def three_chapters(folder, monkeypatch):
     """A chapters folder of three declarations files; by hand: 4 numbers, 3 numeric, 1 text, 2 with inputs."""
     (folder / "alpha.numbers.yml").write_text("numbers:\n  total: fin_budget_total\n"
                                               "  when: period(fin_budget_total)\n", encoding="utf-8")
@@ -331,7 +331,7 @@ def small_book(folder, monkeypatch):
 
 
 def test_a_chapters_declarations_are_read_from_its_file(tmp_path, monkeypatch):
-    small_book(tmp_path, monkeypatch)
+    three_chapters(tmp_path, monkeypatch)
     assert declarations.chapters() == ["alpha", "beta", "gamma"]
     total, when = declarations.load("alpha")
     assert (total.chapter, total.key, when.key) == ("alpha", "total", "when")
@@ -343,12 +343,12 @@ def test_a_chapters_declarations_are_read_from_its_file(tmp_path, monkeypatch):
     ([], 4), (["numbers"], 4), (["numeric"], 3), (["text"], 1), (["with_inputs"], 2), (["chapters"], 3),
 ])
 def test_declared_counts_the_books_declarations(tmp_path, monkeypatch, which, expected):
-    small_book(tmp_path, monkeypatch)
+    three_chapters(tmp_path, monkeypatch)
     assert FACTS["declared"].call(which, {}) == expected
 
 
 def test_declared_counts_only_what_it_names(tmp_path, monkeypatch):
-    small_book(tmp_path, monkeypatch)
+    three_chapters(tmp_path, monkeypatch)
     with pytest.raises(ValueError) as caught:
         FACTS["declared"].call(["pages"], {})
     assert str(caught.value) == "declared() counts numbers, numeric, text, with_inputs or chapters, not 'pages'"

@@ -423,3 +423,13 @@ def test_no_chapter_types_a_quote_of_the_report():
             if len(quoted.split()) >= 8 and " ".join(quoted.split()) in report:
                 typed.append(f"{chapter}: “{quoted}”")
     assert typed == [], "report quotes typed by hand (declare quote(figure_id) and glue it):\n" + "\n".join(typed)
+
+
+def test_a_chapter_evaluated_twice_gives_the_same_numbers():
+    # The preview evaluates the declarations on every save: a fact that consumed its own arguments
+    # (questions(distinct=...) popped 'distinct') counted every question's kind the second time.
+    first = {r["key"]: r["value"] for r in declarations.records("audit")}
+    second = {r["key"]: r["value"] for r in declarations.records("audit")}
+    assert first == second
+    # Nine check kinds in data/audit_relations.yml (`grep kind:` there, distinct): one per kind.
+    assert second["audit_n_relation_kinds"] == 9

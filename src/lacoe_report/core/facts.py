@@ -85,8 +85,9 @@ def _questions(args, kwargs) -> int:
     the distinct figures they rest on.
     """
     frame = _audit().frame()
-    distinct = kwargs.pop("distinct", None)
-    for column, wanted in kwargs.items():
+    filters = dict(kwargs)  # the declaration's own arguments: evaluated again, they must be the same
+    distinct = filters.pop("distinct", None)
+    for column, wanted in filters.items():
         if column not in ("verdict", "source", "check"):
             raise ValueError(f"questions() filters by verdict, source or check, not {column!r}")
         frame = frame[frame[column].isin(wanted if isinstance(wanted, list) else [wanted])]

@@ -170,7 +170,7 @@ NOT_A_FILE = "demo.numbers.yml: a declarations file has 'numbers' (and optionall
     ("numbers:\n  a: questions(check=len('x'))\n",
      "demo.numbers.yml, line 2, a: questions() takes figure ids and quoted words, not \"len('x')\""),
     ("lets:\n  a: b\n  b: a\nnumbers:\n  x: {formula: a, unit: count}\n",
-     "demo.numbers.yml, line 5, x: the lets refer to each other in a circle"),
+     "demo.numbers.yml, line 5, x: the lets refer to each other in a circle, or nest more than 20 deep"),
     # By hand: 9,018 educators and school staff (ach_pd_participants) and 100 parents: two populations.
     ("numbers:\n  a: {formula: ach_pd_participants + p3_immigrant_workshop_parents, unit: count}\n",
      "demo.numbers.yml, line 2, a: a combines counts of different groups (educators and school_staff in 2023-24; "
@@ -433,3 +433,17 @@ def test_a_chapter_evaluated_twice_gives_the_same_numbers():
     assert first == second
     # Nine check kinds in data/audit_relations.yml (`grep kind:` there, distinct): one per kind.
     assert second["audit_n_relation_kinds"] == 9
+
+
+def test_a_number_may_name_a_numeric_fact_declared_above_alone_or_in_arithmetic():
+    # Nine distinct check kinds among the relations (see the test above): copied, and doubled.
+    text = ("numbers:\n  n: questions(source='relation', distinct='check')\n  m: n\n"
+            "  twice: {formula: n * 2, unit: count}\n")
+    records = {r["key"]: r for r in map(evaluate, load_text(text, "audit"))}
+    assert (records["m"]["value"], records["m"]["unit"]) == (9, "count")
+    assert (records["twice"]["value"], records["twice"]["formula"]) == (18, "9 * 2")
+
+
+def test_a_fact_called_without_its_argument_is_refused_with_its_place():
+    with pytest.raises(DeclarationError, match=r"^audit.numbers.yml, line 2, v: verdict\(\) is missing an argument$"):
+        evaluate(load_text("numbers:\n  v: verdict()\n", "audit")[0])

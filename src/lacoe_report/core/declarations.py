@@ -173,7 +173,7 @@ def _fact_call(text: str, where: str) -> tuple | None:
 
 def _substitute(text: str, lets: dict[str, str], where: str, depth: int = 0) -> str:
     if depth > 20:
-        raise DeclarationError(f"{where}: the lets refer to each other in a circle")
+        raise DeclarationError(f"{where}: the lets refer to each other in a circle, or nest more than 20 deep")
 
     def put(match):
         if match.group(1) or match.group(2) not in lets:
@@ -247,10 +247,11 @@ def load_text(text: str, chapter: str, source: str | None = None) -> list[Entry]
         if not isinstance(spec, dict) or "formula" not in spec or set(spec) - _FIELDS:
             raise DeclarationError(f"{where}: a declaration is a formula, or a mapping with formula "
                                    "(and optionally unit, format)")
-        given_text = str(spec["formula"]).strip()
+        given_text = raw = str(spec["formula"]).strip()
         # A formula that is one let is that let, without the parentheses a part of a formula needs.
         whole = lets.get(given_text, "")
-        given_text = whole[1:-1] if whole.startswith("(") and whole.endswith(")") else given_text
+        whole = whole() if callable(whole) else whole  # a numeric fact declared above: its number
+        given_text = whole[1:-1] if whole.startswith("(") and whole.endswith(")") else whole or given_text
         formula_text = _substitute(given_text, lets, where)
         if "#" not in formula_text and _formula.parses(formula_text):
             formula_text = ast.unparse(python_expression(formula_text))  # only the parentheses it needs
@@ -260,10 +261,15 @@ def load_text(text: str, chapter: str, source: str | None = None) -> list[Entry]
                 tree = _formula.parse(formula_text)
             except _formula.FormulaError as error:
                 raise DeclarationError(f"{where}: {error}") from None
-            if "#" not in formula_text and not any(isinstance(n, (ast.Name, ast.Call)) for n in ast.walk(tree)):
+            # A number that names a numeric fact declared above is written with that fact's value.
+            named = {match.group(2) for match in _NAME.finditer(raw) if match.group(2)}
+            facts_named = {name for name in named if callable(lets.get(name))}
+            if "#" not in formula_text and not facts_named \
+                    and not any(isinstance(n, (ast.Name, ast.Call)) for n in ast.walk(tree)):
                 raise DeclarationError(f"{where}: a constant says where it comes from after '#', in quotes: "
                                        "\"12  # months in a year\"")
-        unit = spec.get("unit") or _infer_unit(formula_text, fact, where, key)
+        copied = next((entry.unit for entry in entries if entry.key == raw), None)  # `m: n` is n again
+        unit = spec.get("unit") or copied or _infer_unit(formula_text, fact, where, key)
         if unit not in UNITS:
             raise DeclarationError(f"{where}: unit {unit!r} is not one of {', '.join(UNITS)}")
         fmt = str(spec.get("format") or DISPLAY[unit])
@@ -365,6 +371,8 @@ def evaluate(entry: Entry) -> dict:
         hedge = "" if entry.fact is not None or entry.unit == "text" else bounds.hedge(entry.formula, text)
         if entry.bare and not hedge:
             raise ValueError("bare: true is for a hedged number, and this one is exact")
+    except IndexError:
+        raise DeclarationError(f"{entry.where}: {entry.formula.split('(')[0]}() is missing an argument") from None
     except (_formula.FormulaError, ArithmeticError, KeyError, TypeError, ValueError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         raise DeclarationError(f"{entry.where}: {message}") from None

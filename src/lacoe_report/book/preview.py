@@ -26,6 +26,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from . import build, inputs, kernels
 from ..core import safe_write
 from ..core.paths import BUILD_DIR, PROJ_ROOT
 
@@ -84,8 +85,6 @@ def rebuild() -> str:
     from the doctrees and re-reads only the pages that changed. A failed step
     raises :class:`PreviewError`.
     """
-    from . import build, inputs, kernels
-
     started = time.perf_counter()
     _plainly(build.check_data)
     # The warm-kernel server imported the package and read the data: a new one
@@ -290,9 +289,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m lacoe_report.book.preview", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
     args = parser.parse_args(argv)
-    from .build import quiet_notebook_warnings
-
-    quiet_notebook_warnings()
+    build.quiet_notebook_warnings()
     serve(args.port)
 
 

@@ -53,6 +53,8 @@ def server(key: str | None = None):
     preview passes the fingerprint of the data and the package) replaces it
     with a new server, which imports today's code and data.
     """
+    # Not at the top: the server runs as `python -m lacoe_report.book.kernels.forks`, which imports this
+    # package first; a package that imported forks would load it twice (runpy warns).
     from .forks import ForkServer
 
     global _server, _server_key

@@ -45,8 +45,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pypdf import PdfReader
+
+from ...core.errors import InputError, load_yaml
 from ...core.paths import BUILD_DIR, PROJ_ROOT
-from .. import published
+from .. import build, freshness, published
 from ..toc import read_toc
 from .document import ATTACHMENT_PREFIX, SOURCE_LINE, Attachment, Chapter, chapter_pages, reproducible
 
@@ -113,8 +116,6 @@ class PrintResult:
 
 def book_meta() -> dict[str, str]:
     """Return the title and author of the book from ``_config.yml``."""
-    from ...core.errors import InputError, load_yaml
-
     try:
         config = load_yaml(PROJ_ROOT / "_config.yml")
     except InputError as err:
@@ -197,6 +198,8 @@ def find_chromium() -> str:
 @contextmanager
 def chromium() -> Iterator:
     """Headless Chromium (:func:`find_chromium`) driven by Playwright, closed after the block."""
+    # Not at the top: Playwright takes 0.3 s to import, which `make check` would pay in every
+    # worker (its doctests import every module; nothing else it runs imports Playwright).
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -332,8 +335,6 @@ def print_book(site: Path, output: Path, again: Path | None, browser) -> PrintRe
         The page count, each chapter's first page, the number of print
         passes, the requests that were blocked and the time each step took.
     """
-    from pypdf import PdfReader
-
     meta = book_meta()
     root, parts = toc_parts()
     page_file = root_page(site, root)
@@ -395,8 +396,6 @@ def print_book(site: Path, output: Path, again: Path | None, browser) -> PrintRe
 
 def _check_and_execute() -> None:
     """``make book``'s first steps: check the data, execute the stale chapters."""
-    from .. import build
-
     build.check_data()
     build.execute(quiet=True)
 
@@ -413,8 +412,6 @@ def main(argv: list[str] | None = None) -> None:
                         help="also print the finished book a second time in the same browser, to PDF "
                              "(equal bytes: the output is stable)")
     args = parser.parse_args(argv)
-
-    from .. import build, freshness
 
     started = time.perf_counter()
     find_chromium()  # fail before a long build, not after it

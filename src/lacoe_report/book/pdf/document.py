@@ -7,10 +7,18 @@ files embedded (:func:`attach_files`).
 """
 from __future__ import annotations
 
+import hashlib
 import io
+import mimetypes
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import unquote
+
+from pypdf import PdfReader
+from pypdf.generic import (ArrayObject, ByteStringObject, DecodedStreamObject, DictionaryObject, FloatObject,
+                           IndirectObject, NameObject, NumberObject, StreamObject, TextStringObject)
 
 #: The line under the title that names the source (the cover page).
 SOURCE_LINE = "Figures from the LACOE Annual Report 2023-24"
@@ -79,8 +87,6 @@ def chapter_pages(pdf: bytes, chapters: list[Chapter]) -> dict[str, int]:
     dict
         1-based page number by chapter id; chapters not found are left out.
     """
-    from pypdf import PdfReader
-
     reader = PdfReader(io.BytesIO(pdf))
     named = reader.named_destinations
     pages: dict[str, int] = {}
@@ -118,9 +124,6 @@ def reproducible(pdf: bytes, title: str, author: str, chapter_titles: Sequence[s
     bytes
         The same document; equal books give equal bytes.
     """
-    from pypdf import PdfReader
-    from pypdf.generic import DictionaryObject, NameObject, NumberObject, TextStringObject
-
     # Blank the dates where Chromium wrote them: spaces of the same length.
     data = _DATES.sub(lambda m: b" " * len(m.group(0)), pdf)
     # A tagged PDF names each structure element after Blink's DOM node id
@@ -199,14 +202,6 @@ def attach_files(reader, root_ref, root, changed: dict, attachments: Sequence[At
     over the same text, drawn invisibly (the page already shows the name).
     ``changed`` receives every new or redefined object; returns the new size.
     """
-    import hashlib
-    import mimetypes
-    import zlib
-    from urllib.parse import unquote
-
-    from pypdf.generic import (ArrayObject, ByteStringObject, DecodedStreamObject, DictionaryObject, FloatObject,
-                               IndirectObject, NameObject, NumberObject, StreamObject, TextStringObject)
-
     def new(obj) -> IndirectObject:
         nonlocal size
         ref = IndirectObject(size, 0, reader)

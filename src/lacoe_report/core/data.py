@@ -13,6 +13,7 @@ import pandas as pd
 
 from . import validation
 from .formats import Hedged
+from .metrics import share
 from .sourced import tag
 from .vocabulary import QUALIFIER_WORDS
 from . import paths
@@ -143,8 +144,6 @@ def budget_breakdown() -> pd.DataFrame:
         ``stated_share_pct`` (as :func:`value` gives them: columns of objects),
         ``computed_share_pct``, ``amount_id``, ``share_id``; the largest line first.
     """
-    from .metrics import share
-
     budget = figures(topic="budget")
     total = budget[budget["metric"] == "lacoe_budget_total"]
     amounts = budget[budget["metric"].str.endswith("_budget")]
@@ -186,8 +185,6 @@ def school_enrollments() -> pd.DataFrame:
         Indexed by programme label: ``students`` (as :func:`value` gives them: a
         column of objects), ``share_pct`` (of the stated total), ``id``; the largest first.
     """
-    from .metrics import share
-
     total = value("schools_students_total")
     parts = figures(topic="enrollment").loc[list(SCHOOL_PROGRAMMES)]
     frame = pd.DataFrame({

@@ -22,7 +22,8 @@ import dataclasses
 
 import pandas as pd
 
-from . import declarations
+from . import data, declarations, vocabulary
+from .audit import RAISED, audit
 from .questions import COLUMNS, GLUE, load
 from .vocabulary import CAVEAT_SUFFIX
 
@@ -54,9 +55,6 @@ def questions() -> pd.DataFrame:
     finding a chapter asks takes the chapter's id, title and words, the
     finding's rank, verdict and explanation.
     """
-    from . import data, vocabulary
-    from .audit import RAISED, audit
-
     result = audit()
     figures = data.figures()
     asked = load()

@@ -21,6 +21,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from . import data, vocabulary
+from .audit import NATURES, RAISED, audit
 from .errors import load_yaml
 from .formats import ordinal
 from .vocabulary import CAVEAT_SUFFIX
@@ -158,9 +160,6 @@ def load() -> list[Question]:
 
 @functools.lru_cache(maxsize=2)
 def _load(_stamps: tuple) -> tuple[Question, ...]:
-    from . import data, vocabulary
-    from .audit import NATURES, audit
-
     document = load_yaml(QUESTIONS_YML)
     # A copy of the book without a chapter (a scratch book of a few chapters) has none of its questions.
     present = {p.stem for p in CHAPTERS_DIR.glob("*.ipynb")}
@@ -183,7 +182,6 @@ def counts() -> dict[str, int]:
     The same split as :func:`lacoe_report.core.question_list.questions` ranks, counted from the audit's
     raised findings and this file alone.
     """
-    from .audit import RAISED, audit
     found = audit().frame()
     raised = set(found.index[found["verdict"].isin(RAISED)])
     asking = [q.audit in raised for q in load()]

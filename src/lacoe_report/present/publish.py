@@ -11,6 +11,7 @@ of the declarations, and another renderer could read the ledger instead.
 """
 from __future__ import annotations
 
+import pandas as pd
 from IPython.display import display
 
 from ..core import declarations
@@ -35,7 +36,6 @@ class Numbers(dict):
 
     def table(self):
         """Key, printed text and formula of each number, as a table."""
-        import pandas as pd
         return pd.DataFrame([{"key": r["key"], "prints": r["text"], "formula": r["formula"]} for r in self.records],
                             columns=["key", "prints", "formula"]).set_index("key")
 

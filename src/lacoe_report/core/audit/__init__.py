@@ -38,7 +38,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .. import data
 from ..paths import AUDIT_RELATIONS_YML, FIGURES_CSV, REPORT_TEXT, stamp
+from ..source_text import report_text
 from .verdict import (CONSISTENT, INCONSISTENT, NOT_CHECKABLE, RAISED, SECOND_LOOK, VERDICTS,
                      WITHIN_ROUNDING, Finding)
 from .base import Raised, slug
@@ -269,7 +271,6 @@ def assumptions() -> pd.DataFrame:
     >>> frame.set_index(["figure", "field"]).at[("ach_da_attendance_baseline", "period"), "value"]
     '2022-23'
     """
-    from .. import data
     figures = data.figures()
     rows = [dataclasses.asdict(a) | {"sentence": a.sentence}
             for fid in figures.index for a in assumptions_of(figures, fid)]
@@ -289,7 +290,6 @@ def assumption(figure_id: str, field: str) -> Assumption:
     >>> assumption("ach_da_attendance_baseline", "period").sentence.startswith("if its period is 2022-23")
     True
     """
-    from .. import data
     for a in assumptions_of(data.figures(), figure_id):
         if a.field == field:
             return a
@@ -303,7 +303,5 @@ def audit() -> Audit:
 
 @functools.lru_cache(maxsize=1)
 def _audit(_stamps: tuple) -> Audit:
-    from .. import data
-    from ..source_text import report_text
     figures = data.figures()
     return run(figures, report_text(), load(AUDIT_RELATIONS_YML, figure_ids=set(figures.index)))

@@ -32,6 +32,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import SAFE_LOADER
+from ..paths import shown
 from . import claims, money
 from .kinds import KINDS
 
@@ -226,5 +227,4 @@ def load_text(text: str, *, figure_ids: set[str], path: str = "audit_relations.y
 
 def load(path: Path, *, figure_ids: set[str]) -> Spec:
     """Load the relations file at ``path`` (see :func:`load_text`)."""
-    from ..paths import shown
     return load_text(path.read_text(encoding="utf-8"), figure_ids=figure_ids, path=shown(path))

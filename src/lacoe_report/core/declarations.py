@@ -201,7 +201,7 @@ def _let_text(name: str, value, where: str) -> str:
 
 
 def _infer_unit(formula_text: str, fact, where: str, key: str) -> str:
-    from . import data
+    from . import data  # pandas, pandera (0.37 s): not for `make chapter`, which imports this module for SUFFIX
     if fact is not None and fact[0].unit is not None:
         return fact[0].unit
     body = None if fact is not None else _formula.parse(formula_text).body
@@ -306,7 +306,7 @@ def combined_groups(formula_text: str) -> list[str]:
     >>> combined_groups("p2_ease_counseling_employees / p2_ease_employees")
     []
     """
-    from . import data
+    from . import data  # pandas, pandera (0.37 s): not for `make chapter`, which imports this module for SUFFIX
     figures = data.figures()
     people = figures.loc[[i for i in _formula.figure_ids(formula_text) if i in figures.index  # else refused later
                           and figures.at[i, "unit"] == "count" and figures.at[i, "population"]]]

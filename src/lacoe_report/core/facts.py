@@ -35,6 +35,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .paths import AUDIT_RELATIONS_YML
+from .source_text import numeric_tokens, report_text
+from .vocabulary import PERIOD_BASIS_LABELS, REPORT_YEAR, SECTION_WORDS
+
 # Each fact imports the data or the audit engine when it is evaluated ("when evaluated" below):
 # `make chapter` imports declarations, and so this module, and needs neither (pandas and pandera
 # take 0.37 s); a declaration that does not ask the audit does not import it (issue 33; 0.24 s,
@@ -140,7 +144,6 @@ def _detail(args, kwargs):
 
 def _setting(args, kwargs):
     from .audit import spec  # when evaluated: the audit engine
-    from .paths import AUDIT_RELATIONS_YML
     from . import data  # when evaluated: pandas, pandera
     detector, name = args
     settings = spec.load(AUDIT_RELATIONS_YML, figure_ids=set(data.figures().index)).detectors
@@ -150,7 +153,6 @@ def _setting(args, kwargs):
 
 
 def _report_tokens(args, kwargs) -> int:
-    from .source_text import numeric_tokens, report_text
     return len(numeric_tokens(report_text()))
 
 
@@ -166,7 +168,6 @@ def _restated_metrics(args, kwargs) -> int:
 
 def _section_words(section: str) -> str:
     """How the book names a section of the report (``data/vocabulary.yml``)."""
-    from .vocabulary import SECTION_WORDS
     if section not in SECTION_WORDS:
         raise ValueError(f"{section!r} is not a section of data/vocabulary.yml ({', '.join(SECTION_WORDS)})")
     return SECTION_WORDS[section]
@@ -187,14 +188,12 @@ def _period(args, kwargs) -> str:
     An undated figure's period is the report's year by default, and says so;
     a period the data reads into the report says that.
     """
-    from .vocabulary import PERIOD_BASIS_LABELS
     row = _figure(args[0])
     basis = str(row["period_basis"])
     return str(row["period"]) + ("" if basis == "stated" else f" ({PERIOD_BASIS_LABELS[basis]})")
 
 
 def _report_year(args, kwargs) -> str:
-    from .vocabulary import REPORT_YEAR
     return REPORT_YEAR
 
 
@@ -277,7 +276,6 @@ def _passage(args, kwargs) -> str:
     >>> _passage(["The district exited review", "in 2021"], {})
     'The district exited review for Community Relations and Governance in 2021'
     """
-    from .source_text import report_text
     first, last = args
     text = report_text()
     if first not in text:
@@ -309,7 +307,6 @@ def _numeric_tokens(args, kwargs) -> int:
     >>> _numeric_tokens(["The district exited review", "in 2021"], {})
     1
     """
-    from .source_text import numeric_tokens
     return len(numeric_tokens(_passage(args, kwargs)))
 
 

@@ -189,3 +189,11 @@ def book_dir() -> Path:
 
 
 from browser.browser_support import print_figures as pytest_terminal_summary  # noqa: E402,F401
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects
+def pytest_collection_modifyitems(items) -> None:
+    """A test that reads the built book builds it first: it is ``slow``, whatever its module says."""
+    for item in items:
+        if "book_dir" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

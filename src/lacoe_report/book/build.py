@@ -325,6 +325,9 @@ def _build_book() -> None:
         if freshness.is_current("html"):
             print("the book in _build/html was just built from these inputs")
             return
+        # Started before the checks, so that its imports overlap them (a one-chapter edit: 7.4 s ->
+        # 6.1 s, median of 2 alternated runs); a prose edit pays a server it does not use.
+        kernels.prestart()
         check_data()
         enforce_rules()
         execute()

@@ -138,9 +138,6 @@ def execute(quiet: bool = False, names: list[str] | None = None) -> list[Path]:
     """
     from . import chapters  # light path
 
-    # Started before the ledger is written and the chapters are fingerprinted, so that its
-    # imports overlap them; when no chapter turns out stale it is stopped unused on exit.
-    kernels.prestart()
     listed = toc_chapters()
     if names:
         unknown = set(names) - {p.stem for p in listed}
@@ -305,6 +302,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.command == "check-data":
             check_data(book=False)
         elif args.command == "execute":
+            kernels.prestart()  # its imports overlap the checks, as in _build_book
             check_data()
             execute(names=args.names)
         elif freshness.is_current("html"):

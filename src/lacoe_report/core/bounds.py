@@ -236,7 +236,7 @@ def hedge(expression: str, text: str, table=None) -> str:
     """
     rows = formula.figure_rows() if table is None else table
     name = expression.strip()
-    if name in formula.figure_values(rows):
+    if name in formula.figure_values(table):
         row = next(r for r in rows if r["id"] == name)
         if "qualifier" in (row.get("assumed") or "").split():
             return ""  # the report does not print this hedge: the figure shows as printed, the sentence reads it

@@ -308,11 +308,13 @@ def combined_groups(formula_text: str) -> list[str]:
     """
     from . import data  # pandas, pandera (0.37 s): not for `make chapter`, which imports this module for SUFFIX
     figures = data.figures()
-    people = figures.loc[[i for i in _formula.figure_ids(formula_text) if i in figures.index  # else refused later
-                          and figures.at[i, "unit"] == "count" and figures.at[i, "population"]]]
-    if people["metric"].nunique() < 2:  # one quantity at two dates is a change over time, not a mix of groups
+    # Scalar lookups, not a frame selection: this runs for every declaration the book reads.
+    people = [(figures.at[i, "metric"], figures.at[i, "population"], figures.at[i, "period"])
+              for i in _formula.figure_ids(formula_text) if i in figures.index  # else refused later
+              and figures.at[i, "unit"] == "count" and figures.at[i, "population"]]
+    if len({metric for metric, _, _ in people}) < 2:  # one quantity at two dates is a change over time
         return []
-    groups = list(dict.fromkeys(zip(people["population"], people["period"])))
+    groups = list(dict.fromkeys((population, period) for _, population, period in people))
     if len(groups) < 2:
         return []
     return [f"{population.replace(' ', ' and ')} in {period}" for population, period in groups]

@@ -41,6 +41,7 @@ import functools
 import math
 import operator
 import re
+import types
 from collections.abc import Mapping
 
 from .formats import round_half_up
@@ -123,8 +124,11 @@ class FormulaError(ValueError):
     """A formula outside the grammar, or naming a figure that does not exist."""
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(expression: str) -> ast.Expression:
     """Parse ``expression`` and check that it uses only the grammar above.
+
+    Each formula is parsed once: the tree is shared, so no caller changes it.
 
     >>> parse("__import__('os')")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
@@ -206,10 +210,17 @@ def figure_ids(expression: str) -> list[str]:
     return list(dict.fromkeys(n.id for n in sorted(names, key=lambda n: (n.lineno, n.col_offset))))
 
 
-def figure_values(table=None) -> dict[str, float]:
+def figure_values(table=None) -> Mapping[str, float]:
     """Every figure id of ``report_figures.csv`` (or of the rows ``table``) with a numeric value, as floats."""
-    rows = figure_rows() if table is None else table
-    return {row["id"]: float(row["value"]) for row in rows if NUMBER.fullmatch(row.get("value") or "")}
+    if table is None:
+        return _file_values(str(FIGURES_CSV), stamp(FIGURES_CSV))
+    return {row["id"]: float(row["value"]) for row in table if NUMBER.fullmatch(row.get("value") or "")}
+
+
+@functools.lru_cache(maxsize=4)
+def _file_values(path: str, _stamp: tuple) -> Mapping[str, float]:
+    # Read-only: every formula of the book looks its figures up here.
+    return types.MappingProxyType(figure_values(_rows(path, _stamp)))
 
 
 def evaluate(expression: str, table=None):
@@ -220,8 +231,7 @@ def evaluate(expression: str, table=None):
     FormulaError
         When the expression leaves the grammar or names an unknown figure.
     """
-    rows = figure_rows() if table is None else table
-    return evaluate_over(expression, figure_values(rows), rows)
+    return evaluate_over(expression, figure_values(table), figure_rows() if table is None else table)
 
 
 def evaluate_over(expression: str, values: Mapping[str, object], rows, functions: Mapping | None = None):

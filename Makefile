@@ -20,7 +20,7 @@ LIGHTHOUSE := .cache/npm-lighthouse/node_modules/lighthouse/package.json
 CHAPTER_NOTEBOOKS := $(filter-out %.nbconvert.ipynb,$(wildcard chapters/*.ipynb))
 # Warm kernels (book/kernels/): each chapter in a fresh kernel forked after the heavy imports.
 NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300 \
-         -p lacoe_report.book.kernels --nbval-kernel-name lacoe-warm
+         -p lacoe_report.book.kernels.pytest_plugin --nbval-kernel-name lacoe-warm
 
 .PHONY: help book preview pdf test check verify bench mutation audit data-meta lab lock upgrade-check chapter clean
 

@@ -80,3 +80,24 @@ def test_a_connection_that_sends_nothing_or_nonsense_leaves_the_kernel_server_se
         assert server.spawn(["--not-a-kernel-option"], dict(os.environ), "/", timeout=30) > 0
     finally:
         server.close()
+
+
+def test_xdist_workers_fork_their_kernels_from_one_server(tmp_path):
+    # Each worker starting its own server when its first chapter ran cost two servers' imports
+    # at once on two cores; the controller's one server is started while pytest starts.
+    import json
+    import subprocess
+    import sys
+
+    cell = ("import json, os; json.dump({'worker': os.environ.get('PYTEST_XDIST_WORKER'), "
+            "'server': os.getppid()}, open(f'{os.getpid()}.json', 'w'))")
+    for name in ("a", "b"):
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)]), tmp_path / f"{name}.ipynb")
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
+                             "-n", "2", "--dist", "loadfile", "--nbval-lax", "-p",
+                             "lacoe_report.book.kernels.pytest_plugin", "--nbval-kernel-name", kernels.KERNEL_NAME,
+                             "a.ipynb", "b.ipynb"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-2000:]
+    runs = [json.loads(p.read_text()) for p in tmp_path.glob("*.json")]
+    assert sorted(r["worker"] for r in runs) == ["gw0", "gw1"]
+    assert runs[0]["server"] == runs[1]["server"]

@@ -57,7 +57,7 @@ def nbval_args(notebooks: list[Path], workers: int = 2) -> list[str]:
             "--dist", "loadfile", f"--nbval-sanitize-with={SANITIZE_FILE}", "--nbval-cell-timeout", "300",
             "-o", "addopts=",
             # warm kernels: forked after the heavy imports, each chapter still in a fresh process
-            "-p", "lacoe_report.book.kernels", "--nbval-kernel-name", "lacoe-warm", *map(str, order)]
+            "-p", "lacoe_report.book.kernels.pytest_plugin", "--nbval-kernel-name", "lacoe-warm", *map(str, order)]
 
 
 def _rows(text: str) -> list[dict]:

@@ -2,7 +2,7 @@
 
 A stock kernel spends most of its start importing pandas, matplotlib, pandera
 and ipykernel (about two seconds on a small machine) before a chapter
-computes anything. Here one *fork server* per process that executes chapters
+computes anything. Here one *fork server* per command that executes chapters
 (:mod:`.forks`) does those imports once, with the book's own modules and
 data, then forks a child per kernel that becomes an ipykernel. Each chapter
 still runs in a fresh process with an empty namespace; a kernel is never reused.
@@ -10,8 +10,8 @@ still runs in a fresh process with an empty namespace; a kernel is never reused.
 Everything rests on documented interfaces: the kernel spec ``lacoe-warm``
 (``kernelspec/kernels/lacoe-warm/kernel.json``) names the ``lacoe-fork``
 kernel provisioner (:mod:`.provisioner`, a ``jupyter_client`` entry point of
-this package), and nbval reaches it by name through this module as a pytest
-plugin (``-p lacoe_report.book.kernels --nbval-kernel-name lacoe-warm``).
+this package), and nbval reaches it by name through the pytest plugin
+:mod:`.pytest_plugin`, which shares one server among pytest-xdist's workers.
 Nothing here imports the rest of the book.
 """
 from __future__ import annotations
@@ -45,13 +45,14 @@ _server_key: str | None = None
 _server_lock = threading.Lock()
 
 
-def server(key: str | None = None):
+def server(key: str | None = None, shared: str | None = None):
     """This process's :class:`.forks.ForkServer`, started on first use (or by :func:`prestart`).
 
     The server imports the book's modules and reads its data once, when it
     starts: a ``key`` that differs from the one it was started with (the
     preview passes the fingerprint of the data and the package) replaces it
-    with a new server, which imports today's code and data.
+    with a new server, which imports today's code and data. ``shared`` names
+    a server another process started (:meth:`.forks.ForkServer.share`), to use instead.
     """
     # Not at the top: the server runs as `python -m lacoe_report.book.kernels.forks`, which imports this
     # package first; a package that imported forks would load it twice (runpy warns).
@@ -60,10 +61,10 @@ def server(key: str | None = None):
     global _server, _server_key
     with _server_lock:
         stale = key is not None and _server_key is not None and key != _server_key
-        if _server is None or _server.process.poll() is not None or stale:
+        if _server is None or not _server.alive() or stale or shared:
             if _server is not None:
                 _server.close()
-            _server = ForkServer()
+            _server = ForkServer(shared)
         if key is not None:
             _server_key = key
         return _server
@@ -72,8 +73,3 @@ def server(key: str | None = None):
 def prestart(key: str | None = None) -> None:
     """Start the fork server now, so that its imports overlap other work."""
     server(key)
-
-
-def pytest_configure() -> None:
-    """With ``-p lacoe_report.book.kernels``: let nbval's kernels find the warm spec."""
-    use_warm_kernels()

@@ -125,21 +125,40 @@ def _become_kernel(request: dict[str, Any]) -> None:
 
 
 class ForkServer:
-    """A fork server started by (and dying with) the current process."""
+    """A fork server started by (and dying with) the current process, or one an ancestor shares (:meth:`share`)."""
 
-    def __init__(self) -> None:
-        self._folder = tempfile.mkdtemp(prefix="lacoe-kernels-")
-        self.address = os.path.join(self._folder, "socket")
-        self.process = subprocess.Popen([sys.executable, "-m", __name__, self.address],
-                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, cwd="/")
-        atexit.register(self.close)
+    def __init__(self, shared: str | None = None) -> None:
+        if shared:  # "PID:ADDRESS", as share() writes it
+            pid, self.address = shared.split(":", 1)
+            self.pid, self.process, self._folder = int(pid), None, None
+        else:
+            self._folder = tempfile.mkdtemp(prefix="lacoe-kernels-")
+            self.address = os.path.join(self._folder, "socket")
+            self.process = subprocess.Popen([sys.executable, "-m", __name__, self.address],
+                                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL, cwd="/")
+            self.pid = self.process.pid
+            atexit.register(self.close)
+
+    def share(self) -> str:
+        """How a child process names this server to :class:`ForkServer` (it stays this process's to close)."""
+        return f"{self.pid}:{self.address}"
+
+    def alive(self) -> bool:
+        """Whether the server process is still running."""
+        if self.process is not None:
+            return self.process.poll() is None
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
 
     def spawn(self, argv: list[str], env: dict[str, str], cwd: str, timeout: float = 120) -> int:
         """Fork a kernel with ``argv`` (ipykernel's arguments); return its pid."""
         deadline = time.monotonic() + timeout
         while not os.path.exists(self.address):
-            if self.process.poll() is not None:
+            if not self.alive():
                 raise RuntimeError("the warm-kernel server exited before it was ready")
             if time.monotonic() > deadline:
                 raise TimeoutError("the warm-kernel server did not start")
@@ -151,6 +170,8 @@ class ForkServer:
             return int(client.makefile("r").readline())
 
     def close(self) -> None:
+        if self.process is None:  # shared with us: its owner closes it
+            return
         if self.process.poll() is None:
             self.process.terminate()
             try:

@@ -40,22 +40,13 @@ def _no_negative_zero(x: float) -> float:
     return 0.0 if x == 0 else x
 
 
-def _trim(text: str) -> str:
-    """Drop all-zero decimals: ``'59.0'`` -> ``'59'``."""
-    return re.sub(r"\.0+$", "", text) if "." in text else text
-
-
 #: The one replacement field of a format string, and the decimals its spec asks for.
 _FIELD = re.compile(r"\{(?::(?P<spec>[^{}]*))?\}")
 _FIXED = re.compile(r"\.(?P<digits>\d+)f$")
 
 
 def pattern(text: str) -> Callable[[float], str]:
-    """A format string such as ``"{:.1f}%"`` as a formatter that rounds as this module does.
-
-    Chapters, tables and charts may still say ``"${:,.0f}"``; it is read here,
-    so its halves round up like every other number of the book instead of to
-    even as :meth:`str.format` rounds them.
+    """A format string such as ``"{:.1f}%"`` as a formatter whose halves round up, unlike :meth:`str.format`.
 
     Examples
     --------
@@ -120,9 +111,7 @@ def count_or_none(n: int) -> str:
 
 
 def counted(noun: str) -> Callable[[float], str]:
-    """A formatter that writes a count with its noun: ``counted("students")(2977)`` -> ``'2,977 students'``.
-
-    The formatter's name (``count_of_students``) is what the ledger records.
+    """A formatter that writes a count with its noun, named for the ledger ``count_of_<noun>``.
 
     >>> counted("payroll warrants")(175000)
     '175,000 payroll warrants'
@@ -158,7 +147,7 @@ def usd(value: float) -> str:
 def _scaled(value: float, scale: float, word: str, digits: int, trim: bool, prefix: str = "$") -> str:
     scaled = float(value) / scale
     text = f"{abs(round_half_up(scaled, digits)):,.{digits}f}"
-    text = _trim(text) if trim else text
+    text = re.sub(r"\.0+$", "", text) if trim else text  # all-zero decimals dropped: '59.0' -> '59'
     sign = "-" if scaled < 0 and text.strip("0.") else ""
     return f"{sign}{prefix}{text}{word}"
 
@@ -218,10 +207,7 @@ def millions_1dp(value: float) -> str:
 
 
 def usd_short(value: float) -> str:
-    """Dollars as a chart label: ``'$303M'``, ``'$2.5M'``, ``'$0.45M'``.
-
-    Ten million and above print without decimals; smaller amounts keep
-    enough digits to stay distinguishable, without trailing zeros.
+    """Dollars as a chart label, with fewer decimals the larger the amount: ``'$303M'``, ``'$2.5M'``, ``'$0.45M'``.
 
     >>> usd_short(303_400_000), usd_short(2_540_000), usd_short(450_000), usd_short(-12e6)
     ('$303M', '$2.5M', '$0.45M', '-$12M')
@@ -379,9 +365,7 @@ NAMED = ("count", "count_or_none", "in_words", "ordinal", "decimal", "points", "
 def named(spec: str) -> Callable:
     """The formatter a declaration names: a name of :data:`NAMED`, with literal arguments if it takes any.
 
-    ``"decimal(digits=2)"`` is :func:`decimal` with two decimals;
-    ``"counted('students')"`` is :func:`counted`'s formatter. The returned
-    function's ``__name__`` is ``spec`` itself, which the ledger records.
+    A formatter made with arguments has ``spec`` as its ``__name__``, which the ledger records.
 
     Examples
     --------

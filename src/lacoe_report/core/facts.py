@@ -1,21 +1,11 @@
 """Facts a declaration may state that are not arithmetic over the figures' values.
 
-A chapter's numbers are declared in ``chapters/<name>.numbers.yml``
-(:mod:`lacoe_report.core.declarations`). Most are formulas over figure ids
-(:mod:`lacoe_report.core.formula`). The rest are *facts*: a figure's period or
-quote, an audit question's verdict, a count of the audit's questions, a
-setting of the relations file. Each is one call, alone in its declaration:
-``period(fin_budget_total)`` (with how the period is known, unless the
-report states it), ``verdict('budget-share-educational')``,
-``questions(verdict='consistent')``. Its words come from their source (the
-data, the engine), never typed into a chapter.
-
-A bare name argument is a figure id; anything else is a quoted literal. The
-ledger records a text fact as its call, and a numeric fact as its value
-followed by ``# call``, so an outside evaluator of the formula language reads
-it as a constant with its rule, and ``make verify`` re-checks it by
-evaluating the declaration again. The authoring chapter
-(``chapters/authoring.ipynb``) declares and evaluates one example of every fact.
+Most declared numbers (:mod:`lacoe_report.core.declarations`) are formulas over figure ids; a *fact*
+is one call, alone in its declaration, whose words come from their source (the data, the audit engine):
+``period(fin_budget_total)``, ``verdict('budget-share-educational')``, ``questions(verdict='consistent')``.
+A bare name argument is a figure id; anything else is a quoted literal. The ledger records a text fact
+as its call, and a numeric fact as its value followed by ``# call``, which ``make verify`` re-checks.
+The authoring chapter (``chapters/authoring.ipynb``) declares and evaluates one example of every fact.
 
 Examples
 --------
@@ -73,9 +63,9 @@ class Fact:
     figure_args: tuple[int, ...] = ()
 
 
-def _figure(figure_id: str):
+def _data():
     from . import data  # when evaluated: pandas, pandera
-    return data.figure(figure_id)
+    return data
 
 
 def _audit():
@@ -111,9 +101,8 @@ def _questions(args, kwargs) -> int:
 
 def _named_figures(args, kwargs) -> str:
     """The figures an audit question compares, by name: 'AI workshop attendees and GAIN job placements'."""
-    from . import data  # when evaluated: pandas, pandera
     from .audit import kinds  # when evaluated: the audit engine
-    figures = data.figures()
+    figures = _data().figures()
     details = _audit().get(args[0]).details
     if "metrics" in details:  # one figure per metric: a callout and its prose restatement are one
         firsts = [figures.index[figures["metric"].eq(m)][0] for m in details["metrics"]]
@@ -144,30 +133,21 @@ def _detail(args, kwargs):
 
 def _setting(args, kwargs):
     from .audit import spec  # when evaluated: the audit engine
-    from . import data  # when evaluated: pandas, pandera
     detector, name = args
-    settings = spec.load(AUDIT_RELATIONS_YML, figure_ids=set(data.figures().index)).detectors
+    settings = spec.load(AUDIT_RELATIONS_YML, figure_ids=set(_data().figures().index)).detectors
     if name not in (settings.get(detector) or {}):
         raise ValueError(f"data/audit_relations.yml has no setting detectors.{detector}.{name}")
     return settings[detector][name]
 
 
-def _report_tokens(args, kwargs) -> int:
-    return len(numeric_tokens(report_text()))
-
-
-def _excluded_rows(args, kwargs) -> int:
-    from . import data  # when evaluated: pandas, pandera
-    return len(data.excluded())
-
-
 def _restated_metrics(args, kwargs) -> int:
-    from . import data  # when evaluated: pandas, pandera
-    return int((data.figures().groupby("metric").size() > 1).sum())
+    """How many metrics the report states more than once."""
+    return int((_data().figures().groupby("metric").size() > 1).sum())
 
 
-def _section_words(section: str) -> str:
+def _section_words(args, kwargs) -> str:
     """How the book names a section of the report (``data/vocabulary.yml``)."""
+    section = args[0]
     if section not in SECTION_WORDS:
         raise ValueError(f"{section!r} is not a section of data/vocabulary.yml ({', '.join(SECTION_WORDS)})")
     return SECTION_WORDS[section]
@@ -176,7 +156,7 @@ def _section_words(section: str) -> str:
 def _column(name: str) -> Callable:
     """A figure's column as text; a value the data supplies and the report does not state says so."""
     def value(args, kwargs) -> str:
-        row = _figure(args[0])
+        row = _data().figure(args[0])
         assumed = name in str(row.get("assumed") or "").split()
         return str(row[name]) + (f" ({ASSUMED_MARK})" if assumed else "")
     return value
@@ -188,13 +168,9 @@ def _period(args, kwargs) -> str:
     An undated figure's period is the report's year by default, and says so;
     a period the data reads into the report says that.
     """
-    row = _figure(args[0])
+    row = _data().figure(args[0])
     basis = str(row["period_basis"])
     return str(row["period"]) + ("" if basis == "stated" else f" ({PERIOD_BASIS_LABELS[basis]})")
-
-
-def _report_year(args, kwargs) -> str:
-    return REPORT_YEAR
 
 
 def _assumption(args, kwargs) -> str:
@@ -210,6 +186,7 @@ def _question_text(attribute: str) -> Callable:
 def _figure_input(args, kwargs):
     """A fact about one figure reads that figure."""
     return [args[0]]
+
 
 def _lacoe_questions(args, kwargs) -> int:
     """How many questions for LACOE the book raises (``source='chapter'``, ``'audit'`` ... to count some)."""
@@ -242,34 +219,6 @@ def _finding_inputs(args, kwargs) -> list[str]:
     return list(_audit().frame().loc[_raised(args), "inputs"])
 
 
-#: Every fact a declaration may state, by name.
-FACTS: dict[str, Fact] = {f.name: f for f in [
-    Fact("period", "text", _period, _figure_input, (0,)),
-    Fact("report_year", "text", _report_year),
-    Fact("period_words", "text", _column("period_words"), _figure_input, (0,)),
-    Fact("quote", "text", _column("quote"), _figure_input, (0,)),
-    Fact("label", "text", _column("label"), _figure_input, (0,)),
-    Fact("as_written", "text", _column("as_written"), _figure_input, (0,)),
-    Fact("verdict", "text", lambda args, kwargs: _audit().get(args[0]).verdict, _question_inputs),
-    Fact("answer", "text", _question_text("answer"), _question_inputs),
-    Fact("explanation", "text", _question_text("explanation"), _question_inputs),
-    Fact("assumption", "text", _assumption, _figure_input, (0,)),
-    Fact("questions", "count", _questions),
-    Fact("detail", None, _detail, _question_inputs),
-    Fact("setting", None, _setting),
-    Fact("named_figures", "text", _named_figures, _question_inputs),
-    Fact("detectors", "count", _detectors),
-    Fact("chance", "count", lambda args, kwargs: _audit().chance[args[0]]),
-    Fact("near_tolerance", "percent", _near_tolerance),
-    Fact("section_words", "text", lambda args, kwargs: _section_words(args[0])),
-    Fact("report_tokens", "count", _report_tokens),
-    Fact("excluded_rows", "count", _excluded_rows),
-    Fact("restated_metrics", "count", _restated_metrics),
-    Fact("lacoe_questions", "count", _lacoe_questions),
-    Fact("finding", "text", _finding, _finding_inputs),
-]}
-
-
 def _passage(args, kwargs) -> str:
     """The report's text from the words ``first`` through the words ``last``, whitespace folded.
 
@@ -285,11 +234,6 @@ def _passage(args, kwargs) -> str:
     if end < 0:
         raise ValueError(f"passage(): {last!r} does not follow {first!r} in the report text")
     return " ".join(text[begin:end + len(last)].split())
-
-
-# A quote longer than one figure's (a paragraph a chapter sets in a block quote): passage('first words', 'last words').
-FACTS["passage"] = Fact("passage", "text", _passage)
-
 
 
 def _words(args, kwargs) -> int:
@@ -310,6 +254,33 @@ def _numeric_tokens(args, kwargs) -> int:
     return len(numeric_tokens(_passage(args, kwargs)))
 
 
-# Counts over a passage of the report: words('first words', 'last words'), numeric_tokens(...).
-FACTS["words"] = Fact("words", "count", _words)
-FACTS["numeric_tokens"] = Fact("numeric_tokens", "count", _numeric_tokens)
+#: Every fact a declaration may state, by name.
+FACTS: dict[str, Fact] = {f.name: f for f in [
+    Fact("period", "text", _period, _figure_input, (0,)),
+    Fact("report_year", "text", lambda args, kwargs: REPORT_YEAR),
+    Fact("period_words", "text", _column("period_words"), _figure_input, (0,)),
+    Fact("quote", "text", _column("quote"), _figure_input, (0,)),
+    Fact("label", "text", _column("label"), _figure_input, (0,)),
+    Fact("as_written", "text", _column("as_written"), _figure_input, (0,)),
+    Fact("verdict", "text", lambda args, kwargs: _audit().get(args[0]).verdict, _question_inputs),
+    Fact("answer", "text", _question_text("answer"), _question_inputs),
+    Fact("explanation", "text", _question_text("explanation"), _question_inputs),
+    Fact("assumption", "text", _assumption, _figure_input, (0,)),
+    Fact("questions", "count", _questions),
+    Fact("detail", None, _detail, _question_inputs),
+    Fact("setting", None, _setting),
+    Fact("named_figures", "text", _named_figures, _question_inputs),
+    Fact("detectors", "count", _detectors),
+    Fact("chance", "count", lambda args, kwargs: _audit().chance[args[0]]),
+    Fact("near_tolerance", "percent", _near_tolerance),
+    Fact("section_words", "text", _section_words),
+    Fact("report_tokens", "count", lambda args, kwargs: len(numeric_tokens(report_text()))),
+    Fact("excluded_rows", "count", lambda args, kwargs: len(_data().excluded())),
+    Fact("restated_metrics", "count", _restated_metrics),
+    Fact("lacoe_questions", "count", _lacoe_questions),
+    Fact("finding", "text", _finding, _finding_inputs),
+    # A quote longer than one figure's (a paragraph a chapter sets in a block quote), and counts over it.
+    Fact("passage", "text", _passage),
+    Fact("words", "count", _words),
+    Fact("numeric_tokens", "count", _numeric_tokens),
+]}

@@ -45,13 +45,9 @@ class DataError(ValueError):
     def __init__(self, path: Path, problems: list[str]):
         self.path = Path(path)
         self.problems = problems
-        super().__init__(self._message())
-
-    def _message(self) -> str:
-        listed = "; ".join(self.problems[:MAX_LISTED])
-        more = len(self.problems) - MAX_LISTED
+        more = len(problems) - MAX_LISTED
         tail = f"; and {more} more problem{'s' if more > 1 else ''}" if more > 0 else ""
-        return f"{shown(self.path)}: {listed}{tail}. Fix the file and run again."
+        super().__init__(f"{shown(self.path)}: {'; '.join(problems[:MAX_LISTED])}{tail}. Fix the file and run again.")
 
 
 def read_table(path: Path) -> tuple[pd.DataFrame, list[int]]:

@@ -1,10 +1,7 @@
 """The plain error of an input the project cannot read, and the YAML reader that raises it.
 
-Every file the build reads (``_toc.yml``, ``_config.yml``, the YAML data files,
-the chapters' notebook JSON) is read through a helper that turns a parser's
-exception into :class:`InputError`, whose message names the file and, where
-the parser knows it, the line. The build prints that message and stops; no
-traceback reaches the terminal.
+A parser's exception becomes :class:`InputError`, whose message names the file and, where the parser
+knows it, the line: the build prints it and stops, without a traceback.
 """
 from __future__ import annotations
 

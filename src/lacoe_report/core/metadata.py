@@ -1,14 +1,9 @@
 """The data's metadata: ``data/report_figures.meta.yml`` and the Data Package made from it.
 
-The YAML file is the one source people edit: it documents every column of
-every table and records each data file's SHA-256 and row count. Allowed
-values are copied from :mod:`lacoe_report.core.validation`, so the
-documentation cannot drift from the rules that are enforced. From it,
-:func:`datapackage` derives ``data/datapackage.json``, a Frictionless Data
-Package (a Table Schema per file, with types, constraints, primary and
-foreign keys, licence and source) that open-data tools load directly and
-``frictionless validate data/datapackage.json`` checks. Run
-``python -m lacoe_report.core.metadata --write`` (``make data-meta``) after an
+The YAML file, the one people edit, documents every column and records each data file's SHA-256
+and row count; its allowed values are copied from :mod:`lacoe_report.core.validation`, so they
+cannot drift from the rules enforced. :func:`datapackage` derives from it ``data/datapackage.json``,
+a Frictionless Data Package (``frictionless validate`` checks it). Run ``make data-meta`` after an
 intended edit of a data file or of the YAML; the tests fail until you do.
 """
 from __future__ import annotations

@@ -1,19 +1,10 @@
 """Questions for LACOE: everything the book says the report does not say, ranked as the audit ranks.
 
-Two sources, one list. The audit's raised findings (inconsistent, worth a
-second look) come from the engine (:func:`lacoe_report.core.audit.audit`).
-The chapters' "What the report does not say" items are data,
-``data/questions.yml``, checked here on load. An item that asks what an audit
-finding asks names it (``audit:``) and is listed once, at the finding's rank (if
-the data no longer raises that finding, the item stands as the chapter's own).
-
-Ranking: the raised findings in the audit's order (verdict, then nature as
-the relations file ranks them, then strength); then the chapters' own
-questions by the same order of natures, in the file's order within a nature.
-
-The ranked list itself, with each question's numbers pasted, its figures and
-quotes, is :mod:`lacoe_report.core.question_list`'s.
-
+Two sources: the audit's raised findings (:func:`lacoe_report.core.audit.audit`), then the chapters'
+"What the report does not say" items, ``data/questions.yml``, checked here on load, by the audit's
+order of natures (file order within one). An item naming a finding (``audit:``) is listed once, at
+the finding's rank, or as the chapter's own if the data no longer raises it. The ranked list itself
+is :mod:`lacoe_report.core.question_list`'s.
 """
 from __future__ import annotations
 

@@ -1,15 +1,9 @@
 """Write into the source tree only what was read unchanged: compare the content hash, then rename.
 
-The build rewrites files an analyst may be saving at that very moment: an
-executed chapter, the data's metadata and Data Package, the ledger. Every such
-write goes through :func:`write_if_unchanged`: the new bytes go to a temporary
-file beside the target, and replace it (one rename) only if the target still
-holds exactly the bytes the build read (their SHA-256). Otherwise the file is
-left as the analyst saved it and the caller says so; the next build starts
-from the save.
-
-A long-lived process (``make preview``) asks :func:`recording` which files its
-own build wrote, so that it can tell them from an analyst's edit.
+The build rewrites files an analyst may be saving at that moment (an executed chapter, the data's
+metadata, the ledger) only through :func:`write_if_unchanged`; a save made meanwhile is kept and
+the next build starts from it. ``make preview`` asks :func:`recording` which files its own build
+wrote, to tell them from an analyst's edit.
 """
 from __future__ import annotations
 

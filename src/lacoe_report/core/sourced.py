@@ -1,12 +1,8 @@
 """Numbers that remember where they come from: a ledger key or a report figure.
 
-A chart draws the values a chapter hands it (``numbers["key"]``,
-``data.value(id)``). To publish the data behind each chart with the ledger keys,
-figure ids and units of what it draws, each such value carries its source: an
-``int`` or ``float`` that prints, compares and computes exactly like the plain
-number (arithmetic on it gives a plain number, which has no source), and a
-hedged value (:class:`~lacoe_report.core.formats.Hedged`) gets the same
-attribute. A value computed in a chapter has no source, and says so.
+``numbers["key"]`` and ``data.value(id)`` carry their source, so a chart publishes the ledger key,
+figure id and unit of what it draws. Such a number behaves exactly like the plain one; arithmetic on
+it gives a plain number, which has no source.
 
 >>> n = tag(400, {"key": "wb_interns", "chapter": "pillar2_wellbeing", "unit": "count"})
 >>> n, f"{n:,}", n + 1, source_of(n)["key"], source_of(n + 1)

@@ -1,13 +1,8 @@
 """Put a chapter's declared numbers into its prose.
 
-A chapter declares every number its text states in ``chapters/<name>.numbers.yml``
-(:mod:`lacoe_report.core.declarations`) and calls :func:`publish` once; the text
-then pastes each number with ``{glue:text}`key```. Only the printed text is
-glued: what each number is (exact value, unit, format, the figures it comes
-from) is the ledger, the same declarations evaluated by
-:mod:`lacoe_report.book.ledger` into ``ledger/ledger.csv``, which the trace
-panels and the house rules read. Nothing here is Sphinx's: glue is one adapter
-of the declarations, and another renderer could read the ledger instead.
+A chapter calls :func:`publish` once and its text pastes each declared number with ``{glue:text}`key```.
+Only the printed text is glued: what each number is (value, unit, format, inputs) is the ledger,
+which :mod:`lacoe_report.book.ledger` evaluates from the same declarations.
 """
 from __future__ import annotations
 

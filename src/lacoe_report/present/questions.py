@@ -1,15 +1,8 @@
 """The questions for LACOE on the page: each chapter's list, the appendix, the front page's findings.
 
-Every list is rendered from :func:`lacoe_report.core.question_list.questions`
-(``data/questions.yml`` and the audit's raised findings), never typed in a
-chapter. The lists are MyST Markdown: a chapter's list pastes its own
-numbers with ``{glue:text}``, so they stay links to the ledger; each output
-cell that shows one sets ``mystnb.markdown_format: myst`` in its
-metadata, so MyST-NB parses the roles.
-
-Each question has a target, ``q-<id>``, in the appendix (``chapters/questions``);
-each section of the report one, ``qs-<section>``. A chapter's item and a front
-page's finding link there.
+Every list is MyST Markdown rendered from :func:`lacoe_report.core.question_list.questions`; the cell
+showing one sets ``mystnb.markdown_format: myst`` so MyST-NB parses its ``{glue:text}`` roles. In the
+appendix (``chapters/questions``) each question has the target ``q-<id>`` and each section ``qs-<section>``.
 """
 from __future__ import annotations
 

@@ -8,7 +8,6 @@ is :mod:`lacoe_report.core.question_list`'s.
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 
@@ -17,7 +16,7 @@ from .audit import NATURES, RAISED, audit
 from .errors import load_yaml
 from .formats import ordinal
 from .vocabulary import CAVEAT_SUFFIX
-from .paths import DATA_DIR, FIGURES_CSV, AUDIT_RELATIONS_YML, REPORT_TEXT, CHAPTERS_DIR, shown, stamp
+from .paths import CHAPTERS_DIR, DATA_DIR, shown
 
 QUESTIONS_YML = DATA_DIR / "questions.yml"
 #: Columns of :func:`questions` (and of the published ``questions.csv``), in order.
@@ -58,9 +57,8 @@ def check(document: dict, *, sections: set, natures: set, figure_ids: set, asked
           declared: dict, where: str = "data/questions.yml") -> list[Question]:
     """The questions of a parsed ``questions.yml``, or :class:`QuestionsError` naming every problem.
 
-    ``asked`` holds the ids of the audit's questions; ``declared`` maps each chapter that may ask questions
-    to the keys its
-    declarations file declares (caveats included).
+    ``asked`` holds the ids of the audit's questions; ``declared`` maps each chapter that may ask
+    questions to the keys its declarations file declares (caveats included).
 
     Examples
     --------
@@ -144,13 +142,6 @@ def _declared_keys(chapter: str) -> set[str]:
 
 def load() -> list[Question]:
     """The chapters' questions from ``data/questions.yml``, checked against the data, the audit and the declarations."""
-    key = tuple(stamp(p) for p in (QUESTIONS_YML, FIGURES_CSV, AUDIT_RELATIONS_YML, REPORT_TEXT,
-                                   *sorted(CHAPTERS_DIR.glob("*.numbers.yml"))))
-    return list(_load(key))
-
-
-@functools.lru_cache(maxsize=2)
-def _load(_stamps: tuple) -> tuple[Question, ...]:
     document = load_yaml(QUESTIONS_YML)
     # A copy of the book without a chapter (a scratch book of a few chapters) has none of its questions.
     present = {p.stem for p in CHAPTERS_DIR.glob("*.ipynb")}
@@ -158,13 +149,10 @@ def _load(_stamps: tuple) -> tuple[Question, ...]:
                 "questions": [e for e in document.get("questions") or []
                               if not isinstance(e, dict) or e.get("chapter") in present]}
     result = audit()
-    frame = result.frame()
     chapters = sorted(p.name.removesuffix(".numbers.yml") for p in CHAPTERS_DIR.glob("*.numbers.yml"))
-    return tuple(check(document, sections=set(vocabulary.SECTIONS), natures=set(result.ranking) | set(NATURES),
-                       figure_ids=set(data.figures().index),
-                       asked=set(frame.index),
-                       declared={c: _declared_keys(c) for c in chapters},
-                       where=shown(QUESTIONS_YML)))
+    return check(document, sections=set(vocabulary.SECTIONS), natures=set(result.ranking) | set(NATURES),
+                 figure_ids=set(data.figures().index), asked=set(result.frame().index),
+                 declared={c: _declared_keys(c) for c in chapters}, where=shown(QUESTIONS_YML))
 
 
 def counts() -> dict[str, int]:

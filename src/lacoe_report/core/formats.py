@@ -111,7 +111,7 @@ def count_or_none(n: int) -> str:
 
 
 def counted(noun: str) -> Callable[[float], str]:
-    """A formatter that writes a count with its noun, named for the ledger ``count_of_<noun>``.
+    """A formatter that writes a count with its noun: ``counted("students")(2977)`` -> ``'2,977 students'``.
 
     >>> counted("payroll warrants")(175000)
     '175,000 payroll warrants'
@@ -207,7 +207,9 @@ def millions_1dp(value: float) -> str:
 
 
 def usd_short(value: float) -> str:
-    """Dollars as a chart label, with fewer decimals the larger the amount: ``'$303M'``, ``'$2.5M'``, ``'$0.45M'``.
+    """Dollars as a chart label: ``'$303M'``, ``'$2.5M'``, ``'$0.45M'``.
+
+    The larger the amount, the fewer its decimals (none from ten million).
 
     >>> usd_short(303_400_000), usd_short(2_540_000), usd_short(450_000), usd_short(-12e6)
     ('$303M', '$2.5M', '$0.45M', '-$12M')

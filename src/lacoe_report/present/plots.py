@@ -160,11 +160,7 @@ def ordered_bars(labels: Sequence[str], values: Sequence[float], *,
 def share_bar(labels: Sequence[str], values: Sequence[float], *,
               value_format: ValueFormat | None = None,
               total_label: str | None = None) -> Chart:
-    """One 100%-stacked horizontal bar showing the shares of a whole.
-
-    Each segment carries its label and share. A label that fits goes inside
-    its segment; the others go above and below the bar in turn, joined to
-    their segment by a leader line.
+    """One 100%-stacked horizontal bar of the shares of a whole, each labelled inside or in a callout.
 
     Parameters
     ----------
@@ -173,9 +169,7 @@ def share_bar(labels: Sequence[str], values: Sequence[float], *,
     values : sequence of float
         Non-negative amounts; shares are ``value / sum(values)``.
     value_format : str or callable, optional
-        When given, each segment also shows its amount, e.g. with
-        :func:`lacoe_report.core.formats.usd_short`: ``$303M (48%)``. Shares
-        are always printed with :func:`lacoe_report.core.formats.percent`.
+        When given, each segment also shows its amount: ``$303M (48%)``.
     total_label : str, optional
         Text naming the whole, printed left of the bar (e.g. ``"$630M total"``).
 
@@ -268,10 +262,7 @@ def share_bar(labels: Sequence[str], values: Sequence[float], *,
 def dumbbell(labels: Sequence[str], before: Sequence[float], after: Sequence[float], *,
              before_label: str, after_label: str,
              value_format: ValueFormat = count) -> Chart:
-    """Before/after per row: two dots joined by a line, values at the ends.
-
-    The two series are named once, in their own colours, above the first
-    row, instead of in a legend. Rows keep the order given, top to bottom.
+    """Before/after per row: two dots joined by a line, values at the ends, series named above the first row.
 
     Parameters
     ----------
@@ -333,26 +324,20 @@ def stated_vs_computed(labels: Sequence[str], stated: Sequence[float],
                        stated_label: str = "Stated, as printed",
                        computed_label: str = "Computed",
                        xlabel: str | None = None) -> Chart:
-    """Dot plot checking stated figures against figures computed from the data.
+    """Dot plot of stated figures (hollow rings) against computed ones (filled dots), one label where they agree.
 
-    A hollow ring marks the stated value and a filled dot the computed one;
-    when they agree the dot sits inside the ring and one value is printed.
-    The x axis and a light vertical grid stay, because here the gap between
-    marks is the point.
+    The x axis and a light vertical grid stay: here the gap between marks is the point.
 
     Parameters
     ----------
     labels : sequence of str
     stated, computed : sequence of float
-        E.g. budget percentages as printed, and as computed from the dollar
-        amounts. Both in the same unit.
+        In the same unit, e.g. budget shares as printed and as computed from the amounts.
     value_format : str or callable, default ``"{:,.1f}"``
-        The book's precision for computed values: one decimal by default, so
-        a small discrepancy stays visible. A stated value prints as the
-        report printed it, without all-zero decimals (``48%``, not ``48.0%``).
+        The book's precision for computed values; a stated value prints without
+        all-zero decimals, as the report printed it (``48%``, not ``48.0%``).
     stated_label, computed_label : str
-        Names printed above the first row; they say which value is printed
-        as stated and which at the book's precision.
+        Names of the two series, printed above the first row.
     xlabel : str, optional
 
     Returns
@@ -411,10 +396,7 @@ def stated_vs_computed(labels: Sequence[str], stated: Sequence[float],
 def paired_bars(labels: Sequence[str], values_a: Sequence[float], values_b: Sequence[float], *,
                 name_a: str, name_b: str,
                 value_format: ValueFormat = count) -> Chart:
-    """Grouped horizontal bars for two series, e.g. participants and sessions.
-
-    Rows keep the order given. The series are named once, in their colours,
-    after the values of the first row, instead of in a legend.
+    """Grouped horizontal bars for two series, rows in the order given, series named beside the first row's values.
 
     Parameters
     ----------

@@ -32,11 +32,7 @@ _CACHE: dict[Path, tuple[tuple[int, int, int], pd.DataFrame]] = {}
 
 
 def _cached(path: Path, load: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """Load ``path`` once, and again whenever the file changed since.
-
-    An analyst who edits the CSV and re-runs a cell in the same kernel gets
-    the new values, not the ones the kernel read first.
-    """
+    """Load ``path`` once, and again whenever the file changed since (an analyst's edit, in a kernel)."""
     stamp = paths.stamp(path)
     hit = _CACHE.get(path)
     if hit is None or hit[0] != stamp:
@@ -88,10 +84,8 @@ def figure(figure_id: str) -> pd.Series:
 def value(figure_id: str) -> int | float:
     """Return one figure's value as a plain Python number (int when whole), its hedge kept.
 
-    A hedged figure is a :class:`~lacoe_report.core.formats.Hedged` float, so a
-    chart or table that shows it shows "over 400", never a bare "400". The value
-    carries its figure id and unit (:mod:`lacoe_report.core.sourced`), so a chart
-    drawing it publishes them with its data.
+    A hedged figure is a :class:`~lacoe_report.core.formats.Hedged` float ("over 400"); the value
+    carries its figure id and unit (:mod:`lacoe_report.core.sourced`) for the charts' data.
 
     >>> value("fin_budget_total"), value("p2_conference_educators")
     (627000000, over 400.0)
@@ -124,11 +118,7 @@ def ledger(path: Path = LEDGER_CSV) -> pd.DataFrame:
 
 
 def statements(frame: pd.DataFrame) -> pd.DataFrame:
-    """Keep one row per metric: the prose statement when there is one, else the callout.
-
-    Callouts repeat prose figures without their qualifier; the prose carries
-    the report's own hedge ("over", "nearly"), so it is the statement to compute with.
-    """
+    """Keep one row per metric: the prose statement, which carries the report's hedge, else the callout."""
     prose_first = frame.assign(_callout=frame["presentation"].eq("callout")).sort_values("_callout", kind="stable")
     keep = set(prose_first.drop_duplicates("metric").index)
     return frame[frame.index.isin(keep)]

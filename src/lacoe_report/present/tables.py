@@ -23,11 +23,9 @@ def trace_table(frame: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Rows headed by the figure's label (the corner cell says "Figure"), with the value as printed,
-        the quote, the qualifier in words, the period and where it is printed. A qualifier the report
-        does not state (``assumed``) is marked "(the data's reading)"; each period says how it is known:
-        stated, the report's year (the figure is undated) or the data's reading. The figure id, for
-        reviewers, is the last column, ``Id``.
+        Rows headed by the figure's label: the value as printed, the quote, the qualifier in words
+        (marked "(the data's reading)" where assumed), the period with how it is known, where it is
+        printed, and the figure id last.
 
     Examples
     --------
@@ -42,8 +40,7 @@ def trace_table(frame: pd.DataFrame) -> pd.DataFrame:
     assumed = frame.get("assumed", pd.Series("", index=frame.index)).fillna("").str.split()
     qualifier = frame["qualifier"].map(QUALIFIER_LABELS)
     qualifier = qualifier.where(~assumed.map(lambda fields: "qualifier" in fields), qualifier + f" ({ASSUMED_MARK})")
-    # The figure's name leads each row and the quote comes right after the value, so both are in
-    # view without scrolling; the id, for reviewers, is the last column.
+    # The quote right after the value, so both are in view without scrolling.
     table = pd.DataFrame({
         "As printed": frame["as_written"],
         "Quote from the report": "“" + frame["quote"] + "”",
@@ -61,11 +58,7 @@ def trace_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def number_table(frame: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
-    """Format numeric columns as text for display (``{"amount_usd": "usd"}``).
-
-    Columns not named keep their values; the frame's index is kept. Each format
-    is a named format of :mod:`lacoe_report.core.formats` (or, still read, a
-    pattern such as ``"{:,.1f}"``); halves round up.
+    """Format the named columns as text for display, each by a format of :mod:`lacoe_report.core.formats`.
 
     Examples
     --------

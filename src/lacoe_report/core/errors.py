@@ -32,23 +32,6 @@ def read_text(path: Path) -> str:
         raise InputError(f"{shown(path)}: not UTF-8 text (byte {err.start} cannot be read)") from None
 
 
-def yaml_problem(path: Path, err: yaml.YAMLError) -> InputError:
-    """A YAML parser's error as the plain message: file, line and the parser's own words.
-
-    >>> err = None
-    >>> try:
-    ...     yaml.safe_load("a: [1,\\nb: 2")
-    ... except yaml.YAMLError as caught:
-    ...     err = caught
-    >>> str(yaml_problem(Path("/elsewhere/x.yml"), err))
-    "/elsewhere/x.yml, line 2: not valid YAML (expected ',' or ']', but got '<stream end>')"
-    """
-    mark = getattr(err, "problem_mark", None)
-    where = f", line {mark.line + 1}" if mark is not None else ""
-    problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-    return InputError(f"{shown(path)}{where}: not valid YAML ({problem})")
-
-
 def load_yaml(path: Path, kind: type = dict) -> Any:
     """Parse the YAML file ``path``, whose top level must be a ``kind`` (a mapping by default).
 
@@ -56,13 +39,24 @@ def load_yaml(path: Path, kind: type = dict) -> Any:
     ------
     InputError
         When the file is missing, is not UTF-8, is not YAML, or its top level
-        is not a ``kind``; the message names the file and the line.
+        is not a ``kind``; the message names the file and the line, and gives the parser's own words.
+
+    >>> import tempfile
+    >>> bad = Path(tempfile.mkdtemp(), "x.yml")
+    >>> _ = bad.write_text("a: [1,\\nb: 2", encoding="utf-8")
+    >>> load_yaml(bad)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    lacoe_report.core.errors.InputError: ...x.yml, line 3: not valid YAML (did not find expected ',' or ']')
     """
     text = read_text(path)
     try:
         value = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - SAFE_LOADER is yaml's SafeLoader (C or Python)
     except yaml.YAMLError as err:
-        raise yaml_problem(path, err) from None
+        mark = getattr(err, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise InputError(f"{shown(path)}{where}: not valid YAML ({problem})") from None
     if not isinstance(value, kind):
         wanted = "a mapping of names to entries" if kind is dict else f"a {kind.__name__}"
         found = "nothing" if value is None else f"a {type(value).__name__}"

@@ -68,9 +68,13 @@ def _data():
     return data
 
 
+def _engine():
+    from . import audit  # when evaluated: the audit engine
+    return audit
+
+
 def _audit():
-    from .audit import audit  # when evaluated: the audit engine
-    return audit()
+    return _engine().audit()
 
 
 def _question_inputs(args, kwargs) -> list[str]:
@@ -101,26 +105,13 @@ def _questions(args, kwargs) -> int:
 
 def _named_figures(args, kwargs) -> str:
     """The figures an audit question compares, by name: 'AI workshop attendees and GAIN job placements'."""
-    from .audit import kinds  # when evaluated: the audit engine
     figures = _data().figures()
     details = _audit().get(args[0]).details
     if "metrics" in details:  # one figure per metric: a callout and its prose restatement are one
         firsts = [figures.index[figures["metric"].eq(m)][0] for m in details["metrics"]]
     else:
         firsts = _question_inputs(args, kwargs)
-    return " and ".join(kinds.name(figures, i) for i in firsts)
-
-
-def _detectors(args, kwargs) -> int:
-    """How many detectors the audit engine runs."""
-    from .audit import DETECTORS  # when evaluated: the audit engine
-    return len(DETECTORS)
-
-
-def _near_tolerance(args, kwargs) -> float:
-    """The audit's tolerance for 'near' matches, in percent."""
-    from .audit.verdict import NEAR_TOLERANCE  # when evaluated: the audit engine
-    return 100 * NEAR_TOLERANCE
+    return " and ".join(_engine().kinds.name(figures, i) for i in firsts)
 
 
 def _detail(args, kwargs):
@@ -132,9 +123,8 @@ def _detail(args, kwargs):
 
 
 def _setting(args, kwargs):
-    from .audit import spec  # when evaluated: the audit engine
     detector, name = args
-    settings = spec.load(AUDIT_RELATIONS_YML, figure_ids=set(_data().figures().index)).detectors
+    settings = _engine().spec.load(AUDIT_RELATIONS_YML, figure_ids=set(_data().figures().index)).detectors
     if name not in (settings.get(detector) or {}):
         raise ValueError(f"data/audit_relations.yml has no setting detectors.{detector}.{name}")
     return settings[detector][name]
@@ -175,8 +165,7 @@ def _period(args, kwargs) -> str:
 
 def _assumption(args, kwargs) -> str:
     """The clause that states one assumed value of a figure as the assumption it is ("if its period is ...")."""
-    from .audit import assumption  # when evaluated: the audit engine
-    return assumption(args[0], args[1]).sentence
+    return _engine().assumption(args[0], args[1]).sentence
 
 
 def _question_text(attribute: str) -> Callable:
@@ -201,9 +190,8 @@ def _lacoe_questions(args, kwargs) -> int:
 
 def _raised(args) -> str:
     """The id of the audit finding ranked ``args[0]`` (1 = first): the questions for LACOE open with them."""
-    from .audit import RAISED  # when evaluated: the audit engine
     frame = _audit().frame()
-    raised = frame.index[frame["verdict"].isin(RAISED)]
+    raised = frame.index[frame["verdict"].isin(_engine().RAISED)]
     rank = int(args[0])
     if not 1 <= rank <= len(raised):
         raise ValueError(f"finding({rank}): the audit raises {len(raised)} findings")
@@ -270,9 +258,9 @@ FACTS: dict[str, Fact] = {f.name: f for f in [
     Fact("detail", None, _detail, _question_inputs),
     Fact("setting", None, _setting),
     Fact("named_figures", "text", _named_figures, _question_inputs),
-    Fact("detectors", "count", _detectors),
+    Fact("detectors", "count", lambda args, kwargs: len(_engine().DETECTORS)),
     Fact("chance", "count", lambda args, kwargs: _audit().chance[args[0]]),
-    Fact("near_tolerance", "percent", _near_tolerance),
+    Fact("near_tolerance", "percent", lambda args, kwargs: 100 * _engine().verdict.NEAR_TOLERANCE),
     Fact("section_words", "text", _section_words),
     Fact("report_tokens", "count", lambda args, kwargs: len(numeric_tokens(report_text()))),
     Fact("excluded_rows", "count", lambda args, kwargs: len(_data().excluded())),

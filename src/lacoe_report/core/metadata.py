@@ -187,10 +187,8 @@ def metadata_text(meta: dict) -> str:
 def record() -> tuple[list[str], list[Path]]:
     """Record the data files as they are now, as ``make data-meta`` does, writing only what changed.
 
-    The metadata and the Data Package are hashed before they are read, and
-    each is replaced only if it still holds those bytes: a save made while
-    this ran is kept, and :class:`~lacoe_report.core.safe_write.ChangedOnDisk`
-    names it.
+    A save of the metadata or the Data Package made while this ran is kept, and
+    :class:`~lacoe_report.core.safe_write.ChangedOnDisk` names it.
 
     Returns
     -------

@@ -59,10 +59,8 @@ def fingerprint(path: Path) -> str:
 def write_if_unchanged(path: Path, data: bytes, expected: str) -> bool:
     """Replace ``path`` by ``data`` if it still holds what hashed to ``expected``; return whether it did.
 
-    The bytes are written to a temporary file in the same folder first, with
-    the target's permissions, so the target is either untouched or wholly
-    replaced (one rename); a reader never sees half a file. ``expected`` is
-    :data:`MISSING` for a file that did not exist when it was read.
+    The target is untouched or wholly replaced by one rename of a temporary file beside it, with its
+    permissions. ``expected`` is :data:`MISSING` for a file that did not exist when it was read.
 
     >>> folder = Path(tempfile.mkdtemp())
     >>> target = folder / "notes.txt"

@@ -53,9 +53,8 @@ class DataError(ValueError):
 def read_table(path: Path) -> tuple[pd.DataFrame, list[int]]:
     """Read a CSV file as text, keeping each row's line number in the file.
 
-    A UTF-8 byte-order mark and CRLF line ends are accepted; anything that is
-    not UTF-8, a row with the wrong number of fields, an unterminated quote or
-    a header without rows raises :class:`DataError`.
+    A file that is not UTF-8 (a byte-order mark and CRLF are accepted), a row with the wrong number
+    of fields, an unterminated quote or a header without rows raises :class:`DataError`.
 
     Returns
     -------

@@ -44,14 +44,9 @@ class Numbers(dict):
 def publish(chapter: str) -> Numbers:
     """Glue every number ``chapters/<chapter>.numbers.yml`` declares, and return them.
 
-    Each declaration is evaluated, printed in its unit's format (or the named
-    format it gives) and glued under its key; the chapter's text pastes it with
-    ``{glue:text}`key```.
-    A number that combines groups of people (``combines`` in its declaration)
-    also glues its caveat, as ``<key>_caveat``, for the sentence beside it.
-    The returned mapping gives each key's value to the chapter's tables and
-    charts, and, ending a cell, shows the analyst what each number is: key,
-    printed text, formula.
+    Each number is glued as its declaration prints it; one that combines groups of people
+    (``combines``) also glues its caveat, as ``<key>_caveat``. The returned mapping gives each
+    key's value to the chapter's tables and charts and, ending a cell, shows each key's text and formula.
 
     Raises
     ------
@@ -67,11 +62,7 @@ def publish(chapter: str) -> Numbers:
 
 
 def glue(record: dict) -> None:
-    """Display one ledger record's text as MyST-NB's glue output, pasted by ``{glue:text}`key```.
-
-    The adapter between the declarations and Sphinx. The rest of the record is
-    in ``ledger/ledger.csv``, not in the notebook: one copy, read by everything.
-    """
+    """Display one ledger record's text as MyST-NB's glue output, pasted by ``{glue:text}`key```."""
     display(
         # MyST-NB literal_evals the pasted text: "65,000" would become a tuple,
         # so paste the string's repr, which evaluates back to the text itself.

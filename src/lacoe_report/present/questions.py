@@ -37,12 +37,7 @@ def escape(text: str) -> str:
 
 
 def does_not_say(chapter: str) -> Markdown:
-    """The chapter's "What the report does not say" list, its numbers pasted from its declarations.
-
-    Each item: the question, what is missing, what would settle it, and a link
-    to it among the questions for LACOE (where a finding of the audit that
-    asks it is explained).
-    """
+    """The chapter's "What the report does not say" list: each question, what would settle it, a link to its rank."""
     ranked = questions()
     items = []
     for q in of_chapter(chapter):
@@ -54,11 +49,7 @@ def does_not_say(chapter: str) -> Markdown:
 
 
 def findings_list(n: int = 3) -> Markdown:
-    """The ``n`` strongest findings, one line each, pasted from ``front_finding_<rank>``, with evidence.
-
-    The glued lines are the declarations' (``front_finding_1: finding(1)``);
-    this adds the link to each one's evidence, from the same ranking.
-    """
+    """The ``n`` strongest findings, each pasted from ``front_finding_<rank>``, with a link to its evidence."""
     frame = questions()
     lines = [f"{rank}. {{glue:text}}`front_finding_{rank}` "
              f"{{ref}}`The evidence <{target(frame.iloc[rank - 1]['id'])}>`" for rank in range(1, n + 1)]
@@ -66,11 +57,7 @@ def findings_list(n: int = 3) -> Markdown:
 
 
 def appendix() -> Markdown:
-    """Every question, grouped by the report's section (in the report's order), ranked within each.
-
-    Numbers appear as the ledger prints them (each chapter's declarations);
-    the chapters that paste them link each to its derivation.
-    """
+    """Every question, grouped by the report's section (in the report's order), ranked within each."""
     frame = questions()
     blocks = []
     for section in [s for s in SECTIONS if s in set(frame["section"])]:

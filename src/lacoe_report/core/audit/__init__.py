@@ -79,7 +79,8 @@ CHANCE: dict[str, Callable[[pd.DataFrame, str, dict], float]] = {
 def _relation(spec: RelationSpec, figures: pd.DataFrame, text: str) -> Raised:
     kind = KINDS[spec.kind]
     finding = kind.check(spec.inputs, spec.params, figures, text)
-    return Raised(spec.id, spec.kind, spec.description, spec.figure_ids, kind.unit(spec.inputs, figures),
+    unit = figures.at[spec.inputs[kind.unit], "unit"] if kind.unit in kind.roles else kind.unit
+    return Raised(spec.id, spec.kind, spec.description, spec.figure_ids, str(unit),
                   finding, kind.settle, _RELATION_STRENGTH.get(finding.verdict, 0.0))
 
 

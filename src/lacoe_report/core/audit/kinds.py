@@ -102,15 +102,15 @@ class Kind:
         ``check(inputs, params, figures, text) -> Finding``.
     settle : str
         What, in general, would settle a doubt this kind raises.
-    unit : callable
-        ``unit(inputs, figures) -> str``: the unit of computed and stated.
+    unit : str
+        The unit of computed and stated, or a role: the unit of that role's figure.
     """
 
     name: str
     roles: Mapping[str, str]
     check: Callable[..., Finding]
     settle: str
-    unit: Callable[[Mapping, pd.DataFrame], str]
+    unit: str
     optional: tuple[str, ...] = ()
     params: Mapping[str, type] = field(default_factory=dict)
 
@@ -240,35 +240,27 @@ def _per_unit(inputs, params, figures, text) -> Finding:
                    limit_text)
 
 
-def _unit_of(role: str) -> Callable[[Mapping, pd.DataFrame], str]:
-    return lambda inputs, figures: unit(figures, inputs[role])
-
-
-def _fixed(u: str) -> Callable[[Mapping, pd.DataFrame], str]:
-    return lambda inputs, figures: u
-
-
 #: Every check kind, by the name the relations file uses.
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("sum", {"parts": "many", "total": "one"}, _sum,
-         "the exact amounts behind each printed figure", _unit_of("total")),
+         "the exact amounts behind each printed figure", "total"),
     Kind("shares_sum", {"parts": "many"}, _shares_sum,
-         "the exact shares behind the printed percentages", _fixed("percent")),
+         "the exact shares behind the printed percentages", "percent"),
     Kind("share", {"part": "one", "whole": "one", "stated": "one"}, _share,
          "the exact amounts behind the printed figures, and how the percentage was computed",
-         _fixed("percent"), params={"what": str}),
+         "percent", params={"what": str}),
     Kind("growth", {"before": "one", "after": "one", "stated": "one"}, _growth,
-         "the dates and definitions of the two values", _fixed("percent_change"),
+         "the dates and definitions of the two values", "percent_change",
          optional=("stated",), params={"direction": str}),
     Kind("same_quantity", {"a": "one", "b": "one"}, _same_quantity,
-         "a list of what each figure counts, with dates", _unit_of("a")),
+         "a list of what each figure counts, with dates", "a"),
     Kind("listed_count", {"count": "one"}, _listed_count,
-         "the list the stated count refers to", _fixed("count"), params={"items": list}),
+         "the list the stated count refers to", "count", params={"items": list}),
     Kind("at_most", {"part": "one", "whole": "many"}, _at_most,
-         "the exact counts and what each covers", _unit_of("part"), params={"ratio": bool}),
+         "the exact counts and what each covers", "part", params={"ratio": bool}),
     Kind("rating_scale", {"rating": "one"}, _rating_scale,
-         "the scale and the number of ratings", _fixed("rating")),
+         "the scale and the number of ratings", "rating"),
     Kind("per_unit", {"amount": "many", "per": "many"}, _per_unit,
-         "which people or things each figure covers", _fixed("per_unit"),
+         "which people or things each figure covers", "per_unit",
          params={"months": float, "at_most": float, "at_least": float, "monthly": bool}),
 )}

@@ -1,9 +1,6 @@
-"""Pure assessments: plain numbers in, a :class:`Finding` out.
+"""Pure assessments: values, hedges and printed precisions in, a :class:`Finding` out.
 
-Every check kind and every detector of the audit ends in one of these
-functions. They know nothing of the report: they take values, hedges and
-printed precisions, and return a verdict with an explanation generated from
-the numbers. The verdicts and the records are in :mod:`.verdict`.
+Every check kind and detector ends in one of these; they know nothing of the report.
 """
 from __future__ import annotations
 
@@ -61,13 +58,11 @@ def assess_sum(parts: Sequence[float], total: float, *, part_steps: Sequence[flo
 
     Parameters
     ----------
-    parts : sequence of float
-        The stated parts.
-    total : float
-        The stated total.
+    parts, total : sequence of float, float
+        The stated parts and total.
     part_steps : sequence of float, optional
-        The rounding step each part is printed with (0 for exact); the sum of
-        rounded parts can drift by up to half a step per part.
+        The rounding step each part is printed with (0 for exact): the sum can
+        drift by half a step per part.
     total_step : float
         The rounding step of the total.
     unit : str
@@ -111,12 +106,9 @@ def assess_sum(parts: Sequence[float], total: float, *, part_steps: Sequence[flo
 def assess_share(part: float, whole: float, stated_pct: float, *, stated_step: float = 1.0,
                  part_step: float = 0.0, whole_step: float = 0.0, unit: str = "usd",
                  what: str = "share") -> Finding:
-    """Does a stated percentage match the amounts it is a share of?
+    """Does a stated percentage match, at its printed precision, the amounts it is a share of?
 
-    The share computed from the stated amounts is compared with the stated
-    percentage at the precision the percentage is printed with. If they
-    disagree, the amounts' own rounding is allowed for before calling the
-    figures inconsistent.
+    The amounts' own rounding is allowed for before calling the figures inconsistent.
 
     Parameters
     ----------
@@ -125,13 +117,11 @@ def assess_share(part: float, whole: float, stated_pct: float, *, stated_step: f
     stated_pct : float
         The stated percentage (48 for "48%").
     stated_step : float
-        The precision of the stated percentage: 1 for "48%", 0.1 for "6.3%".
+        Its precision: 1 for "48%", 0.1 for "6.3%".
     part_step, whole_step : float
         The precision of the amounts (1e6 for "$59 Million"); 0 for exact.
-    unit : str
-        Unit of the amounts, for the explanation.
-    what : str
-        "share" or "rate", for the explanation.
+    unit, what : str
+        The amounts' unit, and "share" or "rate", for the explanation.
 
     Returns
     -------
@@ -202,10 +192,8 @@ def assess_whole_count(pct: float, count: float, *, step: float = 1.0,
 
     Parameters
     ----------
-    pct : float
-        The stated percentage (98 for "98%").
-    count : float
-        The stated count it is a percentage of (must be positive).
+    pct, count : float
+        The stated percentage (98 for "98%") and the positive count it is of.
     step : float
         The precision of ``pct``.
     count_qualifier : str
@@ -265,13 +253,11 @@ def assess_growth(before: float, after: float, stated_pct: float | None = None, 
     before, after : float
         The stated values (``before`` must not be zero).
     stated_pct : float, optional
-        The stated percentage change. Without it, only the direction the
-        report's wording gives ("grew") is checked, and the computed rate is
-        reported.
+        The stated percentage change; without it, only the ``direction`` the
+        wording states ("grew": ``"up"``) is checked.
     stated_step : float
         The precision of ``stated_pct``.
     direction : {"up", "down"}
-        The direction the wording states.
 
     Returns
     -------
@@ -326,20 +312,16 @@ def assess_restatement(values: Sequence[float], qualifiers: Sequence[str], place
                        steps: Sequence[float] | None = None, unit: str = "count") -> Finding:
     """Does a quantity printed in several places carry the same value each time?
 
-    The rule: the same value every time is ``consistent``, even when one
-    place hedges it ("more than 6,000") and another does not (a callout's
-    bare "6,000"): the explanation notes the difference. Different values
-    are ``worth a second look`` when the hedges let every statement be
-    true, and ``inconsistent`` when they cannot.
+    The same value is ``consistent`` even with different hedges ("more than
+    6,000", a callout's bare "6,000"; the explanation notes it). Different
+    values are ``worth a second look`` if the hedges reconcile them, else ``inconsistent``.
 
     Parameters
     ----------
     values, qualifiers, places : sequence
-        One entry per statement: its value, its qualifier and where it is
-        printed (for the explanation).
+        Per statement: its value, its qualifier and where it is printed.
     steps : sequence of float, optional
-        Printed precision of each statement (used to see whether hedges
-        reconcile different values).
+        Printed precision of each statement.
     unit : str
         For the explanation.
 
@@ -420,22 +402,16 @@ def assess_at_most(part: float, whole: float, *, part_qualifier: str = "exact",
     part, whole : float
         The stated values.
     part_qualifier, whole_qualifier : str
-        Their hedges: "over 60" can be no less than 60; "over 400" has no ceiling.
-    unit, whole_unit : str
-        Units of the part and of the whole (the part's unit when omitted),
-        for the explanation.
-    part_name, whole_name : str
-        Short names for the explanation.
+        Their hedges: "over 60" is more than 60; "over 400" has no ceiling.
+    unit, whole_unit, part_name, whole_name : str
+        For the explanation (``whole_unit`` defaults to ``unit``).
     ratio : bool
-        Whether the explanation gives the part as a percentage of the whole
-        (meaningless for a rank against the number ranked).
+        Whether to give the part as a percentage of the whole (not for a rank).
 
     Returns
     -------
     Finding
-        ``consistent`` when the part fits (equal counts as fitting);
-        ``inconsistent`` when no reading of the hedges lets it fit;
-        ``worth a second look`` when only a hedge on the whole lets it fit.
+        ``worth a second look`` when only a hedge on the whole lets it fit;
         ``computed`` is the whole, ``stated`` the part.
 
     Examples
@@ -479,10 +455,7 @@ def assess_at_most(part: float, whole: float, *, part_qualifier: str = "exact",
 
 def assess_extreme_rate(pct: float, base: float, *, base_qualifier: str = "exact",
                         what: str = "attendees") -> Finding:
-    """Flag a rate of exactly 0% or 100% of a large group.
-
-    Unanimity among hundreds of people usually means the percentage is of
-    survey respondents, not of everyone; the report should say how many.
+    """Flag a rate of exactly 0% or 100% of a large group: likely of respondents, a base not given.
 
     Examples
     --------
@@ -505,10 +478,7 @@ def assess_extreme_rate(pct: float, base: float, *, base_qualifier: str = "exact
 
 
 def looks_exact(value: float, qualifier: str, multiple: int = ROUND_MULTIPLE) -> bool:
-    """Whether a hedged count looks like an exact count ("over 9,018").
-
-    A hedge ("over", "nearly") normally rounds: "over 9,000". A hedged
-    count of at least ``multiple`` that is not a multiple of it looks exact.
+    """Whether a hedged count of at least ``multiple`` is not a multiple of it: "over 9,018", not "over 9,000".
 
     Examples
     --------

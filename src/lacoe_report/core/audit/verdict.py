@@ -1,21 +1,14 @@
-"""The audit's verdicts, from agreement to doubt, and the records a check returns.
-
-:class:`Finding` holds a verdict and its explanation; :class:`Bounds` the interval a hedged
-figure allows (:func:`bounds`). The checks themselves are in :mod:`.assess`.
+"""The audit's verdicts, a check's :class:`Finding`, and the :class:`Bounds` a hedged figure allows.
 
 ``consistent``
-    The stated figures agree exactly (or the bound holds, or the listed
-    items match the stated count).
+    The stated figures agree exactly (or the bound holds).
 ``consistent within rounding``
-    They disagree, but by no more than the rounding the printed figures show
-    ("48%" is a whole percent, "6.3%" is rounded to a tenth).
+    They disagree by no more than the printed rounding ("6.3%" is rounded to a tenth).
 ``inconsistent``
     They disagree by more than rounding or hedges can explain.
 ``worth a second look``
-    Nothing is provably wrong, but the figures invite a question a careful
-    reader would ask: a growth rate whose starting value the report never
-    gives, an exact-looking number hedged with "over", a part that only fits
-    its whole under a loose reading.
+    Nothing is provably wrong, but a careful reader would ask: a growth rate
+    with no starting value, "over 9,018", a part that fits only under a loose reading.
 ``not checkable``
     The report states nothing to compare with.
 """
@@ -48,20 +41,15 @@ class Finding:
     verdict : str
         One of :data:`VERDICTS`.
     computed : float or None
-        What the audit derives or compares against: a sum of parts, a share
-        computed from amounts, the whole a part must not exceed, the number
-        of items listed. ``None`` when nothing is computed.
+        What the audit derives or compares against (a sum, a share, a whole), if anything.
     stated : float or None
-        The figure as the report states it, or the limit a plausibility check
-        compares with (then ``stated_text`` says whose limit it is).
+        The figure as the report states it, or the limit a plausibility check compares with.
     explanation : str
         Plain words, generated from the numbers.
     details : dict
-        The numbers behind the verdict, by name, for chapters to publish
-        instead of recomputing them.
+        The numbers behind the verdict, for chapters to publish instead of recomputing them.
     stated_text : str or None
-        What the report states when it is a word, not a number ("grew"), or
-        where a limit compared with comes from.
+        What the report states as a word ("grew"), or whose limit ``stated`` is.
 
     Examples
     --------
@@ -124,12 +112,7 @@ class Bounds:
 
 
 def bounds(value: float, qualifier: str = "exact", step: float = 0.0) -> Bounds:
-    """Return the range of true values a stated figure allows.
-
-    ``exact`` allows half a printed step either way; ``over`` and ``more
-    than`` anything above the value; ``at least`` the value and above;
-    ``nearly`` up to :data:`NEAR_TOLERANCE` below it; ``approximately``
-    that much either side; ``up to`` zero to the value.
+    """Return the range of true values a stated figure allows (``nearly``: :data:`NEAR_TOLERANCE` below).
 
     Examples
     --------

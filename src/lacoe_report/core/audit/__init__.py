@@ -1,23 +1,14 @@
 """The arithmetic audit: declared relations and detectors, one verdict per question.
 
-The engine holds mechanisms only. What the report's figures are is data
-(``data/report_figures.csv``); which of them an analyst declared related is
-data too (``data/audit_relations.yml``, checked by :mod:`.spec`). The engine
-runs every declared relation through its check kind (:mod:`.kinds`) and
-every detector (:data:`DETECTORS`) over all the figures, and returns one
-row per question with its verdict, its numbers (``details``) and what would
-settle it. Chapters publish from :func:`audit` instead of recomputing, so no
-two chapters can disagree. The checks on plain numbers are in :mod:`.assess`;
-the detectors (:mod:`.wholes`, :mod:`.repeats`, :mod:`.restated`,
-:mod:`.periods`, :mod:`.growth`, :mod:`.claims`, :mod:`.money`, :mod:`.goals`)
-raise only what they question, so clean data raises nothing.
-
-Every explanation keeps the rules of :mod:`.wording` (hedges kept, changes of
-a percentage in points, assumed values only as assumptions), checked before
-the audit returns. A chapter that mentions a question publishes from
-:meth:`Audit.question` (verdict, one-sentence answer, explanation, the
-assumptions it rests on) and an assumed value from :func:`assumption`, so
-the book says one thing in one way.
+The engine holds mechanisms only: the figures (``data/report_figures.csv``) and
+the relations an analyst declared (``data/audit_relations.yml``, checked by
+:mod:`.spec`) are data. Every relation runs through its check kind
+(:mod:`.kinds`), every detector (:data:`DETECTORS`) over all the figures, and
+each question gets its verdict, its numbers (``details``) and what would settle
+it; detectors raise only what they question, so clean data raises nothing.
+Every explanation keeps the rules of :mod:`.wording`, checked before the audit
+returns. Chapters publish from :meth:`Audit.question` and :func:`assumption`
+instead of recomputing, so the book says one thing in one way.
 
 Examples
 --------
@@ -92,13 +83,11 @@ class Question:
     ----------
     id, verdict, description, explanation, settle, nature : str
     answer : str
-        The verdict and the explanation's first sentence: the one-sentence
-        answer a chapter quotes.
+        The verdict and the explanation's first sentence, for a chapter to quote.
     inputs : list of str
         The figure ids the question rests on.
     assumptions : list of Assumption
-        The values of those figures that the data supplies and the report
-        does not state; print each with its ``sentence`` ("if ...").
+        Their values the data supplies and the report does not state; print each ``sentence``.
     finding : Finding
     """
 
@@ -201,8 +190,7 @@ class Audit:
 def _unique(relations: list[Raised], raised: dict[str, list[Raised]]) -> dict[str, list[Raised]]:
     """Each question its own id: a detector's id already taken gets its first figure id that tells it apart.
 
-    Ids come from figure ids and values, so any valid table can give two questions one id
-    (two pairs of figures with the same values); the first keeps it, so ids chapters cite stay.
+    Two pairs of figures with the same values make one id; the first keeps it, so ids chapters cite stay.
 
     Examples
     --------
@@ -263,8 +251,7 @@ def assumptions() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``figure``, ``field``, ``value``, ``why`` and ``sentence``
-        (an "if ..." clause), one row per assumed value.
+        Columns ``figure``, ``field``, ``value``, ``why`` and ``sentence`` (an "if ..." clause).
 
     Examples
     --------

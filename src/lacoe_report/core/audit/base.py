@@ -1,6 +1,4 @@
-"""What every detector shares: the record of a raised question, its id, and two readings of the figures.
-
-Sentences are split by :func:`lacoe_report.core.source_text.sentence_spans`.
+"""What every detector shares: the record of a raised question, its id, and readings of the figures.
 
 Examples
 --------
@@ -29,24 +27,18 @@ class Raised:
         Stable, readable id (``part-whole-pd-participants``).
     detector : str
         The detector's name, or the check kind of a declared relation.
-    description : str
-        The question, in one line.
+    description, settle : str
+        The question in one line, and what would settle it.
     inputs : list of str
         The figure ids involved.
     unit : str
         Unit of the finding's computed and stated values.
     finding : Finding
-        Verdict, numbers, explanation and details.
-    settle : str
-        What would settle the question.
     strength : float
-        From 0 to 1: how strongly the numbers point at a problem; ranks
-        findings of the same verdict and nature.
+        From 0 to 1: how strongly the numbers point at a problem (ranks findings of one verdict and nature).
     nature : str
-        What kind of problem it is: ``arithmetic`` (numbers that cannot all
-        hold), ``population``, ``period``, ``wording``, ``coverage`` or
-        ``missing_base`` (a figure the report gives without the base it
-        needs). The relations file's ``ranking`` orders them.
+        One of :data:`~lacoe_report.core.audit.NATURES`: ``arithmetic`` (numbers that cannot all
+        hold) ... ``missing_base`` (a figure given without the base it needs).
     """
 
     id: str

@@ -1,13 +1,8 @@
 """Check kinds: what a declared relation can check, given the figures it names.
 
-A relation of ``data/audit_relations.yml`` names a kind and fills the kind's
-input roles with figure ids (``parts``, ``total`` ...). Each kind here is a
-:class:`Kind`: its roles, its optional parameters, and a function of
-``(inputs, params, figures, text)`` that returns a
-:class:`~lacoe_report.core.audit.verdict.Finding`. The functions read values,
-hedges and printed precision from the figures table and hand plain numbers
-to :mod:`~lacoe_report.core.audit.assess`; every word of an explanation comes
-from the numbers, the figures' labels and :mod:`lacoe_report.core.vocabulary`.
+A relation of ``data/audit_relations.yml`` names a :class:`Kind` and fills its
+input roles with figure ids. The check functions read values, hedges and printed
+precision from the figures table and hand plain numbers to :mod:`.assess`.
 """
 from __future__ import annotations
 
@@ -70,11 +65,7 @@ def place(figures: pd.DataFrame, figure_id: str) -> str:
 
 
 def hedged(figures: pd.DataFrame, figure_id: str) -> str:
-    """A figure with its hedge, as a reader sees it: 'over 9,018'.
-
-    A hedge the data reads into the wording (column ``assumed`` names
-    ``qualifier``) says so, so no sentence prints it as the report's.
-    """
+    """A figure with its hedge, as a reader sees it: 'over 9,018' (a hedge the data assumes says so)."""
     text = A._hedged(value(figures, figure_id), qualifier(figures, figure_id), unit(figures, figure_id))
     return f"{text} (the hedge as the data reads it)" if is_assumed(figures, figure_id, "qualifier") else text
 
@@ -93,17 +84,14 @@ class Kind:
     name : str
         As written in the relations file.
     roles : dict
-        Input role -> ``"one"`` (a figure id) or ``"many"`` (a list of ids).
-    optional : tuple of str
-        Roles that may be left out.
+        Input role -> ``"one"`` (a figure id) or ``"many"`` (a list of ids); ``optional`` ones may be left out.
     params : dict
         Parameter -> its type (``list``, ``float``, ``bool``, ``str``).
     check : callable
         ``check(inputs, params, figures, text) -> Finding``.
-    settle : str
-        What, in general, would settle a doubt this kind raises.
-    unit : str
-        The unit of computed and stated, or a role: the unit of that role's figure.
+    settle, unit : str
+        What, in general, would settle a doubt this kind raises; the unit of computed and stated,
+        or a role: the unit of that role's figure.
     """
 
     name: str
@@ -145,14 +133,8 @@ def _growth(inputs, params, figures, text) -> Finding:
 
 
 def _same_quantity(inputs, params, figures, text) -> Finding:
-    """Two figures of different metrics that may state one quantity.
-
-    Equal values agree. Different values whose hedges reconcile are worth
-    a second look (a reader cannot tell whether they count the same things);
-    values no reading of the hedges reconciles are inconsistent if they are
-    the same quantity, so also only worth a second look, since the report
-    does not say they are.
-    """
+    """Two figures of different metrics that may state one quantity: different values are worth a second
+    look, reconcilable or not, since the report does not say they are one quantity."""
     a, b = inputs["a"], inputs["b"]
     va, vb = value(figures, a), value(figures, b)
     u = unit(figures, a)

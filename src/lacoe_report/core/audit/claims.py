@@ -1,24 +1,16 @@
 """Claims of rank, primacy or comparison, found in the report's text.
 
-"The nation's largest", "the first County Office", "ranked 7th out of 105",
-"surpassing industry standards": each compares the organization with others
-or with a standard. A reader asks what it is compared with, and who says so.
-The phrases are data (``detectors.claims`` in ``data/audit_relations.yml``,
-checked on load by :func:`check_settings`); this module is the mechanism:
+"The nation's largest", "ranked 7th out of 105": a reader asks what it is
+compared with, and who says so. The phrases are data (``detectors.claims`` in
+``data/audit_relations.yml``, checked by :func:`check_settings`):
 
 - every phrase of ``patterns`` (regular expressions, matched in lower case;
-  ``{n}`` stands for a number in digits or words, ordinal or not) is a claim
-  of its kind;
-- a claim is not one against others when an ``own`` phrase overlaps it ("our
-  top 10 achievements", "for the first time"): it ranks the report's own
-  items or its own past;
-- it is quiet when its sentence names a ``source``
-  ("according to Niche rankings"), or when it states its ``field`` ("one of
-  eight centers") and its kind is one the field settles (``field_settles``:
-  membership of a set of stated size compares nothing by a measure);
-- otherwise one question per sentence, with what would settle it.
-
-A rule, not chance, makes each match: the audit says so in its summary.
+  ``{n}`` is a number in digits or words) is a claim of its kind;
+- an overlapping ``own`` phrase ("our top 10 achievements") makes it rank the
+  report's own items or past, not others;
+- it is quiet when its sentence names a ``source``, or states its ``field``
+  ("one of eight centers") and its kind is one of ``field_settles``;
+- otherwise one question per sentence.
 
 Examples
 --------
@@ -95,13 +87,10 @@ class Claim:
     ----------
     kind, phrase : str
         The pattern's kind and the words matched.
-    start : int
-        Offset in the text.
-    sentence : int
-        Index of its sentence (:func:`~lacoe_report.core.source_text.sentence_spans`).
+    start, sentence : int
+        Offset in the text, and index of its sentence.
     status : str
-        ``raised``; ``field`` (raised, its field stated); ``settled`` (quiet, the field settles
-        it); ``sourced`` (quiet, a source named); ``own`` (quiet, the report's own items or past).
+        ``raised``, ``field`` (raised, its field stated); quiet: ``settled``, ``sourced``, ``own``.
     field, source : str
         The words that state the field or name the source, if any.
     """

@@ -1,25 +1,17 @@
 """Topics a section names but never covers, found from its statement of goals.
 
-Each pillar of the report opens with its goals ("We will improve student
-outcomes by making measurable gains in literacy and numeracy rates, reducing
-achievement gaps ..."). The mechanism here reads them; what marks a goal
-sentence, where it splits into topics and which words carry no topic are
-data (``detectors.uncovered`` in ``data/audit_relations.yml``):
+Each pillar opens with its goals ("We will improve student outcomes by making
+measurable gains in literacy ..."). The settings are data (``detectors.uncovered``
+in ``data/audit_relations.yml``):
 
 - a sentence with a ``goal_markers`` phrase states the goals of the section
-  whose figures follow it;
-- it splits at the ``topic_breaks`` into candidate topics;
-- a candidate is covered when one of its words (those not in ``stop_words``,
-  at least ``min_word_length`` letters, matched by their first
-  ``stem_length`` letters) occurs elsewhere in the section, or in a label of
-  its figures.
+  whose figures follow it, split at the ``topic_breaks`` into candidate topics;
+- a candidate is covered when one of its words (:func:`words_of`) occurs
+  elsewhere in the section, or in a label of its figures.
 
-The analyst's ``claims`` (section, topic, quote, evidence words) confirm
-what the text gives: a claim whose quote lies in a candidate names it and
-brings its evidence words in place of the candidate's own (a topic covered
-in part, "literacy and numeracy", is then asked about the part the words
-name). A claim in no goal sentence is checked as well, so nothing the list
-asks is lost.
+An analyst's ``claims`` (section, topic, quote, evidence words) whose quote lies
+in a candidate name it and bring their evidence words in place of its own; a
+claim in no goal sentence is checked as well.
 
 Examples
 --------
@@ -51,8 +43,7 @@ def topics(sentence: str, params: dict) -> list[str]:
 def goal_sentences(text: str, params: dict) -> list[tuple[int, int]]:
     """Spans of the goal statements: from the last ``goal_starts`` phrase before a marker to the next stop.
 
-    Headings run into the text with no stop between them, so a statement starts
-    at the phrase that opens it ("We will", "Through", "By"), not at a sentence break.
+    Headings run into the text with no stop between them: a sentence break would start too early.
 
     Examples
     --------
@@ -136,10 +127,7 @@ def _candidates(figures: pd.DataFrame, text: str, params: dict) -> list[dict]:
 def uncovered(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     """Topics a section's goals (or the list of claims) name that nothing else in the section covers.
 
-    The section runs from its first figure's quote (or the topic, if earlier)
-    to its last figure's quote; a topic is covered when an evidence word
-    occurs in that span outside the topic's own sentence, or in a label of
-    the section's figures.
+    The section runs from its first figure's quote (or the topic, if earlier) to its last figure's quote.
     """
     spans, _ = _section_spans(figures, text)
     in_sentences = sentence_spans(text)

@@ -1,11 +1,9 @@
 """Load and validate ``data/audit_relations.yml``: the relations and the detectors' settings.
 
-The file has two parts. ``relations`` is a list; each relation has an
-``id``, a ``kind`` (one of :data:`~lacoe_report.core.audit.kinds.KINDS`), a
-one-line ``description``, ``inputs`` (the kind's roles, each a figure id or
-a list of ids) and optional ``params``. ``detectors`` maps each detector to
-its settings. Every problem is reported in one plain message per problem,
-with the file, the line and the field, and loading stops with all of them.
+Each of ``relations`` has an ``id``, a ``kind`` (of :data:`~.kinds.KINDS`), a
+``description``, ``inputs`` (the kind's roles) and optional ``params``;
+``detectors`` maps each detector to its settings, ``ranking`` orders the natures.
+Loading stops with every problem, each with its file, line and field.
 
 Examples
 --------
@@ -55,17 +53,7 @@ class SpecError(ValueError):
 
 @dataclass(frozen=True)
 class RelationSpec:
-    """One declared relation, validated.
-
-    Attributes
-    ----------
-    id, kind, description : str
-    inputs : dict
-        Role -> figure id (``one`` roles) or list of figure ids (``many`` roles).
-    params : dict
-    line : int
-        Where it starts in the file, for messages.
-    """
+    """One declared relation, validated: ``inputs`` maps each role to a figure id, or a list for ``many`` roles."""
 
     id: str
     kind: str
@@ -112,7 +100,6 @@ def load_text(text: str, *, figure_ids: set[str], path: str = "audit_relations.y
     Raises
     ------
     SpecError
-        With one line per problem: file, line, field and what is expected.
     """
     problems: list[str] = []
 

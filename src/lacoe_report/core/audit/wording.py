@@ -1,23 +1,15 @@
 """Rules of the audit's sentences: say only what the report says.
 
-Every explanation the engine builds is checked against the figures it names
-before the audit returns it, so a sentence that breaks a rule stops the
-audit instead of reaching a reader:
+An explanation that breaks a rule stops the audit instead of reaching a reader:
 
 hedges
-    A figure the report only ever prints with a hedge ("over 400") keeps it:
-    each sentence that restates the number also carries the hedge.
+    A figure the report only ever prints with a hedge ("over 400") keeps it in every sentence.
 points
-    A change of a percentage is written in percentage points
-    (:func:`lacoe_report.core.formats.points`), never as "moves by 9.1%".
+    A change of a percentage is written in points, never as "moves by 9.1%".
 assumptions
-    A value the data supplies and the report does not state (column
-    ``assumed`` of ``data/report_figures.csv``) appears only in a sentence
-    that says it is an assumption ("if", "assumes", "reads ... as", the words
-    of ``data/vocabulary.yml``).
-
-The same rule for assumptions is what the built-pages test applies to the
-book (``tests/test_built_statements.py``).
+    A value the data supplies and the report does not state (column ``assumed``) appears only
+    in a sentence that says it is an assumption (the words of ``data/vocabulary.yml``), as the
+    built-pages test also requires of the book.
 
 Examples
 --------
@@ -77,8 +69,7 @@ class Assumption:
     Attributes
     ----------
     figure, field, value, why : str
-        The figure id, the column (``period``, ``qualifier`` ...), the value
-        the data gives it, and why it is the data's reading.
+        The figure id, the column (``period`` ...), the value, and why it is the data's reading.
     """
 
     figure: str
@@ -144,17 +135,7 @@ def _texts(a: Assumption, figures: pd.DataFrame) -> list[str]:
 
 
 def problems(text: str, figures: pd.DataFrame, ids: list[str]) -> list[str]:
-    """Every rule an explanation about figures ``ids`` breaks (empty when it keeps them all).
-
-    Parameters
-    ----------
-    text : str
-        The explanation.
-    figures : pandas.DataFrame
-        The figures table (indexed by id).
-    ids : list of str
-        The figures the explanation is about.
-    """
+    """Every rule an explanation ``text`` about figures ``ids`` of ``figures`` breaks (empty when none)."""
     out = point_problems(text)
     said = sentences(text)
     by_text: dict[str, set[str]] = {}

@@ -1,13 +1,7 @@
-"""Growth, or a comparison, claimed without the base it needs.
+"""Growth, or a comparison, claimed without the base it needs (the detector :func:`growth`).
 
-A rate of growth can be checked only against its start or its end value,
-and a word of growth or expansion ("increased", "expanded") beside a figure
-only against the earlier value. The claim words are data
-(``detectors.growth`` in ``data/audit_relations.yml``); this module finds
-them beside the figures of a sentence:
-
-growth
-    Growth (or a comparison) claimed without a base.
+A rate of growth is checkable only against its start or end value, and a claim word beside a figure
+("increased": ``detectors.growth`` in ``data/audit_relations.yml``) only against the earlier value.
 """
 from __future__ import annotations
 
@@ -28,9 +22,9 @@ _LEVEL_UNITS = ("count", "usd", "percent")
 
 
 def _claims(sentence: str, word_of: dict[str, int], words: dict, window: int) -> list[tuple[str, str, list[str]]]:
-    """Claim words of a sentence with the figures printed within ``window`` words of them.
+    """Claim words of a sentence with the figures (``word_of``: at word number) within ``window`` words.
 
-    ``word_of`` gives each figure's word number in the sentence. One claim per figure: the first word that makes it.
+    One claim per figure: the first word that makes it.
     """
     out, seen = [], set()
     for kind, ws in words.items():

@@ -1,14 +1,8 @@
 """Money stated outside the financial overview, set against the budget it gives.
 
-The financial overview states a total budget; other sections state sums of
-money secured in the year (grants, funding, support). A reader asks whether
-each is in that budget, and whether both count the same year. The budget's
-metric and the words that mark money which is not the organization's own are
-data (``detectors.budget`` in ``data/audit_relations.yml``); this module is
-the mechanism: one question for every such sum, each listed once with its
-period (an assumed period written as a condition).
-
-A rule, not chance, selects the figures: the audit says so in its summary.
+Other sections state sums secured in the year (grants, funding): are they in the budget, and of
+the same year? The budget's metric and the words that mark money not the organization's own are
+data (``detectors.budget`` in ``data/audit_relations.yml``).
 """
 from __future__ import annotations
 
@@ -49,9 +43,7 @@ def check_settings(params: dict) -> list[str]:
 def budget(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     """Sums of money stated outside the budget's section: in the budget, and of which year?
 
-    Quiet for a sum whose sentence or data note carries a ``not_own`` phrase (a
-    statewide investment is not the organization's money), and for the budget's
-    own lines (figures declared parts of it in its section).
+    Quiet for a sum whose sentence or data note carries a ``not_own`` phrase ("statewide").
     """
     metric = params.get("budget_metric")
     budgets = figures[figures["metric"] == metric] if metric else figures.iloc[0:0]

@@ -1,15 +1,6 @@
-"""Periods: what time the figures of a section cover.
+"""Periods: what time the figures of a section cover (columns ``period``, ``period_basis``, ``assumed``).
 
-A figure's period is data (column ``period``: a school year "2023-24", a
-calendar year "2024", or "A to B"); whether the report states it is data too
-(``period_basis``, and ``assumed`` when the data supplies it). The detectors:
-
-period
-    A count over a period that starts (or may start) before the report's
-    year, printed among that year's results.
-mixed_period
-    A section whose figures cover different periods, or periods the report
-    does not state.
+The detectors are :func:`period` and :func:`mixed_period`.
 """
 from __future__ import annotations
 
@@ -29,10 +20,7 @@ _YEAR = re.compile(r"^(\d{4})(-\d{2})?$")  # a calendar year, or a school year (
 
 
 def period_span(period: str) -> tuple[float, float]:
-    """The time a period covers, in years: a school year runs from July to June.
-
-    ``"2023-24"`` is a school year, ``"2024"`` a calendar year, and ``"A to B"``
-    runs from the start of ``A`` to the end of ``B``.
+    """The time a period covers, in years: a school year (``"2023-24"``) runs from July to June.
 
     Examples
     --------
@@ -55,9 +43,7 @@ def period_span(period: str) -> tuple[float, float]:
 def period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     """Counts over a period that starts, or may start, before the report's year, among its results.
 
-    A period that begins with a calendar year holding the report year's
-    start ("2023" for 2023-24) may start before the year or inside it; a
-    period the data supplies (``assumed``) is written as a condition.
+    A calendar year holding the report year's start ("2023" for 2023-24) may start before it or inside it.
     """
     report = params.get("report_period")
     if not report:
@@ -108,10 +94,8 @@ def period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
 def mixed_period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     """A section whose figures cover different periods, or periods the report does not state.
 
-    A baseline (a metric stated for two periods) is a comparison, not a mix,
-    unless its period is the data's reading. Only periods the report states
-    count as stated: an undated figure's period is the report's year by
-    default (``period_basis`` report_year), not a period of its own.
+    A baseline (a metric stated for two periods) is a comparison, not a mix, unless its period is
+    assumed; an undated figure (``period_basis`` report_year) has no period of its own.
     """
     exempt = set(params.get("exempt_sections", []))
     min_periods = int(params.get("min_periods", 2))

@@ -1,18 +1,9 @@
 """Repeats: the same value, or nearly the same, stated for unrelated quantities.
 
 A copied or half-updated cell leaves one quantity's value on another. The
-detectors here match figures by value alone, so chance can make a match too:
-each has a ``*_chance`` function that estimates how many matches chance alone
-would give on the same table (the false-alarm estimate ``make audit`` prints).
-
-copy_error
-    The same precise figure stated for unrelated quantities.
-short_repeat
-    A two-digit figure repeated for unrelated quantities in one section, in
-    units a copied cell could carry.
-near_duplicate
-    Precise figures of unrelated quantities that differ by a hair (or by two
-    swapped digits).
+detectors (:func:`copy_error`, :func:`short_repeat`, :func:`near_duplicate`)
+match by value alone, so each has a ``*_chance`` function: how many matches
+chance alone would give on the same table (the estimate ``make audit`` prints).
 """
 from __future__ import annotations
 
@@ -106,11 +97,9 @@ def _unit_group(params: dict, unit: str) -> int | None:
 
 
 def short_repeat_chance(figures: pd.DataFrame, text: str, params: dict) -> float:
-    """Pairs of eligible two-digit figures in one section that chance alone would make equal.
+    """Pairs of eligible two-digit figures in one section and unit group that chance alone would make equal.
 
-    Two-digit values that are not multiples of the round step take
-    81 values (90 two-digit numbers less the 9 round ones); a pair in one
-    section and one unit group matches with odds 1 in 81.
+    Two-digit values that are not round take 81 values (90 less the 9 round ones): odds 1 in 81 a pair.
     """
     f = _short_eligible(figures, params)
     space = 90 - 90 // int(params.get("round_multiple", ROUND_MULTIPLE))
@@ -122,15 +111,13 @@ def short_repeat_chance(figures: pd.DataFrame, text: str, params: dict) -> float
 def short_repeat(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     """A two-digit figure repeated for unrelated quantities, where the context makes a copy plausible.
 
-    Stricter than the copy-error test for longer figures: both in one
-    section, of different topics, not round, and in units a copied cell
-    could carry (``unit_groups``: a count and a percentage may trade places).
+    Both in one section, of different topics, not round, and in units a copied cell could carry
+    (``unit_groups``: a count and a percentage may trade places).
     """
     f = _short_eligible(figures, params)
     expected = short_repeat_chance(figures, text, params)
     out: list[Raised] = []
     for (section, value), group in f.groupby(["section", "value"], sort=False):
-        group = group[group["unit"].map(lambda u: _unit_group(params, u)).notna()]
         if group["metric"].nunique() < 2 or group["topic"].nunique() < 2 or \
                 len({_unit_group(params, u) for u in group["unit"]}) != 1:
             continue
@@ -168,10 +155,9 @@ def _swapped(a: float, b: float) -> bool:
 def near_duplicate_chance(figures: pd.DataFrame, text: str, params: dict) -> float:
     """Pairs of eligible figures chance alone would bring within the tolerance.
 
-    Values spread evenly on a log scale within a power of ten: a pair of one
-    unit and one number of digits lands within a relative ``tolerance`` with
-    odds ``2 * ln(1 + tolerance) / ln(10)``; a swap of adjacent digits adds
-    about ``(digits - 1) / 9 ** digits``, negligible beside it.
+    Values spread evenly on a log scale: a pair of one unit and number of digits lands within a relative
+    ``tolerance`` with odds ``2 * ln(1 + tolerance) / ln(10)``; digit swaps add a negligible
+    ``(digits - 1) / 9 ** digits``.
     """
     tol = float(params.get("max_relative_difference", 0.015))
     return float(sum(k * (k - 1) / 2 for k in _peers(figures, params)) * 2 * math.log1p(tol) / math.log(10))
@@ -180,8 +166,7 @@ def near_duplicate_chance(figures: pd.DataFrame, text: str, params: dict) -> flo
 def _near_values(values: list[float], tol: float) -> list[tuple[float, float]]:
     """Pairs of distinct positive whole values within ``tol`` of the larger, or with two adjacent digits swapped.
 
-    Sorted neighbours only: a value is compared with the larger values up to
-    ``1 / (1 - tol)`` times it, and with the values of the same digits.
+    Sorted neighbours only: larger values up to ``1 / (1 - tol)`` times, and values of the same digits.
 
     Examples
     --------
@@ -206,8 +191,7 @@ def _near_values(values: list[float], tol: float) -> list[tuple[float, float]]:
 def near_duplicate(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     """Precise figures of unrelated quantities that differ by a hair, or by two swapped digits.
 
-    One question per pair of values; the figures stating them are compared
-    by unit, values sorted, so the cost grows with the figures, not their pairs.
+    One question per pair of values; values are sorted by unit, so the cost grows with the figures.
     """
     tol = float(params.get("max_relative_difference", 0.015))
     declared = [set(ids) for ids in params.get("_declared", [])]

@@ -1,14 +1,7 @@
-"""One quantity stated more than once: values and hedges that disagree.
+"""One quantity (a metric in a period) stated more than once: values and hedges that disagree.
 
-The report prints many figures twice or more (in prose, in a callout, in a
-chart). The detectors here group the statements of each metric in a period:
-
-hedges
-    Hedges that contradict each other across restatements ("over 400" and
-    "nearly 400"); a figure bare in one place and hedged in another; a hedge
-    on an exact-looking count ("over 9,018").
-restatement
-    One quantity stated with different values.
+The detectors are :func:`hedges` ("over 400" and "nearly 400"; bare in one place and hedged in another;
+"over 9,018") and :func:`restatement`.
 """
 from __future__ import annotations
 

@@ -1,20 +1,7 @@
-"""Figures against the whole or the base they belong to.
+"""Figures against the whole or the base they belong to (columns ``part_of``, ``per``, ``population``).
 
-A percentage is of a head-count, a part of a whole (``part_of``), a count
-spread over units (``per``), a count of people one of a population. The
-detectors here read those relations from the figures table:
-
-granularity
-    A percentage of a stated head-count that no whole number of people
-    gives; a unanimous 0% or 100% of many people; a percentage printed so
-    precisely that a tiny group could give it (the GRIM test).
-part_whole
-    A part larger than its whole, stated anywhere in the report.
-per_unit
-    A count spread over units that gives fewer than one per unit.
-population
-    A count of a population in one section beside a total for the same
-    population in another, with no stated relation.
+The detectors: :func:`granularity` (a percentage no whole number of people gives, the GRIM test),
+:func:`part_whole`, :func:`per_unit` and :func:`population`.
 """
 from __future__ import annotations
 
@@ -51,7 +38,7 @@ def smallest_base(pct: float, step: float) -> int | None:
 
 
 def granularity(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
-    """Percentages that no whole number of the stated head-count can give."""
+    """Percentages that no whole number of the stated head-count gives; unanimity among many; a tiny base."""
     out: list[Raised] = []
     unanimous_min = float(params.get("unanimous_min_base", 20))
     small_max = int(params.get("small_base_max", 20))
@@ -113,9 +100,8 @@ def _pop_words(pops: set[str]) -> str:
 def true_parts(figures: pd.DataFrame, whole_id: str, part_ids: list[str]) -> tuple[list[str], dict[str, str]]:
     """The parts that belong to a whole by population and period, and why each other part was left out.
 
-    A part belongs when the whole names no population, or when every
-    population of the part is one of the whole's. A part whose period is the
-    data's reading may span more than one year, so it is left out too.
+    A part belongs when each of its populations is one of the whole's (or the whole names none), and its
+    period is not the data's reading (which may span more than one year).
 
     Returns
     -------
@@ -140,11 +126,8 @@ def true_parts(figures: pd.DataFrame, whole_id: str, part_ids: list[str]) -> tup
 def part_whole(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     """Parts declared with ``part_of`` against every statement of their whole, across sections.
 
-    Only true parts are compared and added (:func:`true_parts`); the
-    explanation names the parts left out and why. When the data, not the
-    report, puts a part in the whole (``part_of`` assumed), the finding is
-    written as a condition: if the part is in the whole, it does not fit; if
-    it is not, the two are different populations and cannot be added.
+    Only :func:`true_parts` are compared and added. A ``part_of`` the data assumes makes the finding a
+    condition: if the part is in the whole, it does not fit; if not, the two cannot be added.
     """
     out: list[Raised] = []
     parts_all = figures[figures["part_of"] != ""]
@@ -234,13 +217,9 @@ def per_unit(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
 
 
 def population(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
-    """A count of a population in one section beside a total for the same population in another.
+    """A count of a population in one section beside a total (a whole of ``part_of`` parts) for it in another.
 
-    A total is a figure other figures are declared parts of (``part_of``).
-    A count of the same population (every population of the count is one of
-    the total's), printed in another section, that is neither a declared part
-    of it nor in a declared relation with it, raises the question a reader
-    asks: is it within that total, and if not, why two totals?
+    Neither a declared part of the total nor in a declared relation with it: is it within that total?
     """
     declared = [set(ids) for ids in params.get("_declared", [])]
     people = figures[(figures["population"] != "") & (figures["unit"] == "count")]

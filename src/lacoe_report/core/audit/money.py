@@ -17,10 +17,9 @@ from .wording import is_assumed, period_phrase
 
 
 def _sentence_of(figures: pd.DataFrame, fid: str, text: str, spans: list[tuple[int, int]]) -> str:
-    hits = locate(str(figures.at[fid, "quote"]), text)
-    if not hits:
-        return str(figures.at[fid, "quote"])
-    return next((text[a:b] for a, b in spans if a <= hits[0] < b), str(figures.at[fid, "quote"]))
+    quote = str(figures.at[fid, "quote"])
+    at = (locate(quote, text) or [-1])[0]
+    return next((text[a:b] for a, b in spans if a <= at < b), quote)
 
 
 def check_settings(params: dict) -> list[str]:

@@ -117,9 +117,7 @@ def mixed_period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]
             parts.append(f"the report states {len(periods)} different periods for its figures ("
                          + "; ".join(f"{fmt_number(counts[p])} for {p}" for p in periods) + ")")
         if vague:
-            by_period: dict[str, list[str]] = {}
-            for i in vague:
-                by_period.setdefault(str(figures.at[i, "period"]), []).append(i)
+            by_period = figures.loc[vague].groupby("period", sort=False).groups
             parts.append(f"{len(vague)} figure{'s' if len(vague) > 1 else ''} "
                          f"{'carry' if len(vague) > 1 else 'carries'} a period the report does not state, which "
                          f"the data supplies as an assumption: "

@@ -222,8 +222,7 @@ def run(figures: pd.DataFrame, text: str, spec: Spec) -> Audit:
     Parameters
     ----------
     figures : pandas.DataFrame
-        Indexed by figure id, with every column of ``data/report_figures.csv``
-        as :func:`lacoe_report.core.data.figures` gives them (none missing, none NaN).
+        As :func:`lacoe_report.core.data.figures` gives it: every column, none NaN, indexed by id.
     text : str
         The normalised report text the quotes come from.
     spec : Spec

@@ -60,11 +60,8 @@ def assess_sum(parts: Sequence[float], total: float, *, part_steps: Sequence[flo
     ----------
     parts, total : sequence of float, float
         The stated parts and total.
-    part_steps : sequence of float, optional
-        The rounding step each part is printed with (0 for exact): the sum can
-        drift by half a step per part.
-    total_step : float
-        The rounding step of the total.
+    part_steps, total_step : sequence of float, optional; float
+        The rounding steps the parts and the total are printed with (0 for exact).
     unit : str
         For the explanation.
 
@@ -112,10 +109,8 @@ def assess_share(part: float, whole: float, stated_pct: float, *, stated_step: f
 
     Parameters
     ----------
-    part, whole : float
-        The stated amounts (``whole`` must not be zero).
-    stated_pct : float
-        The stated percentage (48 for "48%").
+    part, whole, stated_pct : float
+        The stated amounts and percentage (48 for "48%").
     stated_step : float
         Its precision: 1 for "48%", 0.1 for "6.3%".
     part_step, whole_step : float
@@ -202,8 +197,7 @@ def assess_whole_count(pct: float, count: float, *, step: float = 1.0,
     Returns
     -------
     Finding
-        ``computed`` is the percentage that the nearest whole number of
-        people gives; ``stated`` is ``pct``.
+        ``computed`` is the percentage the nearest whole number of people gives; ``stated`` is ``pct``.
 
     Examples
     --------
@@ -328,8 +322,7 @@ def assess_restatement(values: Sequence[float], qualifiers: Sequence[str], place
     Returns
     -------
     Finding
-        ``stated`` is the first value; ``computed`` the value that differs
-        most from it (the first value again when all agree).
+        ``stated`` is the first value; ``computed`` the value that differs most from it.
 
     Examples
     --------

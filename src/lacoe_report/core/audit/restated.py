@@ -68,12 +68,10 @@ def hedges(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
                     {"pairs": [list(p) for p in dropped], "count": len(dropped)}),
             "the exact counts behind the rounded figures", 0.35, nature="wording"))
     multiple = int(params.get("round_multiple", A.ROUND_MULTIPLE))
-    seen: set[str] = set()
-    for fid, r in figures[figures["unit"] == "count"].iterrows():
+    counts = figures[figures["unit"] == "count"]
+    exact_looking = counts.loc[[A.looks_exact(v, q, multiple) for v, q in zip(counts["value"], counts["qualifier"])]]
+    for fid, r in exact_looking.drop_duplicates(subset=["metric"]).iterrows():
         v, q = float(r["value"]), str(r["qualifier"])
-        if r["metric"] in seen or not A.looks_exact(v, q, multiple):
-            continue
-        seen.add(r["metric"])
         f = A.assess_hedge(v, q)
         out.append(Raised(
             f"hedge-exact-{slug(r['metric'])}", "hedges", f"{r['label']}: an exact-looking count with a hedge",

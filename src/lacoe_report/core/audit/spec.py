@@ -199,8 +199,7 @@ def load_text(text: str, *, figure_ids: set[str], path: str = "audit_relations.y
                 if expected is None:
                     allowed = ", ".join(kind.params) or "none"
                     problem(pnode, f"params.{pname}", f"unknown parameter for kind {kind.name}; use {allowed}")
-                elif expected is float and not isinstance(pvalue, (int, float)) or \
-                        expected is not float and not isinstance(pvalue, expected):
+                elif not isinstance(pvalue, (int, float) if expected is float else expected):
                     problem(pnode, f"params.{pname}", f"a {expected.__name__}")
             if kind.name == "listed_count" and "items" not in params:
                 problem(fields.get("params", (None, item))[1], "params.items", "missing; the items the report lists")

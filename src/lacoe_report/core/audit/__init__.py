@@ -166,9 +166,8 @@ class Audit:
                          "stated_text": f.stated_text or "", "unit": r.unit, "verdict": f.verdict, "answer": q.answer,
                          "explanation": f.explanation, "settle": r.settle, "strength": float(r.strength),
                          "assumed": [f"{a.figure}.{a.field}" for a in q.assumptions], "details": dict(f.details)})
-        frame = pd.DataFrame(rows, columns=COLUMNS)
-        for column in ("computed", "stated"):
-            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+        # A finding's numbers are floats or None: NaN in the frame.
+        frame = pd.DataFrame(rows, columns=COLUMNS).astype({"computed": float, "stated": float})
         return frame.set_index("id", drop=False)
 
     def findings(self) -> pd.DataFrame:

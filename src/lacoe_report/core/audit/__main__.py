@@ -21,8 +21,7 @@ from ..validation import DataError
 def _table(frame, width: int) -> str:
     lines = []
     for rank, (qid, row) in enumerate(frame.iterrows(), start=1):
-        head = f"{rank:>2}. [{row['verdict']}] {qid}  ({row['check']})"
-        lines.append(head)
+        lines.append(f"{rank:>2}. [{row['verdict']}] {qid}  ({row['check']})")
         for text in (row["explanation"], f"Would settle it: {row['settle']}."):
             lines.extend(textwrap.wrap(text, width=width - 6, initial_indent="      ",
                                        subsequent_indent="      "))
@@ -49,9 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(out, indent=2, default=float, ensure_ascii=False))
         return 0
     width = min(shutil.get_terminal_size((110, 20)).columns, 120)
-    summary = result.summary()
     print(f"Audit of the report: {len(result.frame())} questions; "
-          + ", ".join(f"{n} {v}" for v, n in summary.items() if n))
+          + ", ".join(f"{n} {v}" for v, n in result.summary().items() if n))
     print("Raised by each detector: " + ", ".join(f"{d} {n}" for d, n in result.detector_counts().items()))
     chance = ", ".join(f"{d} {decimal(n, 2)}" for d, n in result.chance.items())
     print(f"False alarms chance alone would give (expected matching pairs on this report): {chance}; "

@@ -105,8 +105,7 @@ class Claim:
 
 
 def _first(patterns: list[str], text: str) -> re.Match | None:
-    hits = [m for p in patterns for m in [_compile(p).search(text)] if m]
-    return min(hits, key=lambda m: m.start()) if hits else None
+    return min(filter(None, (_compile(p).search(text) for p in patterns)), key=lambda m: m.start(), default=None)
 
 
 def find(text: str, params: dict) -> list[Claim]:

@@ -79,17 +79,14 @@ def words_of(topic: str, params: dict) -> list[str]:
 
 def _section_spans(figures: pd.DataFrame, text: str) -> tuple[dict[str, tuple[int, int]], list[tuple[int, str]]]:
     """Each section's span in the text (first to last quote), and where each figure's quote starts."""
-    spans: dict[str, tuple[int, int]] = {}
-    starts = []
-    for fid, r in figures.iterrows():
-        hits = locate(str(r["quote"]), text)
-        if len(hits) != 1:
-            continue
-        a, b = hits[0], hits[0] + len(normalize(str(r["quote"])))
-        starts.append((a, str(r["section"])))
-        lo, hi = spans.get(r["section"], (a, b))
-        spans[r["section"]] = (min(lo, a), max(hi, b))
-    return spans, sorted(starts)
+    rows = []
+    for section, quote in zip(figures["section"], figures["quote"]):
+        hits = locate(str(quote), text)
+        if len(hits) == 1:
+            rows.append((str(section), hits[0], hits[0] + len(normalize(str(quote)))))
+    found = pd.DataFrame(rows, columns=["section", "start", "end"]).groupby("section")
+    spans = found.agg(start=("start", "min"), end=("end", "max"))
+    return {s: (int(a), int(b)) for s, a, b in spans.itertuples()}, sorted((a, s) for s, a, _ in rows)
 
 
 def _candidates(figures: pd.DataFrame, text: str, params: dict) -> list[dict]:

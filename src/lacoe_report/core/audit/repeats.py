@@ -29,9 +29,9 @@ def copy_error(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     # of one unit and digit count, each matching with odds 1 in the number of such values.
     firsts = precise.drop_duplicates(subset=["metric"])
     for (unit, value), group in precise.groupby(["unit", "value"], sort=False):
-        metrics = list(dict.fromkeys(group["metric"]))
-        topics = set(group["topic"])
-        if len(metrics) < 2 or len(topics) < 2:
+        firsts_here = group.drop_duplicates(subset=["metric"])
+        metrics = list(firsts_here["metric"])
+        if len(metrics) < 2 or group["topic"].nunique() < 2:
             continue
         ids = list(group.index)
         d = int(group["digits"].iloc[0])
@@ -43,7 +43,7 @@ def copy_error(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
         space = 9 * 10 ** (magnitude - 1) if float(value).is_integer() else 10 ** d
         expected = n * (n - 1) / 2 / space
         said = "; ".join(f"{hedged(figures, i)} ({name(figures, i)}, {place(figures, i)})"
-                         for i in (group.index[list(group["metric"]).index(m)] for m in metrics))
+                         for i in firsts_here.index)
         explanation = (
             f"The report prints {fmt_number(value, unit)} for {len(metrics)} quantities that have nothing to do "
             f"with each other: {said}. A figure with {d} significant digits repeated "
@@ -103,8 +103,7 @@ def short_repeat_chance(figures: pd.DataFrame, text: str, params: dict) -> float
     """
     f = _short_eligible(figures, params)
     space = 90 - 90 // int(params.get("round_multiple", ROUND_MULTIPLE))
-    n = pd.Series([(s_, _unit_group(params, u)) for s_, u in zip(f["section"], f["unit"])],
-                  dtype=object).value_counts()
+    n = f.groupby([f["section"], f["unit"].map(lambda u: _unit_group(params, u))]).size()
     return float(sum(k * (k - 1) / 2 for k in n) / space)
 
 

@@ -133,12 +133,9 @@ def load_text(text: str, *, figure_ids: set[str], path: str = "audit_relations.y
         problem(top["ranking"][1], "ranking", "a list of natures, the strongest doubts first")
         ranking = []
     relations: list[RelationSpec] = []
-    if "relations" not in top:
-        problem(root, "relations", "missing: a list of relations")
-        raise SpecError(path, problems)
-    seq = top["relations"][1]
+    seq = top.get("relations", (None, root))[1]
     if not isinstance(seq, yaml.SequenceNode):
-        problem(seq, "relations", "a list of relations")
+        problem(seq, "relations", "a list of relations" if "relations" in top else "missing: a list of relations")
         raise SpecError(path, problems)
     seen: dict[str, int] = {}
     for item, plain in zip(seq.value, document["relations"]):

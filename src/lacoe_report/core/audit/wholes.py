@@ -144,19 +144,18 @@ def part_whole(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
             ["value", "_lb"], ascending=False).drop_duplicates(subset=["metric"])
         kept, left = true_parts(figures, wholes.index[0], list(parts.index))
         parts = parts.loc[kept]
-        worst: tuple[str, Finding, str, float] | None = None
+        found = []
         for wid, w in wholes.iterrows():
             for pid, p in parts.iterrows():
                 f = A.assess_at_most(p["value"], w["value"], part_qualifier=p["qualifier"],
                                      whole_qualifier=w["qualifier"], unit=w_unit,
                                      part_name=name(figures, pid), whole_name=name(figures, wid))
-                worse = worst is None or (f.verdict == INCONSISTENT and worst[1].verdict != INCONSISTENT) or \
-                    (f.verdict == worst[1].verdict and p["value"] / w["value"] > worst[3])
-                if f.verdict != CONSISTENT and worse:
-                    worst = (pid, f, wid, p["value"] / w["value"])
-        if worst is None:
+                if f.verdict != CONSISTENT:
+                    found.append((pid, f, wid, p["value"] / w["value"]))
+        if not found:
             continue
-        pid, f, wid, ratio = worst
+        # The worst: inconsistent before a second look, then the part furthest past its whole (the first of equals).
+        pid, f, wid, ratio = max(found, key=lambda x: (x[1].verdict == INCONSISTENT, x[3]))
         total = math.fsum(parts["value"])
         w0 = float(wholes["value"].iloc[0])
         listing = ", ".join(f"{hedged(figures, i)} {name(figures, i)} ({place(figures, i)})" for i in parts.index)

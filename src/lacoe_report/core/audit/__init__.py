@@ -58,8 +58,7 @@ DETECTORS: dict[str, Callable[[pd.DataFrame, str, dict], list[Raised]]] = {detec
     wholes.granularity, repeats.copy_error, wholes.part_whole, restated.hedges, restated.restatement,
     wholes.per_unit, growth.growth, periods.period, repeats.short_repeat, repeats.near_duplicate,
     wholes.population, periods.mixed_period, goals.uncovered, claims.claims, money.budget)}
-#: Detectors whose matches chance alone can make, with the number of matches it would make on a table:
-#: the false-alarm estimate ``make audit`` prints.
+#: Detectors that match by value, with the matches chance alone would make on a table (``make audit`` prints it).
 CHANCE: dict[str, Callable[[pd.DataFrame, str, dict], float]] = {
     "copy_error": repeats.copy_error_chance,
     "short_repeat": repeats.short_repeat_chance,
@@ -84,10 +83,9 @@ class Question:
     id, verdict, description, explanation, settle, nature : str
     answer : str
         The verdict and the explanation's first sentence, for a chapter to quote.
-    inputs : list of str
-        The figure ids the question rests on.
-    assumptions : list of Assumption
-        Their values the data supplies and the report does not state; print each ``sentence``.
+    inputs, assumptions : list
+        The figure ids it rests on, and their values the data supplies and the report does not state
+        (:class:`Assumption`: print each ``sentence``).
     finding : Finding
     """
 
@@ -172,8 +170,7 @@ class Audit:
 
     def findings(self) -> pd.DataFrame:
         """Only the questions raised (inconsistent, worth a second look), strongest first."""
-        frame = self.frame()
-        return frame[frame["verdict"].isin(RAISED)]
+        return self._frame[self._frame["verdict"].isin(RAISED)]  # a new frame (copy-on-write): the caller's
 
     def detector_counts(self) -> pd.Series:
         """How many questions each detector raised, every detector listed."""

@@ -37,7 +37,7 @@ from .kinds import hedged, name
 #: A number in digits or words, as ``{n}`` in a pattern: "7th", "105", "eight", "tenth".
 NUMBER = (r"(?:\d[\d,]*(?:st|nd|rd|th)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
           r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)")
-#: The settings every claims detector needs, and the lists of phrases among them.
+#: The settings that are plain lists of phrases.
 _PHRASE_LISTS = ("own", "source", "field")
 
 

@@ -25,8 +25,7 @@ def copy_error(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     out: list[Raised] = []
     f = figures.assign(digits=_digits(figures))
     precise = f[f["digits"] >= min_digits]
-    # How many matches chance alone would give: pairs of distinct precise figures
-    # of one unit and digit count, each matching with odds 1 in the number of such values.
+    # Chance's matches: pairs of distinct precise figures of one unit and digit count, odds 1 in such values.
     firsts = precise.drop_duplicates(subset=["metric"])
     for (unit, value), group in precise.groupby(["unit", "value"], sort=False):
         firsts_here = group.drop_duplicates(subset=["metric"])

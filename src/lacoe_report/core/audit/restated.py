@@ -35,8 +35,8 @@ def hedges(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
         if len(group) < 2 or group["value"].nunique() != 1:
             continue  # different values are the restatement detector's question
         whole_numbers = group["unit"].iloc[0] == "count"
-        ranges = {i: _range(float(r["value"]), r["qualifier"], step(figures, i), whole_numbers)
-                  for i, r in group.iterrows()}
+        ranges = {i: _range(float(v), q, step(figures, i), whole_numbers)
+                  for i, v, q in zip(group.index, group["value"], group["qualifier"])}
         ids = list(group.index)
         clash = [(a, b) for k, a in enumerate(ids) for b in ids[k + 1:]
                  if max(ranges[a][0], ranges[b][0]) > min(ranges[a][1], ranges[b][1])]

@@ -124,7 +124,10 @@ def _candidates(figures: pd.DataFrame, text: str, params: dict) -> list[dict]:
 def uncovered(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     """Topics a section's goals (or the list of claims) name that nothing else in the section covers.
 
-    The section runs from its first figure's quote (or the topic, if earlier) to its last figure's quote.
+    The section runs from its first figure's quote (or the topic, if earlier)
+    to its last figure's quote; a topic is covered when an evidence word
+    occurs in that span outside the topic's own sentence, or in a label of
+    the section's figures.
     """
     spans, _ = _section_spans(figures, text)
     in_sentences = sentence_spans(text)

@@ -42,7 +42,9 @@ def check_settings(params: dict) -> list[str]:
 def budget(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     """Sums of money stated outside the budget's section: in the budget, and of which year?
 
-    Quiet for a sum whose sentence or data note carries a ``not_own`` phrase ("statewide").
+    Quiet for a sum whose sentence or data note carries a ``not_own`` phrase (a
+    statewide investment is not the organization's money), and for the budget's
+    own lines (figures declared parts of it in its section).
     """
     metric = params.get("budget_metric")
     budgets = figures[figures["metric"] == metric] if metric else figures.iloc[0:0]

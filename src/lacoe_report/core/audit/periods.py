@@ -43,7 +43,9 @@ def period_span(period: str) -> tuple[float, float]:
 def period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     """Counts over a period that starts, or may start, before the report's year, among its results.
 
-    A calendar year holding the report year's start ("2023" for 2023-24) may start before it or inside it.
+    A period that begins with a calendar year holding the report year's
+    start ("2023" for 2023-24) may start before the year or inside it; a
+    period the data supplies (``assumed``) is written as a condition.
     """
     report = params.get("report_period")
     if not report:
@@ -94,8 +96,10 @@ def period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
 def mixed_period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     """A section whose figures cover different periods, or periods the report does not state.
 
-    A baseline (a metric stated for two periods) is a comparison, not a mix, unless its period is
-    assumed; an undated figure (``period_basis`` report_year) has no period of its own.
+    A baseline (a metric stated for two periods) is a comparison, not a mix,
+    unless its period is the data's reading. Only periods the report states
+    count as stated: an undated figure's period is the report's year by
+    default (``period_basis`` report_year), not a period of its own.
     """
     exempt = set(params.get("exempt_sections", []))
     min_periods = int(params.get("min_periods", 2))

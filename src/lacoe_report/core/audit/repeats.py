@@ -109,8 +109,9 @@ def short_repeat_chance(figures: pd.DataFrame, text: str, params: dict) -> float
 def short_repeat(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     """A two-digit figure repeated for unrelated quantities, where the context makes a copy plausible.
 
-    Both in one section, of different topics, not round, and in units a copied cell could carry
-    (``unit_groups``: a count and a percentage may trade places).
+    Stricter than the copy-error test for longer figures: both in one
+    section, of different topics, not round, and in units a copied cell
+    could carry (``unit_groups``: a count and a percentage may trade places).
     """
     f = _short_eligible(figures, params)
     expected = short_repeat_chance(figures, text, params)
@@ -189,7 +190,8 @@ def _near_values(values: list[float], tol: float) -> list[tuple[float, float]]:
 def near_duplicate(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     """Precise figures of unrelated quantities that differ by a hair, or by two swapped digits.
 
-    One question per pair of values; values are sorted by unit, so the cost grows with the figures.
+    One question per pair of values; the figures stating them are compared
+    by unit, values sorted, so the cost grows with the figures, not their pairs.
     """
     tol = float(params.get("max_relative_difference", 0.015))
     declared = [set(ids) for ids in params.get("_declared", [])]

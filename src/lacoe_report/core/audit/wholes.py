@@ -38,7 +38,7 @@ def smallest_base(pct: float, step: float) -> int | None:
 
 
 def granularity(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
-    """Percentages that no whole number of the stated head-count gives; unanimity among many; a tiny base."""
+    """Percentages that no whole number of the stated head-count can give."""
     out: list[Raised] = []
     unanimous_min = float(params.get("unanimous_min_base", 20))
     small_max = int(params.get("small_base_max", 20))
@@ -126,8 +126,11 @@ def true_parts(figures: pd.DataFrame, whole_id: str, part_ids: list[str]) -> tup
 def part_whole(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     """Parts declared with ``part_of`` against every statement of their whole, across sections.
 
-    Only :func:`true_parts` are compared and added. A ``part_of`` the data assumes makes the finding a
-    condition: if the part is in the whole, it does not fit; if not, the two cannot be added.
+    Only true parts are compared and added (:func:`true_parts`); the
+    explanation names the parts left out and why. When the data, not the
+    report, puts a part in the whole (``part_of`` assumed), the finding is
+    written as a condition: if the part is in the whole, it does not fit; if
+    it is not, the two are different populations and cannot be added.
     """
     out: list[Raised] = []
     parts_all = figures[figures["part_of"] != ""]
@@ -216,9 +219,13 @@ def per_unit(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
 
 
 def population(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
-    """A count of a population in one section beside a total (a whole of ``part_of`` parts) for it in another.
+    """A count of a population in one section beside a total for the same population in another.
 
-    Neither a declared part of the total nor in a declared relation with it: is it within that total?
+    A total is a figure other figures are declared parts of (``part_of``).
+    A count of the same population (every population of the count is one of
+    the total's), printed in another section, that is neither a declared part
+    of it nor in a declared relation with it, raises the question a reader
+    asks: is it within that total, and if not, why two totals?
     """
     declared = [set(ids) for ids in params.get("_declared", [])]
     people = figures[(figures["population"] != "") & (figures["unit"] == "count")]

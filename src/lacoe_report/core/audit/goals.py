@@ -1,17 +1,12 @@
 """Topics a section names but never covers, found from its statement of goals.
 
 Each pillar opens with its goals ("We will improve student outcomes by making
-measurable gains in literacy ..."). The settings are data (``detectors.uncovered``
-in ``data/audit_relations.yml``):
-
-- a sentence with a ``goal_markers`` phrase states the goals of the section
-  whose figures follow it, split at the ``topic_breaks`` into candidate topics;
-- a candidate is covered when one of its words (:func:`words_of`) occurs
-  elsewhere in the section, or in a label of its figures.
-
-An analyst's ``claims`` (section, topic, quote, evidence words) whose quote lies
-in a candidate name it and bring their evidence words in place of its own; a
-claim in no goal sentence is checked as well.
+measurable gains in literacy ..."). With the settings of ``detectors.uncovered``
+(``data/audit_relations.yml``), a sentence with a ``goal_markers`` phrase states
+the goals of the section whose figures follow it, split at the ``topic_breaks``
+into candidate topics, each with its evidence words (:func:`words_of`). An
+analyst's ``claims`` (section, topic, quote, evidence words) whose quote lies in a
+candidate replace it; a claim in no goal sentence is checked as well.
 
 Examples
 --------

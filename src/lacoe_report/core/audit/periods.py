@@ -65,8 +65,7 @@ def period(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
         items, surely = [], 0
         for i in ids:
             p = str(figures.at[i, "period"])
-            first = period_span(p.partition(" to ")[0])
-            may = first[1] > start  # the first year holds the report year's start: before or inside it
+            may = period_span(p.partition(" to ")[0])[1] > start  # its first year holds the report year's start
             assumed = is_assumed(figures, i, "period")
             surely += not (may or assumed)
             item = f"{hedged(figures, i)} {name(figures, i)}, " + (

@@ -27,6 +27,7 @@ def copy_error(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
     precise = f[f["digits"] >= min_digits]
     # Chance's matches: pairs of distinct precise figures of one unit and digit count, odds 1 in such values.
     firsts = precise.drop_duplicates(subset=["metric"])
+    whole_digits = firsts["value"].map(lambda v: len(str(int(abs(v)))) if float(v).is_integer() else 0)
     for (unit, value), group in precise.groupby(["unit", "value"], sort=False):
         firsts_here = group.drop_duplicates(subset=["metric"])
         metrics = list(firsts_here["metric"])
@@ -35,10 +36,7 @@ def copy_error(figures: pd.DataFrame, text: str, params: dict) -> list[Raised]:
         ids = list(group.index)
         d = int(group["digits"].iloc[0])
         magnitude = len(str(int(abs(value)))) if float(value).is_integer() else d
-        peers = firsts[(firsts["unit"] == unit)
-                       & (firsts["value"].map(lambda v: len(str(int(abs(v)))) if float(v).is_integer() else 0)
-                          == magnitude)]
-        n = len(peers)
+        n = int(((firsts["unit"] == unit) & (whole_digits == magnitude)).sum())
         space = 9 * 10 ** (magnitude - 1) if float(value).is_integer() else 10 ** d
         expected = n * (n - 1) / 2 / space
         said = "; ".join(f"{hedged(figures, i)} ({name(figures, i)}, {place(figures, i)})"

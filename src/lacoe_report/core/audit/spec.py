@@ -90,12 +90,10 @@ def load_text(text: str, *, figure_ids: set[str], path: str = "audit_relations.y
 
     Parameters
     ----------
-    text : str
-        The YAML text.
+    text, path : str
+        The YAML text, and how messages name the file.
     figure_ids : set of str
         The ids of the figures table; every input must be one of them.
-    path : str
-        How messages name the file.
 
     Raises
     ------

@@ -1,16 +1,10 @@
 """The audit's verdicts, a check's :class:`Finding`, and the :class:`Bounds` a hedged figure allows.
 
-``consistent``
-    The stated figures agree exactly (or the bound holds).
-``consistent within rounding``
-    They disagree by no more than the printed rounding ("6.3%" is rounded to a tenth).
-``inconsistent``
-    They disagree by more than rounding or hedges can explain.
-``worth a second look``
-    Nothing is provably wrong, but a careful reader would ask: a growth rate
-    with no starting value, "over 9,018", a part that fits only under a loose reading.
-``not checkable``
-    The report states nothing to compare with.
+From agreement to doubt: ``consistent`` (the figures agree exactly, or the bound holds); ``consistent
+within rounding`` (by no more than the printed rounding: "6.3%" is rounded to a tenth); ``inconsistent``
+(by more than rounding or hedges can explain); ``worth a second look`` (nothing provably wrong, but a
+careful reader would ask: a growth rate with no start, "over 9,018", a part that fits only under a loose
+reading); ``not checkable`` (nothing stated to compare with).
 """
 from __future__ import annotations
 
@@ -40,10 +34,9 @@ class Finding:
     ----------
     verdict : str
         One of :data:`VERDICTS`.
-    computed : float or None
-        What the audit derives or compares against (a sum, a share, a whole), if anything.
-    stated : float or None
-        The figure as the report states it, or the limit a plausibility check compares with.
+    computed, stated : float or None
+        What the audit derives or compares against (a sum, a share, a whole), if anything; the figure
+        as the report states it, or the limit a plausibility check compares with.
     explanation : str
         Plain words, generated from the numbers.
     details : dict

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from conftest import command, make, make_variable
-from lacoe_report.book import freshness, inputs, ledger
+from lacoe_report.book import inputs, ledger
 from lacoe_report.core.paths import PROJ_ROOT
 
 
@@ -193,8 +193,6 @@ def test_each_input_reaches_exactly_the_fingerprints_it_shapes(tmp_path, entry):
 def test_the_builds_fingerprints_read_the_one_list(tmp_path):
     project, package = small_book(tmp_path)
     assert inputs.fingerprint(None, project, package) != inputs.fingerprint(inputs.PAGES, project, package)
-    # The real book: the published book's fingerprint is the list's.
-    assert freshness.inputs_fingerprint() == inputs.fingerprint()
 
 
 @pytest.mark.parametrize("figure_id, column_index, bad, expected", [

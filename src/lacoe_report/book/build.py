@@ -24,7 +24,7 @@ import time
 import warnings
 from pathlib import Path
 
-from . import freshness, inputs, kernels
+from . import inputs, kernels
 from . import published as published_files
 from .toc import toc_chapters
 from ..core.errors import InputError, load_yaml
@@ -190,12 +190,16 @@ def write_ledger() -> None:
 
 
 def build_html(builder: str = "html") -> Path:
-    """Build the book into a staging folder and swap it in only on success.
+    """Build the book into a staging folder and swap it in only on success, unless it is current.
 
     The published ``_build/<builder>`` is replaced in one rename after a
     clean, warning-free build, so a failed build leaves the previous book
-    exactly as it was.
+    exactly as it was. A book built from exactly today's inputs
+    (:func:`~.inputs.is_current`) is not built again.
     """
+    if inputs.is_current(builder):
+        return BUILD_DIR / builder
+    built_from = inputs.fingerprint()  # what is about to be built: chapters and ledger as executed
     # One staging folder for every builder: the HTML and the single-page (PDF)
     # builds share the parsed doctrees, so the second one does not read the
     # chapters again.
@@ -214,6 +218,7 @@ def build_html(builder: str = "html") -> Path:
             published = _swap_in(staging / builder, BUILD_DIR / builder)
     if status != 0:
         sys.exit(f"The book did not build; the published book is unchanged.\n{problems}")
+    inputs.record(builder, built_from)
     return published
 
 
@@ -305,7 +310,7 @@ def main(argv: list[str] | None = None) -> None:
             kernels.prestart()  # its imports overlap the checks, as in _build_book
             check_data()
             execute(names=args.names)
-        elif freshness.is_current("html"):
+        elif inputs.is_current("html"):
             print("the book in _build/html is up to date (its inputs are unchanged)")
         else:
             _build_book()
@@ -320,7 +325,7 @@ def _build_book() -> None:
     BUILD_DIR.mkdir(parents=True, exist_ok=True)
     with (BUILD_DIR / ".html.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if freshness.is_current("html"):
+        if inputs.is_current("html"):
             print("the book in _build/html was just built from these inputs")
             return
         # Started before the checks, so that its imports overlap them (a one-chapter edit: 7.4 s ->
@@ -331,10 +336,7 @@ def _build_book() -> None:
         execute()
         with saves_kept():
             strip_volatile(toc_chapters())
-        # The fingerprint of what is about to be built: chapters and ledger as executed.
-        built_from = freshness.inputs_fingerprint()
         published = build_html()
-        freshness.record("html", built_from)
     print(f"book written to {published.relative_to(PROJ_ROOT)}/index.html")
 
 

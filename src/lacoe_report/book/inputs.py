@@ -5,7 +5,7 @@ times. There are four: a chapter's outputs (:mod:`~lacoe_report.book.chapters`,
 with the chapter's own code and declarations besides), the ledger
 (:func:`lacoe_report.book.build.write_ledger`), the Sphinx environment that
 draws every page (:mod:`~lacoe_report.book.sphinx_reread`) and the
-published book (:mod:`~lacoe_report.book.freshness`). Each hashes the inputs
+published book (:func:`is_current`). Each hashes the inputs
 of :data:`INPUTS` that shape it, so an input added here reaches every
 fingerprint it should, and one list says what the book depends on.
 
@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.paths import PROJ_ROOT
+from ..core.paths import BUILD_DIR, PROJ_ROOT
 from ..core.safe_write import digest
 
 #: The ``lacoe_report`` package, wherever it is installed (a scratch copy of the book shares it).
@@ -110,3 +110,15 @@ def fingerprint(shapes: str | None = None, root: Path = PROJ_ROOT, package: Path
     """:func:`~lacoe_report.core.safe_write.digest` over the names and bytes of :func:`files`."""
     return digest(b"".join(name.encode() + b"\0" + path.read_bytes() + b"\0"
                            for name, path in files(shapes, root, package)))
+
+
+def is_current(builder: str = "html") -> bool:
+    """True when ``_build/<builder>`` was built from exactly today's inputs (:func:`record`)."""
+    stamp = BUILD_DIR / f".{builder}.inputs"
+    return ((BUILD_DIR / builder / "index.html").exists() and stamp.exists()
+            and stamp.read_text(encoding="utf-8").strip() == fingerprint())
+
+
+def record(builder: str, built_from: str) -> None:
+    """Remember that ``_build/<builder>`` was built from inputs with the fingerprint ``built_from``."""
+    (BUILD_DIR / f".{builder}.inputs").write_text(built_from + "\n", encoding="utf-8")

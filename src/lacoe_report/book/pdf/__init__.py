@@ -6,7 +6,7 @@ printed by Chromium through Playwright:
 
 1. Build ``_build/singlehtml`` (after checking the data and executing stale
    chapters, as ``python -m lacoe_report.book.build html`` does), unless it
-   was built from exactly today's inputs (:mod:`lacoe_report.book.freshness`).
+   was built from exactly today's inputs (:func:`lacoe_report.book.inputs.is_current`).
    It shares its staging folder, and so its parsed chapters, with the HTML
    build: after ``make book`` only the writing step remains.
 2. Serve it from a local HTTP server on 127.0.0.1. Opening it as ``file://``
@@ -49,7 +49,7 @@ from pypdf import PdfReader
 
 from ...core.errors import InputError, load_yaml
 from ...core.paths import BUILD_DIR, PROJ_ROOT
-from .. import build, freshness, published
+from .. import build, published
 from ..toc import read_toc
 from .document import ATTACHMENT_PREFIX, SOURCE_LINE, Attachment, Chapter, chapter_pages, reproducible
 
@@ -429,13 +429,7 @@ def main(argv: list[str] | None = None) -> None:
             checks.result()
         if not args.no_build:
             step = time.perf_counter()
-            # Decided from content, as for `make book`: the same inputs give the same page.
-            if freshness.is_current("singlehtml"):
-                site = BUILD_DIR / "singlehtml"
-            else:
-                fingerprint = freshness.inputs_fingerprint()
-                site = build.build_html("singlehtml")
-                freshness.record("singlehtml", fingerprint)
+            site = build.build_html("singlehtml")  # decided from content, as for `make book`
             timings["html"] = time.perf_counter() - step
         result = print_book(site, args.output.resolve(), args.again.resolve() if args.again else None, browser)
     timings |= result.seconds

@@ -178,7 +178,7 @@ def small_book(root: Path) -> tuple[Path, Path]:
 def test_each_input_reaches_exactly_the_fingerprints_it_shapes(tmp_path, entry):
     # One list for every fingerprint: an edit to an input changes the book's and each one it shapes, and no other.
     project, package = small_book(tmp_path)
-    roles = (None, inputs.CHAPTERS, inputs.LEDGER, inputs.PAGES)
+    roles = (None, inputs.CHAPTERS, inputs.LEDGER, inputs.PAGES, inputs.CONFIG)
     before = {role: inputs.fingerprint(role, project, package) for role in roles}
     base = project if entry.base == "project" else package
     edited = next(path for _, path in inputs.files(None, project, package)

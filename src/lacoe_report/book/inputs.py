@@ -1,11 +1,11 @@
 """The book's inputs: one list, read by every fingerprint of the build.
 
 The build decides what is stale from content fingerprints, never from file
-times. There are four: a chapter's outputs (:mod:`~lacoe_report.book.chapters`,
+times. There are five: a chapter's outputs (:mod:`~lacoe_report.book.chapters`,
 with the chapter's own code and declarations besides), the ledger
 (:func:`lacoe_report.book.build.write_ledger`), the Sphinx environment that
-draws every page (:mod:`~lacoe_report.book.sphinx_reread`) and the
-published book (:func:`is_current`). Each hashes the inputs
+draws every page (:mod:`~lacoe_report.book.sphinx_reread`), Sphinx's
+``conf.py`` (:mod:`~lacoe_report.book.sphinx_conf`) and the published book (:func:`is_current`). Each hashes the inputs
 of :data:`INPUTS` that shape it, so an input added here reaches every
 fingerprint it should, and one list says what the book depends on.
 
@@ -27,8 +27,9 @@ from ..core.safe_write import digest
 #: The ``lacoe_report`` package, wherever it is installed (a scratch copy of the book shares it).
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
-#: What an input shapes: chapters' outputs, the ledger, every page's drawing. Every input shapes the book.
-CHAPTERS, LEDGER, PAGES = "chapters", "ledger", "pages"
+#: What an input shapes: chapters' outputs, the ledger, every page's drawing, Sphinx's ``conf.py``.
+#: Every input shapes the book.
+CHAPTERS, LEDGER, PAGES, CONFIG = "chapters", "ledger", "pages", "config"
 #: Files that are never inputs: caches and editors' side files.
 _IGNORED_PARTS = {"__pycache__", ".ipynb_checkpoints"}
 _IGNORED_ENDINGS = (".pyc", ".tmp")
@@ -46,7 +47,7 @@ class Input:
         A file, a folder (every file under it) or a glob, relative to ``base``.
     shapes : frozenset of str
         What else it shapes besides the published book: :data:`CHAPTERS`,
-        :data:`LEDGER`, :data:`PAGES`.
+        :data:`LEDGER`, :data:`PAGES`, :data:`CONFIG`.
     """
 
     base: str
@@ -67,16 +68,16 @@ INPUTS: tuple[Input, ...] = (
     _input("package", "__init__.py", CHAPTERS, LEDGER),
     _input("project", "requirements.txt", CHAPTERS, LEDGER),
     # The ledger counts every chapter listed in the table of contents, with the code that writes it.
-    _input("project", "_toc.yml", LEDGER),
+    _input("project", "_toc.yml", LEDGER, CONFIG),
     _input("project", "chapters/*.numbers.yml", LEDGER),
     _input("package", "book/ledger.py", LEDGER),
     # Sphinx re-reads a page when its source changes, not when the code or static files drawing it do.
     _input("package", "book", PAGES),
-    _input("project", "_static", PAGES),
+    _input("project", "_static", PAGES, CONFIG),
     _input("project", "_templates", PAGES),
     _input("project", "chapters"),
     _input("project", "ledger"),
-    _input("project", "_config.yml"),
+    _input("project", "_config.yml", CONFIG),
 )
 
 def _expand(folder: Path, pattern: str) -> list[Path]:

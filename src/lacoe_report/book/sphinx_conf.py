@@ -8,9 +8,9 @@ Book's internals, and ``_config.yml`` stays the file to edit.
 
 ``conf.py`` lies at the project root (Sphinx resolves ``_static`` and
 ``_templates`` from it), is ignored by git, and is written again only when
-what it is made from changed: its first line is the hash of ``_config.yml``,
-``_toc.yml`` and ``_static/`` (Jupyter Book links every stylesheet and script
-it finds there).
+what it is made from changed: its first line is the fingerprint of the inputs
+that shape :data:`~lacoe_report.book.inputs.CONFIG` (``_config.yml``, ``_toc.yml``
+and ``_static/``, where Jupyter Book links every stylesheet and script it finds).
 """
 from __future__ import annotations
 
@@ -21,19 +21,10 @@ import tempfile
 from pathlib import Path
 
 from ..core.paths import PROJ_ROOT
-from ..core.safe_write import ChangedOnDisk, digest, fingerprint, write_if_unchanged
+from ..core.safe_write import ChangedOnDisk, fingerprint, write_if_unchanged
+from . import inputs
 
-#: What ``conf.py`` is written from: two files and a folder.
-SOURCES = ("_config.yml", "_toc.yml", "_static")
 STAMP = "# written by make book from the hash of _config.yml, _toc.yml and _static/: "
-
-
-def stamp(root: Path = PROJ_ROOT) -> str:
-    """The first line of the ``conf.py`` that ``root``'s configuration gives."""
-    files = [root / name for name in SOURCES[:2]]
-    files += sorted(path for path in (root / SOURCES[2]).rglob("*") if path.is_file())
-    return STAMP + digest(b"\0".join(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes()
-                                      for path in files))
 
 
 def conf_dir(root: Path = PROJ_ROOT) -> Path:
@@ -45,15 +36,15 @@ def conf_dir(root: Path = PROJ_ROOT) -> Path:
         With Jupyter Book's own message when it cannot read the configuration.
     """
     target = root / "conf.py"
-    line = stamp(root)
+    line = STAMP + inputs.fingerprint(inputs.CONFIG, root)
     was = fingerprint(target)
     if target.is_file() and target.read_text(encoding="utf-8").startswith(line + "\n"):
         return root
     with tempfile.TemporaryDirectory(prefix="lacoe-conf-") as scratch:
-        for name in SOURCES[:2]:
-            shutil.copy2(root / name, scratch)
-        if (root / SOURCES[2]).is_dir():
-            shutil.copytree(root / SOURCES[2], Path(scratch) / SOURCES[2])
+        for _, path in inputs.files(inputs.CONFIG, root):
+            copy = Path(scratch) / path.relative_to(root)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, copy)
         made = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "config", "sphinx", scratch],
                               capture_output=True, text=True)
         if made.returncode != 0:

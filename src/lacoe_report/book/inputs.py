@@ -32,7 +32,7 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 CHAPTERS, LEDGER, PAGES, CONFIG = "chapters", "ledger", "pages", "config"
 #: Files that are never inputs: caches and editors' side files.
 _IGNORED_PARTS = {"__pycache__", ".ipynb_checkpoints"}
-_IGNORED_ENDINGS = (".pyc", ".tmp")
+_IGNORED_ENDINGS = (".pyc", ".tmp", "~")
 
 
 @dataclass(frozen=True)

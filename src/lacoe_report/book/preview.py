@@ -32,12 +32,9 @@ from ..core.paths import BUILD_DIR, PROJ_ROOT
 
 #: Where the preview is built: its own pages and doctrees, never the published book.
 PREVIEW_DIR = BUILD_DIR / "preview"
-#: What a save in which rebuilds the preview, relative to the project root.
-WATCHED = ("chapters", "data", "src", "_toc.yml", "_config.yml", "_static", "_templates")
 ASSETS = Path(__file__).resolve().parent / "preview_assets"
-#: Seconds between two looks at the watched files.
+#: Seconds between two looks at the book's inputs.
 POLL = 0.1
-_SKIPPED_PARTS = {"__pycache__", ".ipynb_checkpoints"}
 
 
 class PreviewError(Exception):
@@ -46,32 +43,26 @@ class PreviewError(Exception):
 
 # --- what changed ------------------------------------------------------------
 
-def snapshot(root: Path = PROJ_ROOT, names: tuple[str, ...] = WATCHED) -> dict[str, tuple[int, int]]:
-    """Size and modification time of every watched file, by path.
+def snapshot(root: Path = PROJ_ROOT, package: Path = inputs.PACKAGE_DIR) -> dict[str, tuple[int, int]]:
+    """Modification time and size of every input of the book (:func:`lacoe_report.book.inputs.files`), by name.
 
     A deleted, added or renamed file changes the snapshot as an edit does.
 
     >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
-    >>> _ = (folder / "a.txt").write_text("one")
-    >>> before = snapshot(folder, ("a.txt", "b.txt"))
-    >>> _ = (folder / "b.txt").write_text("two")
-    >>> sorted(snapshot(folder, ("a.txt", "b.txt"))) == sorted(before) + ["b.txt"]
+    >>> (folder / "data").mkdir()
+    >>> before = snapshot(folder, folder)
+    >>> _ = (folder / "data" / "b.csv").write_text("two")
+    >>> sorted(snapshot(folder, folder)) == sorted(before) + ["project/data/b.csv"]
     True
     """
     found: dict[str, tuple[int, int]] = {}
-    for name in names:
-        top = root / name
-        paths = [top] if top.is_file() else (top.rglob("*") if top.is_dir() else [])
-        for path in paths:
-            if _SKIPPED_PARTS & set(path.parts) or path.name.endswith((".tmp", ".pyc", "~")):
-                continue
-            try:
-                stat = path.stat()
-            except FileNotFoundError:  # removed while we looked
-                continue
-            if not path.is_dir():
-                found[path.relative_to(root).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+    for name, path in inputs.files(None, root, package):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:  # removed while we looked
+            continue
+        found[name] = (stat.st_mtime_ns, stat.st_size)
     return found
 
 
@@ -165,22 +156,15 @@ def watch(state: State, stop: threading.Event, log=print) -> None:
 
 
 def as_built(read: dict[str, tuple[int, int]], wrote: dict[Path, tuple[int, int]],
-             root: Path = PROJ_ROOT) -> dict[str, tuple[int, int]]:
-    """The :func:`snapshot` a build started from, with the watched files it wrote as it wrote them.
+             root: Path = PROJ_ROOT, package: Path = inputs.PACKAGE_DIR) -> dict[str, tuple[int, int]]:
+    """The :func:`snapshot` a build started from, with the inputs it wrote as it wrote them.
 
-    >>> as_built({"chapters/a.ipynb": (1, 10)}, {PROJ_ROOT / "chapters/a.ipynb": (2, 20),
-    ...                                           PROJ_ROOT / "ledger/ledger.csv": (2, 5)})
-    {'chapters/a.ipynb': (2, 20)}
+    >>> as_built({"project/chapters/finance.ipynb": (1, 10)}, {PROJ_ROOT / "chapters/finance.ipynb": (2, 20),
+    ...                                                        PROJ_ROOT / "pyproject.toml": (2, 5)})
+    {'project/chapters/finance.ipynb': (2, 20)}
     """
-    built = dict(read)
-    for path, stamp in wrote.items():
-        try:
-            name = path.relative_to(root)
-        except ValueError:
-            continue
-        if name.parts[0] in WATCHED and not _SKIPPED_PARTS & set(name.parts):
-            built[name.as_posix()] = stamp
-    return built
+    names = {path: name for name, path in inputs.files(None, root, package)}
+    return read | {names[path]: stamp for path, stamp in wrote.items() if path in names}
 
 
 def _changed(before: dict, after: dict) -> list[str]:
@@ -272,8 +256,7 @@ def serve(port: int = 8000, host: str = "127.0.0.1") -> None:
         httpd = ThreadingHTTPServer((host, port), handler)  # daemon threads: open event streams do not keep it alive
     except OSError as err:
         sys.exit(f"cannot listen on {host}:{port} ({err.strerror}); try PORT=<another port> make preview")
-    print(f"preview of the book at http://{host}:{port}/ (watching {', '.join(WATCHED)}; Ctrl-C stops)",
-          flush=True)
+    print(f"preview of the book at http://{host}:{port}/ (watching the book's inputs; Ctrl-C stops)", flush=True)
     watcher = threading.Thread(target=watch, args=(state, stop), daemon=True)
     watcher.start()
     try:

@@ -4,12 +4,9 @@ Run ``python -m lacoe_report.book.build --help``. Every failure prints a short
 message naming what to fix and exits non-zero; no traceback reaches the
 terminal on the ``make`` path.
 
-``make book`` with nothing changed imports only what :func:`main` needs to
-find the book current: the standard library, PyYAML and a few small modules
-of this package, 0.08 s in all. What the other steps use is imported inside
-the step, each line marked "light path" with what it would add to that:
-pandas and pandera with the data (0.37 s), the audit engine (0.25 s),
-nbformat (0.06 s), Sphinx (0.09 s), a few milliseconds for the rest.
+``make book`` with nothing changed imports only what finds the book current
+(0.08 s); each step imports what it uses, the line marked "light path" with
+what it would add to that.
 """
 from __future__ import annotations
 
@@ -35,16 +32,11 @@ from ..core.safe_write import ChangedOnDisk, digest, fingerprint, write_if_uncha
 def check_data(book: bool = True) -> None:
     """Read and validate every input the build parses, or exit naming the file and line; then record an edit.
 
-    ``_config.yml``, ``_toc.yml`` and the chapters' notebook JSON (with
-    ``book``), the YAML data files, the data tables and the audit's relations
-    against the figures: a malformed one stops the build here, in plain words,
-    before a chapter executes or the published book is touched. Then, with
-    ``book``, a data file edited since its checksum was recorded (a correction
-    that passed validation) has its new SHA-256 and row count written into the
-    metadata and the Data Package before any chapter runs, as ``make
-    data-meta`` does, and says so: the data dictionary and the published
-    package describe the files published beside them. Without ``book`` only
-    ``data/`` is read (``check-data``).
+    ``data/`` (the tables, YAML files and the audit's relations) and, with
+    ``book``, ``_config.yml``, ``_toc.yml`` and the chapters' JSON: a malformed
+    one stops the build before a chapter executes. Then, with ``book``, a data
+    file edited since its checksum was recorded gets its new SHA-256 and row
+    count in the metadata and the Data Package, as ``make data-meta`` does.
     """
     from ..core import data  # light path: pandas, pandera (0.37 s)
     from ..core.audit.spec import SpecError, load  # light path: the audit engine (0.25 s)
@@ -110,9 +102,8 @@ def enforce_rules() -> None:
 def strip_volatile(paths: list[Path]) -> None:
     """Remove run-specific metadata (execution timestamps ...) that an editor or nbconvert left.
 
-    Their outputs and fingerprints are untouched. A chapter saved between its
-    reading and its rewriting is kept as saved, and
-    :class:`~lacoe_report.core.safe_write.ChangedOnDisk` names it.
+    Outputs and fingerprints are untouched; a chapter saved meanwhile is kept
+    and :class:`~lacoe_report.core.safe_write.ChangedOnDisk` names it.
     """
     import nbformat  # light path (0.06 s)
 
@@ -132,9 +123,7 @@ def strip_volatile(paths: list[Path]) -> None:
 def execute(quiet: bool = False, names: list[str] | None = None) -> list[Path]:
     """Execute the chapters whose inputs changed (or those named, fresh or not), in parallel.
 
-    The ledger is written first: it is a function of the data and the
-    chapters' declarations (``chapters/<name>.numbers.yml``), not of the
-    executed outputs, so no chapter waits for another.
+    The ledger is written first: it needs no executed output, so no chapter waits for another.
     """
     from . import chapters  # light path
 
@@ -163,12 +152,9 @@ def execute(quiet: bool = False, names: list[str] | None = None) -> list[Path]:
 def write_ledger() -> None:
     """Write ``ledger/ledger.csv`` from the declarations; a declaration that cannot be evaluated stops the build.
 
-    The ledger is a function of the inputs that shape :data:`~.inputs.LEDGER`
-    (what chapters compute with, every chapter's declarations, the table of
-    contents and the code that writes it): when they and the written files are
-    what they were at the last write, it is not evaluated again (a code edit
-    to one chapter changes none of them), and an edited or deleted ledger is
-    written again. What is recorded as built is what was read before the
+    Skipped when the inputs that shape :data:`~.inputs.LEDGER` and the written
+    files are what they were at the last write (a code edit to one chapter
+    changes none of them). What is recorded is what was read before the
     evaluation, so a declaration saved during it is evaluated next time.
     """
     from ..core.declarations import DeclarationError  # light path (6 ms)
@@ -200,9 +186,7 @@ def build_html(builder: str = "html") -> Path:
     if inputs.is_current(builder):
         return BUILD_DIR / builder
     built_from = inputs.fingerprint()  # what is about to be built: chapters and ledger as executed
-    # One staging folder for every builder: the HTML and the single-page (PDF)
-    # builds share the parsed doctrees, so the second one does not read the
-    # chapters again.
+    # One staging folder for every builder: the HTML and PDF builds share the parsed doctrees.
     staging = BUILD_DIR / ".staging" / "_build"
     BUILD_DIR.mkdir(parents=True, exist_ok=True)
     # Two builds at once (the PDF and the browser tests run in parallel) would
@@ -225,13 +209,10 @@ def build_html(builder: str = "html") -> Path:
 def sphinx_build(out: Path, builder: str = "html") -> tuple[int, str]:
     """``sphinx-build -b builder -n -W --keep-going -q`` on the book, in this process; (status, what is wrong).
 
-    Sphinx reads ``conf.py``, which Jupyter Book's ``config sphinx`` command
-    writes from ``_config.yml`` and ``_toc.yml`` (:mod:`.sphinx_conf`), and
-    writes ``out/<builder>``, its doctrees in ``out/.doctrees``: nitpicky,
-    every warning an error, and every page written all the same. The status
-    is Sphinx's (1 after warnings, 2 when it stopped); what is wrong is
-    every warning and error as :func:`plain_warning` names it, or the end of
-    what Sphinx printed.
+    Sphinx reads ``conf.py`` (:mod:`.sphinx_conf`) and writes ``out/<builder>``
+    and ``out/.doctrees``. The status is Sphinx's (1 after warnings, 2 when it
+    stopped); what is wrong is every warning and error as :func:`plain_warning`
+    names it, or the end of what Sphinx printed.
     """
     from sphinx.cmd.build import build_main  # light path (0.09 s)
 
@@ -285,12 +266,7 @@ def _swap_in(built: Path, published: Path) -> Path:
 
 
 def quiet_notebook_warnings() -> None:
-    """Silence nbformat's advice about a cell without an id (a cell added by hand or by a script).
-
-    The id is added when the chapter is read and kept when it is written; the
-    advice, a paragraph about nbformat versions, would only bury the build's
-    own plain message.
-    """
+    """Silence nbformat's paragraph about a cell without an id (added on reading, kept on writing)."""
     warnings.filterwarnings("ignore", message="Cell is missing an id field")
 
 

@@ -48,7 +48,7 @@ from urllib.parse import urlsplit
 from pypdf import PdfReader
 
 from ...core.errors import InputError, load_yaml
-from ...core.paths import BUILD_DIR, PROJ_ROOT
+from ...core.paths import BUILD_DIR, PROJ_ROOT, shown
 from .. import build, published
 from ..toc import read_toc
 from .document import ATTACHMENT_PREFIX, SOURCE_LINE, Attachment, Chapter, chapter_pages, reproducible
@@ -130,15 +130,7 @@ def toc_parts() -> tuple[str, list[dict]]:
 
 
 def root_page(site: Path, root: str) -> Path:
-    """Return ``<site>/<root>.html``, where Sphinx's singlehtml builder writes the whole book.
-
-    Parameters
-    ----------
-    site : pathlib.Path
-        The ``singlehtml`` build folder.
-    root : str
-        The root document's name, as in ``_toc.yml``.
-    """
+    """``<site>/<root>.html`` (``root`` as ``_toc.yml`` names it): the whole book in a ``singlehtml`` build."""
     page = site / f"{root}.html"
     if not page.exists():
         sys.exit(f"No book page in {site}: {root}.html is missing.")
@@ -161,14 +153,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @contextmanager
 def serve(site: Path, page: Path) -> Iterator[str]:
-    """Serve ``site`` on a free port of 127.0.0.1 while the block runs.
-
-    Parameters
-    ----------
-    site : pathlib.Path
-        The folder to serve.
-    page : pathlib.Path
-        The file to answer :data:`BOOK_URL_PATH` with.
+    """Serve ``site`` on a free port of 127.0.0.1 while the block runs, ``page`` at :data:`BOOK_URL_PATH`.
 
     Yields
     ------
@@ -227,12 +212,11 @@ def downloads_to_attach(site: Path, downloads: Sequence[dict]) -> list[Attachmen
 
 def _prepare(browser, url: str, route, meta: dict[str, str], root: str, parts: list[dict],
              printable_px: int) -> tuple:
-    """Load the singlehtml book in a new page (its requests through ``route``) and turn it into the
-    printed book; return the page, its chapters and downloads.
+    """Load the singlehtml book in a new page (its requests through ``route``) and make it the printed
+    book; return the page, its chapters and downloads.
 
-    Exits with a message when an image did not load or a chapter of
-    ``_toc.yml`` is missing from the page; warns about math (MathJax cannot
-    load offline) and about anything wider than the paper.
+    Exits when an image did not load or a chapter of ``_toc.yml`` is missing;
+    warns about math (MathJax cannot load offline) and anything wider than the paper.
     """
     page = browser.new_page()
     page.route("**/*", route)
@@ -264,15 +248,12 @@ def _print_numbered(page, chapters: list[Chapter], options: dict,
     """Print until the contents' page numbers match the pages the chapters start on.
 
     Returns the last PDF and the number of passes; sets each chapter's
-    ``page``. Two passes suffice unless the numbers change the layout. The
-    first pass only finds the pages, so it skips what does not move a line:
-    tags, outline, backgrounds, header and footer (the margins are fixed).
-    That halves its time; the PDF returned always comes from a full pass.
-
-    With ``seed`` (the pages of the last print, for the same chapters) the
-    contents are numbered with it first and the first pass is a full one: when
-    the chapters still start there, that print is the book, in one pass;
-    when they moved, the pages it found number the next pass, as without a seed.
+    ``page``. A first pass that only finds the pages skips what moves no
+    line (tags, outline, backgrounds, header and footer): half the time. The
+    PDF returned always comes from a full pass. With ``seed`` (the pages of
+    the last print, for the same chapters) the contents are numbered with it
+    and the first pass is a full one: the book in one pass when the chapters
+    still start there.
     """
     pages: dict[str, int] = {}
     if seed and set(seed) == {c.id for c in chapters}:
@@ -324,16 +305,13 @@ def print_book(site: Path, output: Path, again: Path | None, browser) -> PrintRe
         The PDF to write; replaced only once the new one is complete.
     again : pathlib.Path or None
         Also print the book a second time, in a new page of the same browser,
-        and write that PDF here: equal bytes prove the output stable (the
-        tests' check) without a second process, server and browser.
+        and write that PDF here: equal bytes prove the output stable.
     browser : playwright.sync_api.Browser
-        A Chromium launched by :func:`chromium`, which also reports its errors.
+        A Chromium launched by :func:`chromium`.
 
     Returns
     -------
     PrintResult
-        The page count, each chapter's first page, the number of print
-        passes, the requests that were blocked and the time each step took.
     """
     meta = book_meta()
     root, parts = toc_parts()
@@ -435,11 +413,7 @@ def main(argv: list[str] | None = None) -> None:
     timings |= result.seconds
     timings["total"] = time.perf_counter() - started
 
-    try:
-        shown = result.path.relative_to(PROJ_ROOT)
-    except ValueError:
-        shown = result.path
-    print(f"PDF written to {shown}: {result.pages} pages, {len(result.chapters)} chapters, "
+    print(f"PDF written to {shown(result.path)}: {result.pages} pages, {len(result.chapters)} chapters, "
           f"{result.passes} print pass{'' if result.passes == 1 else 'es'}, {len(result.attachments)} attached files")
     hosts = sorted({urlsplit(u).netloc for u in result.blocked})
     print(f"blocked {len(result.blocked)} request(s) to other hosts" + (f": {', '.join(hosts)}" if hosts else ""))

@@ -1,12 +1,9 @@
 """The book's one stylesheet: the theme's CSS trimmed to what the pages use, fonts cut to the icons in use.
 
-A post-build step on the ``html`` output folder (``build-finished``): it reads
-the written pages and scripts (with :mod:`html.parser`, never rewriting them)
-and writes :data:`BUNDLE` and :data:`PRINT_BUNDLE`, which ``_templates/layout.html``
-links instead of the theme's dozen stylesheets. Each page waited on about
-1 MB of theme CSS; the bundle holds the rules whose selectors can match
-(:func:`purge_css`), with Font Awesome's fonts subset to the icons the CSS
-shows and inlined (:func:`subset_icon_fonts`).
+A post-build step on the ``html`` output folder: it reads the written pages
+and scripts (never rewriting them) and writes :data:`BUNDLE` and
+:data:`PRINT_BUNDLE`, which ``_templates/layout.html`` links instead of the
+theme's dozen stylesheets (about 1 MB a page waited on).
 """
 from __future__ import annotations
 
@@ -104,9 +101,7 @@ def purge_css(text: str, words: set[str]) -> str:
 
 
 def selector_names(text: str) -> set[str]:
-    """Every class and id that :func:`purge_css` would look up for ``text``.
-
-    Only these of a page's words can change what the purge keeps.
+    """Every class and id that :func:`purge_css` would look up for ``text``: the page words that matter.
 
     Examples
     --------
@@ -213,8 +208,7 @@ def drop_unused_properties(css: str, scripts: str = "") -> str:
 
 
 def split_print(css: str) -> tuple[str, str]:
-    """Move ``@media print`` blocks into a stylesheet of their own (linked with ``media="print"``,
-    so it never delays the first paint on screen)."""
+    """Move ``@media print`` blocks into a stylesheet of their own (linked with ``media="print"``)."""
     screen, printed = [], []
     for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
         text = tinycss2.serialize([rule]).strip()
@@ -227,11 +221,7 @@ def split_print(css: str) -> tuple[str, str]:
 
 
 def _processing_version() -> bytes:
-    """What else decides a bundle: this module's code and the versions of the libraries it uses.
-
-    Part of every cache key, so that an edited trimming rule or an upgraded
-    tinycss2 or fontTools is never answered with a bundle the old code made.
-    """
+    """This module's code and its libraries' versions: part of every cache key, so new code makes new bundles."""
     return Path(__file__).read_bytes() + f"\0{tinycss2.__version__}\0{fontTools.version}".encode("utf-8")
 
 
@@ -239,13 +229,10 @@ def write_bundle(outdir: Path, stylesheets: list[str], cache: Path) -> None:
     """Concatenate ``stylesheets`` (in page order), trim them to the words in use, write
     :data:`BUNDLE` and its print part :data:`PRINT_BUNDLE`.
 
-    The result is kept in the folder ``cache`` under a digest of everything
-    it is computed from (the stylesheets, the pages' words that a selector
-    names, the scripts, the icon fonts, this code): a rebuild whose pages
-    name the same selectors, such as a prose or code edit, writes the kept
-    bundle instead of parsing and trimming the theme's CSS and subsetting
-    its fonts again (about 1.5 s a build). The bundle is self-contained (the
-    font subsets are inline), so the two stylesheets are the whole entry.
+    The result is kept in ``cache`` under a digest of everything it is made
+    from (stylesheets, the pages' words a selector names, scripts, icon fonts,
+    this code): a rebuild whose pages name the same selectors (a prose edit)
+    writes the kept bundle, 0.16 s instead of 1.0 s.
     """
     static = (outdir / "_static").resolve()
     seen: set[Path] = set()
@@ -276,8 +263,7 @@ def write_bundle(outdir: Path, stylesheets: list[str], cache: Path) -> None:
 
 
 def _names(css: str, cache: Path, version: bytes) -> set[str]:
-    """:func:`selector_names` of ``css``, kept in ``cache`` under a digest of the CSS and the
-    :func:`_processing_version` (a parse saved)."""
+    """:func:`selector_names` of ``css``, kept in ``cache`` (a parse saved: 0.4 s)."""
     kept = cache / f"names-{digest(version + css.encode('utf-8'))}.json"
     if kept.exists():
         return set(json.loads(kept.read_text(encoding="utf-8")))
@@ -290,11 +276,7 @@ def _names(css: str, cache: Path, version: bytes) -> set[str]:
 
 
 def _keep(folder: Path, screen: str, printed: str) -> None:
-    """Store one bundle in ``folder``; the cache keeps the :data:`CSS_CACHE_ENTRIES` used last.
-
-    More than one, so that an edit and its undo (a first ``print`` output
-    in the book, then none) both find theirs.
-    """
+    """Store one bundle in ``folder``, keeping the :data:`CSS_CACHE_ENTRIES` used last (an edit and its undo)."""
     entries = sorted((e for e in folder.parent.glob("bundle-*") if not e.name.endswith(".partial")),
                      key=lambda e: e.stat().st_mtime, reverse=True)
     for old in entries[CSS_CACHE_ENTRIES - 1:] + list(folder.parent.glob("bundle-*.partial")) + [folder]:
@@ -327,12 +309,10 @@ def icon_codepoints(css: str) -> set[int]:
 def subset_icon_fonts(css: str, static: Path) -> str:
     """Cut the theme's Font Awesome fonts (156 kB for the solid one) down to the icons the CSS uses.
 
-    Each ``@font-face`` with a ``.woff2`` and a ``.ttf`` source gets a WOFF
-    subset of the TrueType file (reading WOFF2 would need Brotli) holding
-    only :func:`icon_codepoints` (a few kilobytes), and its ``src`` is that
-    subset, inline as a ``data:`` URL: a font file of its own was one more
-    request the first paint waited for, after the stylesheet (a header icon
-    is on every first screen). Fonts that hold none of them are left as they are.
+    Each ``@font-face`` with a ``.woff2`` and a ``.ttf`` source gets, inline
+    as a ``data:`` URL (one request less before the first paint), a WOFF
+    subset of the TrueType file (WOFF2 would need Brotli) holding only
+    :func:`icon_codepoints`. Fonts that hold none of them are left as they are.
     """
     # Only when the bundle is not in the cache: fontTools' subsetter and TrueType reader take
     # 0.09 s to import, which a rebuild that reuses the cached bundle (a prose edit) never needs.

@@ -2,44 +2,28 @@
 
 ``make book`` (and ``make preview``) run :func:`check_sources` before executing
 anything; the tests run it on the committed book. Each broken rule is one
-:class:`Violation` naming the file, the cell and the offending text, in plain
-words. The rules, by id:
+:class:`Violation` naming the file, the cell and the offending text. The rules
+(:data:`RULES`), where they need more than their one line:
 
 ``typed-number``
-    No number typed into prose, a heading, a table, a figure caption or alt
-    text, in digits or in words ("forty-six percent"); a number reaches the
-    page only through ``{glue:text}``. A block quote is the report's own words
-    and may carry its numbers, but only when it is found verbatim in the
-    report. A number that is a name (a school year, "Pillar 1": the patterns
-    under ``number_names`` in ``data/vocabulary.yml``) may be written.
-``not-in-toc``
-    Every notebook in ``chapters/`` is listed in ``_toc.yml`` (Jupyter Book
-    would skip it silently).
+    Prose, headings, tables, captions and alt text carry no number, in digits
+    or words, except through ``{glue:text}``; a block quote found verbatim in
+    the report may, and so may a number that is a name (``number_names`` in
+    ``data/vocabulary.yml``: a school year, "Pillar 1").
 ``download-link``
-    Every chapter notebook offers its data: a ``{download}`` link to
-    ``data/report_figures.csv`` or ``ledger/ledger.csv``.
+    A ``{download}`` link to ``data/report_figures.csv`` or ``ledger/ledger.csv``.
 ``figure-table``
-    Every chapter of a numbered part (the report's own parts) shows the
-    figures it uses as the report states them (``tables.trace_table``).
-``glue-key``
-    Every ``{glue}`` key a chapter pastes is declared in its
-    ``chapters/<name>.numbers.yml``.
-``orphan-numbers``
-    Every declarations file belongs to a chapter listed in ``_toc.yml`` (its
-    numbers would be in the ledger but on no page).
+    In the report's own (numbered) parts, a ``tables.trace_table`` of the figures used.
 ``hedge-dropped``
-    A hedged number is pasted with its hedge ("over 400"). One declared
-    ``bare: true`` prints without it, so every sentence, caption or alt text
-    that pastes it must carry the hedge in its own words (``hedge_carriers``
-    in ``data/vocabulary.yml``: "lower bound", "at least" ...).
+    A number declared ``bare: true`` needs a word carrying its hedge
+    (``hedge_carriers`` in ``data/vocabulary.yml``) in every sentence pasting it.
 ``combination-caveat``
-    A number that adds or divides counts of people of different groups is
-    declared with ``combines`` (what the result can and cannot mean); every
-    paragraph, caption or alt text that pastes it also pastes that caveat
-    (``{glue:text}`<key>_caveat```, of it or of a number with the same caveat).
+    Every paragraph, caption or alt text pasting a number declared with
+    ``combines`` also pastes its caveat (``{glue:text}`<key>_caveat```, or
+    that of a number with the same caveat).
 
-Data that disagrees with its printed form or quote is refused earlier, when
-it loads (:mod:`lacoe_report.core.validation`).
+Data that disagrees with its printed form or quote is refused when it loads
+(:mod:`lacoe_report.core.validation`).
 """
 from __future__ import annotations
 
@@ -101,11 +85,9 @@ class Violation:
 
 
 def _asked(root: Path) -> dict[str, list[tuple[str, str, str]]]:
-    """The questions of ``data/questions.yml`` as their chapters' prose: chapter -> ``(where, kind, text)``.
+    """The questions of ``data/questions.yml`` as their chapters' prose (its "What the report does not say").
 
-    A chapter renders its "What the report does not say" from them, so their
-    words keep the chapter's rules (the file's own checks are
-    :mod:`lacoe_report.core.questions`'s).
+    Chapter -> ``(where, kind, text)``; the file's own checks are :mod:`lacoe_report.core.questions`'s.
     """
     path = root / "data" / "questions.yml"
     try:

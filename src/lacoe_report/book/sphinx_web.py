@@ -1,35 +1,22 @@
 """A Sphinx extension that makes the HTML book valid, light and legible on a phone.
 
-Each job goes through an interface Sphinx or the theme offers (the numbers are the issue's measurements):
+Each job goes through an interface Sphinx or the theme offers:
 
-* **Valid HTML.** pandas writes a ``<style scoped>`` block into every table it
-  renders, which HTML does not allow in the body (52 errors of the Nu HTML
-  Checker); a ``doctree-resolved`` handler leaves it out of the cells' outputs
-  and ``_static/custom.css`` styles the tables' classes instead. The root
-  ``index.html`` is ``_templates/lacoe-index.html`` (``html_additional_pages``),
-  a complete page that sends the reader to the front page. (The code toggles'
-  markup is fixed by :mod:`sphinx_a11y`.)
-* **Fast on a phone.** ``_templates/layout.html`` overrides the theme's
-  ``css``, ``extrahead``, ``scripts`` and ``scripts_end`` blocks with what
-  :func:`page_assets` (an ``html-page-context`` handler) decides: pages link
-  one stylesheet, the theme's CSS trimmed after the build
-  (:mod:`lacoe_report.book.css_bundle`); the book's own scripts are deferred,
-  and the theme's (Bootstrap, copy buttons, toggles, some 140 kB) load after
-  the load event (``_static/lacoe-late-scripts.js``), so their bytes never
-  delay the first screen; Font Awesome's 1.5 MB script is left out (the
-  theme's icon font draws the same icons); the search scripts and index load
-  on the search page only. Every page gets a ``<meta name="description">``
-  from its first paragraph.
-* **Charts a phone can read.** :mod:`lacoe_report.book.chart_data`.
-* **An offline PDF page.** Jupyter Book puts MathJax, from a CDN, on the
-  ``singlehtml`` page whether or not the book has math (its asset policy
-  ``always``); this Sphinx looks into the chapters a page includes, so the page
-  gets MathJax exactly when a chapter has math (:func:`math_assets_where_math_is`).
+* **Valid HTML.** pandas' ``<style scoped>`` blocks (not allowed in the body)
+  are left out of cell outputs (:func:`drop_scoped_styles`); ``_static/custom.css``
+  styles the tables instead. The root ``index.html`` is ``_templates/lacoe-index.html``.
+* **Fast on a phone.** ``_templates/layout.html`` links what :class:`Assets`
+  (an ``html-page-context`` handler) decides: one stylesheet, the theme's CSS
+  trimmed after the build (:mod:`lacoe_report.book.css_bundle`); the book's own
+  scripts deferred, the theme's loaded after the load event
+  (``_static/lacoe-late-scripts.js``), Font Awesome's script left out (its icon
+  font draws the icons), the search scripts on the search page only. Every page
+  gets a ``<meta name="description">`` from its first paragraph.
+* **An offline PDF page.** The ``singlehtml`` page gets MathJax only when a
+  chapter it includes has math (:func:`math_assets_where_math_is`).
 
-Only the ``html`` builder's pages get the light assets; the ``singlehtml``
-build of the PDF keeps the theme's. The ``make bench`` Lighthouse and Nu HTML
-Checker runs (``benchmarks/lighthouse.py``) measure the result, and the
-browser tests (``tests/browser``) check it.
+Only the ``html`` builder's pages get the light assets. ``make bench``
+(Lighthouse, Nu HTML Checker) measures the result; ``tests/browser`` checks it.
 """
 from __future__ import annotations
 
@@ -62,11 +49,7 @@ DESCRIPTION_CHARS = 155
 
 # --------------------------------------------------------------------------- valid HTML
 def drop_scoped_styles(app, doctree, docname) -> None:
-    """Leave pandas' ``<style scoped>`` block out of the HTML outputs of cells.
-
-    pandas writes it first in a table's HTML (``<div>\n<style scoped>...</style>\n<table``):
-    the output is cut at the block's end, never searched with a pattern.
-    """
+    """Leave pandas' ``<style scoped>`` block (first in a table's HTML) out of the HTML outputs of cells."""
     for node in doctree.findall(nodes.raw):
         text = node.astext()
         if "html" not in node.get("format", "") or "<style scoped>" not in text:
@@ -237,8 +220,8 @@ class Assets:
 def math_assets_where_math_is(app, pagename, templatename, context, doctree) -> None:
     """Give the single-page build Sphinx's own rule for MathJax: on a page with math, or including one.
 
-    Runs before ``sphinx.ext.mathjax`` decides for the page (a lower priority).
-    Only the math extensions read the policy (mathjax, jsmath).
+    Jupyter Book's policy is ``always`` (MathJax from a CDN); this runs before
+    ``sphinx.ext.mathjax`` decides for the page.
     """
     if app.builder.name == "singlehtml":
         app.set_html_assets_policy("per_page")

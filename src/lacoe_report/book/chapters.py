@@ -1,12 +1,10 @@
 """Find, fingerprint, execute and clean the book's chapter notebooks.
 
 A chapter's outputs are fresh when they were computed from the inputs that
-exist now: its own code cells and declarations, every data file, the
-package's ``core`` and ``present`` and the pinned requirements. Each executed notebook records the SHA-256 of
-those inputs in its metadata (``lacoe.inputs_sha256``), so a build re-executes
-exactly the chapters whose inputs changed, and none when nothing did. (Jupyter
-Book's own cache keys on code cells only, and would publish stale numbers
-after a data edit.)
+exist now (:func:`fingerprint`); each executed notebook records their SHA-256
+in its metadata (``lacoe.inputs_sha256``), so a build re-executes exactly the
+chapters whose inputs changed. (Jupyter Book's own cache keys on code cells
+only, and would publish stale numbers after a data edit.)
 """
 from __future__ import annotations
 
@@ -37,8 +35,7 @@ _VOLATILE_CELL_METADATA = ("execution", "collapsed", "scrolled", "ExecuteTime")
 def read_plain(path: Path) -> nbformat.NotebookNode:
     """Read a chapter, or raise :class:`~lacoe_report.core.errors.InputError` naming it and the line.
 
-    nbformat's own error is a traceback that quotes the file's first bytes and
-    not its name; a reader of the build's output needs the file and the line.
+    (nbformat's own error quotes the file's first bytes, not its name.)
     """
     text = read_text(path)
     try:
@@ -56,13 +53,10 @@ def read_plain(path: Path) -> nbformat.NotebookNode:
 def fingerprint(notebook: nbformat.NotebookNode, path: Path, shared: str | None = None) -> str:
     """The fingerprint the chapter at ``path`` must carry for its outputs to be fresh.
 
-    Its code cells, and ``shared``: what every chapter computes from (the
-    inputs of :data:`lacoe_report.book.inputs.INPUTS` that shape chapters;
-    computed when omitted). The chapter's own declarations
-    (``<name>.numbers.yml`` beside it) count too: editing one chapter's
-    numbers re-executes that chapter. So do the files its metadata lists as
-    glob patterns in ``lacoe.depends_on``: the ledger appendix counts every
-    chapter's declarations (``chapters/*.numbers.yml``).
+    Its code cells; ``shared``, the inputs that shape :data:`~lacoe_report.book.inputs.CHAPTERS`
+    (computed when omitted); its own ``<name>.numbers.yml``; and the files
+    its metadata lists as glob patterns in ``lacoe.depends_on`` (the ledger
+    appendix: ``chapters/*.numbers.yml``).
     """
     shared = inputs.fingerprint(inputs.CHAPTERS) if shared is None else shared
     code = b"".join(cell.source.encode() + b"\0" for cell in notebook.cells if cell.cell_type == "code")
@@ -109,10 +103,7 @@ class ChapterError(RuntimeError):
 
 
 def execute(source: Path, shared: str) -> Path:
-    """Execute ``source`` in a fresh (warm) kernel and write it back, cleaned; return its path.
-
-    The kernel is forked from a process that already imported the heavy
-    libraries (:mod:`lacoe_report.book.kernels`); its namespace is empty.
+    """Execute ``source`` in a fresh warm kernel (:mod:`lacoe_report.book.kernels`) and write it back, cleaned.
 
     Parameters
     ----------
@@ -121,14 +112,17 @@ def execute(source: Path, shared: str) -> Path:
     shared : str
         What every chapter computes from (see :func:`fingerprint`).
 
+    Returns
+    -------
+    pathlib.Path
+        ``source``.
+
     Raises
     ------
     ChapterError
-        When a cell raises; the message names the chapter, the cell and the
-        error, without the traceback.
+        When a cell raises; the message names the chapter, the cell and the error.
     lacoe_report.core.safe_write.ChangedOnDisk
-        When the chapter was saved while it ran: the save is kept, the
-        outputs are not written.
+        When the chapter was saved while it ran: the save is kept, the outputs are not written.
     """
     # Only when a chapter runs: nbclient brings jupyter_client, zmq and tornado (0.05 s over this module),
     # which `build check-data` and `build execute` with nothing stale never use (Sphinx's MyST-NB imports it anyway).
@@ -179,10 +173,7 @@ def _run(source: Path, shared: str) -> Path | str | ChangedOnDisk:
 
 
 def execute_many(sources: list[Path]) -> tuple[list[Path], list[str]]:
-    """Execute chapters (at least one) in parallel, one kernel per core.
-
-    Threads drive the kernels (the work happens in the kernels, not here), so
-    every chapter shares this process's one warm-kernel server.
+    """Execute chapters (at least one) in parallel, one kernel per core, driven by threads.
 
     Returns
     -------
@@ -195,8 +186,7 @@ def execute_many(sources: list[Path]) -> tuple[list[Path], list[str]]:
     Raises
     ------
     lacoe_report.core.safe_write.ChangedOnDisk
-        When no chapter failed but some were saved while they ran (every one
-        named): their saves are kept, their outputs not written.
+        When no chapter failed but some were saved while they ran: their saves are kept.
     """
     shared = inputs.fingerprint(inputs.CHAPTERS)
     with ThreadPoolExecutor(max_workers=min(len(sources), os.cpu_count() or 1)) as pool:

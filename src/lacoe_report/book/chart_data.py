@@ -1,30 +1,18 @@
 """Sphinx extension: each chart with the data it draws and, on the web, a version a phone can read.
 
 Each chart a chapter draws with :mod:`lacoe_report.present.plots` carries in
-its notebook output's ``lacoe_chart`` metadata
-(:meth:`lacoe_report.present.plots.Chart._repr_mimebundle_`) two things:
+its output's ``lacoe_chart`` metadata
+(:meth:`lacoe_report.present.plots.Chart._repr_mimebundle_`):
 
-* **The values it draws**: label, text as drawn, value, and the value's ledger
-  key or report figure id and unit (:meth:`lacoe_report.present.plots.Chart.record`).
-  This extension writes one CSV per chart, ``chart-data/<figure name>.csv`` in
-  the output folder, from that record and the ledger (a ledger number's input
-  figure ids), and adds "Get the data (CSV)" to the chart's caption: a docutils
-  reference with the ``download`` class, so the PDF edition attaches the file
-  like the Downloads page's files (:mod:`lacoe_report.book.pdf`). A value the
-  chapter computed itself has no ledger key or figure id, and its row says so
-  in the ``source`` column; the book's charts draw none
-  (``tests/test_chart_data.py`` requires a source for every row), so a chapter
-  declares what a chart draws.
-* **A second PNG drawn in a narrow layout**
-  (:meth:`lacoe_report.present.plots.Chart.narrow`). For the ``html`` builder,
-  each chart's image node is wrapped in a :class:`chart_picture` node, which
-  Sphinx's HTML translator writes as a ``<picture>`` offering narrow screens the
-  narrow variant, with the chart's width and height, and lazy loading for all
-  but the first chart of a page. The single-page build behind the PDF keeps
-  the print layout.
-
-``_config.yml`` lists it under ``sphinx.config.extensions``. It is tooling:
-editing it re-executes no chapter.
+* **The values it draws** (:meth:`lacoe_report.present.plots.Chart.record`).
+  This extension writes them, with the ledger's input figure ids, to
+  ``chart-data/<figure name>.csv`` and adds "Get the data (CSV)" to the
+  caption, a ``download`` reference the PDF edition attaches like the
+  Downloads page's files (:mod:`lacoe_report.book.pdf`).
+* **A narrow PNG** (:meth:`lacoe_report.present.plots.Chart.narrow`): on the
+  ``html`` builder each chart becomes a :class:`chart_picture`, written as a
+  ``<picture>`` offering it to narrow screens, with sizes and lazy loading for
+  all but a page's first chart. The PDF's single page keeps the print layout.
 """
 from __future__ import annotations
 
@@ -207,10 +195,7 @@ class Charts:
             picture += image
 
     def write(self, app, exception) -> None:
-        """Write every chart's CSV, and on ``html`` its narrow PNG beside the wide one in ``_images``.
-
-        A file is rewritten only when its bytes change.
-        """
+        """Write every chart's CSV, and on ``html`` its narrow PNG beside the wide one in ``_images`` (when changed)."""
         if exception is not None or app.builder.format != "html":
             return
         with open(LEDGER_CSV, encoding="utf-8", newline="") as handle:

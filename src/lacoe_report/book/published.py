@@ -2,11 +2,9 @@
 
 The Data Package (``datapackage.json``), the metadata (``report_figures.meta.yml``)
 and the data dictionary's table of files each state a SHA-256 (and a size or a
-row count) for the data files. A reader checks a download against them
-(``frictionless validate``), so the build checks them too, on what it is about
-to publish: the staged site before it replaces the published one, and the
-PDF's attachments before the PDF is written. A file is matched by its name,
-as Sphinx publishes every download under its own name.
+row count) for the data files, as a reader's ``frictionless validate`` checks
+them. The build checks them on what it is about to publish (the staged site,
+the PDF's attachments), matching each file by its name.
 """
 from __future__ import annotations
 

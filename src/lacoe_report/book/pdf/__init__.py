@@ -130,7 +130,15 @@ def toc_parts() -> tuple[str, list[dict]]:
 
 
 def root_page(site: Path, root: str) -> Path:
-    """``<site>/<root>.html`` (``root`` as ``_toc.yml`` names it): the whole book in a ``singlehtml`` build."""
+    """Return ``<site>/<root>.html``, where Sphinx's singlehtml builder writes the whole book.
+
+    Parameters
+    ----------
+    site : pathlib.Path
+        The ``singlehtml`` build folder.
+    root : str
+        The root document's name, as in ``_toc.yml``.
+    """
     page = site / f"{root}.html"
     if not page.exists():
         sys.exit(f"No book page in {site}: {root}.html is missing.")
@@ -153,7 +161,14 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @contextmanager
 def serve(site: Path, page: Path) -> Iterator[str]:
-    """Serve ``site`` on a free port of 127.0.0.1 while the block runs, ``page`` at :data:`BOOK_URL_PATH`.
+    """Serve ``site`` on a free port of 127.0.0.1 while the block runs.
+
+    Parameters
+    ----------
+    site : pathlib.Path
+        The folder to serve.
+    page : pathlib.Path
+        The file to answer :data:`BOOK_URL_PATH` with.
 
     Yields
     ------

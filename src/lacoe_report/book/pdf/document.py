@@ -69,11 +69,7 @@ class Attachment:
 
 
 def chapter_pages(pdf: bytes, chapters: list[Chapter]) -> dict[str, int]:
-    """Find the page on which each chapter starts.
-
-    Chromium writes a named destination for every element a link points to,
-    and the contents link to every chapter (``prepare.js``), so the
-    destinations give the pages exactly.
+    """Find the page on which each chapter starts, from the named destinations of the contents' links.
 
     Parameters
     ----------
@@ -101,10 +97,9 @@ def reproducible(pdf: bytes, title: str, author: str, chapter_titles: Sequence[s
                  attachments: Sequence[Attachment] = ()) -> bytes:
     """Return ``pdf`` without dates or run-specific ids, with the book's metadata.
 
-    Rewriting the whole file with pypdf takes seconds (a tagged PDF holds an
-    object for every table cell), so the file is edited in place and the
-    rest is appended as an incremental update: edits keep every byte offset,
-    and the update redefines only the few objects that change.
+    Rewriting the whole file with pypdf takes seconds (an object per table
+    cell), so edits keep every byte offset and the rest is appended as an
+    incremental update redefining the few objects that change.
 
     Parameters
     ----------
@@ -193,14 +188,12 @@ def reproducible(pdf: bytes, title: str, author: str, chapter_titles: Sequence[s
 def attach_files(reader, root_ref, root, changed: dict, attachments: Sequence[Attachment], size: int) -> int:
     """Embed ``attachments`` and turn the Downloads page's links to them into attachment annotations.
 
-    Adds, as new objects numbered from ``size`` on, an embedded file stream
-    (Flate-compressed, with its size and MD5 but no dates, so equal files
-    give equal bytes) and a file specification per attachment; lists them in
-    the catalog's ``/Names /EmbeddedFiles`` tree (sorted by name, as the tree
-    requires) and ``/AF``; and rewrites every link annotation that points at
-    :data:`ATTACHMENT_PREFIX` + name into a ``/FileAttachment`` annotation
-    over the same text, drawn invisibly (the page already shows the name).
-    ``changed`` receives every new or redefined object; returns the new size.
+    New objects are numbered from ``size`` (the new size is returned) and put
+    in ``changed`` with every redefined one: per file an embedded stream
+    (no dates: equal files, equal bytes) and a file specification, listed in
+    the catalog's ``/Names /EmbeddedFiles`` (sorted by name) and ``/AF``.
+    Each link to :data:`ATTACHMENT_PREFIX` + name becomes an invisible
+    ``/FileAttachment`` annotation over the same text.
     """
     def new(obj) -> IndirectObject:
         nonlocal size

@@ -1,17 +1,11 @@
 """A Sphinx extension fixing accessibility faults in the HTML of the book's tools.
 
-MyST-NB marks the toggle of a hidden code cell ``<summary aria-label="Toggle
-hidden content">`` while it shows "Show code cell source": a screen reader
-announces a name that differs from the visible text, which fails WCAG 2.5.3
-(label in name; axe rule ``label-content-name-mismatch``, impact serious).
-This extension renders the same toggle without the ``aria-label``, so its
-accessible name is the visible text, and with ``<span>`` prompts where MyST-NB
-writes ``<p>`` (not allowed in ``<summary>``: the Nu HTML Checker's error). The theme's own buttons with the same
-fault are fixed by the templates in ``_templates/``.
-
-``_config.yml`` lists it under ``sphinx.config.extensions``; the browser
-tests (``tests/browser``) run axe-core on every page to keep the book clean.
-It is tooling (``chapters.TOOLING_MODULES``): editing it re-executes no chapter.
+MyST-NB labels the toggle of a hidden code cell ``aria-label="Toggle hidden
+content"`` while it shows "Show code cell source", which fails WCAG 2.5.3
+(axe rule ``label-content-name-mismatch``). This extension renders the toggle
+without the label, so its accessible name is the visible text, and with
+``<span>`` prompts where MyST-NB writes ``<p>`` (not allowed in ``<summary>``).
+The theme's own buttons with the same fault are fixed in ``_templates/``.
 """
 from __future__ import annotations
 

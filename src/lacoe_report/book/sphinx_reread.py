@@ -3,19 +3,13 @@
 Sphinx reads a page again when its file is newer than the moment Sphinx
 finished reading it. That misses two kinds of change:
 
-* **The book's own Sphinx code.** An edited extension (``sphinx_web``,
-  ``trace``, ``sphinx_a11y`` and their static files), the book's ``_static``
-  (with no page out of date Sphinx copies no static file, so an edited script
-  there was never published) or ``_templates`` (Sphinx never re-writes pages
-  when an override is deleted or renamed) left old pages in an incremental
-  build. Their fingerprint, of the inputs of :data:`lacoe_report.book.inputs.INPUTS`
-  that shape ``PAGES``, is a config value that rebuilds the environment when it differs.
-* **A save while Sphinx parses the page** (after it read the file, before it
-  noted that moment) is older than the note, so an incremental build kept the
-  page parsed from the earlier text (in ``make preview`` as in ``make book``).
-  This keeps the SHA-256 of each page's text as read (in Sphinx's environment,
-  pickled with it), and asks Sphinx to read again every page whose file no
-  longer hashes to it.
+* **The book's own Sphinx code**, ``_static`` and ``_templates`` (an edited
+  extension or script, a deleted override). The fingerprint of the inputs
+  that shape :data:`lacoe_report.book.inputs.PAGES` is a config value, which
+  rebuilds the environment when it differs.
+* **A save while Sphinx parses the page** is older than Sphinx's note of the
+  read. The SHA-256 of each page's text as read is kept in the environment,
+  and every page whose file no longer hashes to it is read again.
 """
 from __future__ import annotations
 
@@ -29,9 +23,6 @@ def _read(app, docname: str, source: list[str]) -> None:
 
 
 def _outdated(app, env, added: set, changed: set, removed: set) -> list[str]:
-    # The first of the handlers in a build (Sphinx's read() emits env-get-outdated before purging or reading).
-    if not hasattr(env, "lacoe_read_digests"):  # a new environment, or one pickled without the digests
-        env.lacoe_read_digests = {}
     recorded = env.lacoe_read_digests
     again = []
     for docname in sorted(env.found_docs - added - changed - removed):
@@ -46,13 +37,22 @@ def _outdated(app, env, added: set, changed: set, removed: set) -> list[str]:
     return again
 
 
-def _purge(app, env, docname: str) -> None:
-    env.lacoe_read_digests.pop(docname, None)
+def per_document(app, name: str) -> None:
+    """Keep ``env.<name>``, a dict by page, with Sphinx's environment: purged with a page, merged from readers."""
+    def init(app) -> None:  # a new environment, or one pickled without it
+        if not hasattr(app.env, name):
+            setattr(app.env, name, {})
 
+    def purge(app, env, docname: str) -> None:
+        getattr(env, name).pop(docname, None)
 
-def _merge(app, env, docnames: set, other) -> None:
-    theirs = other.lacoe_read_digests
-    env.lacoe_read_digests.update({name: theirs[name] for name in docnames if name in theirs})
+    def merge(app, env, docnames: set, other) -> None:
+        theirs = getattr(other, name)
+        getattr(env, name).update({doc: theirs[doc] for doc in docnames if doc in theirs})
+
+    app.connect("builder-inited", init)
+    app.connect("env-purge-doc", purge)
+    app.connect("env-merge-info", merge)
 
 
 def setup(app):
@@ -61,6 +61,5 @@ def setup(app):
     # First of the source-read handlers: the text as read from the file, before any rewrites it.
     app.connect("source-read", _read, priority=0)
     app.connect("env-get-outdated", _outdated)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
+    per_document(app, "lacoe_read_digests")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

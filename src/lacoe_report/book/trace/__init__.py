@@ -31,6 +31,7 @@ from sphinx.util.docutils import SphinxDirective
 from ...core import formula
 from ...core.paths import LEDGER_CSV
 from ...core.vocabulary import CAVEAT_SUFFIX, SECTION_WORDS
+from ..sphinx_reread import per_document
 
 #: The document of the ledger appendix.
 LEDGER_DOC = "chapters/ledger"
@@ -186,17 +187,7 @@ def resolve(app, doctree, docname: str) -> None:
         doctree.append(_json_block(entries))
 
 
-def _purge(app, env, docname):
-    env.lacoe_trace_uses.pop(docname, None)
-
-
-def _merge(app, env, docnames, other):
-    env.lacoe_trace_uses.update({d: other.lacoe_trace_uses[d] for d in docnames if d in other.lacoe_trace_uses})
-
-
 def _init(app):
-    if not hasattr(app.env, "lacoe_trace_uses"):
-        app.env.lacoe_trace_uses = {}
     app.config.html_static_path.append(str(STATIC))
 
 
@@ -213,8 +204,7 @@ def setup(app):
     app.add_node(ledger_entries)
     app.add_directive("ledger-entries", LedgerEntries)
     app.connect("builder-inited", _init)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
+    per_document(app, "lacoe_trace_uses")
     app.connect("env-get-outdated", _ledger_always_rewritten)
     app.connect("doctree-resolved", resolve)
     app.add_js_file("lacoe-trace.js", defer="defer")

@@ -1,11 +1,9 @@
 """The ledger: every number the book publishes, what it is and what it comes from.
 
-Each chapter declares its numbers in ``chapters/<name>.numbers.yml``
-(:mod:`lacoe_report.core.declarations`); the ledger is those declarations
-evaluated over the data, in book order, written to ``ledger/ledger.csv``
-(committed). It needs no executed notebook, so it is current before any
-chapter runs. This module also compares two ledgers number by number, which
-is how ``make verify`` names exactly what changed.
+The ledger is the chapters' declarations (``chapters/<name>.numbers.yml``,
+:mod:`lacoe_report.core.declarations`) evaluated over the data, in book order,
+written to ``ledger/ledger.csv`` (committed) before any chapter runs. Two
+ledgers compared number by number are how ``make verify`` names what changed.
 """
 from __future__ import annotations
 
@@ -43,11 +41,9 @@ def write(frame: pd.DataFrame, path: Path = LEDGER_CSV, read: dict[Path, str] | 
     """Write the ledger as CSV; return True when its content changed.
 
     Also writes ``ledger_inputs.csv`` beside it, one row per (number, input
-    figure): the Data Package's foreign key from the ledger to the figures;
-    with ``questions`` (:func:`lacoe_report.core.question_list.questions`), the
-    questions for LACOE as ``questions.csv``, with the numbers as the ledger prints them.
-    ``read`` maps each file to its hash when the ledger was computed (by
-    default, now): a file saved since then is kept, and
+    figure), and with ``questions`` (:func:`lacoe_report.core.question_list.questions`)
+    ``questions.csv``. ``read`` maps each file to its hash when the ledger was
+    computed (by default, now): a file saved since then is kept, and
     :class:`~lacoe_report.core.safe_write.ChangedOnDisk` names it.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -79,10 +75,7 @@ def read(path: Path = LEDGER_CSV) -> pd.DataFrame:
 
 
 def differences(committed: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
-    """Return one row per published number that differs between two ledgers.
-
-    A number differs when its text, value, unit, format, inputs or formula
-    changed, or when it is only in one ledger.
+    """Return one row per published number that differs between two ledgers (in any column, or in one only).
 
     Returns
     -------
@@ -134,9 +127,7 @@ def _evaluated(frame: pd.DataFrame, table=None):
 def recheck(frame: pd.DataFrame, table=None) -> list[str]:
     """Re-evaluate every numeric row's formula from the data alone; one line per row that fails.
 
-    Each line names the chapter and key, the formula, what it gives and what
-    the ledger says. ``table`` is the data as rows of text (default
-    ``data/report_figures.csv``).
+    ``table`` is the data as rows of text (default ``data/report_figures.csv``).
     """
     failures = []
     for row, result, error in _evaluated(frame, table):

@@ -1,8 +1,7 @@
 """The one reader of ``_toc.yml``: the book's parts and documents, in book order.
 
-Every part of the machinery that needs the book's structure (the build, the
-ledger, verify, the PDF, the tests) asks this module, so a change to the
-table of contents is read the same way everywhere.
+Every part of the machinery that needs the book's structure asks this module,
+so a change to the table of contents is read the same way everywhere.
 """
 from __future__ import annotations
 

@@ -1,20 +1,13 @@
 """Sphinx extension: one click from any number to its derivation.
 
 Every ``{glue:text}`` number of a chapter becomes a link to its row in the
-ledger appendix (``chapters/ledger``), which works as a plain link without
-JavaScript and in the PDF. With JavaScript (``static/lacoe-trace.js``) the link
-first opens, on the page, the number's derivation: the formula, the formula
-with each figure's value substituted, the exact result, and for each input
-figure its label, the report's printed form, the section and the verbatim
-quote. The data for that travels in one ``<script type="application/json">``
-block per page.
+ledger appendix (``chapters/ledger``), a plain link without JavaScript and in
+the PDF. With JavaScript (``static/lacoe-trace.js``) it first opens the
+number's derivation on the page (:func:`derivation`), from one
+``<script type="application/json">`` block per page.
 
 The ledger appendix is the ``ledger-entries`` directive: every row of
-``ledger/ledger.csv``, one anchor each (``ledger-<chapter>-<key>``), with links
-back to every place the number is used.
-
-``_config.yml`` lists it under ``sphinx.config.extensions``. It is tooling:
-editing it re-executes no chapter.
+``ledger/ledger.csv``, one anchor each, with links back to each use.
 """
 from __future__ import annotations
 

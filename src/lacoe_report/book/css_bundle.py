@@ -175,14 +175,12 @@ class _Names(HTMLParser):
 
 def page_words(outdir: Path) -> set[str]:
     """The classes and ids of the pages' elements, and the words of their inline scripts."""
-    words: set[str] = set()
+    parser = _Names()
     for page in outdir.rglob("*.html"):
         if "_sources" not in page.parts:
-            parser = _Names()
             parser.feed(page.read_text(encoding="utf-8"))
             parser.close()
-            words |= parser.words
-    return words
+    return parser.words
 
 
 _CUSTOM_PROPERTY = re.compile(r"(?<=[{;])\s*(--[\w-]+)\s*:[^;{}]*(?:;|(?=}))")

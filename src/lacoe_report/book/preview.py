@@ -135,7 +135,7 @@ def watch(state: State, stop: threading.Event, log=print) -> None:
             if settled != now:
                 continue
             if seen is not None:
-                log(f"change in {', '.join(_changed(seen, now)[:3])}", flush=True)
+                log(f"change in {', '.join(sorted({name for name, _ in seen.items() ^ now.items()})[:3])}", flush=True)
             state.set("building")
             with safe_write.recording() as wrote:
                 try:
@@ -165,10 +165,6 @@ def as_built(read: dict[str, tuple[int, int]], wrote: dict[Path, tuple[int, int]
     """
     names = {path: name for name, path in inputs.files(None, root, package)}
     return read | {names[path]: stamp for path, stamp in wrote.items() if path in names}
-
-
-def _changed(before: dict, after: dict) -> list[str]:
-    return sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
 
 
 # --- serving -------------------------------------------------------------------

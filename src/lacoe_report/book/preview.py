@@ -1,18 +1,12 @@
 """``make preview``: serve the book, rebuild it on every save, reload the open page.
 
-One long-lived process does what ``make book`` does, but into
-``_build/preview`` (the published ``_build/html`` is never touched) and
-keeping everything warm between edits: the parsed pages (Sphinx's doctrees),
-the imported libraries, and a warm-kernel server
-(:mod:`lacoe_report.book.kernels`). A prose edit re-reads one page; a code edit
-re-executes that chapter (and the ledger appendix, if the ledger changed)
-first. Bad data, a broken house rule (:mod:`lacoe_report.book.rules`), a
-failing cell or a Sphinx warning prints the plain message ``make book`` would
-print, in the terminal and on the open page; the server keeps running and the next save
-tries again.
+One long-lived process does what ``make book`` does, into ``_build/preview``
+(never ``_build/html``), keeping warm between edits the parsed pages, the
+imported libraries and a warm-kernel server (:mod:`lacoe_report.book.kernels`).
+A failure prints ``make book``'s plain message in the terminal and on the open
+page; the server keeps running and the next save tries again.
 
-Run ``python -m lacoe_report.book.preview --port 8000``; it listens on
-127.0.0.1 only.
+Run ``python -m lacoe_report.book.preview --port 8000``; it listens on 127.0.0.1 only.
 """
 from __future__ import annotations
 

@@ -1,10 +1,9 @@
 """The Sphinx configuration of the book, written by Jupyter Book's own command from ``_config.yml``.
 
-Jupyter Book 1.x documents one way to use Sphinx directly: ``jupyter-book
-config sphinx`` writes a ``conf.py`` that says what ``jupyter-book build``
-would pass to Sphinx. The build and the preview both run Sphinx on that file
-(:func:`lacoe_report.book.build.sphinx_build`), so neither calls Jupyter
-Book's internals, and ``_config.yml`` stays the file to edit.
+Jupyter Book 1.x documents ``jupyter-book config sphinx``, which writes the
+``conf.py`` ``jupyter-book build`` would use. The build and the preview run
+Sphinx on it (:func:`lacoe_report.book.build.sphinx_build`): no Jupyter Book
+internals, and ``_config.yml`` stays the file to edit.
 
 ``conf.py`` lies at the project root (Sphinx resolves ``_static`` and
 ``_templates`` from it), is ignored by git, and is written again only when

@@ -1,29 +1,18 @@
 """Print the book to one PDF: ``python -m lacoe_report.book.pdf``.
 
-The PDF is the single-page HTML edition of the book (Sphinx's
-``singlehtml`` builder, built by :func:`lacoe_report.book.build.build_html`)
-printed by Chromium through Playwright:
+The PDF is the book's ``singlehtml`` edition printed by Chromium through Playwright:
 
-1. Build ``_build/singlehtml`` (after checking the data and executing stale
-   chapters, as ``python -m lacoe_report.book.build html`` does), unless it
-   was built from exactly today's inputs (:func:`lacoe_report.book.inputs.is_current`).
-   It shares its staging folder, and so its parsed chapters, with the HTML
-   build: after ``make book`` only the writing step remains.
-2. Serve it from a local HTTP server on 127.0.0.1. Opening it as ``file://``
-   does not work: the builder writes the page to ``chapters/intro.html`` (the
-   root document's path) but writes its links to ``_static/`` and
-   ``_images/`` relative to the build folder, so the server also answers
-   ``/book.html`` with that page, where the relative links resolve.
-3. In the page, move the article out of the theme's layout, add a title page
-   and a contents list, mark every chapter of ``_toc.yml`` so that it starts a
-   page, drop hidden code cells, and inject ``print.css``.
-4. Print once, read on which page each chapter starts (the PDF's named
-   destinations), write those page numbers into the contents, print again.
-5. Remove the creation and modification dates (and renumber the tagged
-   PDF's node ids), so the same book gives the same bytes.
+1. Build ``_build/singlehtml`` (:func:`lacoe_report.book.build.build_html`,
+   after the data checks and stale chapters), sharing the HTML build's parsed chapters.
+2. Serve it on 127.0.0.1. The builder writes the page to the root document's
+   path (``chapters/intro.html``) but its links relative to the build folder,
+   so the server also answers ``/book.html`` with it, where they resolve.
+3. In the page (``prepare.js``), add a title page and contents, start each
+   chapter of ``_toc.yml`` on a page, drop hidden code cells, inject ``print.css``.
+4. Print, read where each chapter starts, number the contents, print again.
+5. Remove dates and renumber the tagged PDF's node ids: the same book, the same bytes.
 
-Chromium runs without network: every request to a host other than the local
-server is aborted and counted.
+Chromium runs without network: every request to another host is aborted and counted.
 """
 from __future__ import annotations
 

@@ -108,9 +108,8 @@ def reproducible(pdf: bytes, title: str, author: str, chapter_titles: Sequence[s
     title, author : str
         The document's metadata.
     chapter_titles : sequence of str
-        Chromium joins the lines of a wrapped heading without a space in the
-        PDF's bookmarks ("computed andchecked"); bookmarks that match one of
-        these titles but for spaces get the title back.
+        Bookmarks equal to one of these but for spaces get the title back
+        (Chromium joins a wrapped heading's lines without a space).
     attachments : sequence of Attachment
         Files to embed (see :func:`attach_files`).
 

@@ -387,9 +387,6 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m lacoe_report.book.pdf", description=__doc__.splitlines()[0])
     parser.add_argument("--no-execute", action="store_true",
                         help="render the chapters' committed outputs as they are (execute none)")
-    parser.add_argument("--no-build", action="store_true",
-                        help="print the existing _build/singlehtml instead of building it")
-    parser.add_argument("--output", type=Path, default=PDF_PATH, help=f"default: {PDF_PATH.relative_to(PROJ_ROOT)}")
     parser.add_argument("--again", type=Path, metavar="PDF",
                         help="also print the finished book a second time in the same browser, to PDF "
                              "(equal bytes: the output is stable)")
@@ -398,22 +395,17 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     find_chromium()  # fail before a long build, not after it
     timings: dict[str, float] = {}
-    if args.no_build:
-        site = BUILD_DIR / "singlehtml"
-        if not site.exists():
-            sys.exit(f"{site} does not exist: run without --no-build.")
     # Chromium starts while the data is checked and stale chapters run; result() raises what the checks
     # raised, sys.exit's SystemExit too.
-    checks = None if args.no_build or args.no_execute else ThreadPoolExecutor(1).submit(_check_and_execute)
+    checks = None if args.no_execute else ThreadPoolExecutor(1).submit(_check_and_execute)
     with chromium() as browser:
         timings["chromium"] = time.perf_counter() - started
         if checks is not None:
             checks.result()
-        if not args.no_build:
-            step = time.perf_counter()
-            site = build.build_html("singlehtml")  # decided from content, as for `make book`
-            timings["html"] = time.perf_counter() - step
-        result = print_book(site, args.output.resolve(), args.again.resolve() if args.again else None, browser)
+        step = time.perf_counter()
+        site = build.build_html("singlehtml")  # decided from content, as for `make book`
+        timings["html"] = time.perf_counter() - step
+        result = print_book(site, PDF_PATH, args.again.resolve() if args.again else None, browser)
     timings |= result.seconds
     timings["total"] = time.perf_counter() - started
 

@@ -21,8 +21,8 @@ from ..core.vocabulary import SECTIONS
 TEMPLATE = Path(__file__).parent / "templates" / "chapter.ipynb"
 #: The new chapter's declarations file.
 NUMBERS_TEMPLATE = TEMPLATE.with_name("chapter" + SUFFIX)
-#: The part a new chapter joins unless told otherwise: the last of the report's own parts.
-DEFAULT_PART = "Schools, money and what comes next"
+#: The part a new chapter joins: the last of the report's own parts.
+PART = "Schools, money and what comes next"
 
 
 def render(name: str, title: str, section: str, template: Path = TEMPLATE) -> str:
@@ -70,7 +70,7 @@ def register(toc_text: str, name: str, part: str) -> str:
     return "".join(lines)
 
 
-def scaffold(name: str, title: str, section: str, part: str = DEFAULT_PART) -> Path:
+def scaffold(name: str, title: str, section: str) -> Path:
     """Write ``chapters/<name>.ipynb`` and its ``<name>.numbers.yml``, list it in ``_toc.yml``; return its path."""
     if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
         raise ValueError(f"NAME must be snake_case (it prefixes the chapter's keys): {name!r}")
@@ -87,7 +87,7 @@ def scaffold(name: str, title: str, section: str, part: str = DEFAULT_PART) -> P
     # Compare-then-rename, as every write into the book's folder: a file saved meanwhile is kept.
     for target, text, read in ((path, render(name, title.strip(), section), MISSING),
                                (numbers, render(name, title.strip(), section, NUMBERS_TEMPLATE), MISSING),
-                               (TOC_FILE, register(toc.decode("utf-8"), name, part), digest(toc))):
+                               (TOC_FILE, register(toc.decode("utf-8"), name, PART), digest(toc))):
         if not write_if_unchanged(target, text.encode("utf-8"), read):
             raise ValueError(str(ChangedOnDisk([target])))
     return path
@@ -98,10 +98,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("name", help="file name and key prefix, snake_case (e.g. transport)")
     parser.add_argument("title", help="the chapter's title")
     parser.add_argument("--section", default="at_a_glance", help="the section of the report it covers")
-    parser.add_argument("--part", default=DEFAULT_PART, help="the caption of the _toc.yml part it joins")
     args = parser.parse_args(argv)
     try:
-        path = scaffold(args.name, args.title, args.section, args.part)
+        path = scaffold(args.name, args.title, args.section)
     except ValueError as err:
         sys.exit(f"make chapter: {err}")
     print(f"wrote {shown(path)} and {shown(path.with_name(path.stem + SUFFIX))}, listed it in _toc.yml; "

@@ -83,28 +83,17 @@ def differences(committed: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
         Columns ``key``, ``chapter``, ``committed``, ``new`` (the texts as
         the page shows them; "(absent)" when missing) and ``change``.
     """
-    def as_text(frame):
-        return frame[COLUMNS].astype(str).set_index(["chapter", "key"])
-
-    old, new = as_text(committed), as_text(fresh)
+    old, new = ({(r["chapter"], r["key"]): r for r in frame[COLUMNS].astype(str).to_dict("records")}
+                for frame in (committed, fresh))
     rows = []
-    for chapter, key in old.index.union(new.index, sort=False):
-        before = old.loc[(chapter, key)] if (chapter, key) in old.index else None
-        after = new.loc[(chapter, key)] if (chapter, key) in new.index else None
-        if before is not None and after is not None and before.equals(after):
+    for chapter, key in dict.fromkeys([*old, *new]):  # the committed order, then the new numbers
+        before, after = old.get((chapter, key)), new.get((chapter, key))
+        if before == after:
             continue
-        if before is None:
-            change = "added"
-        elif after is None:
-            change = "removed"
-        else:
-            change = ", ".join(c for c in before.index if before[c] != after[c]) + " changed"
-        rows.append({
-            "key": key, "chapter": chapter,
-            "committed": "(absent)" if before is None else before["text"],
-            "new": "(absent)" if after is None else after["text"],
-            "change": change,
-        })
+        change = ("added" if before is None else "removed" if after is None
+                  else ", ".join(c for c in COLUMNS if before[c] != after[c]) + " changed")
+        rows.append({"key": key, "chapter": chapter, "committed": "(absent)" if before is None else before["text"],
+                     "new": "(absent)" if after is None else after["text"], "change": change})
     return pd.DataFrame(rows, columns=["key", "chapter", "committed", "new", "change"])
 
 

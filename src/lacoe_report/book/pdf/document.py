@@ -147,15 +147,12 @@ def reproducible(pdf: bytes, title: str, author: str, chapter_titles: Sequence[s
         pending = [root["/Outlines"].get_object().raw_get("/First")]
         while pending:
             ref = pending.pop()
-            if ref is None:
-                continue
             item = ref.get_object()
             fixed = spaced.get(re.sub(r"\s+", "", str(item.get("/Title", ""))))
             if fixed and fixed != item.get("/Title"):
                 item[NameObject("/Title")] = TextStringObject(fixed)
                 changed[(ref.idnum, ref.generation)] = item
-            pending += [item.raw_get("/First") if "/First" in item else None,
-                        item.raw_get("/Next") if "/Next" in item else None]
+            pending += [item.raw_get(key) for key in ("/First", "/Next") if key in item]
 
     size = int(reader.trailer["/Size"])
     if attachments:

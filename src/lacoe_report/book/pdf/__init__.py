@@ -94,7 +94,6 @@ _FILL_PAGES_JS = (Path(__file__).parent / "fill_pages.js").read_text(encoding="u
 class PrintResult:
     """What printing the book produced: the summary line `main` prints."""
 
-    path: Path
     pages: int
     chapters: list[Chapter]
     passes: int
@@ -298,15 +297,13 @@ def _remember_pages(pages: dict[str, int]) -> None:
     LAST_PAGES.write_text(json.dumps(pages, sort_keys=True), encoding="utf-8")
 
 
-def print_book(site: Path, output: Path, again: Path | None, browser) -> PrintResult:
-    """Print the singlehtml book in ``site`` to ``output``.
+def print_book(site: Path, again: Path | None, browser) -> PrintResult:
+    """Print the singlehtml book in ``site`` to :data:`PDF_PATH`, replaced only once the new one is complete.
 
     Parameters
     ----------
     site : pathlib.Path
         A ``singlehtml`` build folder (``_build/singlehtml``).
-    output : pathlib.Path
-        The PDF to write; replaced only once the new one is complete.
     again : pathlib.Path or None
         Also print the book a second time, in a new page of the same browser,
         and write that PDF here: equal bytes prove the output stable.
@@ -366,13 +363,13 @@ def print_book(site: Path, output: Path, again: Path | None, browser) -> PrintRe
         again.parent.mkdir(parents=True, exist_ok=True)
         again.write_bytes(reproducible(reprinted, meta["title"], meta["author"], [c.title for c in chapters],
                                        attachments))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_suffix(".pdf.partial")
+    PDF_PATH.parent.mkdir(parents=True, exist_ok=True)
+    partial = PDF_PATH.with_suffix(".pdf.partial")
     partial.write_bytes(pdf)
-    partial.replace(output)  # never leave a half-written PDF behind
+    partial.replace(PDF_PATH)  # never leave a half-written PDF behind
     _remember_pages({c.id: c.page for c in chapters})
     seconds["finish"] = time.perf_counter() - started
-    return PrintResult(path=output, pages=len(PdfReader(io.BytesIO(pdf)).pages), chapters=chapters,
+    return PrintResult(pages=len(PdfReader(io.BytesIO(pdf)).pages), chapters=chapters,
                        passes=passes, blocked=blocked, seconds=seconds, attachments=[a.name for a in attachments])
 
 
@@ -405,11 +402,11 @@ def main(argv: list[str] | None = None) -> None:
         step = time.perf_counter()
         site = build.build_html("singlehtml")  # decided from content, as for `make book`
         timings["html"] = time.perf_counter() - step
-        result = print_book(site, PDF_PATH, args.again.resolve() if args.again else None, browser)
+        result = print_book(site, args.again.resolve() if args.again else None, browser)
     timings |= result.seconds
     timings["total"] = time.perf_counter() - started
 
-    print(f"PDF written to {shown(result.path)}: {result.pages} pages, {len(result.chapters)} chapters, "
+    print(f"PDF written to {shown(PDF_PATH)}: {result.pages} pages, {len(result.chapters)} chapters, "
           f"{result.passes} print pass{'' if result.passes == 1 else 'es'}, {len(result.attachments)} attached files")
     hosts = sorted({urlsplit(u).netloc for u in result.blocked})
     print(f"blocked {len(result.blocked)} request(s) to other hosts" + (f": {', '.join(hosts)}" if hosts else ""))

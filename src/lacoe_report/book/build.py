@@ -176,12 +176,9 @@ def write_ledger() -> None:
 
 
 def build_html(builder: str = "html") -> Path:
-    """Build the book into a staging folder and swap it in only on success, unless it is current.
+    """Build the book into a staging folder and, after a clean build, swap it into ``_build/<builder>`` in one rename.
 
-    The published ``_build/<builder>`` is replaced in one rename after a
-    clean, warning-free build, so a failed build leaves the previous book
-    exactly as it was. A book built from exactly today's inputs
-    (:func:`~.inputs.is_current`) is not built again.
+    A failed build leaves the published book as it was; a current one (:func:`~.inputs.is_current`) is not rebuilt.
     """
     if inputs.is_current(builder):
         return BUILD_DIR / builder

@@ -63,12 +63,9 @@ def snapshot(root: Path = PROJ_ROOT, package: Path = inputs.PACKAGE_DIR) -> dict
 # --- building ----------------------------------------------------------------
 
 def rebuild() -> str:
-    """Check the data, execute stale chapters and rebuild the preview incrementally; a one-line summary.
+    """``make book``'s steps into :data:`PREVIEW_DIR`, re-reading only the pages that changed; a one-line summary.
 
-    The same steps, words and Sphinx call (:func:`lacoe_report.book.build.sphinx_build`)
-    as ``make book``, into :data:`PREVIEW_DIR`: Sphinx reads the environment back
-    from the doctrees and re-reads only the pages that changed. A failed step
-    raises :class:`PreviewError`.
+    A failed step raises :class:`PreviewError`.
     """
     started = time.perf_counter()
     _plainly(build.check_data)
@@ -117,7 +114,7 @@ class State:
         return json.dumps({"version": self.version, "status": self.status, "message": self.message})
 
 
-def watch(state: State, stop: threading.Event, log=print) -> None:
+def watch(state: State, stop: threading.Event) -> None:
     """Rebuild whenever a watched file changes, until ``stop`` is set."""
     seen: dict | None = None
     while not stop.is_set():
@@ -129,17 +126,18 @@ def watch(state: State, stop: threading.Event, log=print) -> None:
             if settled != now:
                 continue
             if seen is not None:
-                log(f"change in {', '.join(sorted({name for name, _ in seen.items() ^ now.items()})[:3])}", flush=True)
+                changed = sorted({name for name, _ in seen.items() ^ now.items()})
+                print(f"change in {', '.join(changed[:3])}", flush=True)
             state.set("building")
             with safe_write.recording() as wrote:
                 try:
                     summary = rebuild()
                 except PreviewError as err:
                     outcome = ("error", str(err))
-                    log(f"\n{err}\n(the server keeps running; save again to retry)", flush=True)
+                    print(f"\n{err}\n(the server keeps running; save again to retry)", flush=True)
                 else:
                     outcome = ("ok", "")
-                    log(summary, flush=True)
+                    print(summary, flush=True)
             # What was built is what the build read (the files as they were before it
             # began), not what is on disk after it: a save made at any moment during the
             # build differs from it and builds again. What the build itself wrote

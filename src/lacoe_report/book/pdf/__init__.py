@@ -98,7 +98,6 @@ class PrintResult:
     chapters: list[Chapter]
     passes: int
     blocked: list[str]
-    seconds: dict[str, float]
     attachments: list[str]
 
 
@@ -318,7 +317,6 @@ def print_book(site: Path, again: Path | None, browser) -> PrintResult:
     root, parts = toc_parts()
     page_file = root_page(site, root)
     blocked: list[str] = []
-    seconds: dict[str, float] = {}
     mm = {name: float(value.removesuffix("mm")) for name, value in MARGINS.items()}
     printable_px = int((PAPER_WIDTH_MM - mm["left"] - mm["right"]) * 96 / 25.4)
     footer = FOOTER_TEMPLATE.format(title=html.escape(meta["title"]), left=MARGINS["left"], right=MARGINS["right"])
@@ -336,23 +334,16 @@ def print_book(site: Path, again: Path | None, browser) -> PrintResult:
                 blocked.append(route.request.url)
                 route.abort()
 
-        started = time.perf_counter()
         page, chapters, downloads = _prepare(browser, url, only_local, meta, root, parts, printable_px)
-        seconds["load"] = time.perf_counter() - started
-        started = time.perf_counter()
         pdf, passes = _print_numbered(page, chapters, options, seed=_last_pages())
-        seconds["print"] = time.perf_counter() - started
         if again is not None:
             # A new page: the book loaded, prepared and printed anew in the same browser,
             # so every element is a new DOM node with a new tag id, at a later second.
-            started = time.perf_counter()
             second, again_chapters, _ = _prepare(browser, url, only_local, meta, root, parts, printable_px)
             # Numbered from the first print's pages, checked on one full pass: equal bytes
             # then also show that the output does not depend on the passes it took.
             reprinted, _ = _print_numbered(second, again_chapters, options, seed={c.id: c.page for c in chapters})
-            seconds["again"] = time.perf_counter() - started
 
-    started = time.perf_counter()
     attachments = downloads_to_attach(site, downloads)
     # The attached Data Package and metadata must describe the attached files, or nothing is printed.
     wrong = published.disagreements({a.name: a.data for a in attachments})
@@ -368,9 +359,8 @@ def print_book(site: Path, again: Path | None, browser) -> PrintResult:
     partial.write_bytes(pdf)
     partial.replace(PDF_PATH)  # never leave a half-written PDF behind
     _remember_pages({c.id: c.page for c in chapters})
-    seconds["finish"] = time.perf_counter() - started
     return PrintResult(pages=len(PdfReader(io.BytesIO(pdf)).pages), chapters=chapters,
-                       passes=passes, blocked=blocked, seconds=seconds, attachments=[a.name for a in attachments])
+                       passes=passes, blocked=blocked, attachments=[a.name for a in attachments])
 
 
 def _check_and_execute() -> None:
@@ -391,26 +381,20 @@ def main(argv: list[str] | None = None) -> None:
 
     started = time.perf_counter()
     find_chromium()  # fail before a long build, not after it
-    timings: dict[str, float] = {}
     # Chromium starts while the data is checked and stale chapters run; result() raises what the checks
     # raised, sys.exit's SystemExit too.
     checks = None if args.no_execute else ThreadPoolExecutor(1).submit(_check_and_execute)
     with chromium() as browser:
-        timings["chromium"] = time.perf_counter() - started
         if checks is not None:
             checks.result()
-        step = time.perf_counter()
         site = build.build_html("singlehtml")  # decided from content, as for `make book`
-        timings["html"] = time.perf_counter() - step
         result = print_book(site, args.again.resolve() if args.again else None, browser)
-    timings |= result.seconds
-    timings["total"] = time.perf_counter() - started
 
     print(f"PDF written to {shown(PDF_PATH)}: {result.pages} pages, {len(result.chapters)} chapters, "
-          f"{result.passes} print pass{'' if result.passes == 1 else 'es'}, {len(result.attachments)} attached files")
+          f"{result.passes} print pass{'' if result.passes == 1 else 'es'}, {len(result.attachments)} attached files, "
+          f"in {time.perf_counter() - started:.1f} s")
     hosts = sorted({urlsplit(u).netloc for u in result.blocked})
     print(f"blocked {len(result.blocked)} request(s) to other hosts" + (f": {', '.join(hosts)}" if hosts else ""))
-    print("timings: " + ", ".join(f"{name} {value:.1f} s" for name, value in timings.items()))
 
 
 if __name__ == "__main__":

@@ -83,7 +83,7 @@ INPUTS: tuple[Input, ...] = (
 def _expand(folder: Path, pattern: str) -> list[Path]:
     """The files ``pattern`` names under ``folder``: a file, a folder's files, or a glob's."""
     found = []
-    for path in sorted(folder.glob(pattern)) if any(c in pattern for c in "*?[") else [folder / pattern]:
+    for path in sorted(folder.glob(pattern)):
         if path.is_file():
             found.append(path)
         elif path.is_dir():

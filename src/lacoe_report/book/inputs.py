@@ -98,12 +98,9 @@ def files(shapes: str | None = None, root: Path = PROJ_ROOT, package: Path = PAC
     renamed or moved between folders changes the fingerprint.
     """
     bases = {"project": Path(root), "package": Path(package)}
-    named = {}
-    for entry in INPUTS:
-        if shapes is None or shapes in entry.shapes:
-            base = bases[entry.base]
-            for path in _expand(base, entry.pattern):
-                named[f"{entry.base}/{path.relative_to(base).as_posix()}"] = path
+    named = {f"{entry.base}/{path.relative_to(bases[entry.base]).as_posix()}": path
+             for entry in INPUTS if shapes is None or shapes in entry.shapes
+             for path in _expand(bases[entry.base], entry.pattern)}
     return sorted(named.items())
 
 

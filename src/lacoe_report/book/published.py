@@ -135,10 +135,7 @@ def disagreements(files: Mapping[str, bytes], dictionary_pages: Mapping[str, str
 
 def site_disagreements(site: Path) -> list[str]:
     """:func:`disagreements` for a built site: its downloads and the pages that list the files."""
-    files: dict[str, bytes] = {}
-    for path in sorted((site / "_downloads").rglob("*")):
-        if path.is_file():
-            files[path.name] = path.read_bytes()
+    files = {path.name: path.read_bytes() for path in sorted((site / "_downloads").rglob("*")) if path.is_file()}
     pages = {path.relative_to(site).as_posix(): path.read_text(encoding="utf-8", errors="replace")
              for path in sorted(site.rglob("*.html")) if "_downloads" not in path.parts}
     return disagreements(files, pages)

@@ -16,6 +16,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from itertools import groupby, pairwise
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -47,17 +48,13 @@ _CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*['"]([^'"]+)['"]\s*\)?\s*;""
 #: At-rules that hold rules: :func:`purge_css` trims inside them.
 _GROUPING = ("media", "supports", "layer", "container")
 
+def _is_comma(token) -> bool:
+    return token.type == "literal" and token.value == ","
+
+
 def _selectors(prelude) -> list[list]:
     """Split a rule's prelude at its top-level commas (``:is(a, b)`` stays whole)."""
-    groups, current = [], []
-    for token in prelude:
-        if token.type == "literal" and token.value == ",":
-            groups.append(current)
-            current = []
-        else:
-            current.append(token)
-    groups.append(current)
-    return groups
+    return [list(tokens) for comma, tokens in groupby(prelude, key=_is_comma) if not comma]
 
 
 def _names_in(selector) -> Iterator[str]:
@@ -66,13 +63,10 @@ def _names_in(selector) -> Iterator[str]:
     Classes inside functions (``:not(.x)``, ``:is(.x)``) are not named, so
     a rule is only ever dropped when it certainly cannot match.
     """
-    previous = None
-    for token in selector:
-        dotted = token.type == "ident" and previous is not None and previous.type == "literal" \
-            and previous.value == "."
+    for previous, token in pairwise([None, *selector]):
+        dotted = token.type == "ident" and previous is not None and previous.type == "literal" and previous.value == "."
         if dotted or (token.type == "hash" and token.is_identifier):
             yield token.value
-        previous = token
 
 
 def purge_css(text: str, words: set[str]) -> str:

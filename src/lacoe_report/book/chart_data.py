@@ -22,6 +22,7 @@ import html
 import io
 import json
 import posixpath
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import quote
 
@@ -144,33 +145,32 @@ def visit_picture(self, node: chart_picture) -> None:
 class Charts:
     """The charts of the book's notebooks, read once per build (an application builds once)."""
 
-    def __init__(self):
-        self._outputs: list[tuple[str | None, dict]] | None = None
-        self._variants: dict[str, dict] | None = None
+    def __init__(self, app):
+        self.app = app
 
-    def outputs(self, app) -> list[tuple[str | None, dict]]:
+    @cached_property
+    def outputs(self) -> list[tuple[str | None, dict]]:
         """:func:`chart_outputs` of every notebook of the book."""
-        if self._outputs is None:
-            paths = (Path(app.env.doc2path(doc)) for doc in sorted(app.env.found_docs))
-            self._outputs = [found for path in paths if path.suffix == ".ipynb"
-                             for found in chart_outputs(json.loads(path.read_text(encoding="utf-8")))]
-        return self._outputs
+        paths = (Path(self.app.env.doc2path(doc)) for doc in sorted(self.app.env.found_docs))
+        return [found for path in paths if path.suffix == ".ipynb"
+                for found in chart_outputs(json.loads(path.read_text(encoding="utf-8")))]
 
-    def records(self, app) -> dict[str, list[dict]]:
+    @cached_property
+    def records(self) -> dict[str, list[dict]]:
         """Per figure name, the values its chart draws."""
-        return {name: output["metadata"]["lacoe_chart"]["values"] for name, output in self.outputs(app)
+        return {name: output["metadata"]["lacoe_chart"]["values"] for name, output in self.outputs
                 if name and "values" in output["metadata"]["lacoe_chart"]}
 
-    def variants(self, app) -> dict[str, dict]:
-        if self._variants is None:
-            self._variants = chart_variants(self.outputs(app))
-        return self._variants
+    @cached_property
+    def variants(self) -> dict[str, dict]:
+        """:func:`chart_variants` of every chart of the book."""
+        return chart_variants(self.outputs)
 
     def resolve(self, app, doctree, docname: str) -> None:
         """Add the data link to every chart's caption; on ``html`` pages, make each chart a :class:`chart_picture`."""
         if app.builder.format != "html":
             return
-        records = self.records(app)
+        records = self.records
         # The single page of the PDF edition sits at the output's root; the HTML pages at their docname.
         page_dir = "" if app.builder.name == "singlehtml" else posixpath.dirname(docname)
         for figure in doctree.findall(nodes.figure):
@@ -185,7 +185,7 @@ class Charts:
             return
         count = 0
         for image in list(doctree.findall(nodes.image)):
-            chart = self.variants(app).get(Path(image["uri"]).stem)
+            chart = self.variants.get(Path(image["uri"]).stem)
             if chart is None:
                 continue
             count += 1
@@ -201,7 +201,7 @@ class Charts:
         with open(LEDGER_CSV, encoding="utf-8", newline="") as handle:
             inputs = {(r["chapter"], r["key"]): r["inputs"] for r in csv.DictReader(handle)}
         folder = Path(app.outdir) / FOLDER
-        wanted = {folder / f"{name}.csv": chart_csv(name, values, inputs) for name, values in self.records(app).items()}
+        wanted = {folder / f"{name}.csv": chart_csv(name, values, inputs) for name, values in self.records.items()}
         folder.mkdir(exist_ok=True)
         for stale in folder.glob("*.csv"):
             if stale not in wanted:  # a chart that is gone
@@ -209,7 +209,7 @@ class Charts:
         if app.builder.name == "html":
             images = Path(app.outdir) / "_images"
             wanted |= {images / f"{sha}-narrow.png": chart["narrow"]["png"]
-                       for sha, chart in self.variants(app).items() if "narrow" in chart}
+                       for sha, chart in self.variants.items() if "narrow" in chart}
             images.mkdir(exist_ok=True)
         for target, data in wanted.items():
             if not target.exists() or target.read_bytes() != data:
@@ -217,7 +217,7 @@ class Charts:
 
 
 def setup(app):
-    charts = Charts()
+    charts = Charts(app)
     app.add_node(chart_picture, html=(visit_picture, None))
     app.connect("doctree-resolved", charts.resolve)
     app.connect("build-finished", charts.write)

@@ -1,13 +1,10 @@
 """The book's inputs: one list, read by every fingerprint of the build.
 
 The build decides what is stale from content fingerprints, never from file
-times. There are five: a chapter's outputs (:mod:`~lacoe_report.book.chapters`,
-with the chapter's own code and declarations besides), the ledger
-(:func:`lacoe_report.book.build.write_ledger`), the Sphinx environment that
-draws every page (:mod:`~lacoe_report.book.sphinx_reread`), Sphinx's
-``conf.py`` (:mod:`~lacoe_report.book.sphinx_conf`) and the published book (:func:`is_current`). Each hashes the inputs
+times. Each of them (a chapter's outputs, the ledger, the Sphinx environment,
+Sphinx's ``conf.py``, the published book: the shapes below) hashes the inputs
 of :data:`INPUTS` that shape it, so an input added here reaches every
-fingerprint it should, and one list says what the book depends on.
+fingerprint it should.
 
 Examples
 --------

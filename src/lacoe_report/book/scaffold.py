@@ -1,9 +1,8 @@
 """``make chapter NAME=... TITLE="..."``: start a new chapter that already keeps every house rule.
 
-The chapter is made from ``templates/chapter.ipynb`` (a figure table, a
-download link, its declared numbers and one captioned chart) and its numbers
-from ``templates/chapter.numbers.yml``, and listed in ``_toc.yml`` at the end
-of a part, so the next ``make book`` executes and publishes it as it is.
+The chapter (``templates/chapter.ipynb``: a figure table, a download link, its
+declared numbers, a captioned chart) and its ``templates/chapter.numbers.yml``
+are listed at the end of a part of ``_toc.yml``: the next ``make book`` publishes it.
 """
 from __future__ import annotations
 

@@ -208,7 +208,7 @@ def downloads_to_attach(site: Path, downloads: Sequence[dict]) -> list[Attachmen
         path = site / item["path"].lstrip("/")
         if not path.is_file():
             sys.exit(f"The Downloads page links {item['path']}, which is not in {site}.")
-        found.append(Attachment(item["name"], path.read_bytes(), f"{item['name']}, from the book's Downloads page"))
+        found.append(Attachment(item["name"], path.read_bytes()))
     return found
 
 
@@ -284,11 +284,10 @@ LAST_PAGES = BUILD_DIR / ".pdf-pages.json"
 
 
 def _last_pages() -> dict[str, int] | None:
-    try:
-        found = json.loads(LAST_PAGES.read_text(encoding="utf-8"))
+    try:  # only _remember_pages writes it; a wrong page in it costs one print pass
+        return json.loads(LAST_PAGES.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return found if isinstance(found, dict) and all(isinstance(v, int) for v in found.values()) else None
 
 
 def _remember_pages(pages: dict[str, int]) -> None:

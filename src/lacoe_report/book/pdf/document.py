@@ -65,7 +65,6 @@ class Attachment:
 
     name: str
     data: bytes
-    description: str = ""
 
 
 def chapter_pages(pdf: bytes, chapters: list[Chapter]) -> dict[str, int]:
@@ -215,7 +214,7 @@ def attach_files(reader, root_ref, root, changed: dict, attachments: Sequence[At
         specs[item.name] = new(DictionaryObject({
             NameObject("/Type"): NameObject("/Filespec"),
             NameObject("/F"): TextStringObject(item.name), NameObject("/UF"): TextStringObject(item.name),
-            NameObject("/Desc"): TextStringObject(item.description or item.name),
+            NameObject("/Desc"): TextStringObject(f"{item.name}, from the book's Downloads page"),
             NameObject("/AFRelationship"): NameObject("/Data"),
             NameObject("/EF"): DictionaryObject({NameObject("/F"): file_ref, NameObject("/UF"): file_ref})}))
 

@@ -108,13 +108,6 @@ def _href(app, fromdoc: str, todoc: str, fragment: str) -> str:
     return app.builder.get_relative_uri(fromdoc, todoc) + "#" + fragment
 
 
-def _json_block(entries: dict) -> nodes.raw:
-    # "<" escaped so that no text in the data can close the script element.
-    payload = json.dumps(entries, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
-    return nodes.raw("", f'<script type="application/json" class="lacoe-trace-data">{payload}</script>\n',
-                     format="html")
-
-
 def _ledger_tables(app, docname: str, rows: list[dict], figures: dict) -> list[nodes.Node]:
     uses: dict[tuple, list] = {}
     for doc, found in sorted(app.env.lacoe_trace_uses.items()):
@@ -177,7 +170,10 @@ def resolve(app, doctree, docname: str) -> None:
     for node in list(doctree.findall(ledger_entries)):
         node.replace_self(_ledger_tables(app, docname, rows, figures))
     if entries:
-        doctree.append(_json_block(entries))
+        # "<" escaped so that no text in the data can close the script element.
+        payload = json.dumps(entries, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+        doctree.append(nodes.raw("", f'<script type="application/json" class="lacoe-trace-data">{payload}</script>\n',
+                                 format="html"))
 
 
 def _init(app):

@@ -16,6 +16,7 @@ import os
 import sys
 import threading
 import time
+from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -165,11 +166,7 @@ class Handler(SimpleHTTPRequestHandler):
     """Serve the preview pages with the reload script, the assets and the event stream."""
 
     state: State
-    root: Path
     KEEP_ALIVE = 15.0
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, directory=str(self.root), **kwargs)
 
     def log_message(self, format, *args):  # noqa: A002 - the terminal shows builds, not requests
         pass
@@ -238,7 +235,7 @@ def _with_reload_script(html: bytes) -> bytes:
 def serve(port: int = 8000, host: str = "127.0.0.1") -> None:
     """Build, serve on ``host:port`` and rebuild on every save, until interrupted."""
     state, stop = State(), threading.Event()
-    handler = type("PreviewHandler", (Handler,), {"state": state, "root": PREVIEW_DIR / "html"})
+    handler = partial(type("PreviewHandler", (Handler,), {"state": state}), directory=str(PREVIEW_DIR / "html"))
     (PREVIEW_DIR / "html").mkdir(parents=True, exist_ok=True)
     try:
         httpd = ThreadingHTTPServer((host, port), handler)  # daemon threads: open event streams do not keep it alive

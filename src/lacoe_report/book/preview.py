@@ -127,7 +127,8 @@ def watch(state: State, stop: threading.Event) -> None:
             if settled != now:
                 continue
             if seen is not None:
-                changed = sorted({name for name, _ in seen.items() ^ now.items()})
+                # "chapters/x.ipynb", without the base (project/, package/) inputs.files() names
+                changed = sorted({name.split("/", 1)[1] for name, _ in seen.items() ^ now.items()})
                 print(f"change in {', '.join(changed[:3])}", flush=True)
             state.set("building")
             with safe_write.recording() as wrote:

@@ -82,14 +82,31 @@ def _as_printed(text: str) -> str:
                   lambda m: m.group(1) + (f".{m.group(2)}" if m.group(2) else ""), text)
 
 
-def _from_zero(ax, n: int, values: Sequence[float], texts: Sequence) -> None:
-    """Finish ``n`` rows of bars: a baseline at zero, every bar and every label in view."""
+def _rows(kind: str, names: Sequence[str], **size: float) -> tuple[Chart, list[int]]:
+    """A chart of one row per name, labelled, the first on top; and the rows' y positions."""
+    chart = Chart(kind, figsize=row_figsize(names, **size))
+    ys = list(range(len(names) - 1, -1, -1))
+    chart.ax.set_yticks(ys, [wrap(name) for name in names])
+    return chart, ys
+
+
+def _from_zero(ax, values: Sequence[float], texts: Sequence) -> None:
+    """Finish rows of bars: a baseline at zero, every bar and every label in view."""
     quiet_axes(ax)
     ax.axvline(0, color=RULE, linewidth=0.8)  # the baseline bars grow from
-    ax.set_ylim(-0.6, n - 0.4)
+    ax.set_ylim(-0.6, len(ax.get_yticks()) - 0.4)
     lo, hi = min(0.0, *values), max(0.0, *values)
     ax.set_xlim(lo, hi if hi > lo else 1.0)
     fit_to_texts(ax, texts)
+
+
+def _dots_in_view(ax, lo: float, hi: float, margin: float, texts: list, *series: tuple) -> None:
+    """Finish a dot chart: x from ``lo`` to ``hi`` (``margin`` of the span left and 5% right),
+    every label in view, the series named over the top row (:func:`name_series`)."""
+    span = (hi - lo) or abs(hi) or 1.0
+    ax.set_xlim(lo - margin * span, hi + 0.05 * span)
+    fit_to_texts(ax, texts)
+    name_series(ax, max(ax.get_yticks()), texts, *series)
 
 
 @chart_helper
@@ -136,13 +153,10 @@ def ordered_bars(labels: Sequence[str], values: Sequence[float], *,
 
     # Stable sort: ties keep the caller's order.
     order = sorted(range(len(vals)), key=lambda i: -vals[i])
-    n = len(order)
-    chart = Chart("ordered bars", figsize=row_figsize(names, extra=0.55 + 0.3 * bool(xlabel)))
+    chart, ys = _rows("ordered bars", [names[i] for i in order], extra=0.55 + 0.3 * bool(xlabel))
     ax = chart.ax
-    ys = [n - 1 - rank for rank in range(n)]  # largest on top
     colours = [HIGHLIGHT if names[i] in marked else MUTED for i in order]
     ax.barh(ys, [vals[i] for i in order], height=0.68, color=colours, linewidth=0)
-    ax.set_yticks(ys, [wrap(names[i]) for i in order])
     texts = []
     for y, i, tick in zip(ys, order, ax.get_yticklabels()):
         text = fmt(vals[i])
@@ -152,7 +166,7 @@ def ordered_bars(labels: Sequence[str], values: Sequence[float], *,
         chart.record(names[i], text, vals[i])
     if xlabel:
         ax.set_xlabel(xlabel)
-    _from_zero(ax, n, vals, texts)
+    _from_zero(ax, vals, texts)
     return chart
 
 
@@ -287,10 +301,8 @@ def dumbbell(labels: Sequence[str], before: Sequence[float], after: Sequence[flo
     """
     names, (b, a) = _check(labels, before=before, after=after)
     fmt = label_formatter(value_format)
-    n = len(names)
-    chart = Chart("dumbbell", figsize=row_figsize(names, extra=0.6))
+    chart, ys = _rows("dumbbell", names, extra=0.6)
     ax = chart.ax
-    ys = [n - 1 - i for i in range(n)]
     texts = []
     for y, name, vb, va in zip(ys, names, b, a):
         ax.plot([vb, va], [y, y], color=CONNECTOR, linewidth=3, solid_capstyle="butt",
@@ -304,16 +316,11 @@ def dumbbell(labels: Sequence[str], before: Sequence[float], after: Sequence[flo
                                  fontweight="bold"))
         chart.record(f"{name}, {before_label}", tb, vb)
         chart.record(f"{name}, {after_label}", ta, va)
-    ax.set_yticks(ys, [wrap(name) for name in names])
     quiet_axes(ax)
-    ax.set_ylim(-0.45, n - 0.55)
-    lo, hi = min(*b, *a), max(*b, *a)
-    span = (hi - lo) or abs(hi) or 1.0
-    ax.set_xlim(lo - 0.05 * span, hi + 0.05 * span)
-    fit_to_texts(ax, texts)
-    name_series(ax, ys[0], texts,
-                (b[0], before_label, BEFORE, dict(marker="o", markersize=8, color=BEFORE)),
-                (a[0], after_label, HIGHLIGHT, dict(marker="o", markersize=8, color=HIGHLIGHT)))
+    ax.set_ylim(-0.45, len(ys) - 0.55)
+    _dots_in_view(ax, min(*b, *a), max(*b, *a), 0.05, texts,
+                  (b[0], before_label, BEFORE, dict(marker="o", markersize=8, color=BEFORE)),
+                  (a[0], after_label, HIGHLIGHT, dict(marker="o", markersize=8, color=HIGHLIGHT)))
     return chart
 
 
@@ -355,11 +362,9 @@ def stated_vs_computed(labels: Sequence[str], stated: Sequence[float],
     """
     names, (s, c) = _check(labels, stated=stated, computed=computed)
     fmt = label_formatter(value_format)
-    n = len(names)
-    chart = Chart("stated vs computed", figsize=row_figsize(names, extra=1.2 + 0.25 * bool(xlabel)))
+    chart, ys = _rows("stated vs computed", names, extra=1.2 + 0.25 * bool(xlabel))
     ring = dict(markerfacecolor="white", markeredgecolor=TEXT, markeredgewidth=1.6)
     ax = chart.ax
-    ys = [n - 1 - i for i in range(n)]
     texts = []
     for y, name, vs, vc in zip(ys, names, s, c):
         ax.plot([vs, vc], [y, y], color=CONNECTOR, linewidth=2, zorder=1)
@@ -375,20 +380,17 @@ def stated_vs_computed(labels: Sequence[str], stated: Sequence[float],
                                      color=HIGHLIGHT, fontweight="bold"))
         chart.record(f"{name}, stated", ts, vs)
         chart.record(f"{name}, computed", tc, vc)
-    ax.set_yticks(ys, [wrap(name) for name in names])
     quiet_axes(ax, keep_x=True)
     ax.grid(axis="x")
     # Ticks in the labels' format, minus all-zero decimals ("10%", not "10.0%").
     ax.xaxis.set_major_formatter(lambda v, _pos: re.sub(r"\.0+(?=\D*$)", "", fmt(v)))
     if xlabel:
         ax.set_xlabel(xlabel)
-    ax.set_ylim(-0.5, n - 0.5)
-    lo, hi = min(0.0, *s, *c), max(*s, *c)  # positive data is shown from zero
-    span = (hi - lo) or abs(hi) or 1.0
-    ax.set_xlim(lo, hi + 0.05 * span)
-    fit_to_texts(ax, texts)
-    name_series(ax, ys[0], texts, (s[0], stated_label, TEXT, dict(marker="o", markersize=10, **ring)),
-                (c[0], computed_label, HIGHLIGHT, dict(marker="o", markersize=6.5, color=HIGHLIGHT)))
+    ax.set_ylim(-0.5, len(ys) - 0.5)
+    # Positive data is shown from zero.
+    _dots_in_view(ax, min(0.0, *s, *c), max(*s, *c), 0, texts,
+                  (s[0], stated_label, TEXT, dict(marker="o", markersize=10, **ring)),
+                  (c[0], computed_label, HIGHLIGHT, dict(marker="o", markersize=6.5, color=HIGHLIGHT)))
     return chart
 
 
@@ -421,11 +423,9 @@ def paired_bars(labels: Sequence[str], values_a: Sequence[float], values_b: Sequ
     """
     names, (va, vb) = _check(labels, values_a=values_a, values_b=values_b)
     fmt = label_formatter(value_format)
-    n = len(names)
     colour_a, colour_b = PALETTE["blue"], PALETTE["vermillion"]
-    chart = Chart("paired bars", figsize=row_figsize(names, per_row=0.5, extra=0.5))
+    chart, ys = _rows("paired bars", names, per_row=0.5, extra=0.5)
     ax = chart.ax
-    ys = [n - 1 - i for i in range(n)]
     h = 0.36
     ax.barh([y + h / 2 for y in ys], va, height=h, color=colour_a, linewidth=0)
     ax.barh([y - h / 2 for y in ys], vb, height=h, color=colour_b, linewidth=0)
@@ -445,6 +445,5 @@ def paired_bars(labels: Sequence[str], values_a: Sequence[float], values_b: Sequ
     if LAYOUT.get() is NARROW:
         key(ax, [(name_a, colour_a, dict(marker="s", markersize=9, color=colour_a)),
                  (name_b, colour_b, dict(marker="s", markersize=9, color=colour_b))])
-    ax.set_yticks(ys, [wrap(name) for name in names])
-    _from_zero(ax, n, [*va, *vb], texts)
+    _from_zero(ax, [*va, *vb], texts)
     return chart

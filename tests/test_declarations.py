@@ -344,13 +344,13 @@ def test_a_chapters_declarations_are_read_from_its_file(tmp_path, monkeypatch):
 ])
 def test_declared_counts_the_books_declarations(tmp_path, monkeypatch, which, expected):
     three_chapters(tmp_path, monkeypatch)
-    assert FACTS["declared"].call(which, {}) == expected
+    assert FACTS["declared"].call(*which) == expected
 
 
 def test_declared_counts_only_what_it_names(tmp_path, monkeypatch):
     three_chapters(tmp_path, monkeypatch)
     with pytest.raises(ValueError) as caught:
-        FACTS["declared"].call(["pages"], {})
+        FACTS["declared"].call("pages")
     assert str(caught.value) == "declared() counts numbers, numeric, text, with_inputs or chapters, not 'pages'"
 
 
@@ -447,3 +447,11 @@ def test_a_number_may_name_a_numeric_fact_declared_above_alone_or_in_arithmetic(
 def test_a_fact_called_without_its_argument_is_refused_with_its_place():
     with pytest.raises(DeclarationError, match=r"^audit.numbers.yml, line 2, v: verdict\(\) is missing an argument$"):
         evaluate(load_text("numbers:\n  v: verdict()\n", "audit")[0])
+
+
+def test_a_fact_called_with_arguments_it_does_not_take_is_refused_with_its_place():
+    with pytest.raises(DeclarationError, match=r"^audit.numbers.yml, line 2, y: report_year\(\) takes other "
+                                               r"arguments: too many positional arguments$"):
+        load_text("numbers:\n  y: report_year('2023-24')\n", "audit")
+    with pytest.raises(DeclarationError, match=r"questions\(\) takes other arguments: too many positional"):
+        load_text("numbers:\n  q: questions('consistent')\n", "audit")

@@ -16,7 +16,7 @@ from lacoe_report.core.paths import FIGURES_CSV
 
 def call(name: str, *args, **kwargs):
     """The value of the fact ``name(*args, **kwargs)``, as a declaration calling it gets it."""
-    return FACTS[name].call(list(args), dict(kwargs))
+    return FACTS[name].call(*args, **kwargs)
 
 
 def figure_row(figure_id: str) -> dict:
@@ -39,7 +39,7 @@ COLUMNS = [
 def test_a_figures_column_is_its_text_in_the_data(column, figure, expected):
     assert call(column, figure) == expected
     # The reader FACTS holds was made once, at import; a reader made now reads the same.
-    assert facts._column(column)([figure], {}) == expected
+    assert facts._column(column)(figure) == expected
 
 
 def test_a_column_the_data_supplies_and_the_report_does_not_state_says_so(monkeypatch):
@@ -48,8 +48,8 @@ def test_a_column_the_data_supplies_and_the_report_does_not_state_says_so(monkey
     row = data.figure("fin_budget_total").copy()
     row["assumed"] = "period label"
     monkeypatch.setattr(data, "figure", lambda figure_id: row)
-    assert facts._column("label")(["fin_budget_total"], {}) == "LACOE budget (the data's reading)"
-    assert facts._column("as_written")(["fin_budget_total"], {}) == "$627 Million"
+    assert facts._column("label")("fin_budget_total") == "LACOE budget (the data's reading)"
+    assert facts._column("as_written")("fin_budget_total") == "$627 Million"
 
 
 def test_an_assumed_value_is_stated_as_the_assumption_it_is():
@@ -99,9 +99,9 @@ def test_questions_refuses_what_the_audit_has_no_column_for(kwargs, message):
 def test_a_question_answers_in_the_audits_words():
     # 59/627 = 9.41%: the one inconsistent share (above), answered with its verdict first.
     for answer in (call("answer", "budget-share-educational"),
-                   facts._question_text("answer")(["budget-share-educational"], {})):
+                   facts._question_text("answer")("budget-share-educational")):
         assert answer.startswith("Inconsistent: ") and "$59 million of $627 million is 9.4%" in answer
-    explanation = facts._question_text("explanation")(["budget-share-educational"], {})
+    explanation = facts._question_text("explanation")("budget-share-educational")
     assert "$59 million of $627 million is 9.4%" in explanation and not explanation.startswith("Inconsistent")
 
 
@@ -131,7 +131,7 @@ def test_a_finding_is_named_by_its_rank():
     first = call("finding", 1)
     # The only inconsistent question (the shares above; detectors raise second looks) ranks first.
     assert first.startswith("Inconsistent: ") and "$59 million of $627 million is 9.4%" in first
-    assert set(FACTS["finding"].inputs([1], {})) == {"fin_educational_amount", "fin_budget_total",
+    assert set(FACTS["finding"].inputs(1)) == {"fin_educational_amount", "fin_budget_total",
                                                      "fin_educational_share"}
     n = len(findings)
     assert call("finding", 2) == audit().question(findings.index[1]).answer

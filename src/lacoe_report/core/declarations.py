@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import inspect
 import math
 import re
 from dataclasses import dataclass
@@ -135,7 +136,7 @@ class Entry:
         if self.fact is None:
             return _formula.figure_ids(self.formula)
         fact, args, kwargs = self.fact
-        return list(dict.fromkeys(fact.inputs(args, kwargs)))
+        return list(dict.fromkeys(fact.inputs(*args, **kwargs)))
 
 
 def _fact_call(text: str, where: str) -> tuple | None:
@@ -168,6 +169,11 @@ def _fact_call(text: str, where: str) -> tuple | None:
     for position in fact.figure_args:
         if position >= len(args) or not isinstance(body.args[position], ast.Name):
             raise DeclarationError(f"{where}: {fact.name}() takes a figure id (unquoted) as argument {position + 1}")
+    try:
+        inspect.signature(fact.call).bind(*args, **kwargs)
+    except TypeError as error:
+        problem = "is missing an argument" if str(error).startswith("missing") else f"takes other arguments: {error}"
+        raise DeclarationError(f"{where}: {fact.name}() {problem}") from None
     return fact, args, kwargs
 
 
@@ -365,7 +371,7 @@ def evaluate(entry: Entry) -> dict:
             recorded = entry.formula
         else:
             fact, args, kwargs = entry.fact
-            value = fact.call(args, kwargs)
+            value = fact.call(*args, **kwargs)
             recorded = entry.formula if entry.unit == "text" else f"{_plain(value)!r}  # {entry.formula}"
         value = str(value) if entry.unit == "text" else _plain(value)
         text = formats.named(entry.format)(value)
@@ -373,9 +379,7 @@ def evaluate(entry: Entry) -> dict:
         hedge = "" if entry.fact is not None or entry.unit == "text" else bounds.hedge(entry.formula, text)
         if entry.bare and not hedge:
             raise ValueError("bare: true is for a hedged number, and this one is exact")
-    except IndexError:
-        raise DeclarationError(f"{entry.where}: {entry.formula.split('(')[0]}() is missing an argument") from None
-    except (_formula.FormulaError, ArithmeticError, KeyError, TypeError, ValueError) as error:
+    except (_formula.FormulaError, ArithmeticError, LookupError, TypeError, ValueError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         raise DeclarationError(f"{entry.where}: {message}") from None
     return {"key": entry.key, "value": value, "text": text if entry.bare else formats.hedged(text, hedge),
@@ -407,10 +411,9 @@ def book_entries() -> list[Entry]:
     return [entry for chapter in chapters() for entry in load(chapter)]
 
 
-def _declared(args, kwargs) -> int:
+def _declared(which: str = "numbers") -> int:
     """How many declarations the book has: numbers (default), numeric, text, with_inputs, or chapters."""
     entries = book_entries()
-    which = args[0] if args else "numbers"
     if which == "numbers":
         return len(entries)
     if which == "numeric":

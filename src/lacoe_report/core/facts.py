@@ -9,13 +9,13 @@ The authoring chapter (``chapters/authoring.ipynb``) declares and evaluates one 
 
 Examples
 --------
->>> FACTS["period"].call(["schools_diplomas"], {})  # "in the 2023-24 school year"
+>>> FACTS["period"].call("schools_diplomas")  # "in the 2023-24 school year"
 '2023-24'
->>> FACTS["period"].call(["schools_students_total"], {})  # undated: the report's year by default
+>>> FACTS["period"].call("schools_students_total")  # undated: the report's year by default
 "2023-24 (the report's year: undated)"
->>> FACTS["period"].call(["fin_budget_total"], {})  # the report names no year: the data reads one
+>>> FACTS["period"].call("fin_budget_total")  # the report names no year: the data reads one
 "2023-24 (the data's reading)"
->>> FACTS["verdict"].call(["budget-lines-sum"], {})
+>>> FACTS["verdict"].call("budget-lines-sum")
 'consistent'
 >>> FACTS["period"].unit, FACTS["questions"].unit, FACTS["detail"].unit
 ('text', 'count', None)
@@ -49,17 +49,17 @@ class Fact:
     unit : str or None
         The unit of its value; ``None`` when the declaration must name one.
     call : callable
-        ``call(args, kwargs)`` -> the value.
+        Called with the declaration's arguments, returns the value.
     inputs : callable
-        ``inputs(args, kwargs)`` -> the figure ids the value rests on.
+        Called with the same arguments, returns the figure ids the value rests on.
     figure_args : tuple of int
         Positions of the arguments that must be figure ids.
     """
 
     name: str
     unit: str | None
-    call: Callable[[list, dict], object]
-    inputs: Callable[[list, dict], list[str]] = field(default=lambda args, kwargs: [])
+    call: Callable[..., object]
+    inputs: Callable[..., list[str]] = field(default=lambda *args, **kwargs: [])
     figure_args: tuple[int, ...] = ()
 
 
@@ -77,19 +77,17 @@ def _audit():
     return _engine().audit()
 
 
-def _question_inputs(args, kwargs) -> list[str]:
-    return list(_audit().frame().loc[args[0], "inputs"])
+def _question_inputs(question: str, *detail: str) -> list[str]:
+    return list(_audit().frame().loc[question, "inputs"])
 
 
-def _questions(args, kwargs) -> int:
+def _questions(*, distinct: str | None = None, **filters) -> int:
     """How many of the audit's questions match (verdict, source, check: a value or a list of them).
 
     ``distinct='check'`` counts their distinct check kinds instead; ``distinct='inputs'``
     the distinct figures they rest on.
     """
     frame = _audit().frame()
-    filters = dict(kwargs)  # the declaration's own arguments: evaluated again, they must be the same
-    distinct = filters.pop("distinct", None)
     for column, wanted in filters.items():
         if column not in ("verdict", "source", "check"):
             raise ValueError(f"questions() filters by verdict, source or check, not {column!r}")
@@ -103,41 +101,38 @@ def _questions(args, kwargs) -> int:
     return len(frame)
 
 
-def _named_figures(args, kwargs) -> str:
+def _named_figures(question: str) -> str:
     """The figures an audit question compares, by name: 'AI workshop attendees and GAIN job placements'."""
     figures = _data().figures()
-    details = _audit().get(args[0]).details
+    details = _audit().get(question).details
     if "metrics" in details:  # one figure per metric: a callout and its prose restatement are one
         firsts = [figures.index[figures["metric"].eq(m)][0] for m in details["metrics"]]
     else:
-        firsts = _question_inputs(args, kwargs)
+        firsts = _question_inputs(question)
     return " and ".join(_engine().kinds.name(figures, i) for i in firsts)
 
 
-def _detail(args, kwargs):
-    question, name = args
+def _detail(question: str, name: str):
     details = _audit().get(question).details
     if name not in details:
         raise ValueError(f"audit question {question!r} has no detail {name!r} (it has {', '.join(details)})")
     return details[name]
 
 
-def _setting(args, kwargs):
-    detector, name = args
+def _setting(detector: str, name: str):
     settings = _engine().spec.load(AUDIT_RELATIONS_YML, figure_ids=set(_data().figures().index)).detectors
     if name not in (settings.get(detector) or {}):
         raise ValueError(f"data/audit_relations.yml has no setting detectors.{detector}.{name}")
     return settings[detector][name]
 
 
-def _restated_metrics(args, kwargs) -> int:
+def _restated_metrics() -> int:
     """How many metrics the report states more than once."""
     return int((_data().figures().groupby("metric").size() > 1).sum())
 
 
-def _section_words(args, kwargs) -> str:
+def _section_words(section: str) -> str:
     """How the book names a section of the report (``data/vocabulary.yml``)."""
-    section = args[0]
     if section not in SECTION_WORDS:
         raise ValueError(f"{section!r} is not a section of data/vocabulary.yml ({', '.join(SECTION_WORDS)})")
     return SECTION_WORDS[section]
@@ -145,75 +140,74 @@ def _section_words(args, kwargs) -> str:
 
 def _column(name: str) -> Callable:
     """A figure's column as text; a value the data supplies and the report does not state says so."""
-    def value(args, kwargs) -> str:
-        row = _data().figure(args[0])
+    def value(figure_id: str) -> str:
+        row = _data().figure(figure_id)
         assumed = name in str(row.get("assumed") or "").split()
         return str(row[name]) + (f" ({ASSUMED_MARK})" if assumed else "")
     return value
 
 
-def _period(args, kwargs) -> str:
+def _period(figure_id: str) -> str:
     """A figure's period, and how it is known unless the report states it.
 
     An undated figure's period is the report's year by default, and says so;
     a period the data reads into the report says that.
     """
-    row = _data().figure(args[0])
+    row = _data().figure(figure_id)
     basis = str(row["period_basis"])
     return str(row["period"]) + ("" if basis == "stated" else f" ({PERIOD_BASIS_LABELS[basis]})")
 
 
-def _assumption(args, kwargs) -> str:
+def _assumption(figure_id: str, column: str) -> str:
     """The clause that states one assumed value of a figure as the assumption it is ("if its period is ...")."""
-    return _engine().assumption(args[0], args[1]).sentence
+    return _engine().assumption(figure_id, column).sentence
 
 
 def _question_text(attribute: str) -> Callable:
-    return lambda args, kwargs: str(getattr(_audit().question(args[0]), attribute))
+    return lambda question: str(getattr(_audit().question(question), attribute))
 
 
-def _figure_input(args, kwargs):
+def _figure_input(figure_id: str, *column: str) -> list[str]:
     """A fact about one figure reads that figure."""
-    return [args[0]]
+    return [figure_id]
 
 
-def _lacoe_questions(args, kwargs) -> int:
+def _lacoe_questions(**filters) -> int:
     """How many questions for LACOE the book raises (``source='chapter'``, ``'audit'`` ... to count some)."""
     from .questions import counts  # when evaluated: questions imports the audit engine
     found = counts()
-    for column, wanted in kwargs.items():
+    for column, wanted in filters.items():
         if column != "source":
             raise ValueError(f"lacoe_questions() filters by source, not {column!r}")
         found = {s: n for s, n in found.items() if s in (wanted if isinstance(wanted, list) else [wanted])}
     return sum(found.values())
 
 
-def _raised(args) -> str:
-    """The id of the audit finding ranked ``args[0]`` (1 = first): the questions for LACOE open with them."""
+def _raised(rank: int) -> str:
+    """The id of the audit finding ranked ``rank`` (1 = first): the questions for LACOE open with them."""
     frame = _audit().frame()
     raised = frame.index[frame["verdict"].isin(_engine().RAISED)]
-    rank = int(args[0])
+    rank = int(rank)
     if not 1 <= rank <= len(raised):
         raise ValueError(f"finding({rank}): the audit raises {len(raised)} findings")
     return raised[rank - 1]
 
 
-def _finding(args, kwargs) -> str:
-    """The one-line answer of the audit finding ranked ``args[0]``."""
-    return _audit().question(_raised(args)).answer
+def _finding(rank: int) -> str:
+    """The one-line answer of the audit finding ranked ``rank``."""
+    return _audit().question(_raised(rank)).answer
 
 
-def _finding_inputs(args, kwargs) -> list[str]:
-    return list(_audit().frame().loc[_raised(args), "inputs"])
+def _finding_inputs(rank: int) -> list[str]:
+    return _question_inputs(_raised(rank))
 
 
-def _passage(args, kwargs) -> str:
+def _passage(first: str, last: str) -> str:
     """The report's text from the words ``first`` through the words ``last``, whitespace folded.
 
-    >>> _passage(["The district exited review", "in 2021"], {})
+    >>> _passage("The district exited review", "in 2021")
     'The district exited review for Community Relations and Governance in 2021'
     """
-    first, last = args
     text = report_text()
     if first not in text:
         raise ValueError(f"passage(): {first!r} is not in the report text")
@@ -224,33 +218,33 @@ def _passage(args, kwargs) -> str:
     return " ".join(text[begin:end + len(last)].split())
 
 
-def _words(args, kwargs) -> int:
+def _words(first: str, last: str) -> int:
     """The words (split at white space) of the report's text from ``first`` through ``last``.
 
-    >>> _words(["The district exited review", "in 2021"], {})
+    >>> _words("The district exited review", "in 2021")
     11
     """
-    return len(_passage(args, kwargs).split())
+    return len(_passage(first, last).split())
 
 
-def _numeric_tokens(args, kwargs) -> int:
+def _numeric_tokens(first: str, last: str) -> int:
     """The numbers printed in the report's text from ``first`` through ``last`` (tokens with a digit).
 
-    >>> _numeric_tokens(["The district exited review", "in 2021"], {})
+    >>> _numeric_tokens("The district exited review", "in 2021")
     1
     """
-    return len(numeric_tokens(_passage(args, kwargs)))
+    return len(numeric_tokens(_passage(first, last)))
 
 
 #: Every fact a declaration may state, by name.
 FACTS: dict[str, Fact] = {f.name: f for f in [
     Fact("period", "text", _period, _figure_input, (0,)),
-    Fact("report_year", "text", lambda args, kwargs: REPORT_YEAR),
+    Fact("report_year", "text", lambda: REPORT_YEAR),
     Fact("period_words", "text", _column("period_words"), _figure_input, (0,)),
     Fact("quote", "text", _column("quote"), _figure_input, (0,)),
     Fact("label", "text", _column("label"), _figure_input, (0,)),
     Fact("as_written", "text", _column("as_written"), _figure_input, (0,)),
-    Fact("verdict", "text", lambda args, kwargs: _audit().get(args[0]).verdict, _question_inputs),
+    Fact("verdict", "text", lambda question: _audit().get(question).verdict, _question_inputs),
     Fact("answer", "text", _question_text("answer"), _question_inputs),
     Fact("explanation", "text", _question_text("explanation"), _question_inputs),
     Fact("assumption", "text", _assumption, _figure_input, (0,)),
@@ -258,12 +252,12 @@ FACTS: dict[str, Fact] = {f.name: f for f in [
     Fact("detail", None, _detail, _question_inputs),
     Fact("setting", None, _setting),
     Fact("named_figures", "text", _named_figures, _question_inputs),
-    Fact("detectors", "count", lambda args, kwargs: len(_engine().DETECTORS)),
-    Fact("chance", "count", lambda args, kwargs: _audit().chance[args[0]]),
-    Fact("near_tolerance", "percent", lambda args, kwargs: 100 * _engine().verdict.NEAR_TOLERANCE),
+    Fact("detectors", "count", lambda: len(_engine().DETECTORS)),
+    Fact("chance", "count", lambda name: _audit().chance[name]),
+    Fact("near_tolerance", "percent", lambda: 100 * _engine().verdict.NEAR_TOLERANCE),
     Fact("section_words", "text", _section_words),
-    Fact("report_tokens", "count", lambda args, kwargs: len(numeric_tokens(report_text()))),
-    Fact("excluded_rows", "count", lambda args, kwargs: len(_data().excluded())),
+    Fact("report_tokens", "count", lambda: len(numeric_tokens(report_text()))),
+    Fact("excluded_rows", "count", lambda: len(_data().excluded())),
     Fact("restated_metrics", "count", _restated_metrics),
     Fact("lacoe_questions", "count", _lacoe_questions),
     Fact("finding", "text", _finding, _finding_inputs),

@@ -59,8 +59,6 @@ from .vocabulary import DISPLAY, UNITS
 SUFFIX = ".numbers.yml"
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
 _FIELDS = {"formula", "unit", "format", "bare", "combines"}
-# A name outside quotes that is not a keyword argument (count(section='x')).
-_NAME = re.compile(r"('[^']*'|\"[^\"]*\")|(?<![\w.])([a-z][a-z0-9_]*)\b(?!\s*=[^=])")
 
 
 class DeclarationError(ValueError):
@@ -193,7 +191,7 @@ def _substitute(text: str, lets: dict[str, str], where: str, depth: int = 0) -> 
         return value
 
     code, hash_, rule = text.partition("#")  # a constant's rule is words, never substituted
-    expanded = _NAME.sub(put, code) + hash_ + rule
+    expanded = _formula.NAME.sub(put, code) + hash_ + rule
     return expanded if expanded == text else _substitute(expanded, lets, where, depth + 1)
 
 
@@ -211,8 +209,6 @@ def _infer_unit(formula_text: str, fact, where: str, key: str) -> str:
     if fact is not None and fact[0].unit is not None:
         return fact[0].unit
     body = None if fact is not None else _formula.parse(formula_text).body
-    while isinstance(body, ast.Expression):
-        body = body.body
     if isinstance(body, ast.Name):
         return str(data.figure(body.id)["unit"])
     if isinstance(body, ast.Call) and isinstance(body.func, ast.Name) and body.func.id in ("count", "nunique"):
@@ -268,7 +264,7 @@ def load_text(text: str, chapter: str, source: str | None = None) -> list[Entry]
             except _formula.FormulaError as error:
                 raise DeclarationError(f"{where}: {error}") from None
             # A number that names a numeric fact declared above is written with that fact's value.
-            named = {match.group(2) for match in _NAME.finditer(raw) if match.group(2)}
+            named = {match.group(2) for match in _formula.NAME.finditer(raw) if match.group(2)}
             facts_named = {name for name in named if callable(lets.get(name))}
             if "#" not in formula_text and not facts_named \
                     and not any(isinstance(n, (ast.Name, ast.Call)) for n in ast.walk(tree)):
@@ -295,8 +291,6 @@ def load_text(text: str, chapter: str, source: str | None = None) -> list[Entry]
         elif unit != "text":  # a later formula names a numeric fact by its value: the ledger shows that number
             lets[key] = functools.partial(lambda entry: repr(evaluate(entry)["value"]), entries[-1])
     return entries
-
-
 
 
 def combined_groups(formula_text: str) -> list[str]:
@@ -411,19 +405,17 @@ def book_entries() -> list[Entry]:
     return [entry for chapter in chapters() for entry in load(chapter)]
 
 
+_DECLARED = {"numbers": lambda entries: len(entries),
+             "numeric": lambda entries: sum(e.unit != "text" for e in entries),
+             "text": lambda entries: sum(e.unit == "text" for e in entries),
+             "with_inputs": lambda entries: sum(bool(e.inputs()) for e in entries),
+             "chapters": lambda entries: len({e.chapter for e in entries})}
+
+
 def _declared(which: str = "numbers") -> int:
     """How many declarations the book has: numbers (default), numeric, text, with_inputs, or chapters."""
-    entries = book_entries()
-    if which == "numbers":
-        return len(entries)
-    if which == "numeric":
-        return sum(e.unit != "text" for e in entries)
-    if which == "text":
-        return sum(e.unit == "text" for e in entries)
-    if which == "with_inputs":
-        return sum(bool(e.inputs()) for e in entries)
-    if which == "chapters":
-        return len({e.chapter for e in entries})
+    if which in _DECLARED:
+        return _DECLARED[which](book_entries())
     raise ValueError(f"declared() counts numbers, numeric, text, with_inputs or chapters, not {which!r}")
 
 

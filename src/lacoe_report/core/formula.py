@@ -50,6 +50,8 @@ from .paths import FIGURES_CSV, shown, stamp
 
 #: A value that is a number, as the CSV files write them.
 NUMBER = re.compile(r"-?[\d.]+(e-?\d+)?")
+#: A quoted string (group 1), or a name outside quotes that is not a keyword argument (group 2).
+NAME = re.compile(r"('[^']*'|\"[^\"]*\")|(?<![\w.])([a-z][a-z0-9_]*)\b(?!\s*=[^=])")
 #: Slack, in steps, of floor_to and ceil_to: a quotient a hair under a whole step is that step.
 STEP_SLACK = 1e-9
 
@@ -320,7 +322,7 @@ def substituted(expression: str, table=None) -> str:
             return match.group(2)
         return f"{value:.0f}" if value.is_integer() else repr(value)
 
-    return re.sub(r"('[^']*'|\"[^\"]*\")|\b([a-z][a-z0-9_]*)\b(?!\s*=[^=])", put, expression)
+    return NAME.sub(put, expression)
 
 
 def agrees(result, value) -> bool:

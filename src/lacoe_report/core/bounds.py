@@ -1,23 +1,20 @@
 """Which way a published number may be off, worked out from its inputs' hedges and its formula.
 
-A figure printed "over 400" is a floor: the true value is 400 or more. A
-number computed from it inherits a direction: 98% of over 400 attendees is at
-least 392; 400 over more than 30 districts could be almost anything near 13.
-This module evaluates a formula over intervals (each figure the range its
-qualifier allows, ``bound`` in ``data/vocabulary.yml``) with the one evaluator
-of :mod:`lacoe_report.core.formula`, and compares the range with the number as
-printed:
+A figure printed "over 400" is a floor: the true value is 400 or more. A number computed from it
+inherits a direction: 98% of over 400 attendees is at least 392; 400 over more than 30 districts could
+be almost anything near 13. This module evaluates a formula over intervals (each figure the range its
+qualifier allows, ``bound`` in ``data/vocabulary.yml``) with the one evaluator of
+:mod:`lacoe_report.core.formula`, and compares the range with the number as printed:
 
 - the range is one point: the number is exact and carries no hedge;
 - nothing in the range is below the printed number: "at least";
 - nothing in the range is above it: "at most";
 - otherwise: "about".
 
-The words come from ``derived_bounds`` in ``data/vocabulary.yml``; a figure
-pasted alone keeps its own qualifier's words ("over", "nearly"), unless the
-qualifier is the data's reading (``assumed``): then it shows as the report
-prints it, and the sentence must say how the data reads it. A number computed
-from it uses the data's reading, which its sentence says too.
+The words come from ``derived_bounds`` in ``data/vocabulary.yml``; a figure pasted alone keeps its
+own qualifier's words ("over", "nearly"), unless the qualifier is the data's reading (``assumed``):
+then it shows as the report prints it, and its sentence, like that of a number computed from it, says
+how the data reads it.
 
 Examples
 --------
@@ -50,8 +47,7 @@ INF = math.inf
 class Interval:
     """A value as stated (``point``) and the range ``[low, high]`` its hedges allow.
 
-    Comparisons use the stated value, so a formula's tests (``a == b``) read as
-    they do in :func:`lacoe_report.core.formula.evaluate`.
+    Comparisons use the stated value, so a formula's tests (``a == b``) read as they do over floats.
 
     >>> over_400 = Interval(400, 400, INF)
     >>> over_400 * 0.98
@@ -149,11 +145,7 @@ def _times(a: float, b: float) -> float:
 
 
 def _rounded(function):
-    """An interval version of a rounding function: the stated value is rounded, the range kept.
-
-    The range is what the truth may be; rounding changes only the number printed,
-    which :func:`direction` then compares with the range.
-    """
+    """An interval version of a rounding function: the stated value is rounded, the range (the truth) kept."""
     def rounded(x, *args, **kwargs):
         x = Interval.of(x)
         plain = [a.point if isinstance(a, Interval) else a for a in args]
@@ -231,8 +223,7 @@ def direction(span: Interval, printed: float) -> str:
 def hedge(expression: str, text: str, table=None) -> str:
     """The words that must stand before ``text``, the printed value of ``expression`` ("" when exact).
 
-    A formula that is one figure id keeps the figure's own qualifier ("over",
-    "nearly"); any other formula gets the words of its derived bound.
+    A figure id alone keeps its own qualifier ("over", "nearly"); any other formula, its derived bound's words.
     """
     rows = formula.figure_rows() if table is None else table
     name = expression.strip()

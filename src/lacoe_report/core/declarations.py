@@ -1,12 +1,10 @@
 """Each published number declared once: ``chapters/<name>.numbers.yml`` beside its notebook.
 
-A declaration names a number (its key, pasted into the chapter's text with
-``{glue:text}`key```), says what it is (a formula of
-:mod:`lacoe_report.core.formula`, or one fact of :mod:`lacoe_report.core.facts`)
-and, where it cannot be inferred, its unit. The value is what the formula
-evaluates to, so the declaration *is* the computation; how it prints follows
-from its unit (``display`` in ``data/vocabulary.yml``) unless the declaration
-names another format of :data:`lacoe_report.core.formats.NAMED`::
+A declaration names a number (its key, pasted into the chapter's text with ``{glue:text}`key```),
+says what it is (a formula of :mod:`lacoe_report.core.formula`, or one fact of
+:mod:`lacoe_report.core.facts`) and, where it cannot be inferred, its unit. The value is what the
+formula evaluates to: the declaration *is* the computation. It prints in its unit's ``display``
+(``data/vocabulary.yml``) unless it names another format of :data:`lacoe_report.core.formats.NAMED`::
 
     lets:                                    # named parts of formulas, written once
       edu_share: fin_educational_amount / fin_budget_total * 100
@@ -20,13 +18,10 @@ names another format of :data:`lacoe_report.core.formats.NAMED`::
       ig_prior_low: {formula: ..., bare: true}  # printed without its hedge: the sentence carries it
       ws_total: {formula: a + b, unit: count, combines: "..."}  # groups of people: what the sum means
 
-A let, or a number declared above (unless its key is also a figure id), is
-substituted into the formulas that name it (in parentheses), so the ledger
-records the whole formula, re-evaluable by anyone from the data alone; a
-numeric fact declared above is substituted by its value (its own row gives
-the rule that found it).
-Nothing here depends on Sphinx or glue: the ledger, ``make verify`` and any
-renderer read the same records.
+A let, or a number declared above (unless its key is also a figure id), is substituted, in
+parentheses, into the formulas that name it, so the ledger records the whole formula, re-evaluable
+from the data alone; a numeric fact declared above is substituted by its value. Nothing here depends
+on Sphinx or glue: the ledger, ``make verify`` and any renderer read the same records.
 
 Examples
 --------
@@ -111,11 +106,9 @@ class Entry:
     fact : tuple or None
         ``(Fact, args, kwargs)`` when the declaration is a fact, else None (read once, when loaded).
     bare : bool
-        Printed without its hedge, because the sentence that pastes it carries the
-        hedge in its own words (``book/rules.py`` checks that it does).
+        Printed without its hedge: the sentence that pastes it says the hedge (``book/rules.py`` checks).
     caveat : str
-        For a number that adds or divides counts of people of different groups
-        (populations or periods): what the combination can and cannot mean, as
+        What a sum or ratio of counts of different groups of people can and cannot mean, as
         declared under ``combines``; glued as ``<key>_caveat`` beside the number.
     """
 
@@ -296,10 +289,8 @@ def load_text(text: str, chapter: str, source: str | None = None) -> list[Entry]
 def combined_groups(formula_text: str) -> list[str]:
     """The groups of people a formula combines: counts with a population, by population and period.
 
-    Two counts of people of different populations, or of different periods, may
-    hold the same people, or people the report never relates; adding or
-    dividing them needs a declared reason (``combines``). One quantity stated
-    for two periods is a change over time, not a mix.
+    Counts of different populations or periods may hold the same people, or people the report never
+    relates: adding or dividing them needs ``combines``. One quantity at two periods is a change over time.
 
     >>> combined_groups("p3_immigrant_workshop_educators + p3_immigrant_workshop_parents")
     ['educators in 2023-24', 'parents in 2023-24']
@@ -343,16 +334,14 @@ def load(chapter: str) -> list[Entry]:
 
 @functools.lru_cache(maxsize=64)
 def _load_cached(text: str, chapter: str, source: str, figures_stamp: tuple) -> tuple[Entry, ...]:
-    # Keyed on the text and on the figures file it reads units from: the ledger
-    # counts the book's declarations once per `declared(...)` and reads each file again.
+    # Keyed on the text and the figures file it reads units from: each `declared(...)` reads every file.
     return tuple(load_text(text, chapter, source))
 
 
 def evaluate(entry: Entry) -> dict:
     """The ledger record of one declaration: key, value, text, hedge, unit, format, inputs, formula.
 
-    ``text`` is the number as every page prints it, its ``hedge`` ("over", "at
-    least", "about" ...: :mod:`lacoe_report.core.bounds`) before it.
+    ``text`` is the number as every page prints it, its ``hedge`` (:mod:`lacoe_report.core.bounds`) before it.
 
     Raises
     ------

@@ -4,8 +4,8 @@ Most declared numbers (:mod:`lacoe_report.core.declarations`) are formulas over 
 is one call, alone in its declaration, whose words come from their source (the data, the audit engine):
 ``period(fin_budget_total)``, ``verdict('budget-share-educational')``, ``questions(verdict='consistent')``.
 A bare name argument is a figure id; anything else is a quoted literal. The ledger records a text fact
-as its call, and a numeric fact as its value followed by ``# call``, which ``make verify`` re-checks.
-The authoring chapter (``chapters/authoring.ipynb``) declares and evaluates one example of every fact.
+as its call, a numeric fact as ``value  # call`` (``make verify`` re-checks it); the authoring chapter
+shows every fact.
 
 Examples
 --------
@@ -29,10 +29,8 @@ from .paths import AUDIT_RELATIONS_YML
 from .source_text import numeric_tokens, report_text
 from .vocabulary import PERIOD_BASIS_LABELS, REPORT_YEAR, SECTION_WORDS
 
-# Each fact imports the data or the audit engine when it is evaluated ("when evaluated" below):
-# `make chapter` imports declarations, and so this module, and needs neither (pandas and pandera
-# take 0.37 s); a declaration that does not ask the audit does not import it (issue 33; 0.24 s,
-# 8 ms once the data is loaded).
+# Each fact imports the data or the audit engine when evaluated: `make chapter` imports this module and
+# needs neither (pandas and pandera: 0.37 s); nor does a declaration that does not ask the audit (0.24 s).
 
 #: How a value the data supplies, and the report does not state, is marked where it is printed.
 ASSUMED_MARK = "the data's reading"

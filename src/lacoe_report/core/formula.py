@@ -1,28 +1,24 @@
 """The ledger's formula language: small, documented, and re-evaluable from ``data/report_figures.csv`` alone.
 
-A formula is a Python expression over figure ids (each stands for that row's
-``value`` as a float) and numeric literals, with ``+ - * / **``, unary minus,
-parentheses, comparisons (``== != < <= > >=``; a true comparison counts 1 in a
-sum) and these functions only:
+A formula is a Python expression over figure ids (each stands for that row's ``value`` as a float)
+and numeric literals, with ``+ - * / **``, unary minus, parentheses, comparisons (``== != < <= > >=``;
+a true comparison counts 1 in a sum) and these functions only:
 
 ``round_half_up(x, digits=0)``
-    ``x`` rounded to ``digits`` decimals, halves away from zero (through
-    ``Decimal(repr(x))``, as the book's formats print).
+    ``x`` rounded to ``digits`` decimals, halves away from zero, as the book's formats print.
 ``round``, ``abs``, ``min``, ``max``, ``sum``
     Python's own (``sum`` and ``min``/``max`` also take a list ``[a, b]``).
 ``floor_to(x, step)`` / ``ceil_to(x, step)``
-    ``x`` rounded down / up to a multiple of ``step`` (with a 1e-9 slack in
-    steps, so that ``floor_to(0.3 / 0.1, 1)`` is 3): how a lower bound ("at
-    least", "over") or an upper bound ("at most", "up to") is printed.
+    ``x`` rounded down / up to a multiple of ``step`` (1e-9 steps of slack: ``floor_to(0.3 / 0.1, 1)``
+    is 3): how a lower bound ("at least", "over") or an upper bound ("at most", "up to") is printed.
 ``count(column='value', ...)``
-    The number of rows of ``report_figures.csv`` whose columns hold these
-    values, compared as the CSV's text; a list value means any of.
+    The number of rows of ``report_figures.csv`` whose columns hold these values, compared as the
+    CSV's text; a list value means any of.
 ``nunique('column', column='value', ...)``
     The number of distinct values of ``column`` among those rows.
 
-Nothing else parses: no attribute, no subscript, no other name. A reviewer can
-re-check every formula with a dozen lines of their own Python (the verify
-chapter shows them); :func:`evaluate` is this project's evaluator.
+Nothing else parses: no attribute, no subscript, no other name. A reviewer can re-check every
+formula with a dozen lines of their own Python (the verify chapter shows them).
 
 Examples
 --------
@@ -87,11 +83,7 @@ def _rows(path: str, _stamp: tuple) -> tuple[dict, ...]:
 
 
 def figure_rows() -> tuple[dict, ...]:
-    """The rows of ``data/report_figures.csv`` as text, as every evaluator reads them.
-
-    Cached until the file changes: a kernel or the preview that evaluates a
-    formula after the CSV was edited reads the edit.
-    """
+    """The rows of ``data/report_figures.csv`` as text, as every evaluator reads them (cached until it changes)."""
     return _rows(str(FIGURES_CSV), stamp(FIGURES_CSV))
 
 
@@ -239,10 +231,8 @@ def evaluate(expression: str, table=None):
 def evaluate_over(expression: str, values: Mapping[str, object], rows, functions: Mapping | None = None):
     """Evaluate ``expression`` with each figure id standing for ``values[id]``.
 
-    The one evaluator of the grammar: :func:`evaluate` passes the figures' values
-    as floats; :mod:`lacoe_report.core.bounds` passes intervals, with ``functions``
-    replacing the rounding functions by their interval versions. ``rows`` are
-    what ``count`` and ``nunique`` count.
+    The one evaluator of the grammar: :func:`evaluate` passes floats; :mod:`lacoe_report.core.bounds`
+    passes intervals, and interval versions of the ``functions``. ``count`` and ``nunique`` count ``rows``.
 
     Raises
     ------
@@ -287,8 +277,7 @@ def evaluate_over(expression: str, values: Mapping[str, object], rows, functions
                                            **{k.arg: ev(k.value) for k in node.keywords})
         raise FormulaError(f"{expression}: cannot evaluate {type(node).__name__}")  # parse() prevents this
 
-    # Arithmetic that fails (a zero divisor, a wrong count of arguments, a number
-    # too large) is a formula error too: named, with Python's reason, no traceback.
+    # Arithmetic that fails (a zero divisor, a wrong count of arguments, a number too large) is a formula error.
     try:
         result = ev(tree)
     except FormulaError:

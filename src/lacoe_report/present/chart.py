@@ -1,13 +1,10 @@
 """The house style and the :class:`Chart` every chart helper returns.
 
-A chart is a matplotlib figure drawn without pyplot plus a plain-text record
-of what it shows: in a notebook the reader sees its PNG, while ``nbval``
-compares its ``repr``, which lists every plotted label and value, so a changed
-number fails the notebook test though nobody diffs images. The style
-(``lacoe.mplstyle``, next to this module) is applied only inside
-:func:`house_style`, so importing this module never changes the caller's
-``rcParams``. A chart is drawn in one of two layouts: wide for print and
-desktop, narrow for phones.
+A chart is a matplotlib figure drawn without pyplot plus a plain-text record of what it shows: the
+reader sees its PNG, while ``nbval`` compares its ``repr`` (every plotted label and value), so a changed
+number fails the notebook test though nobody diffs images. The style (``lacoe.mplstyle``) is applied
+only inside :func:`house_style`, never to the caller's ``rcParams``. A chart is drawn in one of two
+layouts: wide for print and desktop, narrow for phones.
 """
 from __future__ import annotations
 
@@ -80,11 +77,9 @@ ValueFormat = str | Callable[[float], str]
 
 
 def house_style() -> AbstractContextManager[None]:
-    """Apply the house style for the duration of a ``with`` block.
+    """Apply the house style for the duration of a ``with`` block, on matplotlib's defaults.
 
-    Starts from matplotlib's defaults, so a chart looks the same whatever
-    the caller (or Jupyter's inline backend) did to ``rcParams``; everything
-    is restored on exit.
+    A chart looks the same whatever the caller (or Jupyter's inline backend) did to ``rcParams``.
 
     Examples
     --------
@@ -99,9 +94,8 @@ def house_style() -> AbstractContextManager[None]:
 def label_formatter(value_format: ValueFormat) -> Callable[[float], str]:
     """Turn a format string or callable into a one-argument formatter that keeps a value's hedge.
 
-    A published number that is hedged (:class:`lacoe_report.core.formats.Hedged`)
-    is labelled with its hedge, as the prose pastes it: "over 400", never "400".
-    Halves round up, as everywhere in :mod:`lacoe_report.core.formats`.
+    A hedged number (:class:`lacoe_report.core.formats.Hedged`) is labelled as the prose pastes it:
+    "over 400", never "400". Halves round up, as everywhere in :mod:`lacoe_report.core.formats`.
 
     Examples
     --------
@@ -123,8 +117,7 @@ def label_formatter(value_format: ValueFormat) -> Callable[[float], str]:
 class Chart:
     """A house-styled figure plus a plain-text record of what it shows.
 
-    Built without pyplot, so Jupyter's inline backend does not display a
-    second copy and no pyplot figure is left open.
+    Built without pyplot: Jupyter's inline backend shows no second copy and no pyplot figure stays open.
 
     Parameters
     ----------
@@ -193,11 +186,9 @@ class Chart:
         return buf.getvalue()
 
     def smallest_text_px(self) -> float:
-        """Size of the chart's smallest text, in pixels of its PNG.
+        """Size of the chart's smallest visible text, in pixels of its PNG.
 
-        The font size (points) of every visible, non-empty text of the figure
-        at the PNG's resolution; a page that shows the PNG ``w`` CSS px wide
-        renders it at ``smallest_text_px() * w / png_width`` CSS px.
+        A page that shows the PNG ``w`` CSS px wide renders it at ``smallest_text_px() * w / png_width`` CSS px.
         """
         with house_style():
             dpi = float(mpl.rcParams["savefig.dpi"])
@@ -214,11 +205,7 @@ class Chart:
         return phone.run(self._recipe)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        """PNG and text for Jupyter, and the phone variant in the output's metadata.
-
-        The book shows the narrow PNG to narrow screens (:mod:`lacoe_report.book.chart_data`);
-        nbval compares only the ``text/plain`` record.
-        """
+        """PNG and text for Jupyter; the phone variant (:mod:`lacoe_report.book.chart_data`) in the metadata."""
         data = {"image/png": base64.b64encode(self._repr_png_()).decode("ascii"), "text/plain": repr(self)}
         # The drawn values with their sources: the chart's data download (book/chart_data).
         variants = {"wide": {"text_px": self.smallest_text_px()}, "values": self.values}

@@ -1,9 +1,8 @@
 """Where the text of a chart goes: wrapped row labels, values beside their marks, series names.
 
-The chart helpers (:mod:`lacoe_report.present.plots`) label marks directly
-instead of with axes and legends. The text they place is measured in pixels
-after a layout pass, and the axes limits widen until every text sits inside
-them, so nothing is clipped whatever the values or the layout.
+The chart helpers (:mod:`lacoe_report.present.plots`) label marks directly, not with axes and legends.
+The text they place is measured in pixels after a layout pass, and the axes limits widen until every
+text sits inside them, so nothing is clipped whatever the values or the layout.
 """
 from __future__ import annotations
 
@@ -36,8 +35,7 @@ def wrap(label: str, width: int | None = None) -> str:
 def row_figsize(labels: Iterable[str], *, per_row: float = 0.2, extra: float = 0.55) -> tuple[float, float]:
     """Figure size for a chart with one row per label, in the current layout.
 
-    The height grows with the number of rows and of wrapped label lines, so
-    bars keep a constant thickness rather than two bars stretching over 3.6 inches.
+    The height grows with the rows and wrapped label lines: bars keep their thickness, whatever their number.
 
     Examples
     --------
@@ -95,8 +93,7 @@ def extent(text: Text):
 def fit_to_texts(ax, texts: Sequence[Text], *, x: bool = True, y: bool = False) -> None:
     """Widen the axes limits until every text sits inside the axes (3 pt in).
 
-    Direct labels are placed in data coordinates plus an offset in points,
-    so how much room they need depends on the limits; a few rounds settle it.
+    A label's offset is in points, so the room it needs depends on the limits: a few rounds settle it.
     """
     fig = ax.figure
     pad = 3.0 * fig.dpi / 72
@@ -126,8 +123,7 @@ def fit_to_texts(ax, texts: Sequence[Text], *, x: bool = True, y: bool = False) 
 
 
 def key(ax, entries: Sequence[tuple[str, str, dict]]) -> None:
-    """Name the series in a key above the axes, one per line: the phone layout's
-    stand-in for names beside the marks, for which a narrow chart has no room.
+    """Name the series in a key above the axes, one per line: the phone layout has no room beside the marks.
 
     Each entry is ``(name, colour, marker style)``; names print in their colour.
     """
@@ -143,10 +139,8 @@ def key(ax, entries: Sequence[tuple[str, str, dict]]) -> None:
 def name_series(ax, y: float, others: Sequence[Text], *series: tuple[float, str, str, dict]) -> None:
     """Name two series without a legend: by text just above their marks in row ``y``.
 
-    Each series is ``(x, name, colour, marker style)``. A name is centred over
-    its mark when there is room; if the names would collide they are pushed
-    outwards from the marks. The phone layout has no room beside the marks, so
-    there the names go into a :func:`key` with the marker styles.
+    Each series is ``(x, name, colour, marker style)``. A name is centred over its mark, or pushed
+    outwards if the names would collide; the phone layout puts them in a :func:`key`.
     """
     if LAYOUT.get() is NARROW:
         key(ax, [(name, colour, style) for _, name, colour, style in series])

@@ -1,8 +1,7 @@
 """The report's charts, one helper per kind, each returning a :class:`~lacoe_report.present.chart.Chart`.
 
-Values are labelled directly on the marks (:mod:`lacoe_report.present.placement`);
-there are no titles (captions live in notebook cell metadata) and no legends
-(series are named by text next to the data).
+Values are labelled directly on the marks (:mod:`lacoe_report.present.placement`); there are no
+titles (captions live in notebook cell metadata) and no legends (series are named next to the data).
 
 Examples
 --------
@@ -46,8 +45,7 @@ def _as_list(items: Any, what: str) -> list:
 def _check(labels: Any, **series: Any) -> tuple[list[str], list[list[float]]]:
     """Validate labels and equally long numeric series; return plain lists.
 
-    A hedged number stays hedged, so its label keeps the hedge; a number with
-    a source (ledger key or figure id) keeps it for the chart's data.
+    A hedged number keeps its hedge (for its label), a number with a source its source (for the data).
     """
     names = [str(label) for label in _as_list(labels, "labels")]
     if not names:

@@ -257,9 +257,8 @@ def load_text(text: str, chapter: str, source: str | None = None) -> list[Entry]
             except _formula.FormulaError as error:
                 raise DeclarationError(f"{where}: {error}") from None
             # A number that names a numeric fact declared above is written with that fact's value.
-            named = {match.group(2) for match in _formula.NAME.finditer(raw) if match.group(2)}
-            facts_named = {name for name in named if callable(lets.get(name))}
-            if "#" not in formula_text and not facts_named \
+            names_a_fact = any(callable(lets.get(match.group(2))) for match in _formula.NAME.finditer(raw))
+            if "#" not in formula_text and not names_a_fact \
                     and not any(isinstance(n, (ast.Name, ast.Call)) for n in ast.walk(tree)):
                 raise DeclarationError(f"{where}: a constant says where it comes from after '#', in quotes: "
                                        "\"12  # months in a year\"")

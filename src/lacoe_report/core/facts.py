@@ -124,11 +124,6 @@ def _setting(detector: str, name: str):
     return settings[detector][name]
 
 
-def _restated_metrics() -> int:
-    """How many metrics the report states more than once."""
-    return int((_data().figures().groupby("metric").size() > 1).sum())
-
-
 def _section_words(section: str) -> str:
     """How the book names a section of the report (``data/vocabulary.yml``)."""
     if section not in SECTION_WORDS:
@@ -191,15 +186,6 @@ def _raised(rank: int) -> str:
     return raised[rank - 1]
 
 
-def _finding(rank: int) -> str:
-    """The one-line answer of the audit finding ranked ``rank``."""
-    return _audit().question(_raised(rank)).answer
-
-
-def _finding_inputs(rank: int) -> list[str]:
-    return _question_inputs(_raised(rank))
-
-
 def _passage(first: str, last: str) -> str:
     """The report's text from the words ``first`` through the words ``last``, whitespace folded.
 
@@ -256,9 +242,11 @@ FACTS: dict[str, Fact] = {f.name: f for f in [
     Fact("section_words", "text", _section_words),
     Fact("report_tokens", "count", lambda: len(numeric_tokens(report_text()))),
     Fact("excluded_rows", "count", lambda: len(_data().excluded())),
-    Fact("restated_metrics", "count", _restated_metrics),
+    Fact("restated_metrics", "count", lambda: int((_data().figures().groupby("metric").size() > 1).sum())),
     Fact("lacoe_questions", "count", _lacoe_questions),
-    Fact("finding", "text", _finding, _finding_inputs),
+    # The one-line answer of the audit finding ranked `rank` (1 = first).
+    Fact("finding", "text", lambda rank: _audit().question(_raised(rank)).answer,
+         lambda rank: _question_inputs(_raised(rank))),
     # A quote longer than one figure's (a paragraph a chapter sets in a block quote), and counts over it.
     Fact("passage", "text", _passage),
     Fact("words", "count", _words),

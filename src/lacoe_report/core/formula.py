@@ -139,8 +139,6 @@ def parse(expression: str) -> ast.Expression:
         raise FormulaError(f"{expression}: nested too deeply") from None
 
     def check(node, data_args=False):
-        if isinstance(node, ast.Expression):
-            return check(node.body)
         if isinstance(node, ast.Constant):
             ok = isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
             if not ok and not (data_args and isinstance(node.value, str)):
@@ -174,7 +172,7 @@ def parse(expression: str) -> ast.Expression:
                            f"{expression}: {type(node).__name__} is not part of the formula grammar")
 
     try:
-        check(tree)
+        check(tree.body)
     except RecursionError:
         raise FormulaError(f"{expression}: nested too deeply") from None
     return tree
@@ -246,8 +244,6 @@ def evaluate_over(expression: str, values: Mapping[str, object], rows, functions
                  **(functions or {})}
 
     def ev(node):
-        if isinstance(node, ast.Expression):
-            return ev(node.body)
         if isinstance(node, ast.Constant):
             return node.value
         if isinstance(node, ast.Name):
@@ -264,12 +260,8 @@ def evaluate_over(expression: str, values: Mapping[str, object], rows, functions
         if isinstance(node, ast.UnaryOp):
             return _UNARY[type(node.op)](ev(node.operand))
         if isinstance(node, ast.Compare):
-            left, result = ev(node.left), True
-            for op, right in zip(node.ops, node.comparators):
-                right = ev(right)
-                result = result and _COMPARE[type(op)](left, right)
-                left = right
-            return result
+            terms = [ev(n) for n in (node.left, *node.comparators)]
+            return all(_COMPARE[type(op)](a, b) for op, a, b in zip(node.ops, terms, terms[1:]))
         if isinstance(node, (ast.List, ast.Tuple)):
             return [ev(n) for n in node.elts]
         if isinstance(node, ast.Call):
@@ -279,7 +271,7 @@ def evaluate_over(expression: str, values: Mapping[str, object], rows, functions
 
     # Arithmetic that fails (a zero divisor, a wrong count of arguments, a number too large) is a formula error.
     try:
-        result = ev(tree)
+        result = ev(tree.body)
     except FormulaError:
         raise
     except ZeroDivisionError:

@@ -131,12 +131,10 @@ class Entry:
 
 
 def _fact_call(text: str, where: str) -> tuple | None:
-    body = _formula.parse(text).body if _formula.parses(text) else None
-    if body is None:
-        try:
-            body = python_expression(text).body
-        except SyntaxError as error:
-            raise DeclarationError(f"{where}: {text!r} is not a formula ({error.msg})") from None
+    try:
+        body = python_expression(text).body
+    except SyntaxError as error:
+        raise DeclarationError(f"{where}: {text!r} is not a formula ({error.msg})") from None
     if not (isinstance(body, ast.Call) and isinstance(body.func, ast.Name) and body.func.id in FACTS):
         if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in FACTS
                for n in ast.walk(body)):

@@ -108,8 +108,6 @@ _UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
 _COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
             ast.Gt: operator.gt, ast.GtE: operator.ge}
 _DATA_FUNCTIONS = {"count", "nunique"}
-
-
 #: The largest exponent a formula may raise a number to (the report needs squares at most).
 _MAX_EXPONENT = 1000
 

@@ -1,10 +1,8 @@
 """The questions for LACOE as one ranked list, each with its numbers pasted, its figures and its quotes.
 
-:mod:`lacoe_report.core.questions` reads and checks the chapters' questions; this
-module ranks them with the audit's raised findings. A question's figures are
-the inputs of the numbers its text pastes (the chapter's declarations), its
-``figures`` and, for a finding, the finding's inputs; its quotes are those
-figures' quotes. Neither is typed in the data.
+:mod:`lacoe_report.core.questions` reads and checks the chapters' questions; this module ranks them
+with the audit's raised findings. A question's figures are the inputs of the numbers its text pastes,
+its ``figures`` and, for a finding, the finding's inputs; its quotes are those figures' quotes.
 
 Examples
 --------
@@ -62,7 +60,8 @@ def questions() -> pd.DataFrame:
     pasted = {c: _chapter_texts(c) for c in dict.fromkeys(q.chapter for q in asked)}
     rows = []
     found = result.frame()
-    for qid, row in found[found["verdict"].isin(RAISED)].iterrows():
+    raised = found[found["verdict"].isin(RAISED)]
+    for qid, row in raised.iterrows():
         inputs = list(row["inputs"])
         section = row["details"].get("section") or (figures.at[inputs[0], "section"] if inputs else "")
         entry = {"id": qid, "section": section, "chapter": "audit", "source": "audit", "audit_id": qid,
@@ -78,9 +77,9 @@ def questions() -> pd.DataFrame:
         rows.append(entry)
     order = {n: i for i, n in enumerate(result.ranking)}
     # A finding the data no longer raises leaves the chapter's question standing, as its own.
-    own = [q if q.audit in set(found.index[found["verdict"].isin(RAISED)]) or not q.audit
-           else dataclasses.replace(q, nature=found.at[q.audit, "nature"], audit="") for q in asked]
-    own = sorted((q for q in own if not q.audit), key=lambda q: order.get(q.nature, len(order)))
+    own = [dataclasses.replace(q, nature=found.at[q.audit, "nature"]) if q.audit else q
+           for q in asked if q.audit not in raised.index]
+    own = sorted(own, key=lambda q: order.get(q.nature, len(order)))
     for q in own:
         texts, keys_inputs = pasted[q.chapter]
         rows.append({"id": q.id, "section": q.section, "chapter": q.chapter, "source": "chapter", "audit_id": "",

@@ -77,14 +77,16 @@ def ceil_to(x: float, step: float) -> float:
 
 
 @functools.lru_cache(maxsize=4)
-def _rows(path: str, _stamp: tuple) -> tuple[dict, ...]:
+def _read(path: str, _stamp: tuple) -> tuple[tuple[dict, ...], Mapping[str, float]]:
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        return tuple(csv.DictReader(handle))
+        rows = tuple(csv.DictReader(handle))
+    # The values read-only: every formula of the book looks its figures up there.
+    return rows, types.MappingProxyType(figure_values(rows))
 
 
 def figure_rows() -> tuple[dict, ...]:
     """The rows of ``data/report_figures.csv`` as text, as every evaluator reads them (cached until it changes)."""
-    return _rows(str(FIGURES_CSV), stamp(FIGURES_CSV))
+    return _read(str(FIGURES_CSV), stamp(FIGURES_CSV))[0]
 
 
 def _matches(row: Mapping, where: Mapping) -> bool:
@@ -203,14 +205,8 @@ def figure_ids(expression: str) -> list[str]:
 def figure_values(table=None) -> Mapping[str, float]:
     """Every figure id of ``report_figures.csv`` (or of the rows ``table``) with a numeric value, as floats."""
     if table is None:
-        return _file_values(str(FIGURES_CSV), stamp(FIGURES_CSV))
+        return _read(str(FIGURES_CSV), stamp(FIGURES_CSV))[1]
     return {row["id"]: float(row["value"]) for row in table if NUMBER.fullmatch(row.get("value") or "")}
-
-
-@functools.lru_cache(maxsize=4)
-def _file_values(path: str, _stamp: tuple) -> Mapping[str, float]:
-    # Read-only: every formula of the book looks its figures up here.
-    return types.MappingProxyType(figure_values(_rows(path, _stamp)))
 
 
 def evaluate(expression: str, table=None):

@@ -82,8 +82,7 @@ def _question_inputs(question: str, *detail: str) -> list[str]:
 def _questions(*, distinct: str | None = None, **filters) -> int:
     """How many of the audit's questions match (verdict, source, check: a value or a list of them).
 
-    ``distinct='check'`` counts their distinct check kinds instead; ``distinct='inputs'``
-    the distinct figures they rest on.
+    ``distinct='check'`` counts their distinct check kinds instead, ``distinct='inputs'`` their figures.
     """
     frame = _audit().frame()
     for column, wanted in filters.items():
@@ -141,11 +140,7 @@ def _column(name: str) -> Callable:
 
 
 def _period(figure_id: str) -> str:
-    """A figure's period, and how it is known unless the report states it.
-
-    An undated figure's period is the report's year by default, and says so;
-    a period the data reads into the report says that.
-    """
+    """A figure's period, and how it is known unless the report states it (the report's year, the data's reading)."""
     row = _data().figure(figure_id)
     basis = str(row["period_basis"])
     return str(row["period"]) + ("" if basis == "stated" else f" ({PERIOD_BASIS_LABELS[basis]})")

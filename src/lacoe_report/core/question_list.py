@@ -49,9 +49,8 @@ def _chapter_texts(chapter: str) -> tuple[dict[str, str], dict[str, list[str]]]:
 def questions() -> pd.DataFrame:
     """Every question the book raises, ranked (columns :data:`COLUMNS`), indexed by id.
 
-    ``figures`` and ``quotes`` are joined by ``"; "`` and ``" | "``; a
-    finding a chapter asks takes the chapter's id, title and words, the
-    finding's rank, verdict and explanation.
+    ``figures`` and ``quotes`` are joined by ``"; "`` and ``" | "``; a finding a chapter asks takes
+    the chapter's id, title and words, the finding's rank, verdict and explanation.
     """
     result = audit()
     figures = data.figures()

@@ -290,11 +290,9 @@ def substituted(expression: str, table=None) -> str:
     values = figure_values(table)
 
     def put(match):
-        if match.group(1):
-            return match.group(1)
-        value = values.get(match.group(2))
+        value = None if match.group(1) else values.get(match.group(2))  # a quoted word is no figure
         if value is None:
-            return match.group(2)
+            return match.group(0)
         return f"{value:.0f}" if value.is_integer() else repr(value)
 
     return NAME.sub(put, expression)

@@ -226,7 +226,7 @@ def main() -> None:
     print("(e) make verify ...", flush=True)
     seconds, _ = median_of(n, make("verify"))
     rows["e"] = ("`make verify` (every chapter re-executed in fresh warm kernels, nbval, ledger compared)",
-                 seconds, "2 workers")
+                 seconds, f"{2 * (os.cpu_count() or 1)} workers (twice the cores)")
     print("(k) what the warm kernels save: nbval on every chapter, stock kernels against warm ones ...", flush=True)
     for key, kernel in (("k1", "python3"), ("k2", "lacoe-warm")):
         seconds, _ = median_of(n, lambda k=kernel: nbval_all_chapters(k))

@@ -83,14 +83,13 @@ def _preload_package() -> None:
         # Inside the try, not at the top: a package module that fails to import must not stop the
         # server; the chapters import it again and report the error in their own words.
         from lacoe_report.core import data, formula
-        from lacoe_report.core.audit import audit
         from lacoe_report.core.question_list import questions
 
-        data.figures()
         data.excluded()
         formula.figure_rows()
-        audit()
-        questions()  # parses the declarations of every chapter that asks a question: most chapters list them
+        # Reads and validates the figures, runs the audit and parses the declarations of every chapter
+        # that asks a question (11 of 16 chapters list the questions).
+        questions()
     except Exception:  # noqa: BLE001, S110 - each chapter imports and loads again and says what is wrong
         pass
 

@@ -43,9 +43,10 @@ def test_warm_kernel_was_forked_with_pandas_already_imported():
 
 def test_import_time_defaults_match_a_stock_kernel():
     # pandas picks display.max_columns at import from whether it runs in a kernel:
-    # a mismatch would change how every table prints.
-    probe = ["import pandas as pd, matplotlib; print(pd.get_option('display.max_columns'), "
-             "pd.get_option('display.width'), matplotlib.get_backend())"]
+    # a mismatch would change how every table prints. The server imports with the
+    # garbage collector off: a kernel must have it on again.
+    probe = ["import gc, pandas as pd, matplotlib; print(pd.get_option('display.max_columns'), "
+             "pd.get_option('display.width'), matplotlib.get_backend(), gc.isenabled())"]
     assert run(probe, kernels.use_warm_kernels()) == run(probe, "python3")
 
 

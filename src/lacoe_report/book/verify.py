@@ -34,7 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import ledger
-from .build import check_data
+from .build import check_data, one_shot
 from .toc import toc_chapters
 from ..core import coverage, data
 from ..core.declarations import DeclarationError
@@ -264,4 +264,5 @@ def _check_and_compare(nbval: subprocess.Popen, report, notebooks: list[Path], c
 
 
 if __name__ == "__main__":
+    one_shot()
     main()

@@ -102,3 +102,29 @@ def test_xdist_workers_fork_their_kernels_from_one_server(tmp_path):
     runs = [json.loads(p.read_text()) for p in tmp_path.glob("*.json")]
     assert sorted(r["worker"] for r in runs) == ["gw0", "gw1"]
     assert runs[0]["server"] == runs[1]["server"]
+
+
+def test_make_verify_s_nbval_forks_every_kernel_from_the_server_verify_started(tmp_path):
+    # make verify starts its server before its data checks and names it to nbval's pytest
+    # (pytest_plugin.SHARED_ENV), which then starts no server of its own.
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from lacoe_report.book import verify
+    from lacoe_report.book.kernels.pytest_plugin import SHARED_ENV
+
+    cell = "import json, os; json.dump(os.getppid(), open(f'{os.getpid()}.json', 'w'))"
+    paths = [tmp_path / f"{name}.ipynb" for name in ("a", "b")]
+    for path in paths:
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)]), path)
+    server = ForkServer()
+    try:
+        result = subprocess.run([sys.executable, "-m", "pytest", *verify.nbval_args(paths, workers=2)],
+                                cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                                env={**os.environ, SHARED_ENV: server.share()})
+    finally:
+        server.close()
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert [json.loads(p.read_text()) for p in tmp_path.glob("*.json")] == [server.pid, server.pid]

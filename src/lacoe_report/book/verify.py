@@ -33,7 +33,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import ledger
+from . import kernels, ledger
+from .kernels.pytest_plugin import SHARED_ENV
 from .build import check_data, one_shot
 from .toc import toc_chapters
 from ..core import coverage, data
@@ -53,7 +54,9 @@ def nbval_args(notebooks: list[Path], workers: int = 2) -> list[str]:
     id names its notebook, which is what keeps a notebook to one worker.
     """
     order = sorted(notebooks, key=lambda p: -p.stat().st_size)
-    return ["--nbval", "-q", "--color=no", "-p", "no:cacheprovider", "-p", "no:randomly", "-n", str(workers),
+    # Only the plugins named: the others (hypothesis ...) cost each of its processes 0.15 s to import.
+    return ["--disable-plugin-autoload", "-p", "xdist", "-p", "nbval",
+            "--nbval", "-q", "--color=no", "-p", "no:cacheprovider", "-n", str(workers),
             "--dist", "loadfile", f"--nbval-sanitize-with={SANITIZE_FILE}", "--nbval-cell-timeout", "300",
             "-o", "addopts=",
             # warm kernels: forked after the heavy imports, each chapter still in a fresh process
@@ -172,6 +175,7 @@ def first_paragraph(committed: pd.DataFrame | None = None, fresh: pd.DataFrame |
 
 def main() -> None:
     started = time.perf_counter()
+    kernels.prestart()  # its imports overlap the checks below, and nbval's start
     committed_ledger = ledger.read(LEDGER_CSV)
     now = _rows(FIGURES_CSV.read_text(encoding="utf-8-sig"))
     before = committed_figures()
@@ -195,7 +199,8 @@ def main() -> None:
     # pytest's report goes to a file, not a pipe, which would fill while the checks run.
     with tempfile.TemporaryFile() as report:
         nbval = subprocess.Popen([sys.executable, "-m", "pytest", *nbval_args(notebooks, workers)], cwd=PROJ_ROOT,
-                                 stdin=subprocess.DEVNULL, stdout=report, stderr=subprocess.STDOUT)
+                                 stdin=subprocess.DEVNULL, stdout=report, stderr=subprocess.STDOUT,
+                                 env={**os.environ, SHARED_ENV: kernels.server().share()})
         try:
             _check_and_compare(nbval, report, notebooks, committed_ledger, before, now, started)
         finally:

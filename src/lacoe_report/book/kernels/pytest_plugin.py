@@ -8,17 +8,21 @@ server of its own when its first chapter runs.
 """
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from . import server, use_warm_kernels
 
 _SHARED = "lacoe_fork_server"
+#: A server the command that runs pytest started (``make verify``: before its data checks), to use instead.
+SHARED_ENV = "LACOE_FORK_SERVER"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Let nbval's kernels find the warm spec; a worker uses the controller's server, others start one now."""
+    """Let nbval's kernels find the warm spec; use the controller's (or the caller's) server, or start one now."""
     use_warm_kernels()
-    server(shared=getattr(config, "workerinput", {}).get(_SHARED))
+    server(shared=getattr(config, "workerinput", {}).get(_SHARED) or os.environ.get(SHARED_ENV))
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -82,6 +82,12 @@ def value_label(ax, text: str, x: float, y: float, *, right: bool = True,
                        va="center", **kw)
 
 
+def axes_box(ax):
+    """The axes' pixel box as constrained layout places it: a draw's layout, not its drawing (a third of its time)."""
+    ax.figure.get_layout_engine().execute(ax.figure)
+    return ax.get_window_extent(ax.figure.canvas.get_renderer())
+
+
 def extent(text: Text):
     """Pixel box of a text alone: an annotation's own extent includes its leader line."""
     renderer = text.figure.canvas.get_renderer()
@@ -98,8 +104,7 @@ def fit_to_texts(ax, texts: Sequence[Text], *, x: bool = True, y: bool = False) 
     fig = ax.figure
     pad = 3.0 * fig.dpi / 72
     for _ in range(12):
-        fig.draw_without_rendering()  # runs constrained layout too
-        box = ax.get_window_extent(fig.canvas.get_renderer())
+        box = axes_box(ax)
         extents = [extent(t) for t in texts if t.get_visible()]
         if not extents:
             return
@@ -159,8 +164,7 @@ def name_series(ax, y: float, others: Sequence[Text], *series: tuple[float, str,
 
 def spread_callouts(ax, callouts: dict[int, Any], sides: dict[int, int]) -> None:
     """Slide callouts sideways so those on the same side of a bar never overlap (8 pt apart)."""
-    ax.figure.draw_without_rendering()
-    box = ax.get_window_extent(ax.figure.canvas.get_renderer())
+    box = axes_box(ax)
     x0, x1 = ax.get_xlim()
     per_px = (x1 - x0) / box.width
     gap = 8 * ax.figure.dpi / 72 * per_px

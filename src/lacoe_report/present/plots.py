@@ -23,7 +23,7 @@ from ..core.formats import Hedged, count, percent
 from ..core.sourced import source_of
 from .chart import (BEFORE, CONNECTOR, HIGHLIGHT, LABEL_SIZE, LAYOUT, MUTED, NARROW, PALETTE, RULE, STYLE_PATH,
                     TEXT, WIDE, Chart, ValueFormat, chart_helper, house_style, label_formatter)
-from .placement import (extent, fit_to_texts, key, name_series, quiet_axes, row_figsize, spread_callouts,
+from .placement import (axes_box, extent, fit_to_texts, key, name_series, quiet_axes, row_figsize, spread_callouts,
                         text_on, value_label, wrap)
 
 __all__ = ["STYLE_PATH", "PALETTE", "HIGHLIGHT", "MUTED", "house_style", "Chart",
@@ -230,8 +230,7 @@ def share_bar(labels: Sequence[str], values: Sequence[float], *,
 
     # Try each label inside its segment, wrapped ever narrower; a label
     # that fits no wrapping becomes a callout.
-    chart.figure.draw_without_rendering()
-    box = ax.get_window_extent(chart.figure.canvas.get_renderer())
+    box = axes_box(ax)
     room_h = 2 * half / (ax.get_ylim()[1] - ax.get_ylim()[0]) * box.height
     pad = 4 * chart.figure.dpi / 72
     outside = []

@@ -128,3 +128,18 @@ def test_make_verify_s_nbval_forks_every_kernel_from_the_server_verify_started(t
         server.close()
     assert result.returncode == 0, result.stdout[-2000:]
     assert [json.loads(p.read_text()) for p in tmp_path.glob("*.json")] == [server.pid, server.pid]
+
+
+def test_warm_kernels_talk_over_unix_sockets_in_the_server_s_folder_not_tcp_ports():
+    # Each process picks TCP ports that are free when it looks: two starting kernels at once
+    # picked the same one in 4 of 800 kernels, and nbval hung on the kernel that died of it.
+    import os
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    client = NotebookClient(notebook, kernel_name=kernels.use_warm_kernels())
+    with client.setup_kernel():
+        info = client.km.get_connection_info()
+        client.execute_cell(notebook.cells[0], 0)
+    assert info["transport"] == "ipc"
+    assert os.path.dirname(info["ip"]) == os.path.dirname(kernels.server().address)
+    assert notebook.cells[0].outputs[0]["data"]["text/plain"] == "2"

@@ -54,6 +54,14 @@ class ForeignProcess:
 class ForkProvisioner(LocalProvisioner):
     """Launch ipykernels from the fork server; anything else the stock way."""
 
+    async def pre_launch(self, **kwargs: Any) -> dict[str, Any]:
+        # Unix sockets named after the kernel, not TCP ports: each process picks ports that are free
+        # when it looks, and two starting kernels at once (nbval's workers, the tests) picked the same
+        # one in 4 of 800 kernels; that kernel died ("Address already in use") and nbval then hung.
+        self.parent.transport = "ipc"
+        self.parent.ip = os.path.join(os.path.dirname(server().address), self.parent.kernel_id)  # the server's folder
+        return await super().pre_launch(**kwargs)
+
     async def launch_kernel(self, cmd: list[str], **kwargs: Any):
         if len(cmd) < 3 or tuple(cmd[1:3]) != _LAUNCHER:
             return await super().launch_kernel(cmd, **kwargs)

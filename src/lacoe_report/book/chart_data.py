@@ -1,18 +1,10 @@
 """Sphinx extension: each chart with the data it draws and, on the web, a version a phone can read.
 
-Each chart a chapter draws with :mod:`lacoe_report.present.plots` carries in
-its output's ``lacoe_chart`` metadata
-(:meth:`lacoe_report.present.plots.Chart._repr_mimebundle_`):
-
-* **The values it draws** (:meth:`lacoe_report.present.plots.Chart.record`).
-  This extension writes them, with the ledger's input figure ids, to
-  ``chart-data/<figure name>.csv`` and adds "Get the data (CSV)" to the
-  caption, a ``download`` reference the PDF edition attaches like the
-  Downloads page's files (:mod:`lacoe_report.book.pdf`).
-* **A narrow PNG** (:meth:`lacoe_report.present.plots.Chart.narrow`): on the
-  ``html`` builder each chart becomes a :class:`chart_picture`, written as a
-  ``<picture>`` offering it to narrow screens, with sizes and lazy loading for
-  all but a page's first chart. The PDF's single page keeps the print layout.
+Each chart a chapter draws (:mod:`lacoe_report.present.plots`) carries in its output's
+``lacoe_chart`` metadata the values it draws, written here with the ledger's input figure ids to
+``chart-data/<figure name>.csv`` and linked from its caption (the PDF attaches the file), and a
+narrow PNG: on the ``html`` builder a chart is a ``<picture>`` (:class:`chart_picture`) offering it
+to narrow screens, lazily loaded unless first on its page.
 """
 from __future__ import annotations
 

@@ -1,10 +1,8 @@
 """The book's inputs: one list, read by every fingerprint of the build.
 
-The build decides what is stale from content fingerprints, never from file
-times. Each of them (a chapter's outputs, the ledger, the Sphinx environment,
-Sphinx's ``conf.py``, the published book: the shapes below) hashes the inputs
-of :data:`INPUTS` that shape it, so an input added here reaches every
-fingerprint it should.
+The build decides what is stale from content fingerprints, never from file times: each (a chapter's
+outputs, the ledger, the Sphinx environment, ``conf.py``, the book) hashes the inputs of :data:`INPUTS`
+that shape it, so an input added here reaches every fingerprint it should.
 
 Examples
 --------

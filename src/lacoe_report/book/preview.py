@@ -1,10 +1,8 @@
 """``make preview``: serve the book, rebuild it on every save, reload the open page.
 
-One long-lived process does what ``make book`` does, into ``_build/preview``
-(never ``_build/html``), keeping warm between edits the parsed pages, the
-imported libraries and a warm-kernel server (:mod:`lacoe_report.book.kernels`).
-A failure prints ``make book``'s plain message in the terminal and on the open
-page; the server keeps running and the next save tries again.
+One long-lived process does what ``make book`` does, into ``_build/preview``, keeping the parsed
+pages, the imported libraries and a warm-kernel server (:mod:`lacoe_report.book.kernels`) between
+edits. A failure shows ``make book``'s message in the terminal and on the page; the next save retries.
 
 Run ``python -m lacoe_report.book.preview --port 8000``; it listens on 127.0.0.1 only.
 """

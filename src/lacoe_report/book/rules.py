@@ -1,29 +1,20 @@
 """The house rules, checked at build time: a chapter that breaks one is never published.
 
-``make book`` (and ``make preview``) run :func:`check_sources` before executing
-anything; the tests run it on the committed book. Each broken rule is one
-:class:`Violation` naming the file, the cell and the offending text. The rules
-(:data:`RULES`), where they need more than their one line:
+``make book`` and ``make preview`` run :func:`check_sources` before executing anything; each broken
+rule of :data:`RULES` is a :class:`Violation` naming the file, the cell and the offending text.
+Where a rule needs more than its line:
 
 ``typed-number``
-    Prose, headings, tables, captions and alt text carry no number, in digits
-    or words, except through ``{glue:text}``; a block quote found verbatim in
-    the report may, and so may a number that is a name (``number_names`` in
-    ``data/vocabulary.yml``: a school year, "Pillar 1").
-``download-link``
-    A ``{download}`` link to ``data/report_figures.csv`` or ``ledger/ledger.csv``.
-``figure-table``
-    In the report's own (numbered) parts, a ``tables.trace_table`` of the figures used.
-``hedge-dropped``
-    A number declared ``bare: true`` needs a word carrying its hedge
-    (``hedge_carriers`` in ``data/vocabulary.yml``) in every sentence pasting it.
-``combination-caveat``
-    Every paragraph, caption or alt text pasting a number declared with
-    ``combines`` also pastes its caveat (``{glue:text}`<key>_caveat```, or
-    that of a number with the same caveat).
-
-Data that disagrees with its printed form or quote is refused when it loads
-(:mod:`lacoe_report.core.validation`).
+    Prose, headings, tables, captions and alt text carry no number, in digits or words, except through
+    ``{glue:text}``; a block quote found verbatim in the report may, and so may a number that is a name
+    (``number_names`` in ``data/vocabulary.yml``: a school year, "Pillar 1").
+``download-link``, ``figure-table``
+    A ``{download}`` link to ``data/report_figures.csv`` or ``ledger/ledger.csv``; in the report's own
+    (numbered) parts, a ``tables.trace_table`` of the figures used.
+``hedge-dropped``, ``combination-caveat``
+    Every sentence pasting a ``bare: true`` number has a word carrying its hedge (``hedge_carriers``);
+    every paragraph, caption or alt text pasting a number declared with ``combines`` pastes its caveat
+    too (``{glue:text}`<key>_caveat```, or that of a number with the same caveat).
 """
 from __future__ import annotations
 

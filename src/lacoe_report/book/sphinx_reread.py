@@ -1,15 +1,10 @@
 """Sphinx extension: read pages again when what they were drawn from changed, whatever the files' times.
 
-Sphinx reads a page again when its file is newer than the moment Sphinx
-finished reading it. That misses two kinds of change:
-
-* **The book's own Sphinx code**, ``_static`` and ``_templates`` (an edited
-  extension or script, a deleted override). The fingerprint of the inputs
-  that shape :data:`lacoe_report.book.inputs.PAGES` is a config value, which
-  rebuilds the environment when it differs.
-* **A save while Sphinx parses the page** is older than Sphinx's note of the
-  read. The SHA-256 of each page's text as read is kept in the environment,
-  and every page whose file no longer hashes to it is read again.
+Sphinx reads a page again when its file is newer than its last read, which misses two changes:
+the book's own Sphinx code, ``_static`` and ``_templates`` (their fingerprint,
+:data:`lacoe_report.book.inputs.PAGES`, is a config value: the environment is rebuilt when it
+differs), and a save made while Sphinx parsed the page (each page's SHA-256 as read is kept, and a
+page whose file no longer hashes to it is read again).
 """
 from __future__ import annotations
 

@@ -1,22 +1,14 @@
 """A Sphinx extension that makes the HTML book valid, light and legible on a phone.
 
-Each job goes through an interface Sphinx or the theme offers:
-
-* **Valid HTML.** pandas' ``<style scoped>`` blocks (not allowed in the body)
-  are left out of cell outputs (:func:`drop_scoped_styles`); ``_static/custom.css``
-  styles the tables instead. The root ``index.html`` is ``_templates/lacoe-index.html``.
-* **Fast on a phone.** ``_templates/layout.html`` links what :class:`Assets`
-  (an ``html-page-context`` handler) decides: one stylesheet, the theme's CSS
-  trimmed after the build (:mod:`lacoe_report.book.css_bundle`); the book's own
-  scripts deferred, the theme's loaded after the load event
-  (``_static/lacoe-late-scripts.js``), Font Awesome's script left out (its icon
-  font draws the icons), the search scripts on the search page only. Every page
-  gets a ``<meta name="description">`` from its first paragraph.
-* **An offline PDF page.** The ``singlehtml`` page gets MathJax only when a
-  chapter it includes has math (:func:`math_assets_where_math_is`).
-
-Only the ``html`` builder's pages get the light assets. ``make bench``
-(Lighthouse, Nu HTML Checker) measures the result; ``tests/browser`` checks it.
+* **Valid HTML.** pandas' ``<style scoped>`` blocks are left out of cell outputs
+  (:func:`drop_scoped_styles`); ``_static/custom.css`` styles the tables instead.
+* **Fast on a phone** (the ``html`` builder only). ``_templates/layout.html`` links what
+  :class:`Assets` decides: one stylesheet (:mod:`lacoe_report.book.css_bundle`); the book's
+  scripts deferred, the theme's loaded after the load event (``_static/lacoe-late-scripts.js``),
+  Font Awesome's script left out (its font draws the icons), the search scripts on the search
+  page only; a ``<meta name="description">`` from each page's first paragraph.
+* **An offline PDF page.** The ``singlehtml`` page gets MathJax only when a chapter it includes
+  has math (:func:`math_assets_where_math_is`).
 """
 from __future__ import annotations
 

@@ -1,18 +1,12 @@
 """Print the book to one PDF: ``python -m lacoe_report.book.pdf``.
 
-The PDF is the book's ``singlehtml`` edition printed by Chromium through Playwright:
-
-1. Build ``_build/singlehtml`` (:func:`lacoe_report.book.build.build_html`,
-   after the data checks and stale chapters), sharing the HTML build's parsed chapters.
-2. Serve it on 127.0.0.1. The builder writes the page to the root document's
-   path (``chapters/intro.html``) but its links relative to the build folder,
-   so the server also answers ``/book.html`` with it, where they resolve.
-3. In the page (``prepare.js``), add a title page and contents, start each
-   chapter of ``_toc.yml`` on a page, drop hidden code cells, inject ``print.css``.
-4. Print, read where each chapter starts, number the contents, print again.
-5. Remove dates and renumber the tagged PDF's node ids: the same book, the same bytes.
-
-Chromium runs without network: every request to another host is aborted and counted.
+The book's ``singlehtml`` edition (:func:`lacoe_report.book.build.build_html`), served on 127.0.0.1
+and printed by Chromium through Playwright, offline (a request to another host is aborted and counted).
+The builder writes the page to the root document's path (``chapters/intro.html``) but its links
+relative to the build folder, so the server also answers ``/book.html`` with it. In the page
+(``prepare.js``): a title page and contents, each chapter of ``_toc.yml`` on a new page, no hidden
+code cells, ``print.css``. Printed, numbered where the chapters start, printed again, and made
+reproducible (:mod:`.document`): the same book, the same bytes.
 """
 from __future__ import annotations
 
@@ -249,13 +243,9 @@ def _print_numbered(page, chapters: list[Chapter], options: dict,
                     seed: dict[str, int] | None = None) -> tuple[bytes, int]:
     """Print until the contents' page numbers match the pages the chapters start on.
 
-    Returns the last PDF and the number of passes; sets each chapter's
-    ``page``. A first pass that only finds the pages skips what moves no
-    line (tags, outline, backgrounds, header and footer): half the time. The
-    PDF returned always comes from a full pass. With ``seed`` (the pages of
-    the last print, for the same chapters) the contents are numbered with it
-    and the first pass is a full one: the book in one pass when the chapters
-    still start there.
+    Returns the last PDF, always from a full pass, and the number of passes; sets each chapter's ``page``.
+    A first pass that only finds the pages skips what moves no line (tags, outline, backgrounds, header
+    and footer): half the time. With ``seed`` (the last print's pages) the first pass is a full one.
     """
     pages: dict[str, int] = {}
     if seed and set(seed) == {c.id for c in chapters}:
@@ -348,11 +338,11 @@ def print_book(site: Path, again: Path | None, browser) -> PrintResult:
     wrong = published.disagreements({a.name: a.data for a in attachments})
     if wrong:
         sys.exit(published.report(wrong, "The PDF was not written"))
-    pdf = reproducible(pdf, meta["title"], meta["author"], [c.title for c in chapters], attachments)
+    titles = [c.title for c in chapters]
+    pdf = reproducible(pdf, meta["title"], meta["author"], titles, attachments)
     if again is not None:
         again.parent.mkdir(parents=True, exist_ok=True)
-        again.write_bytes(reproducible(reprinted, meta["title"], meta["author"], [c.title for c in chapters],
-                                       attachments))
+        again.write_bytes(reproducible(reprinted, meta["title"], meta["author"], titles, attachments))
     PDF_PATH.parent.mkdir(parents=True, exist_ok=True)
     partial = PDF_PATH.with_suffix(".pdf.partial")
     partial.write_bytes(pdf)

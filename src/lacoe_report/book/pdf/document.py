@@ -1,9 +1,7 @@
 """The printed PDF as bytes: where its chapters start, and its reproducible, self-contained final form.
 
-Chromium prints the book (:mod:`lacoe_report.book.pdf`); this module reads the
-result (:func:`chapter_pages`) and edits it in place (:func:`reproducible`):
-no dates or run-specific ids, the book's metadata, and the Downloads page's
-files embedded (:func:`attach_files`).
+Chromium prints the book (:mod:`lacoe_report.book.pdf`); :func:`chapter_pages` reads the result and
+:func:`reproducible` edits it: no dates or run-specific ids, the book's metadata, the Downloads files.
 """
 from __future__ import annotations
 
@@ -96,9 +94,8 @@ def reproducible(pdf: bytes, title: str, author: str, chapter_titles: Sequence[s
                  attachments: Sequence[Attachment] = ()) -> bytes:
     """Return ``pdf`` without dates or run-specific ids, with the book's metadata.
 
-    Rewriting the whole file with pypdf takes seconds (an object per table
-    cell), so edits keep every byte offset and the rest is appended as an
-    incremental update redefining the few objects that change.
+    Rewriting the whole file with pypdf takes seconds (an object per table cell): edits keep every byte
+    offset, and an incremental update appended redefines the few objects that change.
 
     Parameters
     ----------
@@ -183,12 +180,10 @@ def reproducible(pdf: bytes, title: str, author: str, chapter_titles: Sequence[s
 def attach_files(reader, root_ref, root, changed: dict, attachments: Sequence[Attachment], size: int) -> int:
     """Embed ``attachments`` and turn the Downloads page's links to them into attachment annotations.
 
-    New objects are numbered from ``size`` (the new size is returned) and put
-    in ``changed`` with every redefined one: per file an embedded stream
-    (no dates: equal files, equal bytes) and a file specification, listed in
-    the catalog's ``/Names /EmbeddedFiles`` (sorted by name) and ``/AF``.
-    Each link to :data:`ATTACHMENT_PREFIX` + name becomes an invisible
-    ``/FileAttachment`` annotation over the same text.
+    New objects, numbered from ``size`` (the new size is returned), go into ``changed`` with every
+    redefined one: per file an embedded stream (no dates) and a file specification, listed in the
+    catalog's ``/Names /EmbeddedFiles`` and ``/AF``. Each link to :data:`ATTACHMENT_PREFIX` + name
+    becomes an invisible ``/FileAttachment`` annotation over the same text.
     """
     def new(obj) -> IndirectObject:
         nonlocal size

@@ -1,13 +1,9 @@
 """Sphinx extension: one click from any number to its derivation.
 
-Every ``{glue:text}`` number of a chapter becomes a link to its row in the
-ledger appendix (``chapters/ledger``), a plain link without JavaScript and in
-the PDF. With JavaScript (``static/lacoe-trace.js``) it first opens the
-number's derivation on the page (:func:`derivation`), from one
+Every ``{glue:text}`` number links to its row in the ledger appendix (``chapters/ledger``, the
+``ledger-entries`` directive: every row of ``ledger/ledger.csv``, with links back to each use). With
+JavaScript (``static/lacoe-trace.js``) it first opens its :func:`derivation` on the page, from one
 ``<script type="application/json">`` block per page.
-
-The ledger appendix is the ``ledger-entries`` directive: every row of
-``ledger/ledger.csv``, one anchor each, with links back to each use.
 """
 from __future__ import annotations
 

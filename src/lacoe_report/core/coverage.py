@@ -1,10 +1,8 @@
 """Is every number of the report accounted for?
 
-Each numeric token of the report text must fall inside the span of a figure
-(``data/report_figures.csv``: its ``as_written`` inside its ``quote``) or of an
-exclusion (``data/raw/excluded_numbers.csv``: a date, a page number, an
-address ...). This module finds the tokens that are neither, and the figures
-whose stated text does not say the value recorded for them.
+Each numeric token of the report text must stand in a figure's ``as_written`` inside its ``quote``
+(``data/report_figures.csv``) or an exclusion's (``data/raw/excluded_numbers.csv``: a date, a page
+number ...). This module finds the tokens that are neither, and figures whose text misstates their value.
 """
 from __future__ import annotations
 

@@ -1,11 +1,9 @@
 """Facts a declaration may state that are not arithmetic over the figures' values.
 
-Most declared numbers (:mod:`lacoe_report.core.declarations`) are formulas over figure ids; a *fact*
-is one call, alone in its declaration, whose words come from their source (the data, the audit engine):
-``period(fin_budget_total)``, ``verdict('budget-share-educational')``, ``questions(verdict='consistent')``.
-A bare name argument is a figure id; anything else is a quoted literal. The ledger records a text fact
-as its call, a numeric fact as ``value  # call`` (``make verify`` re-checks it); the authoring chapter
-shows every fact.
+A *fact* is one call, alone in its declaration (:mod:`lacoe_report.core.declarations`), whose words
+come from their source, the data or the audit: ``period(fin_budget_total)``, ``verdict('budget-lines-sum')``.
+A bare name argument is a figure id, anything else a quoted literal. The ledger records a text fact as
+its call, a numeric one as ``value  # call``.
 
 Examples
 --------

@@ -1,11 +1,8 @@
 """How the book writes numbers: the one module chapters, tables, charts and the audit format with.
 
-Every formatter is a plain function of the value, named for what it prints,
-so a declaration names one (``format: usd_millions``) and the ledger records that name.
-Percentages are always *percentage points*, as the data
-stores them (``45.5`` prints ``45.5%``); a fraction of one is never a
-percentage here. Halves round up (``62.5`` -> ``63%``), as readers expect,
-not to even as Python's ``round`` does.
+Every formatter is a plain function of the value, named for what it prints (``format: usd_millions``
+in a declaration, and in the ledger). Percentages are *percentage points*, as the data stores them
+(``45.5`` prints ``45.5%``). Halves round up (``62.5`` -> ``63%``), not to even as ``round`` does.
 """
 from __future__ import annotations
 

@@ -1,10 +1,9 @@
 """The data's metadata: ``data/report_figures.meta.yml`` and the Data Package made from it.
 
-The YAML file, the one people edit, documents every column and records each data file's SHA-256
-and row count; its allowed values are copied from :mod:`lacoe_report.core.validation`, so they
-cannot drift from the rules enforced. :func:`datapackage` derives from it ``data/datapackage.json``,
-a Frictionless Data Package (``frictionless validate`` checks it). Run ``make data-meta`` after an
-intended edit of a data file or of the YAML; the tests fail until you do.
+The YAML file, the one people edit, documents every column and records each data file's SHA-256 and
+row count; its allowed values are copied from :mod:`lacoe_report.core.validation`. :func:`datapackage`
+derives ``data/datapackage.json``, a Frictionless Data Package, from it. Run ``make data-meta`` after
+an intended edit of a data file or of the YAML; the tests fail until you do.
 """
 from __future__ import annotations
 

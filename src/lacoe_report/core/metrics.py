@@ -1,9 +1,7 @@
 """Derived metrics: shares, growth, implied baselines, rounding.
 
-Each function takes plain numbers and returns plain Python numbers, so results
-can be glued into prose directly. Undefined cases (a share of a zero total,
-growth from zero) raise :class:`ValueError` with a plain message rather than
-returning ``inf`` or ``nan`` that would slip into the book.
+Plain numbers in, plain Python numbers out. An undefined case (a share of a zero total, growth from
+zero) raises :class:`ValueError` with a plain message instead of an ``inf`` or ``nan`` in the book.
 """
 from __future__ import annotations
 

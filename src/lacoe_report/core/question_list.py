@@ -1,8 +1,7 @@
 """The questions for LACOE as one ranked list, each with its numbers pasted, its figures and its quotes.
 
-:mod:`lacoe_report.core.questions` reads and checks the chapters' questions; this module ranks them
-with the audit's raised findings. A question's figures are the inputs of the numbers its text pastes,
-its ``figures`` and, for a finding, the finding's inputs; its quotes are those figures' quotes.
+The chapters' questions (:mod:`lacoe_report.core.questions`) ranked with the audit's raised findings.
+A question's figures are the inputs of the numbers it pastes, its ``figures`` and a finding's inputs.
 
 Examples
 --------

@@ -1,10 +1,7 @@
 """Questions for LACOE: everything the book says the report does not say, ranked as the audit ranks.
 
-Two sources: the audit's raised findings (:func:`lacoe_report.core.audit.audit`), then the chapters'
-"What the report does not say" items, ``data/questions.yml``, checked here on load, by the audit's
-order of natures (file order within one). An item naming a finding (``audit:``) is listed once, at
-the finding's rank, or as the chapter's own if the data no longer raises it. The ranked list itself
-is :mod:`lacoe_report.core.question_list`'s.
+The audit's raised findings, then the chapters' "What the report does not say" items
+(``data/questions.yml``, checked here on load), ranked by :mod:`lacoe_report.core.question_list`.
 """
 from __future__ import annotations
 
@@ -158,8 +155,7 @@ def load() -> list[Question]:
 def counts() -> dict[str, int]:
     """How many questions for LACOE come from each source: ``audit``, ``audit and chapter``, ``chapter``.
 
-    The same split as :func:`lacoe_report.core.question_list.questions` ranks, counted from the audit's
-    raised findings and this file alone.
+    As :func:`lacoe_report.core.question_list.questions` splits them, without pasting their numbers.
     """
     found = audit().frame()
     raised = set(found.index[found["verdict"].isin(RAISED)])

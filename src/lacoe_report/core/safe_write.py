@@ -1,9 +1,8 @@
 """Write into the source tree only what was read unchanged: compare the content hash, then rename.
 
-The build rewrites files an analyst may be saving at that moment (an executed chapter, the data's
-metadata, the ledger) only through :func:`write_if_unchanged`; a save made meanwhile is kept and
-the next build starts from it. ``make preview`` asks :func:`recording` which files its own build
-wrote, to tell them from an analyst's edit.
+The build rewrites files an analyst may be saving (an executed chapter, the metadata, the ledger)
+only through :func:`write_if_unchanged`: a save made meanwhile is kept. ``make preview`` asks
+:func:`recording` which files its own build wrote, to tell them from an analyst's edit.
 """
 from __future__ import annotations
 

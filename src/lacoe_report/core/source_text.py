@@ -1,9 +1,7 @@
 """The report's raw text, normalised so that quotes can be found in it.
 
-The text was extracted from the published PDF: line breaks are layout, and a
-word hyphenated at a line end (``2023-`` / ``24``) is split across lines.
-:func:`normalize` folds both away so a verbatim quote matches wherever the
-PDF happened to break it.
+Extracted from the published PDF, its line breaks are layout and split words hyphenated at a line end
+(``2023-`` / ``24``): :func:`normalize` folds both away, so a verbatim quote matches wherever they fall.
 """
 from __future__ import annotations
 

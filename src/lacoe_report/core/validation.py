@@ -1,8 +1,7 @@
 """Read the data files strictly and stop bad data with one plain paragraph.
 
-Every rule lives in a pandera schema. When a file breaks one, :class:`DataError`
-names the file, the line, the column, the bad value and what was expected, so
-the ``make`` path can print it without a traceback.
+Every rule lives in a pandera schema; :class:`DataError` names the file, line, column, bad value and
+what was expected, so ``make`` prints it without a traceback.
 """
 from __future__ import annotations
 

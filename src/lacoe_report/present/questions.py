@@ -1,8 +1,8 @@
 """The questions for LACOE on the page: each chapter's list, the appendix, the front page's findings.
 
-Every list is MyST Markdown rendered from :func:`lacoe_report.core.question_list.questions`; the cell
-showing one sets ``mystnb.markdown_format: myst`` so MyST-NB parses its ``{glue:text}`` roles. In the
-appendix (``chapters/questions``) each question has the target ``q-<id>`` and each section ``qs-<section>``.
+MyST Markdown from :func:`lacoe_report.core.question_list.questions`, shown by a cell set to
+``mystnb.markdown_format: myst`` (for its ``{glue:text}`` roles); the appendix (``chapters/questions``)
+has a target ``q-<id>`` per question and ``qs-<section>`` per section.
 """
 from __future__ import annotations
 

@@ -1,14 +1,10 @@
 """The arithmetic audit: declared relations and detectors, one verdict per question.
 
-The engine holds mechanisms only: the figures (``data/report_figures.csv``) and
-the relations an analyst declared (``data/audit_relations.yml``, checked by
-:mod:`.spec`) are data. Every relation runs through its check kind
-(:mod:`.kinds`), every detector (:data:`DETECTORS`) over all the figures, and
-each question gets its verdict, its numbers (``details``) and what would settle
-it; detectors raise only what they question, so clean data raises nothing.
-Every explanation keeps the rules of :mod:`.wording`, checked before the audit
-returns. Chapters publish from :meth:`Audit.question` and :func:`assumption`
-instead of recomputing, so the book says one thing in one way.
+The figures (``data/report_figures.csv``) and the declared relations (``data/audit_relations.yml``,
+checked by :mod:`.spec`) are data. Each relation runs through its check kind (:mod:`.kinds`), each
+detector (:data:`DETECTORS`) over all the figures, raising only what it questions; each question gets
+its verdict, its numbers (``details``) and what would settle it, in words that keep the rules of
+:mod:`.wording`. Chapters publish from :meth:`Audit.question` and :func:`assumption`.
 
 Examples
 --------

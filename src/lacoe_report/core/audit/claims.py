@@ -1,16 +1,11 @@
 """Claims of rank, primacy or comparison, found in the report's text.
 
-"The nation's largest", "ranked 7th out of 105": a reader asks what it is
-compared with, and who says so. The phrases are data (``detectors.claims`` in
-``data/audit_relations.yml``, checked by :func:`check_settings`):
-
-- every phrase of ``patterns`` (regular expressions, matched in lower case;
-  ``{n}`` is a number in digits or words) is a claim of its kind;
-- an overlapping ``own`` phrase ("our top 10 achievements") makes it rank the
-  report's own items or past, not others;
-- it is quiet when its sentence names a ``source``, or states its ``field``
-  ("one of eight centers") and its kind is one of ``field_settles``;
-- otherwise one question per sentence.
+"The nation's largest", "ranked 7th out of 105": compared with what, and who says so? The phrases
+are data (``detectors.claims`` in ``data/audit_relations.yml``, checked by :func:`check_settings`):
+each of ``patterns`` (regular expressions matched in lower case, ``{n}`` a number in digits or words)
+is a claim of its kind, unless an overlapping ``own`` phrase ("our top 10 achievements") makes it rank
+the report's own items; it is quiet when its sentence names a ``source``, or states its ``field``
+("one of eight centers") and its kind is one of ``field_settles``; otherwise one question per sentence.
 
 Examples
 --------

@@ -1,12 +1,10 @@
 """Topics a section names but never covers, found from its statement of goals.
 
-Each pillar opens with its goals ("We will improve student outcomes by making
-measurable gains in literacy ..."). With the settings of ``detectors.uncovered``
-(``data/audit_relations.yml``), a sentence with a ``goal_markers`` phrase states
-the goals of the section whose figures follow it, split at the ``topic_breaks``
-into candidate topics, each with its evidence words (:func:`words_of`). An
-analyst's ``claims`` (section, topic, quote, evidence words) whose quote lies in a
-candidate replace it; a claim in no goal sentence is checked as well.
+Each pillar opens with its goals ("We will improve student outcomes by ..."). With the settings of
+``detectors.uncovered`` (``data/audit_relations.yml``), a sentence with a ``goal_markers`` phrase states
+the goals of the section whose figures follow it, split at ``topic_breaks`` into topics, each with its
+evidence words (:func:`words_of`); an analyst's ``claims`` (section, topic, quote, evidence words)
+replace the topics their quotes lie in, and are checked wherever they stand.
 
 Examples
 --------

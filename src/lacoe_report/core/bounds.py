@@ -197,9 +197,19 @@ def figure_interval(value: float, qualifier: str) -> Interval:
 def interval(expression: str, table=None) -> Interval:
     """``expression`` evaluated over the ranges its figures' qualifiers allow."""
     rows = formula.figure_rows() if table is None else table
-    values = {r["id"]: figure_interval(float(r["value"]), r.get("qualifier") or "exact")
-              for r in rows if formula.NUMBER.fullmatch(r.get("value") or "")}
-    return Interval.of(formula.evaluate_over(expression, values, rows, functions()))
+    return Interval.of(formula.evaluate_over(expression, _intervals(rows), rows, functions()))
+
+
+_LAST: list = [None, None]  # the rows last read (a reference: their id is not reused) and their intervals
+
+
+def _intervals(rows) -> dict[str, Interval]:
+    # Once per reading of the figures (figure_rows() is one cached tuple until the file changes), not per
+    # formula; a caller's own rows (a list, which it may change) every time.
+    if _LAST[0] is not rows or not isinstance(rows, tuple):
+        _LAST[:] = [rows, {r["id"]: figure_interval(float(r["value"]), r.get("qualifier") or "exact")
+                           for r in rows if formula.NUMBER.fullmatch(r.get("value") or "")}]
+    return _LAST[1]
 
 
 def direction(span: Interval, printed: float) -> str:

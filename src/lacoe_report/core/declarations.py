@@ -294,12 +294,11 @@ def combined_groups(formula_text: str) -> list[str]:
     >>> combined_groups("p2_ease_counseling_employees / p2_ease_employees")
     []
     """
-    from . import data  # pandas, pandera (0.37 s): not for `make chapter`, which imports this module for SUFFIX
-    figures = data.figures()
-    # Scalar lookups, not a frame selection: this runs for every declaration the book reads.
-    people = [(figures.at[i, "metric"], figures.at[i, "population"], figures.at[i, "period"])
-              for i in _formula.figure_ids(formula_text) if i in figures.index  # else refused later
-              and figures.at[i, "unit"] == "count" and figures.at[i, "population"]]
+    # The rows as read, not data.figures(): that copies the frame on each of the book's declarations.
+    rows = {row["id"]: row for row in _formula.figure_rows()}
+    people = [(rows[i]["metric"], rows[i]["population"], rows[i]["period"])
+              for i in _formula.figure_ids(formula_text) if i in rows  # else refused later
+              and rows[i]["unit"] == "count" and rows[i]["population"]]
     if len({metric for metric, _, _ in people}) < 2:  # one quantity at two dates is a change over time
         return []
     groups = list(dict.fromkeys((population, period) for _, population, period in people))

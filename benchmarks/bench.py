@@ -34,9 +34,9 @@ ANALYSIS = ROOT / "benchmarks" / "analysis.md"
 #: The output of the timed `make test`, kept for the run's failures.
 TEST_LOG = ROOT / "_build" / "bench" / "make-test.log"
 #: Targets as ("a", ratio to the stock template), ("s", ratio to stock force-execution) or ("abs", seconds).
-#: Issue 21: verify <= 3.0x (a), a one-chapter edit and the preview's code edit <= 1.0x (a), the PDF <= 2.0x (a).
-#: Issue 33: the audit at 2,624 figures (the table 16 times) under 5 s.
-TARGETS = {"fresh": ("abs", 30.0), "b": ("a", 2.5), "c": ("abs", 1.0), "d": ("a", 1.0),
+#: Issue 21: verify <= 3.0x (a), the preview's code edit <= 1.0x (a), the PDF <= 2.0x (a).
+#: Issue 33: a one-chapter edit <= 1.3x (a); the audit at 2,624 figures (the table 16 times) under 5 s.
+TARGETS = {"fresh": ("abs", 30.0), "b": ("a", 2.5), "c": ("abs", 1.0), "d": ("a", 1.3),
            "p1": ("abs", 1.5), "p2": ("a", 1.0), "e": ("a", 3.0), "f": ("abs", 60.0), "h": ("abs", 15.0),
            "g": ("a", 2.0), "audit16": ("abs", 5.0)}
 

@@ -106,14 +106,14 @@ def test_xdist_workers_fork_their_kernels_from_one_server(tmp_path):
 
 def test_make_verify_s_nbval_forks_every_kernel_from_the_server_verify_started(tmp_path):
     # make verify starts its server before its data checks and names it to nbval's pytest
-    # (pytest_plugin.SHARED_ENV), which then starts no server of its own.
+    # (kernels.SHARED_ENV), which then starts no server of its own.
     import json
     import os
     import subprocess
     import sys
 
     from lacoe_report.book import verify
-    from lacoe_report.book.kernels.pytest_plugin import SHARED_ENV
+    from lacoe_report.book.kernels import SHARED_ENV
 
     cell = "import json, os; json.dump(os.getppid(), open(f'{os.getpid()}.json', 'w'))"
     paths = [tmp_path / f"{name}.ipynb" for name in ("a", "b")]

@@ -31,11 +31,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import kernels
+from .build import check_data, one_shot
+
+if __name__ == "__main__":  # make verify: the kernel server's imports then overlap those below (0.9 s): 0.5 s sooner
+    one_shot()
+    kernels.prestart()
+
 import pandas as pd
 
-from . import kernels, ledger
-from .kernels.pytest_plugin import SHARED_ENV
-from .build import check_data, one_shot
+from . import ledger
 from .toc import toc_chapters
 from ..core import coverage, data
 from ..core.declarations import DeclarationError
@@ -175,7 +180,7 @@ def first_paragraph(committed: pd.DataFrame | None = None, fresh: pd.DataFrame |
 
 def main() -> None:
     started = time.perf_counter()
-    kernels.prestart()  # its imports overlap the checks below, and nbval's start
+    kernels.prestart()  # its imports overlap the checks below, and nbval's start (make verify: already started)
     committed_ledger = ledger.read(LEDGER_CSV)
     now = _rows(FIGURES_CSV.read_text(encoding="utf-8-sig"))
     before = committed_figures()
@@ -200,7 +205,7 @@ def main() -> None:
     with tempfile.TemporaryFile() as report:
         nbval = subprocess.Popen([sys.executable, "-m", "pytest", *nbval_args(notebooks, workers)], cwd=PROJ_ROOT,
                                  stdin=subprocess.DEVNULL, stdout=report, stderr=subprocess.STDOUT,
-                                 env={**os.environ, SHARED_ENV: kernels.server().share()})
+                                 env={**os.environ, kernels.SHARED_ENV: kernels.server().share()})
         try:
             _check_and_compare(nbval, report, notebooks, committed_ledger, before, now, started)
         finally:
@@ -269,5 +274,4 @@ def _check_and_compare(nbval: subprocess.Popen, report, notebooks: list[Path], c
 
 
 if __name__ == "__main__":
-    one_shot()
     main()

@@ -24,6 +24,8 @@ from pathlib import Path
 KERNEL_NAME = "lacoe-warm"
 #: Folder to put on ``JUPYTER_PATH`` so that Jupyter finds :data:`KERNEL_NAME`.
 SPEC_ROOT = Path(__file__).resolve().parent / "kernelspec"
+#: Names a server that the command running pytest started (``make verify``) to the pytest plugin, to use instead.
+SHARED_ENV = "LACOE_FORK_SERVER"
 
 
 def use_warm_kernels() -> str:

@@ -12,11 +12,9 @@ import os
 
 import pytest
 
-from . import server, use_warm_kernels
+from . import SHARED_ENV, server, use_warm_kernels
 
 _SHARED = "lacoe_fork_server"
-#: A server the command that runs pytest started (``make verify``: before its data checks), to use instead.
-SHARED_ENV = "LACOE_FORK_SERVER"
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -4,7 +4,8 @@ nbval finds the ``lacoe-warm`` kernel spec by name. One fork server serves
 the whole run: the controller starts it when pytest starts, so its imports
 overlap collection and the start of pytest-xdist's workers, and each worker
 forks its kernels from it (xdist's ``workerinput``) instead of starting a
-server of its own when its first chapter runs.
+server of its own when its first chapter runs. A command that started a server
+before pytest (``make verify``) names it in :data:`~lacoe_report.book.kernels.SHARED_ENV`.
 """
 from __future__ import annotations
 

@@ -165,3 +165,16 @@ def test_a_warning_sphinx_finds_later_names_chapter_and_cell_in_plain_words(smal
     out = refused(small_book)
     assert f"chapters/finance.ipynb, cell {cell}: WARNING: undefined label: 'fig-finance-nosuch'" in out, out
     assert not re.search(r"\.ipynb:\d+", out), out
+
+
+def test_an_extension_that_cannot_be_imported_stops_the_build_in_sphinx_s_words(small_book):
+    # The build imports the extensions early (while the kernel server starts): a name that does not
+    # import must still reach Sphinx, which says what is wrong, not end in a traceback.
+    config = small_book / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "      - lacoe_report.book.sphinx_a11y\n" in text
+    config.write_text(text.replace("      - lacoe_report.book.sphinx_a11y\n",
+                                   "      - lacoe_report.book.sphinx_a11y\n      - no_such_extension\n"),
+                      encoding="utf-8")
+    out = refused(small_book)
+    assert "no_such_extension" in out, out

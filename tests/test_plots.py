@@ -357,3 +357,20 @@ def test_stated_values_print_as_the_report_printed_them():
     labels = {t.get_text() for t in chart.figure.findobj(Text)}
     assert "48%" in labels and "48.0%" not in labels
     assert "Stated, as printed" in labels  # the series name says which is which
+
+
+def test_labels_fit_a_figure_laid_out_by_hand_too():
+    # Charts place their labels after the layout engine's pass alone; a figure without an engine
+    # (not the house style) has its axes where they were put, and its labels still fit.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from lacoe_report.present.placement import fit_to_texts
+
+    figure = Figure(figsize=(4, 2), layout="none")
+    FigureCanvasAgg(figure)
+    ax = figure.add_subplot()
+    ax.set_xlim(0, 1)
+    label = ax.annotate("a long label past the edge", (0.95, 0.5), xytext=(3, 0), textcoords="offset points")
+    fit_to_texts(ax, [label])
+    assert ax.get_xlim()[1] > 1

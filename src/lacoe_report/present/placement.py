@@ -84,7 +84,9 @@ def value_label(ax, text: str, x: float, y: float, *, right: bool = True,
 
 def axes_box(ax):
     """The axes' pixel box as constrained layout places it: a draw's layout, not its drawing (a third of its time)."""
-    ax.figure.get_layout_engine().execute(ax.figure)
+    engine = ax.figure.get_layout_engine()
+    if engine is not None:  # the house style's constrained layout; a figure placed by hand needs no pass
+        engine.execute(ax.figure)
     return ax.get_window_extent(ax.figure.canvas.get_renderer())
 
 

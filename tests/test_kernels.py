@@ -143,3 +143,27 @@ def test_warm_kernels_talk_over_unix_sockets_in_the_server_s_folder_not_tcp_port
     assert info["transport"] == "ipc"
     assert os.path.dirname(info["ip"]) == os.path.dirname(kernels.server().address)
     assert notebook.cells[0].outputs[0]["data"]["text/plain"] == "2"
+
+
+def test_a_kernel_server_whose_starter_was_killed_removes_its_folder():
+    # A preview ended by a signal never runs its cleanup: its server, left alone, clears its own
+    # folder (the socket and the kernels' sockets) instead of leaving it in the temporary directory.
+    import os
+    import subprocess
+    import sys
+    import time
+
+    code = ("import time; from lacoe_report.book.kernels.forks import ForkServer; "
+            "print(ForkServer().address, flush=True); time.sleep(120)")
+    starter = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    address = starter.stdout.readline().strip()
+    deadline = time.monotonic() + 60
+    while not os.path.exists(address) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert os.path.exists(address)
+    starter.kill()
+    starter.wait()
+    deadline = time.monotonic() + 30
+    while os.path.exists(os.path.dirname(address)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not os.path.exists(os.path.dirname(address))

@@ -71,6 +71,9 @@ def serve(address: str) -> None:
                 listener.close()
                 _become_kernel(request)  # never returns
             connection.sendall(f"{pid}\n".encode())
+    # Its starter is gone; one killed by a signal (a terminal closed on the preview) never ran its
+    # cleanup, which left this folder and its sockets in the temporary directory.
+    shutil.rmtree(os.path.dirname(address), ignore_errors=True)
 
 
 def _preload_package() -> None:

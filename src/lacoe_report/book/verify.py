@@ -180,7 +180,6 @@ def first_paragraph(committed: pd.DataFrame | None = None, fresh: pd.DataFrame |
 
 def main() -> None:
     started = time.perf_counter()
-    kernels.prestart()  # its imports overlap the checks below, and nbval's start (make verify: already started)
     committed_ledger = ledger.read(LEDGER_CSV)
     now = _rows(FIGURES_CSV.read_text(encoding="utf-8-sig"))
     before = committed_figures()

@@ -31,9 +31,12 @@ from __future__ import annotations
 
 import functools
 import math
+import types
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from . import formats, formula
+from .paths import FIGURES_CSV, stamp
 from .vocabulary import DERIVED_BOUND_WORDS, QUALIFIER_BOUNDS, QUALIFIER_WORDS
 
 #: How far a hedge that is no bound ("approximately") may move a figure, either way, as a share.
@@ -196,20 +199,22 @@ def figure_interval(value: float, qualifier: str) -> Interval:
 
 def interval(expression: str, table=None) -> Interval:
     """``expression`` evaluated over the ranges its figures' qualifiers allow."""
-    rows = formula.figure_rows() if table is None else table
-    return Interval.of(formula.evaluate_over(expression, _intervals(rows), rows, functions()))
+    if table is None:
+        rows, values = formula.figure_rows(), _book_intervals(stamp(FIGURES_CSV))
+    else:
+        rows, values = table, _intervals(table)
+    return Interval.of(formula.evaluate_over(expression, values, rows, functions()))
 
 
-_LAST: list = [None, None]  # the rows last read (a reference: their id is not reused) and their intervals
+@functools.lru_cache(maxsize=4)
+def _book_intervals(_stamp: tuple) -> Mapping[str, Interval]:
+    # Once per version of the figures file, as formula's values are, not per formula.
+    return types.MappingProxyType(_intervals(formula.figure_rows()))
 
 
 def _intervals(rows) -> dict[str, Interval]:
-    # Once per reading of the figures (figure_rows() is one cached tuple until the file changes), not per
-    # formula; a caller's own rows (a list, which it may change) every time.
-    if _LAST[0] is not rows or not isinstance(rows, tuple):
-        _LAST[:] = [rows, {r["id"]: figure_interval(float(r["value"]), r.get("qualifier") or "exact")
-                           for r in rows if formula.NUMBER.fullmatch(r.get("value") or "")}]
-    return _LAST[1]
+    return {r["id"]: figure_interval(float(r["value"]), r.get("qualifier") or "exact")
+            for r in rows if formula.NUMBER.fullmatch(r.get("value") or "")}
 
 
 def direction(span: Interval, printed: float) -> str:
@@ -245,6 +250,6 @@ def hedge(expression: str, text: str, table=None) -> str:
     printed = formats.printed_value(text)
     if printed is None:
         return ""
-    span = interval(expression, rows)
+    span = interval(expression, table)
     way = direction(span, printed)
     return DERIVED_BOUND_WORDS[way] if way else ""

@@ -295,7 +295,7 @@ def combined_groups(formula_text: str) -> list[str]:
     []
     """
     # The rows as read, not data.figures(): that copies the frame on each of the book's declarations.
-    rows = {row["id"]: row for row in _formula.figure_rows()}
+    rows = _formula.figure_rows_by_id()
     people = [(rows[i]["metric"], rows[i]["population"], rows[i]["period"])
               for i in _formula.figure_ids(formula_text) if i in rows  # else refused later
               and rows[i]["unit"] == "count" and rows[i]["population"]]

@@ -77,16 +77,21 @@ def ceil_to(x: float, step: float) -> float:
 
 
 @functools.lru_cache(maxsize=4)
-def _read(path: str, _stamp: tuple) -> tuple[tuple[dict, ...], Mapping[str, float]]:
+def _read(path: str, _stamp: tuple) -> tuple[tuple[dict, ...], Mapping[str, float], Mapping[str, dict]]:
     with open(path, encoding="utf-8-sig", newline="") as handle:
         rows = tuple(csv.DictReader(handle))
-    # The values read-only: every formula of the book looks its figures up there.
-    return rows, types.MappingProxyType(figure_values(rows))
+    # Read-only: every formula of the book looks its figures' values up there, and every declaration its rows.
+    return rows, types.MappingProxyType(figure_values(rows)), types.MappingProxyType({r["id"]: r for r in rows})
 
 
 def figure_rows() -> tuple[dict, ...]:
     """The rows of ``data/report_figures.csv`` as text, as every evaluator reads them (cached until it changes)."""
     return _read(str(FIGURES_CSV), stamp(FIGURES_CSV))[0]
+
+
+def figure_rows_by_id() -> Mapping[str, dict]:
+    """:func:`figure_rows` by figure id (cached with them)."""
+    return _read(str(FIGURES_CSV), stamp(FIGURES_CSV))[2]
 
 
 def _matches(row: Mapping, where: Mapping) -> bool:

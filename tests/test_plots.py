@@ -20,7 +20,7 @@ from lacoe_report.present.plots import (
     share_bar,
     stated_vs_computed,
 )
-from lacoe_report.core.formats import percent, usd_short
+from lacoe_report.core.formats import Hedged, percent, usd_short
 from matplotlib.colors import to_hex
 from matplotlib.text import Text
 
@@ -374,3 +374,82 @@ def test_labels_fit_a_figure_laid_out_by_hand_too():
     label = ax.annotate("a long label past the edge", (0.95, 0.5), xytext=(3, 0), textcoords="offset points")
     fit_to_texts(ax, [label])
     assert ax.get_xlim()[1] > 1
+
+
+# --------------------------------------------------------------------------
+# No text over another, on a phone too
+# --------------------------------------------------------------------------
+def _clashing_texts(chart) -> list[tuple[str, str]]:
+    """Pairs of visible texts of a drawn chart (tick labels, values, names, key) whose boxes overlap."""
+    figure = chart.figure
+    with house_style():
+        figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()
+    boxes = [(t.get_text(), Text.get_window_extent(t, renderer)) for t in figure.findobj(Text)
+             if t.get_visible() and t.get_text().strip()]
+    return [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:] if box_a.overlaps(box_b)]
+
+
+# The book's own cases that printed a value over a row label on phones.
+CROWDED = {
+    "hedged values both sides of the dots": lambda: dumbbell(
+        ["Facebook reach", "Instagram reach"], [50_427, Hedged(142_857, "at least")],
+        [65_000, Hedged(186_000, "over")], before_label="Implied starting reach", after_label="Reach as stated"),
+    "a key wider than the axes": lambda: dumbbell(
+        ["Educators attending Differentiated Assistance training"], [8_318], [10_603],
+        before_label="2022-23 (the data's reading)", after_label="2023-24"),
+    "long row labels beside dots": lambda: stated_vs_computed(
+        ["Specially funded projects", "Administration and district support",
+         "Contracted services and entrepreneurial programs", "Educational programs"],
+        [48, 23, 19, 10], [48.3, 23.4, 18.8, 9.4], value_format="{:.1f}%",
+        stated_label="As printed", computed_label="From the dollars, one decimal"),
+}
+
+
+@pytest.mark.parametrize("kind", [*EXAMPLES, *CROWDED])
+def test_no_text_overlaps_another_in_either_layout(kind):
+    chart = {**EXAMPLES, **CROWDED}[kind]()
+    for variant in (chart, chart.narrow()):
+        assert _clashing_texts(variant) == []
+
+
+def test_a_hedge_goes_above_its_number_on_a_phone_only():
+    chart = CROWDED["hedged values both sides of the dots"]()
+    assert "at least 142,857" in {t.get_text() for t in chart.ax.texts}
+    assert "at least\n142,857" in {t.get_text() for t in chart.narrow().ax.texts}
+    assert dict(chart.narrow().data)["Instagram reach, Implied starting reach"] == "at least 142,857"
+
+
+def _hand_laid_axes():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(4, 2), dpi=100, layout="none")
+    FigureCanvasAgg(figure)
+    ax = figure.add_subplot()
+    ax.set_xlim(0, 1)
+    return ax
+
+
+def test_labels_get_just_the_room_they_need():
+    from lacoe_report.present.placement import fit_to_texts
+
+    ax = _hand_laid_axes()
+    label = ax.annotate("a label wholly past the edge", (1.0, 0.5), xytext=(3, 0), textcoords="offset points")
+    fit_to_texts(ax, [label])
+    renderer = ax.figure.canvas.get_renderer()
+    room = ax.get_window_extent(renderer).x1 - Text.get_window_extent(label, renderer).x1
+    assert room == pytest.approx(3 * 100 / 72, abs=0.5)  # 3 pt in at 100 dpi, no more
+    assert ax.get_xlim()[0] == 0  # the side with room is left alone
+
+
+def test_labels_wider_together_than_the_axes_are_refused_by_name():
+    from lacoe_report.present.placement import fit_to_texts
+
+    ax = _hand_laid_axes()
+    left = ax.annotate("a label as wide as half the axes", (0.5, 0.5), xytext=(-3, 0),
+                       textcoords="offset points", ha="right")
+    right = ax.annotate("and another as wide on its right", (0.5, 0.5), xytext=(3, 0),
+                        textcoords="offset points")
+    with pytest.raises(ValueError, match="a label as wide as half the axes"):
+        fit_to_texts(ax, [left, right])

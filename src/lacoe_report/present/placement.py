@@ -13,7 +13,6 @@ from typing import Any
 from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
-from matplotlib.transforms import Bbox
 
 from .chart import LABEL_SIZE, LAYOUT, NARROW, TEXT, WIDE
 
@@ -99,58 +98,89 @@ def extent(text: Text):
 
 
 def fit_to_texts(ax, texts: Sequence[Text], *, x: bool = True, y: bool = False) -> None:
-    """Widen the axes limits until every text sits inside the axes (3 pt in).
+    """Widen the axes limits just enough that every text sits inside the axes (3 pt in).
 
-    A label's offset is in points, so the room it needs depends on the limits: a few rounds settle it.
+    The texts leave the layout while they are fitted (one still outside would move the axes), and a
+    second layout pass confirms the limits (:func:`widen`); a tick label that changed with them can take a third.
+
+    Raises
+    ------
+    ValueError
+        When the texts need more room together than the axes have, at any limits.
     """
-    fig = ax.figure
-    pad = 3.0 * fig.dpi / 72
-    for _ in range(12):
-        box = axes_box(ax)
-        extents = [extent(t) for t in texts if t.get_visible()]
-        if not extents:
-            return
-        used = Bbox.union(extents)
-        moved = False
-        for on, (lo_px, hi_px), (t_lo, t_hi), get, set_ in (
-                (x, box.intervalx, used.intervalx, ax.get_xlim, ax.set_xlim),
-                (y, box.intervaly, used.intervaly, ax.get_ylim, ax.set_ylim)):
-            over_lo = max(0.0, lo_px + pad - t_lo)
-            over_hi = max(0.0, t_hi - (hi_px - pad))
-            if not on or (over_lo < 0.5 and over_hi < 0.5):
-                continue
-            v0, v1 = get()
-            per_px = (v1 - v0) / (hi_px - lo_px)
-            # Overshoot slightly: widening the range shrinks the scale, which
-            # would otherwise leave a sliver of overflow for the next round.
-            set_(v0 - 1.15 * over_lo * per_px, v1 + 1.15 * over_hi * per_px)
-            moved = True
-        if not moved:
-            return
+    shown = [t for t in texts if t.get_visible()]
+    in_layout = [t.get_in_layout() for t in shown]
+    for text in shown:
+        text.set_in_layout(False)
+    try:
+        for _ in range(4):
+            box = axes_box(ax)
+            moved = [widen(ax, shown, box, axis) for axis, on in (("x", x), ("y", y)) if on and shown]
+            if not any(moved):
+                return
+    finally:
+        for text, kept in zip(shown, in_layout):
+            text.set_in_layout(kept)
+
+
+def widen(ax, texts: Sequence[Text], box, axis: str) -> bool:
+    """Set the narrowest limits along ``axis`` (``"x"`` or ``"y"``) that hold every text inside ``box``.
+
+    A text sits at an anchor in data units plus an offset in points, so its pixel edges at the limits
+    and at limits twice as wide give both; each text then bounds the limits linearly, and the
+    narrowest limits that keep the data in view follow exactly. Returns False when the texts fit already.
+    """
+    get, set_ = getattr(ax, f"get_{axis}lim"), getattr(ax, f"set_{axis}lim")
+    pad = 3.0 * ax.figure.dpi / 72
+    p0, p1 = getattr(box, f"interval{axis}")
+    width = p1 - p0
+    edges = [getattr(extent(t), f"interval{axis}") for t in texts]
+    if all(lo >= p0 + pad - 0.5 and hi <= p1 - pad + 0.5 for lo, hi in edges):
+        return False
+    v0, v1 = get()
+    span = v1 - v0
+    set_(v0 - span / 2, v1 + span / 2)
+    # An anchor a fraction f of the way along moves to (f/2 + 1/4) of the way when the limits double.
+    where = [2 * (lo - getattr(extent(t), f"interval{axis}")[0]) / width + 0.5 for t, (lo, _) in zip(texts, edges)]
+    # With U data units per pixel and V0 the new lower limit, each bound reads V0 <= c + d * U (upper)
+    # or V0 >= c + d * U (lower): a text's low edge at least pad in, its high edge at least pad short
+    # of the far end, and the old limits inside the new ones.
+    upper = [(v0, 0.0)] + [(v0 + f * span, lo - p0 - f * width - pad) for f, (lo, _) in zip(where, edges)]
+    lower = [(v1, -width)] + [(v0 + f * span, hi - p0 - f * width + pad - width) for f, (_, hi) in zip(where, edges)]
+    pairs = [(cu - cl, du - dl) for cu, du in upper for cl, dl in lower]
+    per_px = max(-c / d for c, d in pairs if d > 0)
+    if any(c + d * per_px < -1e-9 * (abs(v0) + abs(v1) + span) for c, d in pairs if d <= 0):
+        raise ValueError(f"the labels {[t.get_text() for t in texts]} need more than the axes' {width:.0f} px "
+                         f"along {axis} at any limits: shorten or wrap them")
+    low = min(c + d * per_px for c, d in upper)
+    set_(low, low + width * per_px)
+    return True
 
 
 def key(ax, entries: Sequence[tuple[str, str, dict]]) -> None:
-    """Name the series in a key above the axes, one per line: the phone layout has no room beside the marks.
+    """Name the series in a key over the chart, one per line: the phone layout has no room beside the marks.
 
-    Each entry is ``(name, colour, marker style)``; names print in their colour.
+    Each entry is ``(name, colour, marker style)``; names print in their colour. The key spans the
+    figure, from its left edge, so a long name takes room above the chart, not from the axes' width.
     """
     handles = [Line2D([], [], linestyle="none", **style) for _, _, style in entries]
-    legend = ax.legend(handles, [name for name, _, _ in entries], loc="lower left",
-                       bbox_to_anchor=(0.0, 1.0), borderaxespad=0.3, handletextpad=0.4,
-                       fontsize=LABEL_SIZE, alignment="left")
+    legend = ax.figure.legend(handles, [name for name, _, _ in entries], loc="outside upper left",
+                              borderaxespad=0.3, handletextpad=0.4, fontsize=LABEL_SIZE, alignment="left")
     for text, (_, colour, _) in zip(legend.get_texts(), entries):
         text.set_color(colour)
         text.set_fontweight("bold")
 
 
 def name_series(ax, y: float, others: Sequence[Text], *series: tuple[float, str, str, dict]) -> None:
-    """Name two series without a legend: by text just above their marks in row ``y``.
+    """Name two series without a legend: by text just above their marks in row ``y``; then fit every text.
 
     Each series is ``(x, name, colour, marker style)``. A name is centred over its mark, or pushed
-    outwards if the names would collide; the phone layout puts them in a :func:`key`.
+    outwards if the names would collide; the phone layout puts them in a :func:`key`, which can
+    narrow the axes, so the ``others`` are fitted after it.
     """
     if LAYOUT.get() is NARROW:
         key(ax, [(name, colour, style) for _, name, colour, style in series])
+        fit_to_texts(ax, others)
         return
     kw = dict(textcoords="offset points", va="bottom", fontsize=LABEL_SIZE, fontweight="bold")
     names = [ax.annotate(name, (x, y), xytext=(0, 9), ha="center", color=colour, **kw)

@@ -103,7 +103,6 @@ def _dots_in_view(ax, lo: float, hi: float, margin: float, texts: list, *series:
     every label in view, the series named over the top row (:func:`name_series`)."""
     span = (hi - lo) or abs(hi) or 1.0
     ax.set_xlim(lo - margin * span, hi + 0.05 * span)
-    fit_to_texts(ax, texts)
     name_series(ax, max(ax.get_yticks()), texts, *series)
 
 
@@ -301,6 +300,13 @@ def dumbbell(labels: Sequence[str], before: Sequence[float], after: Sequence[flo
     chart, ys = _rows("dumbbell", names, extra=0.6)
     ax = chart.ax
     texts = []
+    # A phone has no room for both values of a row on one line beside its dots: a hedge goes above its number.
+    apart = "\n" if LAYOUT.get() is NARROW else " "
+
+    def shown(text: str, value: float) -> str:
+        hedge = getattr(value, "hedge", "")
+        return text.replace(f"{hedge} ", hedge + apart, 1) if hedge else text
+
     for y, name, vb, va in zip(ys, names, b, a):
         ax.plot([vb, va], [y, y], color=CONNECTOR, linewidth=3, solid_capstyle="butt",
                 zorder=1)
@@ -308,8 +314,8 @@ def dumbbell(labels: Sequence[str], before: Sequence[float], after: Sequence[flo
         ax.plot([va], [y], "o", color=HIGHLIGHT, markersize=9, zorder=3)
         tb, ta = fmt(vb), fmt(va)
         # Values go on the outer side of each dot so they never sit on the line.
-        texts.append(value_label(ax, tb, vb, y, right=vb > va, gap=7, color=BEFORE))
-        texts.append(value_label(ax, ta, va, y, right=va >= vb, gap=7, color=HIGHLIGHT,
+        texts.append(value_label(ax, shown(tb, vb), vb, y, right=vb > va, gap=7, color=BEFORE))
+        texts.append(value_label(ax, shown(ta, va), va, y, right=va >= vb, gap=7, color=HIGHLIGHT,
                                  fontweight="bold"))
         chart.record(f"{name}, {before_label}", tb, vb)
         chart.record(f"{name}, {after_label}", ta, va)

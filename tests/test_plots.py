@@ -453,3 +453,4 @@ def test_labels_wider_together_than_the_axes_are_refused_by_name():
                         textcoords="offset points")
     with pytest.raises(ValueError, match="a label as wide as half the axes"):
         fit_to_texts(ax, [left, right])
+

@@ -101,7 +101,8 @@ def fit_to_texts(ax, texts: Sequence[Text], *, x: bool = True, y: bool = False) 
     """Widen the axes limits just enough that every text sits inside the axes (3 pt in).
 
     The texts leave the layout while they are fitted (one still outside would move the axes), and a
-    second layout pass confirms the limits (:func:`widen`); a tick label that changed with them can take a third.
+    second layout pass confirms the limits (:func:`widen`); tick labels that change with the limits
+    can move the axes and ask for a third (four at most).
 
     Raises
     ------
@@ -115,8 +116,7 @@ def fit_to_texts(ax, texts: Sequence[Text], *, x: bool = True, y: bool = False) 
     try:
         for _ in range(4):
             box = axes_box(ax)
-            moved = [widen(ax, shown, box, axis) for axis, on in (("x", x), ("y", y)) if on and shown]
-            if not any(moved):
+            if not any([widen(ax, shown, box, axis) for axis, on in (("x", x), ("y", y)) if on and shown]):
                 return
     finally:
         for text, kept in zip(shown, in_layout):
@@ -175,8 +175,8 @@ def name_series(ax, y: float, others: Sequence[Text], *series: tuple[float, str,
     """Name two series without a legend: by text just above their marks in row ``y``; then fit every text.
 
     Each series is ``(x, name, colour, marker style)``. A name is centred over its mark, or pushed
-    outwards if the names would collide; the phone layout puts them in a :func:`key`, which can
-    narrow the axes, so the ``others`` are fitted after it.
+    outwards if the names would collide; the phone layout puts them in a :func:`key`. Either way the
+    texts are fitted last, once nothing else will move the axes.
     """
     if LAYOUT.get() is NARROW:
         key(ax, [(name, colour, style) for _, name, colour, style in series])

@@ -9,12 +9,12 @@ from lacoe_report.book import ledger
 from lacoe_report.book.toc import toc_chapters
 from lacoe_report.core import formula
 from lacoe_report.core.formats import printed_value
-from lacoe_report.core.vocabulary import HEDGE_BOUNDS, LOWER_BOUNDS, QUALIFIER_WORDS, UPPER_BOUNDS
+from lacoe_report.core.vocabulary import HEDGE_BOUNDS, LOWER_BOUNDS, QUALIFIER_BOUNDS, QUALIFIER_WORDS
 
 #: The words that make a printed number a bound, from the vocabulary, plus the
 #: prose forms the vocabulary does not hold as qualifiers of data.
 LOWER = sorted({QUALIFIER_WORDS[q] for q in LOWER_BOUNDS})
-UPPER = sorted({QUALIFIER_WORDS[q] for q in UPPER_BOUNDS} | {"at most", "below"})
+UPPER = sorted({QUALIFIER_WORDS[q] for q, bound in QUALIFIER_BOUNDS.items() if bound == "upper"} | {"at most", "below"})
 # "add up to" is a sum, not a bound. A sentence may start with the bound ("Over 250 students").
 BOUND = re.compile(r"(?<!add )(?<!adds )\b(" + "|".join(map(re.escape, LOWER + UPPER)) +
                    r")\s+\{glue:text\}`(\w+)`", re.IGNORECASE)

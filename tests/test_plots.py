@@ -247,6 +247,23 @@ def test_share_bar_small_segments_get_callouts_that_do_not_overlap():
             assert not a.overlaps(b)
 
 
+
+@pytest.mark.parametrize("total_label", [None, "$627M budget"])
+def test_share_bar_labels_inside_the_bar_stay_inside_their_segment(total_label):
+    # The finance chapter's budget: callouts above and below once thinned the bar under its inside labels.
+    chart = share_bar(["Specially funded projects", "Administration and district support",
+                       "Contracted services and entrepreneurial programs", "Educational programs"],
+                      [303e6, 147e6, 118e6, 59e6], value_format=usd_short, total_label=total_label)
+    chart.figure.draw_without_rendering()
+    renderer = chart.figure.canvas.get_renderer()
+    inside = [t for t in chart.ax.texts if getattr(t, "arrow_patch", None) is None]
+    assert inside and len(inside) + sum(getattr(t, "arrow_patch", None) is not None for t in chart.ax.texts) == 4
+    for text in inside:
+        box = Text.get_window_extent(text, renderer)
+        segment = next(p.get_window_extent(renderer) for p in chart.ax.patches
+                       if p.get_x() <= text.get_position()[0] <= p.get_x() + p.get_width())
+        assert segment.x0 <= box.x0 and box.x1 <= segment.x1 and segment.y0 <= box.y0 and box.y1 <= segment.y1
+
 def test_share_bar_rejects_negative_or_zero_totals():
     with pytest.raises(ValueError, match="non-negative"):
         share_bar(["a", "b"], [1, -1])

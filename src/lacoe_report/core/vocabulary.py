@@ -69,8 +69,6 @@ QUALIFIER_WORDS = {q: entry["words"] for q, entry in _VOCABULARY["qualifiers"].i
 QUALIFIER_LABELS = {q: entry["label"] for q, entry in _VOCABULARY["qualifiers"].items()}
 #: Qualifiers that make a figure a floor: the true value is at least this.
 LOWER_BOUNDS = tuple(q for q, entry in _VOCABULARY["qualifiers"].items() if entry["bound"] == "lower")
-#: Qualifiers that make a figure a ceiling: the true value is at most this.
-UPPER_BOUNDS = tuple(q for q, entry in _VOCABULARY["qualifiers"].items() if entry["bound"] == "upper")
 #: The school year the report covers: the period of a figure that gives none.
 REPORT_YEAR = str(_VOCABULARY["report_year"])
 #: How a figure's period is known (column ``period_basis``): stated, report_year or assumed.

@@ -131,8 +131,7 @@ def widen(ax, texts: Sequence[Text], box, axis: str) -> bool:
     narrowest limits that keep the data in view follow exactly. Returns False when the texts fit already.
     """
     get, set_ = getattr(ax, f"get_{axis}lim"), getattr(ax, f"set_{axis}lim")
-    pad = 3.0 * ax.figure.dpi / 72
-    p0, p1 = getattr(box, f"interval{axis}")
+    (p0, p1), pad = getattr(box, f"interval{axis}"), 3.0 * ax.figure.dpi / 72
     width = p1 - p0
     edges = [getattr(extent(t), f"interval{axis}") for t in texts]
     if all(lo >= p0 + pad - 0.5 and hi <= p1 - pad + 0.5 for lo, hi in edges):

@@ -1,7 +1,8 @@
 """The report's charts, one helper per kind, each returning a :class:`~lacoe_report.present.chart.Chart`.
 
 Values are labelled directly on the marks (:mod:`lacoe_report.present.placement`); there are no
-titles (captions live in notebook cell metadata) and no legends (series are named next to the data).
+titles (captions live in notebook cell metadata) and no legends: series are named next to the data, or on a
+phone in a key over the chart.
 
 Examples
 --------
@@ -213,7 +214,7 @@ def share_bar(labels: Sequence[str], values: Sequence[float], *,
         chart.kind = "share bar"
         return chart
 
-    chart = Chart("share bar", figsize=(LAYOUT.get().width, 1.3))
+    chart = Chart("share bar", figsize=(LAYOUT.get().width, 1.15))
     half = 0.3  # half the bar's thickness, in data units (about 0.3 in)
     ax = chart.ax
     colours = [c for c, _ in zip(cycle(PALETTE.values()), names)]
@@ -221,43 +222,55 @@ def share_bar(labels: Sequence[str], values: Sequence[float], *,
     ax.barh([0] * len(shares), shares, left=lefts, height=2 * half, color=colours,
             edgecolor="white", linewidth=1.2)
     ax.set_xlim(0, 1)
-    ax.set_ylim(-half - 0.08, half + 0.08)
     quiet_axes(ax, pad=8)
     ax.set_yticks([0], [wrap(total_label, 16)] if total_label else [""])
     for name, text, value in zip(names, texts, vals):
         chart.record(name, text, value)
 
-    # Try each label inside its segment, wrapped ever narrower; a label
-    # that fits no wrapping becomes a callout.
-    box = axes_box(ax)
-    room_h = 2 * half / (ax.get_ylim()[1] - ax.get_ylim()[0]) * box.height
-    pad = 4 * chart.figure.dpi / 72
-    outside = []
-    for i, (name, text, left, s, colour) in enumerate(
-            zip(names, texts, lefts, shares, colours)):
-        t = ax.text(left + s / 2, 0, "", ha="center", va="center", fontsize=LABEL_SIZE,
-                    color=text_on(colour), linespacing=1.1)
-        for width in (18, 12, 8):
-            t.set_text(f"{wrap(name, width)}\n{text}")
-            e = extent(t)
-            if e.width + 2 * pad <= s * box.width and e.height + pad <= room_h:
-                break
-        else:
-            t.remove()
-            outside.append(i)
+    # Each label goes inside its segment, wrapped ever narrower, if it fits the bar as finally drawn; one that
+    # fits no wrapping becomes a callout. Callouts take height that thins the bar, so the labels are tried again.
+    outside: list[int] = []
+    while True:
+        for text in list(ax.texts):
+            text.remove()
+        _callouts(chart, outside, [f"{wrap(n, 20)}\n{t}" for n, t in zip(names, texts)], lefts, shares, half)
+        box = axes_box(ax)
+        room = (box.width, 2 * half / (ax.get_ylim()[1] - ax.get_ylim()[0]) * box.height)
+        misfits = [i for i in range(len(names)) if i not in outside and not _label_inside(
+            ax, names[i], texts[i], lefts[i], shares[i], colours[i], room)]
+        if not misfits:
+            return chart
+        outside = sorted(outside + misfits)
 
-    # Callouts alternate above / below, the first above, so neighbours do not collide.
-    sides = {i: (1 if k % 2 == 0 else -1) for k, i in enumerate(outside)}
-    above, below = len(sides) > 0, len(sides) > 1
-    # Room for two text lines per side with callouts (one data unit is
-    # about one inch); fit_to_texts below widens it if a label wraps more.
-    chart.figure.set_size_inches(LAYOUT.get().width, 1.15 + 0.5 * above + 0.5 * below)
-    ax.set_ylim(-half - (0.6 if below else 0.08), half + (0.6 if above else 0.08))
+
+def _label_inside(ax, name: str, text: str, left: float, share: float, colour: str, room) -> bool:
+    """Put a share's label inside its segment, wrapped ever narrower, if any wrapping fits ``room`` (px)."""
+    pad = 4 * ax.figure.dpi / 72
+    label = ax.text(left + share / 2, 0, "", ha="center", va="center", fontsize=LABEL_SIZE,
+                    color=text_on(colour), linespacing=1.1)
+    for width in (18, 12, 8):
+        label.set_text(f"{wrap(name, width)}\n{text}")
+        e = extent(label)
+        if e.width + 2 * pad <= share * room[0] and e.height + pad <= room[1]:
+            return True
+    label.remove()
+    return False
+
+
+def _callouts(chart: Chart, outside: list[int], labels: list[str], lefts: list, shares: list, half: float) -> None:
+    """Callouts for the shares ``outside`` the bar, the first above it, then below, alternately; and their room."""
+    ax, sides = chart.ax, {i: 1 - 2 * (k % 2) for k, i in enumerate(outside)}
+    # Each side has room for its callout of most lines, about 0.17 in each, and the figure grows by as much
+    # (one data unit is about one inch), so the bar keeps its height; fit_to_texts is a safety net.
+    above, below = (max([0.28 + 0.17 * (labels[i].count("\n") + 1) for i in sides if sides[i] == side], default=0.08)
+                    for side in (1, -1))
+    chart.figure.set_size_inches(LAYOUT.get().width, 0.99 + above + below)
+    ax.set_ylim(-half - below, half + above)
     callouts = {}
     for i, side in sides.items():
         cx = lefts[i] + shares[i] / 2
         callouts[i] = ax.annotate(
-            f"{wrap(names[i], 20)}\n{texts[i]}", xy=(cx, side * half), xytext=(cx, side * (half + 0.22)),
+            labels[i], xy=(cx, side * half), xytext=(cx, side * (half + 0.22)),
             ha="center", va="bottom" if side > 0 else "top", fontsize=LABEL_SIZE,
             color=TEXT, linespacing=1.15, annotation_clip=False,
             arrowprops=dict(arrowstyle="-", color=RULE, linewidth=0.8, shrinkA=1, shrinkB=0,
@@ -265,7 +278,6 @@ def share_bar(labels: Sequence[str], values: Sequence[float], *,
     if callouts:
         spread_callouts(ax, callouts, sides)
         fit_to_texts(ax, list(callouts.values()), x=False, y=True)
-    return chart
 
 
 @chart_helper
@@ -301,11 +313,9 @@ def dumbbell(labels: Sequence[str], before: Sequence[float], after: Sequence[flo
     ax = chart.ax
     texts = []
     # A phone has no room for both values of a row on one line beside its dots: a hedge goes above its number.
-    apart = "\n" if LAYOUT.get() is NARROW else " "
-
     def shown(text: str, value: float) -> str:
-        hedge = getattr(value, "hedge", "")
-        return text.replace(f"{hedge} ", hedge + apart, 1) if hedge else text
+        hedge = getattr(value, "hedge", "") if LAYOUT.get() is NARROW else ""
+        return text.replace(f"{hedge} ", hedge + "\n", 1) if hedge else text
 
     for y, name, vb, va in zip(ys, names, b, a):
         ax.plot([vb, va], [y, y], color=CONNECTOR, linewidth=3, solid_capstyle="butt",

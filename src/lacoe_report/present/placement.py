@@ -1,8 +1,8 @@
 """Where the text of a chart goes: wrapped row labels, values beside their marks, series names.
 
 The chart helpers (:mod:`lacoe_report.present.plots`) label marks directly, not with axes and legends.
-The text they place is measured in pixels after a layout pass, and the axes limits widen until every
-text sits inside them, so nothing is clipped whatever the values or the layout.
+The text they place is measured in pixels after a layout pass and the axes limits widen just enough to
+hold it, so nothing is clipped; text that no limits can hold is refused with an error naming it.
 """
 from __future__ import annotations
 

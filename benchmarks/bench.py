@@ -15,6 +15,7 @@ here asserts a time: tests check correctness, this script reports.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import platform
 import re
@@ -214,6 +215,7 @@ def main() -> None:
     ratio_a: dict[str, float] = {}  # each step's ratio to template builds timed beside it (paired)
     load = [f"{os.getloadavg()[0]:.1f}"]
     scratch = Path(tempfile.mkdtemp(prefix="stock-book-"))
+    atexit.register(shutil.rmtree, scratch, True)  # a failed step exits the run, and leaves no scratch behind
     template = template_builder(scratch)
     print("(a) stock template, cold ...", flush=True)
     rows["a"] = ("Stock Jupyter Book template, cold build (reference a)",
@@ -283,7 +285,6 @@ def main() -> None:
         rows[key] = (f"The audit (`core.audit.run`) on {figures:,} figures", seconds,
                      "the report's table" if copies == 1 else "the table 16 times, ids and metrics suffixed")
     load.append(f"{os.getloadavg()[0]:.1f}")
-    shutil.rmtree(scratch, ignore_errors=True)
     print("profile: chapters and imports ...", flush=True)
     per_chapter = chapter_times()
     imports = import_times()

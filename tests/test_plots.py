@@ -247,7 +247,6 @@ def test_share_bar_small_segments_get_callouts_that_do_not_overlap():
             assert not a.overlaps(b)
 
 
-
 @pytest.mark.parametrize("total_label", [None, "$627M budget"])
 def test_share_bar_labels_inside_the_bar_stay_inside_their_segment(total_label):
     # The finance chapter's budget: callouts above and below once thinned the bar under its inside labels.
@@ -263,6 +262,7 @@ def test_share_bar_labels_inside_the_bar_stay_inside_their_segment(total_label):
         segment = next(p.get_window_extent(renderer) for p in chart.ax.patches
                        if p.get_x() <= text.get_position()[0] <= p.get_x() + p.get_width())
         assert segment.x0 <= box.x0 and box.x1 <= segment.x1 and segment.y0 <= box.y0 and box.y1 <= segment.y1
+
 
 def test_share_bar_rejects_negative_or_zero_totals():
     with pytest.raises(ValueError, match="non-negative"):
@@ -470,4 +470,3 @@ def test_labels_wider_together_than_the_axes_are_refused_by_name():
                         textcoords="offset points")
     with pytest.raises(ValueError, match="a label as wide as half the axes"):
         fit_to_texts(ax, [left, right])
-

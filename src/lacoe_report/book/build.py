@@ -336,9 +336,9 @@ def _build_book() -> None:
         check_data()
         enforce_rules()
         import_sphinx()
-        execute()
-        with saves_kept():
+        with saves_kept():  # before the chapters execute, while the kernels' server is still importing
             strip_volatile(toc_chapters())
+        execute()
         published = build_html()
     print(f"book written to {published.relative_to(PROJ_ROOT)}/index.html")
 

@@ -19,6 +19,7 @@ import yaml
 
 from conftest import copy_repo, environment, make
 from lacoe_report.book import published
+from lacoe_report.book.html_pages import Page
 from lacoe_report.core.paths import DATA_DIR, FIGURES_CSV
 
 # The smallest book with the data dictionary (checksums from the metadata) and the downloads.
@@ -64,9 +65,9 @@ def test_a_file_not_published_beside_the_package_is_not_contradicted():
 def test_the_data_dictionary_table_is_checked_against_the_downloads():
     data = b"id,x\n1,2\n"
     true_row = f"<tr><th>data/t.csv</th>\n      <td>{hashlib.sha256(data).hexdigest()}</td>\n      <td>1</td></tr>"
-    assert published.disagreements({"t.csv": data}, {"page.html": true_row}) == []
+    assert published.disagreements({"t.csv": data}, {"page.html": Page(true_row).rows}) == []
     stale = true_row.replace("<td>1</td>", "<td>7</td>")
-    assert published.disagreements({"t.csv": data}, {"page.html": stale}) == [
+    assert published.disagreements({"t.csv": data}, {"page.html": Page(stale).rows}) == [
         "the data dictionary (page.html) gives t.csv 7 rows, the published file has 1"]
 
 
@@ -74,7 +75,7 @@ def test_the_built_data_dictionary_lists_every_data_file_with_its_checksum(book_
     # The table the build checks is found in the page a reader sees: a parser that found no row
     # would let any checksum through.
     page = (book_dir / "chapters" / "data_dictionary.html").read_text(encoding="utf-8")
-    listed = {path: (sha256, rows) for path, sha256, rows in published.dictionary_rows(page)}
+    listed = {path: (sha256, rows) for path, sha256, rows in published.dictionary_rows(Page(page).rows)}
     assert listed["data/report_figures.csv"] == (hashlib.sha256(FIGURES_CSV.read_bytes()).hexdigest(), 164)
     assert len(listed) == 3, listed
 

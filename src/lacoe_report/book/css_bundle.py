@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from itertools import groupby, pairwise
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,6 +23,7 @@ import fontTools
 import tinycss2
 
 from ..core.safe_write import digest
+from . import html_pages
 
 #: The one stylesheet pages link, written into ``_static`` at the end of the build.
 BUNDLE = "_static/lacoe-book.css"
@@ -145,38 +145,6 @@ def words_of(text: str) -> set[str]:
     return set(text.translate(_NOT_A_NAME).split())
 
 
-class _Names(HTMLParser):
-    """The classes and ids of a page's elements, and the words of its inline scripts."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.words: set[str] = set()
-        self._in_script = False
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if name in ("class", "id") and value:
-                self.words.update(value.split())
-        self._in_script = tag == "script"
-
-    def handle_endtag(self, tag):
-        self._in_script = False
-
-    def handle_data(self, data):
-        if self._in_script:
-            self.words |= words_of(data)
-
-
-def page_words(outdir: Path) -> set[str]:
-    """The classes and ids of the pages' elements, and the words of their inline scripts."""
-    parser = _Names()
-    for page in outdir.rglob("*.html"):
-        if "_sources" not in page.parts:
-            parser.feed(page.read_text(encoding="utf-8"))
-            parser.close()
-    return parser.words
-
-
 _CUSTOM_PROPERTY = re.compile(r"(?<=[{;])\s*(--[\w-]+)\s*:[^;{}]*(?:;|(?=}))")
 _VAR_USE = re.compile(r"var\(\s*(--[\w-]+)")
 
@@ -231,10 +199,12 @@ def write_bundle(outdir: Path, stylesheets: list[str], cache: Path) -> None:
     css = "\n".join(_css_with_imports((static / name).resolve(), static, seen) for name in stylesheets)
     scripts = {p: p.read_text(encoding="utf-8", errors="replace") for p in sorted(static.rglob("*.js"))
                if p.name != "searchindex.js" and f"scripts/{p.name}" not in DROPPED_SCRIPTS}
-    # The classes scripts add are in their literals; Bootstrap's name every component's, so its
-    # own are left out and BOOTSTRAP_STATES names those of the components the theme uses.
-    words = page_words(outdir).union(BOOTSTRAP_STATES, *(words_of(text) for path, text in scripts.items()
-                                                         if path.name != "bootstrap.js"))
+    # The pages' classes and ids, and the words of every script (the classes it adds are in its literals);
+    # Bootstrap's name every component's, so BOOTSTRAP_STATES names those of the components the theme uses.
+    pages = html_pages.read(outdir).values()
+    words = set(BOOTSTRAP_STATES).union(*(page.names for page in pages),
+                                        *(words_of(text) for page in pages for text in page.scripts),
+                                        *(words_of(text) for p, text in scripts.items() if p.name != "bootstrap.js"))
     script_text = "".join(scripts.values())
     version = _processing_version()
     parts = (css, "\n".join(sorted(words & _names(css, cache, version))), script_text)

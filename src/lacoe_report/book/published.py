@@ -11,52 +11,26 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
 
 from ..core.safe_write import digest
+from . import html_pages
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-class _TableRows(HTMLParser):
-    """The text of each table row's cells, read by the standard library's HTML parser."""
+def dictionary_rows(rows: list[list[str]]) -> list[tuple[str, str, int]]:
+    """The data dictionary's table of files among a page's table rows: (path, SHA-256, rows) per row.
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if tag == "tr":
-            self.rows.append([])
-        elif tag in ("th", "td") and self.rows:
-            self._cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("th", "td") and self._cell is not None:
-            self.rows[-1].append("".join(self._cell).strip())
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def dictionary_rows(page: str) -> list[tuple[str, str, int]]:
-    """The data dictionary's table of files in a page: (path, SHA-256, rows) per row.
-
-    >>> dictionary_rows("<table><tr><th>data/a.csv</th><td>" + "ab" * 32 + "</td><td>3</td></tr></table>")
+    >>> dictionary_rows(html_pages.Page("<tr><th>data/a.csv</th><td>" + "ab" * 32 + "</td><td>3</td></tr>").rows)
     [('data/a.csv', 'abababababababababababababababababababababababababababababababab', 3)]
-    >>> dictionary_rows("<table><tr><th>id</th><td>figure</td><td>3</td></tr></table>")
+    >>> dictionary_rows([["id", "figure", "3"]])
     []
     """
-    parser = _TableRows()
-    parser.feed(page)
-    return [(path, sha256, int(rows)) for path, sha256, rows in (r for r in parser.rows if len(r) == 3)
-            if _SHA256.fullmatch(sha256) and rows.isdigit()]
+    return [(path, sha256, int(count)) for path, sha256, count in (r for r in rows if len(r) == 3)
+            if _SHA256.fullmatch(sha256) and count.isdigit()]
 
 
 def count_rows(name: str, data: bytes) -> int:
@@ -86,15 +60,16 @@ def _stated(files: Mapping[str, bytes], name: str, where: str, sha256: str | Non
     return problems
 
 
-def disagreements(files: Mapping[str, bytes], dictionary_pages: Mapping[str, str] | None = None) -> list[str]:
+def disagreements(files: Mapping[str, bytes], tables: Mapping[str, list[list[str]]] | None = None) -> list[str]:
     """Every checksum, size or row count stated among ``files`` that their bytes contradict.
 
     Parameters
     ----------
     files : mapping of str to bytes
         The published files by name (``datapackage.json``, ``report_figures.csv`` ...).
-    dictionary_pages : mapping of str to str
-        Pages (name to HTML) that may hold the data dictionary's table of files.
+    tables : mapping of str to list of list of str
+        Pages that may hold the data dictionary's table of files: the cell texts of their table rows
+        (:attr:`.html_pages.Page.rows`) by page name.
 
     Returns
     -------
@@ -127,8 +102,8 @@ def disagreements(files: Mapping[str, bytes], dictionary_pages: Mapping[str, str
         for record in meta.get("files", []):
             problems += _stated(files, Path(record["path"]).name, meta_name, record.get("sha256"),
                                 rows=record.get("rows"))
-    for page, text in (dictionary_pages or {}).items():
-        for path, sha256, rows in dictionary_rows(text):
+    for page, rows_of_page in (tables or {}).items():
+        for path, sha256, rows in dictionary_rows(rows_of_page):
             problems += _stated(files, Path(path).name, f"the data dictionary ({page})", sha256, rows=rows)
     return problems
 
@@ -136,9 +111,7 @@ def disagreements(files: Mapping[str, bytes], dictionary_pages: Mapping[str, str
 def site_disagreements(site: Path) -> list[str]:
     """:func:`disagreements` for a built site: its downloads and the pages that list the files."""
     files = {path.name: path.read_bytes() for path in sorted((site / "_downloads").rglob("*")) if path.is_file()}
-    pages = {path.relative_to(site).as_posix(): path.read_text(encoding="utf-8", errors="replace")
-             for path in sorted(site.rglob("*.html")) if "_downloads" not in path.parts}
-    return disagreements(files, pages)
+    return disagreements(files, {name: page.rows for name, page in html_pages.read(site).items()})
 
 
 def report(problems: list[str], what: str) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import build, inputs, kernels
 from ..core import safe_write
-from ..core.paths import BUILD_DIR, PROJ_ROOT
+from ..core.paths import BUILD_DIR, PROJ_ROOT, stamp
 
 #: Where the preview is built: its own pages and doctrees, never the published book.
 PREVIEW_DIR = BUILD_DIR / "preview"
@@ -36,8 +36,8 @@ class PreviewError(Exception):
 
 # --- what changed ------------------------------------------------------------
 
-def snapshot(root: Path = PROJ_ROOT, package: Path = inputs.PACKAGE_DIR) -> dict[str, tuple[int, int]]:
-    """Modification time and size of every input of the book (:func:`lacoe_report.book.inputs.files`), by name.
+def snapshot(root: Path = PROJ_ROOT, package: Path = inputs.PACKAGE_DIR) -> dict[str, tuple[int, int, int]]:
+    """The :func:`~lacoe_report.core.paths.stamp` of every input of the book (:func:`.inputs.files`), by name.
 
     A deleted, added or renamed file changes the snapshot as an edit does.
 
@@ -49,14 +49,7 @@ def snapshot(root: Path = PROJ_ROOT, package: Path = inputs.PACKAGE_DIR) -> dict
     >>> sorted(snapshot(folder, folder)) == sorted(before) + ["project/data/b.csv"]
     True
     """
-    found: dict[str, tuple[int, int]] = {}
-    for name, path in inputs.files(None, root, package):
-        try:
-            stat = path.stat()
-        except FileNotFoundError:  # removed while we looked
-            continue
-        found[name] = (stat.st_mtime_ns, stat.st_size)
-    return found
+    return {name: stamp(path) for name, path in inputs.files(None, root, package)}
 
 
 # --- building ----------------------------------------------------------------
@@ -147,16 +140,16 @@ def watch(state: State, stop: threading.Event) -> None:
         stop.wait(POLL)
 
 
-def as_built(read: dict[str, tuple[int, int]], wrote: dict[Path, tuple[int, int]],
-             root: Path = PROJ_ROOT, package: Path = inputs.PACKAGE_DIR) -> dict[str, tuple[int, int]]:
+def as_built(read: dict[str, tuple[int, int, int]], wrote: dict[Path, tuple[int, int, int]],
+             root: Path = PROJ_ROOT, package: Path = inputs.PACKAGE_DIR) -> dict[str, tuple[int, int, int]]:
     """The :func:`snapshot` a build started from, with the inputs it wrote as it wrote them.
 
-    >>> as_built({"project/chapters/finance.ipynb": (1, 10)}, {PROJ_ROOT / "chapters/finance.ipynb": (2, 20),
-    ...                                                        PROJ_ROOT / "pyproject.toml": (2, 5)})
-    {'project/chapters/finance.ipynb': (2, 20)}
+    >>> as_built({"project/chapters/finance.ipynb": (1, 10, 7)}, {PROJ_ROOT / "chapters/finance.ipynb": (2, 20, 8),
+    ...                                                           PROJ_ROOT / "pyproject.toml": (2, 5, 9)})
+    {'project/chapters/finance.ipynb': (2, 20, 8)}
     """
     names = {path: name for name, path in inputs.files(None, root, package)}
-    return read | {names[path]: stamp for path, stamp in wrote.items() if path in names}
+    return read | {names[path]: written for path, written in wrote.items() if path in names}
 
 
 # --- serving -------------------------------------------------------------------

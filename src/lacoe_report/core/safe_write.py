@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from .paths import shown
+from .paths import shown, stamp
 
 #: The hash :func:`fingerprint` gives a file that does not exist.
 MISSING = "(missing)"
@@ -81,12 +81,12 @@ def write_if_unchanged(path: Path, data: bytes, expected: str) -> bool:
         os.chmod(temporary, _mode(path))
         if fingerprint(path) != expected:
             return False
-        written = os.stat(temporary)  # a rename keeps the time and size a watcher compares
+        written = stamp(temporary)  # a rename keeps the time, size and inode a watcher compares
         os.replace(temporary, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
-    _note(path, (written.st_mtime_ns, written.st_size))
+    _note(path, written)
     return True
 
 
@@ -102,13 +102,13 @@ def _mode(path: Path) -> int:
 
 # --- what this process wrote --------------------------------------------------------
 
-_RECORDS: list[dict[Path, tuple[int, int]]] = []
+_RECORDS: list[dict[Path, tuple[int, int, int]]] = []
 _LOCK = threading.Lock()  # chapters are written from the threads that execute them
 
 
 @contextlib.contextmanager
-def recording() -> Iterator[dict[Path, tuple[int, int]]]:
-    """Collect, while open, every file this process writes: resolved path -> (mtime_ns, size) as written.
+def recording() -> Iterator[dict[Path, tuple[int, int, int]]]:
+    """Collect, while open, every file this process writes: resolved path -> its :func:`~.paths.stamp` as written.
 
     >>> folder = Path(tempfile.mkdtemp())
     >>> with recording() as wrote:
@@ -116,7 +116,7 @@ def recording() -> Iterator[dict[Path, tuple[int, int]]]:
     >>> list(wrote) == [(folder / "new.txt").resolve()] and wrote[(folder / "new.txt").resolve()][1]
     1
     """
-    record: dict[Path, tuple[int, int]] = {}
+    record: dict[Path, tuple[int, int, int]] = {}
     with _LOCK:
         _RECORDS.append(record)
     try:
@@ -126,7 +126,7 @@ def recording() -> Iterator[dict[Path, tuple[int, int]]]:
             _RECORDS.remove(record)
 
 
-def _note(path: Path, stamp: tuple[int, int]) -> None:
+def _note(path: Path, written: tuple[int, int, int]) -> None:
     with _LOCK:
         for record in _RECORDS:
-            record[path.resolve()] = stamp
+            record[path.resolve()] = written

@@ -9,7 +9,6 @@ the PDF's attachments), matching each file by its name.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import yaml
 from ..core.safe_write import digest
 from . import html_pages
 
-_SHA256 = re.compile(r"[0-9a-f]{64}")
+_HEX = frozenset("0123456789abcdef")
 
 
 def dictionary_rows(rows: list[list[str]]) -> list[tuple[str, str, int]]:
@@ -30,7 +29,7 @@ def dictionary_rows(rows: list[list[str]]) -> list[tuple[str, str, int]]:
     []
     """
     return [(path, sha256, int(count)) for path, sha256, count in (r for r in rows if len(r) == 3)
-            if _SHA256.fullmatch(sha256) and count.isdigit()]
+            if len(sha256) == 64 and set(sha256) <= _HEX and count.isdigit()]
 
 
 def count_rows(name: str, data: bytes) -> int:

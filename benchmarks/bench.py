@@ -69,16 +69,18 @@ def median_of(repeats: int, step, prepare=None) -> tuple[float, list[str]]:
 def paired(repeats: int, step, template, prepare=None) -> tuple[float, float, list[str]]:
     """Median seconds of ``step``, the median of its ratios to a template build timed just before each
     run of it, and its outputs."""
-    times, ratios, outputs = [], [], []
-    for _ in range(repeats):
+    ratios = []
+
+    def after_template() -> tuple[float, str]:
         reference = template()
         if prepare:
             prepare()
         seconds, output = step()
-        times.append(seconds)
         ratios.append(seconds / reference)
-        outputs.append(output)
-    return statistics.median(times), statistics.median(ratios), outputs
+        return seconds, output
+
+    seconds, outputs = median_of(repeats, after_template)
+    return seconds, statistics.median(ratios), outputs
 
 
 def template_builder(scratch: Path):

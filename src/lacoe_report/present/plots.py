@@ -230,10 +230,11 @@ def share_bar(labels: Sequence[str], values: Sequence[float], *,
     # Each label goes inside its segment, wrapped ever narrower, if it fits the bar as finally drawn; one that
     # fits no wrapping becomes a callout. Callouts take height that thins the bar, so the labels are tried again.
     outside: list[int] = []
+    callout_texts = [f"{wrap(n, 20)}\n{t}" for n, t in zip(names, texts)]
     while True:
         for text in list(ax.texts):
             text.remove()
-        _callouts(chart, outside, [f"{wrap(n, 20)}\n{t}" for n, t in zip(names, texts)], lefts, shares, half)
+        _callouts(chart, outside, callout_texts, lefts, shares, half)
         box = axes_box(ax)
         room = (box.width, 2 * half / (ax.get_ylim()[1] - ax.get_ylim()[0]) * box.height)
         misfits = [i for i in range(len(names)) if i not in outside and not _label_inside(
